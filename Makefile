@@ -1,0 +1,32 @@
+# Two commands: `make run` (demo on http://127.0.0.1:$(PORT)) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export PYTHONPATH := src
+
+.PHONY: run test test-fast bench venv demo clean
+
+$(VENV)/.installed: requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
+	touch $@
+
+venv: $(VENV)/.installed
+
+run: venv
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py load_demo --if-empty
+	$(PY) manage.py demo_accounts --port $(PORT)
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The whole suite; set DATABASE_URL=postgres://... to run it on PostgreSQL.
+test: venv
+	$(PY) -m pytest -n 2 --dist loadfile
+
+bench: venv
+	$(PY) -m bench.run $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) db.sqlite3* staticfiles

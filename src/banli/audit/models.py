@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.db import models
+
+
+class AuditRecord(models.Model):
+    """Who did what, when, to which record, with the values before and after. Never edited."""
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name="操作人")
+    action = models.CharField("操作", max_length=40)
+    item = models.ForeignKey("proposals.Item", null=True, on_delete=models.PROTECT, related_name="audit_records", verbose_name="提案/建议")
+    target_type = models.CharField("对象类型", max_length=40)
+    target_id = models.BigIntegerField("对象编号", null=True)
+    before = models.JSONField("变更前", default=dict, blank=True)
+    after = models.JSONField("变更后", default=dict, blank=True)
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计记录"
+        ordering = ["id"]
+        indexes = [models.Index(fields=["item", "id"]), models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"

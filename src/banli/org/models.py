@@ -1,0 +1,264 @@
+"""Reference data: assemblies, terms and sessions, categories, units, people, roles, and the
+editable tables (reply types, feedback grades) that each jurisdiction sets for itself."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Assembly(models.TextChoices):
+    CPPCC = "cppcc", "政协"
+    NPC = "npc", "人大"
+
+
+# Wording on every screen and document follows the assembly of the item.
+WORDING = {
+    Assembly.CPPCC: {"item": "提案", "person": "委员", "office": "区政协提案委", "assembly": "区政协"},
+    Assembly.NPC: {"item": "建议", "person": "代表", "office": "区人大代表工委", "assembly": "区人大"},
+}
+WORDING_EN = {
+    Assembly.CPPCC: {"item": "proposal", "person": "member", "office": "CPPCC proposals committee", "assembly": "district CPPCC"},
+    Assembly.NPC: {"item": "suggestion", "person": "deputy", "office": "congress deputies office", "assembly": "district congress"},
+}
+
+
+class Term(models.Model):
+    """届: e.g. 第六届 of the district CPPCC."""
+
+    assembly = models.CharField("会别", max_length=8, choices=Assembly.choices)
+    ordinal = models.PositiveSmallIntegerField("届次")
+    name = models.CharField("名称", max_length=40)
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("结束日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "届"
+        constraints = [models.UniqueConstraint(fields=["assembly", "ordinal"], name="term_unique_ordinal")]
+        ordering = ["assembly", "ordinal"]
+
+    def __str__(self):
+        return f"{self.get_assembly_display()}{self.name}"
+
+
+class Session(models.Model):
+    """次会议 within a term, with its year. ordinal 0 is the interim (闭会期间) of the term."""
+
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="sessions", verbose_name="届")
+    assembly = models.CharField("会别", max_length=8, choices=Assembly.choices, editable=False)
+    ordinal = models.PositiveSmallIntegerField("会次")
+    name = models.CharField("名称", max_length=40)
+    year = models.PositiveSmallIntegerField("年度")
+    opens_on = models.DateField("开幕日期")
+    is_current = models.BooleanField("当前会次", default=False)
+    # Registered items are numbered per session (第0012号); the counter is locked while numbering.
+    last_number = models.PositiveIntegerField("已用编号", default=0, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "会次"
+        constraints = [
+            models.UniqueConstraint(fields=["term", "ordinal"], name="session_unique_ordinal"),
+            models.UniqueConstraint(fields=["assembly"], condition=Q(is_current=True), name="one_current_session_per_assembly"),
+        ]
+        ordering = ["-year", "assembly", "ordinal"]
+
+    def save(self, *args, **kwargs):
+        self.assembly = self.term.assembly
+        super().save(*args, **kwargs)
+
+    def __str__(self):
+        return f"{self.term}{self.name}"
+
+
+class Category(models.Model):
+    """类别: a two-level tree per assembly."""
+
+    assembly = models.CharField("会别", max_length=8, choices=Assembly.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name="上级类别")
+    name = models.CharField("名称", max_length=40)
+    position = models.PositiveSmallIntegerField("排序", default=0)
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "类别"
+        ordering = ["assembly", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["assembly", "parent", "name"], name="category_unique_name")]
+
+    def __str__(self):
+        return f"{self.parent.name}/{self.name}" if self.parent_id else self.name
+
+    @property
+    def top(self):
+        return self.parent if self.parent_id else self
+
+
+class UnitKind(models.TextChoices):
+    BUREAU = "bureau", "委办局"
+    TOWN = "town", "街镇"
+    OTHER = "other", "其他"
+
+
+class Unit(models.Model):
+    """承办单位."""
+
+    name = models.CharField("名称", max_length=60, unique=True)
+    short_name = models.CharField("简称", max_length=20, blank=True)
+    kind = models.CharField("类型", max_length=8, choices=UnitKind.choices, default=UnitKind.BUREAU)
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="led_units", verbose_name="主要领导")
+    supervising_leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="portfolio_units", verbose_name="分管区领导"
+    )
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "承办单位"
+        ordering = ["kind", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class UnitLiaison(models.Model):
+    """A liaison's term of service at a unit: changes of liaison count in the assessment."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="liaisons", verbose_name="单位")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="liaison_posts", verbose_name="联络员")
+    started_on = models.DateField("起始日期")
+    ended_on = models.DateField("结束日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办理联络员"
+        ordering = ["unit", "-started_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")), name="liaison_dates_ordered"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.user}"
+
+
+class StaffRole(models.Model):
+    """Roles that are not tied to a unit or to being a proposer."""
+
+    class Kind(models.TextChoices):
+        ASSEMBLY_OFFICE = "assembly_office", "提案委/代表工委"
+        GOV_OFFICE = "gov_office", "区府办"
+        DISTRICT_LEADER = "district_leader", "区领导"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles", verbose_name="用户")
+    kind = models.CharField("角色", max_length=20, choices=Kind.choices)
+    assembly = models.CharField("会别", max_length=8, choices=Assembly.choices, blank=True, help_text="仅提案委/代表工委需要")
+    title = models.CharField("职务", max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "岗位角色"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "assembly"], name="staffrole_unique"),
+            models.CheckConstraint(condition=~Q(kind="assembly_office") | ~Q(assembly=""), name="assembly_office_has_assembly"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_kind_display()}"
+
+
+class Person(models.Model):
+    """A proposer: a member (委员) or deputy (代表), or a collective (党派团体、界别、专委会) acting
+    through an authorised account."""
+
+    assembly = models.CharField("会别", max_length=8, choices=Assembly.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="people", verbose_name="账号")
+    is_collective = models.BooleanField("集体", default=False)
+    name = models.CharField("姓名/名称", max_length=60)
+    sector = models.CharField("界别/代表团", max_length=40, blank=True)
+    party = models.CharField("党派", max_length=30, blank=True)
+    employer = models.CharField("工作单位", max_length=80, blank=True)
+    # Contact data: shown only to the office and to units handling the person's items.
+    phone = models.CharField("电话", max_length=30, blank=True)
+    address = models.CharField("地址", max_length=120, blank=True)
+    active = models.BooleanField("在任", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "委员/代表"
+        ordering = ["assembly", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "assembly"], condition=Q(user__isnull=False), name="one_person_per_user_and_assembly"),
+        ]
+        indexes = [models.Index(fields=["assembly", "name"])]
+
+    def __str__(self):
+        return self.name
+
+
+class ReplyType(models.Model):
+    """答复类型. The rules a type carries are data, as each jurisdiction has its own scheme."""
+
+    class Closure(models.TextChoices):
+        REPORT = "report", "办结报告（领导审核）"
+        PLAN = "plan", "计划完成后办结报告"
+        FEEDBACK = "feedback", "答复送达且反馈到位或逾期"
+
+    code = models.CharField("代码", max_length=4, unique=True)
+    name = models.CharField("名称", max_length=30)
+    name_en = models.CharField("英文名称", max_length=40, blank=True)
+    needs_planned_date = models.BooleanField("须填计划完成日期", default=False)
+    needs_reason = models.BooleanField("须说明理由", default=False)
+    needs_leader_approval = models.BooleanField("须分管区领导阅批", default=False)
+    closure = models.CharField("办结方式", max_length=10, choices=Closure.choices, default=Closure.REPORT)
+    progress_every_months = models.PositiveSmallIntegerField("进展报送间隔（月）", null=True, blank=True)
+    position = models.PositiveSmallIntegerField("排序", default=0)
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "答复类型"
+        ordering = ["position", "code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class FeedbackGrade(models.Model):
+    """委员反馈评价等次."""
+
+    code = models.CharField("代码", max_length=10, unique=True)
+    name = models.CharField("名称", max_length=10)
+    name_en = models.CharField("英文名称", max_length=20, blank=True)
+    score = models.DecimalField("分值", max_digits=5, decimal_places=2, default=0)
+    sends_to_rehandling = models.BooleanField("转重新办理", default=False)
+    position = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "反馈等次"
+        ordering = ["position"]
+
+    def __str__(self):
+        return self.name
+
+
+class SessionPolicy(models.Model):
+    """The per-session settings that DOMAIN.md marks *default*. Created with the defaults the first
+    time a session needs it; an administrator edits it in the admin."""
+
+    session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="policy", verbose_name="会次")
+    cosign_working_days = models.PositiveSmallIntegerField("联名确认（工作日）", default=3)
+    register_working_days = models.PositiveSmallIntegerField("立案审查（工作日）", default=10)
+    sign_working_days = models.PositiveSmallIntegerField("签收或申请调整（工作日）", default=5)
+    adjust_decision_working_days = models.PositiveSmallIntegerField("调整决定（工作日）", default=5)
+    consult_working_days = models.PositiveSmallIntegerField("签收后首次面商（工作日）", default=15)
+    co_opinion_months = models.PositiveSmallIntegerField("会办意见（月）", default=1)
+    reply_months = models.PositiveSmallIntegerField("答复期限（月）", default=3)
+    reply_max_months = models.PositiveSmallIntegerField("延期后最长（月）", default=6)
+    feedback_working_days = models.PositiveSmallIntegerField("委员反馈（工作日）", default=15)
+    rehandle_months = models.PositiveSmallIntegerField("重新办理答复（月）", default=1)
+    publication_working_days = models.PositiveSmallIntegerField("公开决定（工作日）", default=20)
+    message_working_days = models.PositiveSmallIntegerField("回复留言（工作日）", default=3)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "会次办理时限设置"
+
+    def __str__(self):
+        return f"{self.session} 时限设置"
+
+    @classmethod
+    def for_session(cls, session) -> "SessionPolicy":
+        policy, _ = cls.objects.get_or_create(session=session)
+        return policy

@@ -1,0 +1,118 @@
+"""Who the actor is, what they may see, and fetch-and-authorise in one helper.
+
+Lists are scoped by queryset; single records go through `access_item`, where "not found" and
+"not yours" give the same answer."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from banli.errors import not_found
+from banli.org.models import StaffRole, Unit, UnitLiaison
+
+from .models import Assignment, CoSigner, Item, ItemState
+
+
+@dataclass
+class Actor:
+    user: object
+    is_admin: bool = False
+    gov_office: bool = False
+    assembly_offices: frozenset = frozenset()
+    district_leader: bool = False
+    portfolio_unit_ids: frozenset = frozenset()
+    liaison_unit_ids: frozenset = frozenset()
+    head_unit_ids: frozenset = frozenset()
+    person_ids: frozenset = frozenset()
+    unit_ids: frozenset = field(default=frozenset())  # liaison or head
+
+    @property
+    def is_staff_reader(self) -> bool:
+        return self.gov_office or self.is_admin
+
+
+def actor_for(user) -> Actor:
+    """Roles of a user, computed once per request (cached on the user object)."""
+    if user is None or not user.is_authenticated:
+        return Actor(user=user)
+    cached = getattr(user, "_banli_actor", None)
+    if cached is not None:
+        return cached
+    roles = list(StaffRole.objects.filter(user=user).values_list("kind", "assembly"))
+    unit_rows = list(
+        Unit.objects.filter(Q(leader=user) | Q(supervising_leader=user) | Q(liaisons__user=user, liaisons__ended_on__isnull=True))
+        .values_list("id", "leader_id", "supervising_leader_id")
+        .distinct()
+    )
+    liaison_ids = frozenset(UnitLiaison.objects.filter(user=user, ended_on__isnull=True).values_list("unit_id", flat=True))
+    head_ids = frozenset(uid for uid, leader, _ in unit_rows if leader == user.pk)
+    actor = Actor(
+        user=user,
+        is_admin=user.is_superuser,
+        gov_office=any(k == StaffRole.Kind.GOV_OFFICE for k, _ in roles),
+        assembly_offices=frozenset(a for k, a in roles if k == StaffRole.Kind.ASSEMBLY_OFFICE),
+        district_leader=any(k == StaffRole.Kind.DISTRICT_LEADER for k, _ in roles),
+        portfolio_unit_ids=frozenset(uid for uid, _, sup in unit_rows if sup == user.pk),
+        liaison_unit_ids=liaison_ids,
+        head_unit_ids=head_ids,
+        person_ids=frozenset(user.people.values_list("id", flat=True)),
+        unit_ids=liaison_ids | head_ids,
+    )
+    user._banli_actor = actor
+    return actor
+
+
+def visible_items(user) -> QuerySet[Item]:
+    """Every item the user may read, as one queryset filter."""
+    actor = actor_for(user)
+    qs = Item.objects.all()
+    if not user.is_authenticated:
+        return qs.none()
+    if actor.gov_office or actor.is_admin:
+        return qs.exclude(state=ItemState.DRAFT)
+    cond = Q(pk__in=[])
+    if actor.assembly_offices:
+        cond |= Q(assembly__in=actor.assembly_offices) & ~Q(state=ItemState.DRAFT)
+    if actor.person_ids:
+        cond |= Q(proposer_id__in=actor.person_ids)
+        cond |= Exists(CoSigner.objects.filter(item=OuterRef("pk"), person_id__in=actor.person_ids)) & ~Q(state=ItemState.DRAFT)
+        cond |= Q(state=ItemState.DRAFT) & Exists(
+            CoSigner.objects.filter(item=OuterRef("pk"), person_id__in=actor.person_ids, state=CoSigner.State.INVITED)
+        )
+        # Each proposer of a merged item still gets the reply of the item it was merged into.
+        cond |= Exists(Item.objects.filter(merged_into=OuterRef("pk"), proposer_id__in=actor.person_ids))
+    unit_ids = actor.unit_ids | actor.portfolio_unit_ids
+    if unit_ids:
+        cond |= Exists(Assignment.objects.filter(item=OuterRef("pk"), unit_id__in=unit_ids).exclude(state=Assignment.State.ENDED))
+    if actor.district_leader:
+        cond |= Q(key_leader=user)
+    return qs.filter(cond)
+
+
+def access_item(user, item_id, *, for_update: bool = False) -> Item:
+    """Fetch an item the user may read (locked for update inside an action). A missing item
+    and someone else's item look the same."""
+    try:
+        item_id = int(item_id)
+    except (TypeError, ValueError):
+        raise not_found() from None
+    qs = visible_items(user).filter(pk=item_id)
+    if for_update:
+        # Lock the row itself: select_for_update cannot lock through the EXISTS filters.
+        if not qs.exists():
+            raise not_found()
+        return Item.objects.select_for_update().get(pk=item_id)
+    item = qs.select_related("proposer", "category", "session").first()
+    if item is None:
+        raise not_found()
+    return item
+
+
+def can_see_contacts(actor: Actor, item: Item, active_unit_ids) -> bool:
+    """Phone and address: the office and the units handling the item, and the person themself."""
+    return (
+        actor.gov_office
+        or item.assembly in actor.assembly_offices
+        or bool(actor.unit_ids & set(active_unit_ids))
+        or item.proposer_id in actor.person_ids
+    )

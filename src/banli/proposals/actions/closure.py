@@ -1,0 +1,89 @@
+"""Progress updates, closure reports and their approval, reopening (rules 10-11)."""
+
+from django.db import transaction
+
+from ..models import Assignment, ClosureReport, ItemState, ProgressUpdate, Reply
+from .common import begin, now, office_user_ids, proposer_user_ids, require_text, today, unit_user_ids
+from .common import invalid
+from .handling import parse_date
+from .settle import settle_item
+
+
+@transaction.atomic
+def report_progress(user, item_id, assignment_id, *, text) -> ProgressUpdate:
+    step = begin(user, "report_progress", item_id, assignment_id=assignment_id)
+    step.check()
+    p = ProgressUpdate.objects.create(item=step.item, assignment=step.assignment, text=require_text(text, "text", "进展情况", "The progress"), by=user)
+    step.audit(target=p, after={"unit": step.assignment.unit_id})
+    step.notify(proposer_user_ids(step.item), f"{step.assignment.unit.name}报送了办理进展：{step.item.title}")
+    return p
+
+
+@transaction.atomic
+def file_closure_report(user, item_id, assignment_id, *, text, done_on) -> ClosureReport:
+    step = begin(user, "file_closure_report", item_id, assignment_id=assignment_id)
+    pending = [r for r in step.assignment.closure_reports.all() if r.state == ClosureReport.State.PENDING]
+    if pending:
+        return pending[0]
+    step.check()
+    done_on = parse_date(done_on, "done_on")
+    if done_on > today():
+        raise invalid("done_on", "完成日期不能晚于今天。", "The completion date cannot be in the future.")
+    r = ClosureReport.objects.create(item=step.item, assignment=step.assignment, text=require_text(text, "text", "办结情况", "The report"), done_on=done_on, filed_by=user)
+    step.audit(target=r, after={"done_on": done_on})
+    step.notify([step.assignment.unit.leader_id], f"办结报告待审核：{step.item.title}")
+    return r
+
+
+def _pending_report(step) -> ClosureReport:
+    return ClosureReport.objects.select_for_update().get(assignment=step.assignment, state=ClosureReport.State.PENDING)
+
+
+@transaction.atomic
+def approve_closure_report(user, item_id, assignment_id, *, comment="") -> ClosureReport:
+    step = begin(user, "approve_closure_report", item_id, assignment_id=assignment_id)
+    a: Assignment = step.assignment
+    if a.closed_at:
+        return [r for r in a.closure_reports.all() if r.state == ClosureReport.State.APPROVED][-1]
+    step.check()
+    r = _pending_report(step)
+    r.state, r.decided_by, r.decided_at, r.comment = ClosureReport.State.APPROVED, user, now(), (comment or "").strip()
+    r.save()
+    last = [x for x in a.replies.all() if x.state == Reply.State.SENT][-1]
+    # B items done before the planned date are "closed early" (提前办结).
+    a.closed_at = now()
+    a.closed_early = bool(last.planned_date and r.done_on < last.planned_date)
+    a.save(update_fields=["closed_at", "closed_early"])
+    before = step.item.state
+    state = settle_item(step.item)
+    step.audit(target=r, before={"state": before}, after={"state": state, "closed_early": a.closed_early})
+    if state == ItemState.CLOSED:
+        step.notify(proposer_user_ids(step.item) + office_user_ids("gov_office"), f"已办结：{step.item.title}", kind="closed")
+    return r
+
+
+@transaction.atomic
+def return_closure_report(user, item_id, assignment_id, *, comment) -> ClosureReport:
+    step = begin(user, "return_closure_report", item_id, assignment_id=assignment_id)
+    step.check()
+    r = _pending_report(step)
+    r.state, r.decided_by, r.decided_at = ClosureReport.State.RETURNED, user, now()
+    r.comment = require_text(comment, "comment", "退回意见", "A comment")
+    r.save()
+    step.audit(target=r, before={"state": "pending"}, after={"state": r.state}, note=r.comment)
+    step.notify(unit_user_ids([step.assignment.unit]), f"办结报告被退回：{step.item.title}")
+    return r
+
+
+@transaction.atomic
+def reopen_item(user, item_id, *, reason):
+    step = begin(user, "reopen", item_id)
+    if step.item.state != ItemState.CLOSED:
+        # Only a closed item can be reopened; an item already reopened is left as it is.
+        step.check()
+    reason = require_text(reason, "reason", "重新打开的理由", "A reason")
+    Assignment.objects.filter(item=step.item, closed_at__isnull=False).update(closed_at=None, closed_early=False)
+    before = step.set_state(ItemState.EVALUATED, closed_at=None)
+    step.audit(before=before, after={"state": ItemState.EVALUATED}, note=reason)
+    step.notify(unit_user_ids([a.unit for a in step.item.assignments.all() if a.active and a.answers]), f"区府办重新打开：{step.item.title}。理由：{reason}")
+    return step.item

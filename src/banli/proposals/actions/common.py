@@ -1,0 +1,115 @@
+"""What every action does first: lock the item, load what the table's guards read, and check
+the actor against the transition table."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from banli.audit.service import record
+from banli.errors import BanliError, invalid, not_found
+from banli.notify.service import notify_after_commit
+
+from .. import workflow
+from ..access import Actor, access_item, actor_for
+from ..models import Assignment, Item, Reply
+
+ITEM_PREFETCH = [
+    "cosigners",
+    "consultations",
+    Prefetch("assignments", queryset=Assignment.objects.select_related("unit", "co_opinion").prefetch_related(
+        Prefetch("replies", queryset=Reply.objects.select_related("reply_type")), "closure_reports")),
+]
+
+
+@dataclass
+class Step:
+    user: object
+    actor: Actor
+    item: Item
+    action: str
+    assignment: Assignment | None = None
+
+    def check(self):
+        """State and guard; run after the early return for a repeated action."""
+        workflow.check(self.action, self.actor, self.item, self.assignment)
+
+    def audit(self, *, target=None, before=None, after=None, note=""):
+        return record(actor=self.user, action=self.action, item=self.item, target=target, before=before, after=after, note=note)
+
+    def set_state(self, state, **fields):
+        before = {"state": self.item.state}
+        self.item.state = state
+        for k, v in fields.items():
+            setattr(self.item, k, v)
+        self.item.save()
+        return before
+
+    def notify(self, user_ids, text, kind=None):
+        notify_after_commit(user_ids, kind or self.action, text, self.item.pk)
+
+
+def begin(user, action: str, item_id, *, assignment_id=None, check_role: bool = True) -> Step:
+    """Lock and load the item, and check that the actor has a role for the action. The caller
+    returns early if the action already took effect, then calls step.check()."""
+    actor = actor_for(user)
+    locked = access_item(user, item_id, for_update=True)
+    # Re-read with what the guards need; the row lock taken above holds for the transaction.
+    item = Item.objects.prefetch_related(*ITEM_PREFETCH).select_related("reply_type", "session").get(pk=locked.pk)
+    assignment = None
+    if assignment_id is not None:
+        assignment = next((a for a in item.assignments.all() if str(a.pk) == str(assignment_id)), None)
+        if assignment is None:
+            raise not_found()
+    step = Step(user=user, actor=actor, item=item, action=action, assignment=assignment)
+    if not check_role:
+        return step
+    t = workflow.TABLE[action]
+    rel = workflow.item_relations(actor, item)
+    if assignment is not None:
+        rel |= workflow.assignment_relations(actor, assignment)
+    if not rel & t.who:
+        raise workflow.forbidden(f"您无权{t.zh}。", f"You may not {t.en}.")
+    return step
+
+
+def now():
+    return timezone.now()
+
+
+def today():
+    return timezone.localdate()
+
+
+def require_text(value, field: str, zh_name: str, en_name: str, *, max_len: int = 20000) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise invalid(field, f"请填写{zh_name}。", f"{en_name} is required.")
+    if len(text) > max_len:
+        raise invalid(field, f"{zh_name}过长（最多{max_len}字）。", f"{en_name} is too long (at most {max_len} characters).")
+    return text
+
+
+def proposer_user_ids(item: Item) -> list[int]:
+    return [item.proposer.user_id] if item.proposer.user_id else []
+
+
+def unit_user_ids(units) -> list[int]:
+    """Liaisons serving now and leaders of the given units."""
+    from banli.org.models import UnitLiaison
+
+    ids = list(UnitLiaison.objects.filter(unit__in=units, ended_on__isnull=True).values_list("user_id", flat=True))
+    ids += [u.leader_id for u in units if getattr(u, "leader_id", None)]
+    return ids
+
+
+def office_user_ids(kind: str, assembly: str = "") -> list[int]:
+    from banli.org.models import StaffRole
+
+    qs = StaffRole.objects.filter(kind=kind)
+    if assembly:
+        qs = qs.filter(assembly=assembly)
+    return list(qs.values_list("user_id", flat=True))
+
+
+__all__ = ["BanliError", "Step", "begin", "invalid", "now", "today", "require_text", "not_found"]

@@ -1,0 +1,145 @@
+"""Messages on an item (沟通互动), the Q&A window (有问必答), attachments (rule 15)."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+
+from banli.audit.service import record
+from banli.errors import not_found
+from banli.org.models import Person, Unit
+
+from ..access import actor_for
+from ..models import Attachment, Message, Question, Side
+from .common import begin, invalid, now, office_user_ids, proposer_user_ids, require_text, unit_user_ids
+
+
+@transaction.atomic
+def post_message(user, item_id, *, body, to_unit_id=None, reply_to_id=None) -> Message:
+    step = begin(user, "post_message", item_id)
+    step.check()
+    item, actor = step.item, step.actor
+    body = require_text(body, "body", "留言内容", "The message", max_len=5000)
+    active = [a for a in item.assignments.all() if a.active]
+    my_units = [a.unit for a in active if a.unit_id in actor.unit_ids]
+    if item.proposer_id in actor.person_ids or any(c.person_id in actor.person_ids for c in item.cosigners.all()):
+        side, unit = Side.PROPOSER, None
+    elif my_units:
+        side, unit = Side.UNIT, my_units[0]
+    elif actor.gov_office:
+        side, unit = Side.OFFICE, None
+    else:
+        side, unit = Side.ASSEMBLY_OFFICE, None
+    to_unit = None
+    if to_unit_id:
+        to_unit = next((a.unit for a in active if str(a.unit_id) == str(to_unit_id)), None)
+        if to_unit is None:
+            raise invalid("to_unit_id", "该单位未承办此件。", "That unit is not handling this item.")
+    elif side == Side.PROPOSER:
+        answering = [a for a in active if a.answers]
+        to_unit = answering[0].unit if answering else None
+    reply_to = None
+    if reply_to_id:
+        reply_to = Message.objects.filter(pk=reply_to_id, item=item).first()
+        if reply_to is None:
+            raise invalid("reply_to_id", "被回复的留言不存在。", "The message replied to does not exist.")
+    msg = Message.objects.create(item=item, author=user, side=side, unit=unit, to_unit=to_unit, reply_to=reply_to, body=body)
+    if side == Side.UNIT:
+        # A unit's message answers what the proposer asked of that unit.
+        Message.objects.filter(item=item, side=Side.PROPOSER, to_unit=unit, answered_at__isnull=True, pk__lt=msg.pk).update(answered_at=msg.at)
+    step.audit(target=msg, after={"side": side, "to_unit": to_unit.pk if to_unit else None})
+    if side == Side.PROPOSER:
+        step.notify(unit_user_ids([to_unit]) if to_unit else office_user_ids("gov_office"), f"委员/代表留言：{item.title}", kind="message")
+    else:
+        step.notify(proposer_user_ids(item), f"{unit.name if unit else '区府办'}回复留言：{item.title}", kind="message")
+    return msg
+
+
+@transaction.atomic
+def ask_question(user, *, subject, body, to_unit_id=None) -> Question:
+    actor = actor_for(user)
+    person = Person.objects.filter(pk__in=actor.person_ids, active=True).order_by("is_collective", "id").first()
+    if person is None:
+        raise invalid(None, "只有委员/代表可以提问。", "Only members and deputies can ask questions.")
+    unit = None
+    if to_unit_id:
+        unit = Unit.objects.filter(pk=to_unit_id, active=True).first()
+        if unit is None:
+            raise invalid("to_unit_id", "单位不存在。", "No such unit.")
+    q = Question.objects.create(
+        asker=person, asked_by=user, to_unit=unit,
+        subject=require_text(subject, "subject", "主题", "The subject", max_len=120),
+        body=require_text(body, "body", "问题", "The question", max_len=5000),
+    )
+    record(actor=user, action="ask_question", target=q, after={"to_unit": unit.pk if unit else None})
+    from banli.notify.service import notify_after_commit
+
+    notify_after_commit(unit_user_ids([unit]) if unit else office_user_ids("gov_office"), "question", f"有问必答：{q.subject}")
+    return q
+
+
+def visible_questions(user):
+    actor = actor_for(user)
+    cond = Q(asker_id__in=actor.person_ids)
+    if actor.gov_office or actor.is_admin:
+        return Question.objects.all()
+    if actor.unit_ids:
+        cond |= Q(to_unit_id__in=actor.unit_ids)
+    return Question.objects.filter(cond)
+
+
+@transaction.atomic
+def answer_question(user, question_id, *, answer) -> Question:
+    actor = actor_for(user)
+    q = visible_questions(user).select_for_update().filter(pk=question_id).first()
+    if q is None:
+        raise not_found()
+    may = (q.to_unit_id is None and actor.gov_office) or (q.to_unit_id in actor.liaison_unit_ids)
+    if not may:
+        raise invalid(None, "只有被提问的单位或区府办可以答复。", "Only the unit asked, or the office, can answer.") if q.asker_id in actor.person_ids else not_found()
+    if q.answered_at:
+        return q
+    q.answer = require_text(answer, "answer", "答复", "The answer", max_len=5000)
+    q.answered_by, q.answered_at = user, now()
+    q.save()
+    record(actor=user, action="answer_question", target=q, after={"answered": True})
+    from banli.notify.service import notify_after_commit
+
+    notify_after_commit([q.asked_by_id], "answer", f"您的提问已答复：{q.subject}")
+    return q
+
+
+# File signatures: the extension alone is not trusted.
+MAGIC = {".pdf": [b"%PDF"], ".png": [b"\x89PNG"], ".jpg": [b"\xff\xd8\xff"], ".jpeg": [b"\xff\xd8\xff"],
+         ".docx": [b"PK\x03\x04"], ".xlsx": [b"PK\x03\x04"], ".doc": [b"\xd0\xcf\x11\xe0"], ".xls": [b"\xd0\xcf\x11\xe0"]}
+
+
+@transaction.atomic
+def add_attachment(user, item_id, *, upload, consultation_id=None) -> Attachment:
+    step = begin(user, "add_attachment", item_id)
+    step.check()
+    name = Path(upload.name or "").name
+    ext = Path(name).suffix.lower()
+    allowed = settings.BANLI_UPLOAD_TYPES
+    if ext not in allowed:
+        raise invalid("file", f"不支持的文件类型。可上传：{'、'.join(sorted(allowed))}。", f"File type not accepted. Allowed: {', '.join(sorted(allowed))}.")
+    if upload.size > settings.BANLI_UPLOAD_MAX_BYTES:
+        mb = settings.BANLI_UPLOAD_MAX_BYTES // (1024 * 1024)
+        raise invalid("file", f"文件过大（最大{mb}MB）。", f"File too large (at most {mb} MB).")
+    if upload.size == 0:
+        raise invalid("file", "文件为空。", "The file is empty.")
+    head = upload.read(8)
+    upload.seek(0)
+    if ext in MAGIC and not any(head.startswith(m) for m in MAGIC[ext]):
+        raise invalid("file", "文件内容与扩展名不符。", "The file's content does not match its extension.")
+    consultation = None
+    if consultation_id:
+        consultation = step.item.consultations.filter(pk=consultation_id).first()
+        if consultation is None:
+            raise invalid("consultation_id", "沟通记录不存在。", "No such consultation record.")
+    att = Attachment(item=step.item, consultation=consultation, name=name[:200], size=upload.size, content_type=allowed[ext], by=user)
+    att.file.save(name, upload, save=False)
+    att.save()
+    step.audit(target=att, after={"name": att.name, "size": att.size})
+    return att

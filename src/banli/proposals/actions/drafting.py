@@ -1,0 +1,162 @@
+"""Drafting, co-signing, submission and withdrawal before registration (DOMAIN §4 rule 1)."""
+
+from django.db import transaction
+
+from banli.org.models import Category, Person, Session, Unit
+
+from ..access import actor_for
+from ..models import CoSigner, Item, ItemState, PublicationRecord
+from .common import begin, invalid, now, office_user_ids, require_text
+
+DRAFT_FIELDS = ["title", "reason", "suggestions", "category", "consent_publish", "urgent"]
+
+
+def _clean_fields(assembly, data: dict) -> dict:
+    out = {}
+    if "title" in data:
+        out["title"] = require_text(data["title"], "title", "标题", "Title", max_len=200)
+    for f in ("reason", "suggestions"):
+        if f in data:
+            out[f] = (data[f] or "").strip()
+    if "category" in data:
+        cat = data["category"]
+        if cat is not None:
+            cat = Category.objects.filter(pk=getattr(cat, "pk", cat), assembly=assembly, active=True).first()
+            if cat is None:
+                raise invalid("category", "类别不存在或不属于本会别。", "No such category for this assembly.")
+        out["category"] = cat
+    if "consent_publish" in data:
+        out["consent_publish"] = data["consent_publish"]
+    if "urgent" in data:
+        out["urgent"] = bool(data["urgent"])
+    return out
+
+
+def _set_suggested_units(item, unit_ids):
+    units = list(Unit.objects.filter(pk__in=unit_ids, active=True))
+    if len(units) != len(set(unit_ids)):
+        raise invalid("suggested_units", "建议承办单位不存在。", "A suggested unit does not exist.")
+    item.suggested_units.set(units)
+
+
+@transaction.atomic
+def create_draft(user, *, person_id=None, session_id=None, suggested_unit_ids=(), **data) -> Item:
+    actor = actor_for(user)
+    people = Person.objects.filter(pk__in=actor.person_ids, active=True)
+    person = people.filter(pk=person_id).first() if person_id else people.order_by("is_collective", "id").first()
+    if person is None:
+        raise invalid("person", "只有委员、代表或其授权的集体账号可以提出提案/建议。", "Only members, deputies or collective accounts may file items.")
+    if session_id:
+        session = Session.objects.filter(pk=session_id, assembly=person.assembly).first()
+    else:
+        session = Session.objects.filter(assembly=person.assembly, is_current=True).first()
+    if session is None:
+        raise invalid("session", "没有可提交的会次。", "No open session to file into.")
+    fields = _clean_fields(person.assembly, {"title": data.get("title"), **{k: v for k, v in data.items() if k != "title"}})
+    item = Item.objects.create(assembly=person.assembly, session=session, proposer=person, **fields)
+    if suggested_unit_ids:
+        _set_suggested_units(item, suggested_unit_ids)
+    from banli.audit.service import record
+
+    record(actor=user, action="create_draft", item=item, after={"title": item.title, "session": session.pk})
+    return item
+
+
+@transaction.atomic
+def edit_draft(user, item_id, *, suggested_unit_ids=None, **data) -> Item:
+    step = begin(user, "edit_draft", item_id)
+    step.check()
+    item = step.item
+    fields = _clean_fields(item.assembly, {k: v for k, v in data.items() if k in DRAFT_FIELDS})
+    before = {k: getattr(item, k + "_id" if k == "category" else k) for k in fields}
+    changed = {k: v for k, v in fields.items() if before[k] != (v.pk if k == "category" and v else v)}
+    for k, v in fields.items():
+        setattr(item, k, v)
+    if changed:
+        item.save()
+    if suggested_unit_ids is not None:
+        _set_suggested_units(item, suggested_unit_ids)
+    if changed or suggested_unit_ids is not None:
+        step.audit(before={k: before[k] for k in changed}, after=changed)
+    return item
+
+
+@transaction.atomic
+def invite_cosigners(user, item_id, *, person_ids) -> list[CoSigner]:
+    step = begin(user, "invite_cosigners", item_id)
+    step.check()
+    item = step.item
+    people = list(Person.objects.filter(pk__in=person_ids, assembly=item.assembly, active=True).exclude(pk=item.proposer_id))
+    if len(people) != len(set(person_ids) - {item.proposer_id}) or not people:
+        raise invalid("person_ids", "联名人须为本会别的在任委员/代表，且不能是领衔人本人。", "Co-signers must be serving members of the same assembly, not the proposer.")
+    existing = {c.person_id for c in item.cosigners.all()}
+    new = [CoSigner(item=item, person=p) for p in people if p.pk not in existing]
+    CoSigner.objects.bulk_create(new)
+    if new:
+        step.audit(after={"invited": [c.person_id for c in new]})
+        step.notify([p.user_id for p in people if p.pk not in existing], f"{item.proposer.name}邀请您联名：{item.title}")
+    return list(item.cosigners.all())
+
+
+@transaction.atomic
+def respond_cosign(user, item_id, *, confirm: bool) -> CoSigner:
+    # The role check waits: a repeated answer must return quietly, not be refused.
+    step = begin(user, "respond_cosign", item_id, check_role=False)
+    wanted = CoSigner.State.CONFIRMED if confirm else CoSigner.State.DECLINED
+    mine = [c for c in step.item.cosigners.all() if c.person_id in step.actor.person_ids]
+    if mine and mine[0].state == wanted:
+        return mine[0]
+    step.check()
+    cos = next(c for c in mine if c.state == CoSigner.State.INVITED)
+    cos.state = CoSigner.State.CONFIRMED if confirm else CoSigner.State.DECLINED
+    cos.responded_at = now()
+    cos.save()
+    step.audit(target=cos, before={"state": "invited"}, after={"state": cos.state})
+    step.notify([step.item.proposer.user_id], f"{cos.person.name}{'确认' if confirm else '谢绝'}联名：{step.item.title}")
+    return cos
+
+
+@transaction.atomic
+def submit_item(user, item_id) -> Item:
+    step = begin(user, "submit", item_id)
+    item = step.item
+    if item.state == ItemState.SUBMITTED:
+        return item
+    step.check()
+    missing = [zh for f, zh in (("title", "标题"), ("reason", "案由"), ("suggestions", "建议"), ("category_id", "类别")) if not getattr(item, f)]
+    if missing:
+        raise invalid(None, f"提交前请填写：{'、'.join(missing)}。", "Title, both parts of the body and a category are needed before submitting.")
+    # Unconfirmed co-signers are dropped at submission.
+    dropped = [c.pk for c in item.cosigners.all() if c.state == CoSigner.State.INVITED]
+    CoSigner.objects.filter(pk__in=dropped).update(state=CoSigner.State.DROPPED, responded_at=now())
+    before = step.set_state(ItemState.SUBMITTED, submitted_at=now(), state_reason="")
+    step.audit(before=before, after={"state": item.state, "dropped_cosigners": dropped})
+    step.notify(office_user_ids("assembly_office", item.assembly), f"新提交待审查：{item.title}")
+    return item
+
+
+@transaction.atomic
+def withdraw_item(user, item_id, *, reason="") -> Item:
+    step = begin(user, "withdraw", item_id)
+    if step.item.state == ItemState.WITHDRAWN:
+        return step.item
+    step.check()
+    before = step.set_state(ItemState.WITHDRAWN, state_reason=(reason or "").strip())
+    step.audit(before=before, after={"state": step.item.state}, note=reason or "")
+    return step.item
+
+
+@transaction.atomic
+def set_publication_consent(user, item_id, *, consent: bool) -> Item:
+    step = begin(user, "set_publication_consent", item_id)
+    item = step.item
+    if item.consent_publish is consent:
+        return item
+    step.check()
+    before = {"consent_publish": item.consent_publish}
+    item.consent_publish = consent
+    item.save(update_fields=["consent_publish", "updated_at"])
+    if item.state != ItemState.DRAFT:
+        PublicationRecord.objects.create(item=item, kind=PublicationRecord.Kind.CONSENT, consent=consent, by=user)
+    step.audit(before=before, after={"consent_publish": consent})
+    return item

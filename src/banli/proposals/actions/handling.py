@@ -1,0 +1,67 @@
+"""Consultations with the proposer and co-handling opinions (rules 5-6)."""
+
+import datetime
+
+from django.db import transaction
+
+from ..models import Consultation, CoOpinion
+from .common import begin, invalid, require_text, today, unit_user_ids
+
+
+def parse_date(value, field):
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        raise invalid(field, "日期格式应为 YYYY-MM-DD。", "Dates are written YYYY-MM-DD.") from None
+
+
+@transaction.atomic
+def record_consultation(user, item_id, assignment_id, *, kind, form, held_on, participants, proposer_views="") -> Consultation:
+    step = begin(user, "record_consultation", item_id, assignment_id=assignment_id)
+    step.check()
+    if kind not in Consultation.Kind.values:
+        raise invalid("kind", "沟通环节应为办前面商、办中沟通或办后回访。", "Kind must be before, during or after.")
+    if form not in Consultation.Form.values:
+        raise invalid("form", "请选择沟通方式。", "Choose a form of contact.")
+    held_on = parse_date(held_on, "held_on")
+    if held_on > today():
+        raise invalid("held_on", "不能登记未来日期的沟通。", "A consultation cannot be recorded for a future date.")
+    c = Consultation.objects.create(
+        item=step.item, unit=step.assignment.unit, kind=kind, form=form, held_on=held_on,
+        participants=require_text(participants, "participants", "参加人员", "Participants"),
+        proposer_views=(proposer_views or "").strip(), recorded_by=user,
+    )
+    step.audit(target=c, after={"kind": kind, "form": form, "held_on": held_on, "unit": c.unit_id})
+    return c
+
+
+def _lead_units(item):
+    return [a.unit for a in item.assignments.all() if a.active and a.answers]
+
+
+@transaction.atomic
+def send_co_opinion(user, item_id, assignment_id, *, text) -> CoOpinion:
+    step = begin(user, "send_co_opinion", item_id, assignment_id=assignment_id)
+    existing = CoOpinion.objects.filter(assignment=step.assignment).first()
+    if existing and not existing.waived:
+        return existing
+    step.check()
+    op = CoOpinion.objects.create(assignment=step.assignment, text=require_text(text, "text", "会办意见", "The opinion"), by=user)
+    step.audit(target=op, after={"unit": step.assignment.unit_id})
+    step.notify(unit_user_ids(_lead_units(step.item)), f"{step.assignment.unit.name}已提交会办意见：{step.item.title}")
+    return op
+
+
+@transaction.atomic
+def waive_co_opinion(user, item_id, assignment_id, *, reason) -> CoOpinion:
+    step = begin(user, "waive_co_opinion", item_id, assignment_id=assignment_id)
+    existing = CoOpinion.objects.filter(assignment=step.assignment).first()
+    if existing and existing.waived:
+        return existing
+    step.check()
+    op = CoOpinion.objects.create(assignment=step.assignment, waived=True, waiver_reason=require_text(reason, "reason", "豁免理由", "A reason"), by=user)
+    step.audit(target=op, after={"waived": True, "unit": step.assignment.unit_id}, note=op.waiver_reason)
+    step.notify(unit_user_ids(_lead_units(step.item) + [step.assignment.unit]), f"区府办已豁免{step.assignment.unit.name}的会办意见：{step.item.title}")
+    return op

@@ -1,0 +1,117 @@
+"""Registration review by the assembly office (rule 2), and withdrawal after registration."""
+
+from django.db import transaction
+
+from banli.org.models import Session
+
+from ..models import Item, ItemState
+from .common import begin, invalid, now, office_user_ids, proposer_user_ids, require_text
+
+
+def _reason(reason, zh="理由", en="A reason"):
+    return require_text(reason, "reason", zh, en)
+
+
+@transaction.atomic
+def register_item(user, item_id) -> Item:
+    step = begin(user, "register", item_id)
+    item = step.item
+    if item.state == ItemState.REGISTERED or item.number:
+        return item
+    step.check()
+    # The session row is the numbering lock: two clerks registering at once get different numbers.
+    session = Session.objects.select_for_update().get(pk=item.session_id)
+    session.last_number += 1
+    session.save(update_fields=["last_number"])
+    before = step.set_state(ItemState.REGISTERED, number=session.last_number, registered_at=now(), state_reason="")
+    step.audit(before=before, after={"state": item.state, "number": item.number})
+    step.notify(proposer_user_ids(item) + office_user_ids("gov_office"), f"已立案{item.display_number}：{item.title}")
+    return item
+
+
+@transaction.atomic
+def return_for_revision(user, item_id, *, reason) -> Item:
+    step = begin(user, "return_for_revision", item_id)
+    step.check()
+    reason = _reason(reason, "退回理由", "A reason for returning")
+    before = step.set_state(ItemState.DRAFT, state_reason=reason)
+    step.audit(before=before, after={"state": ItemState.DRAFT}, note=reason)
+    step.notify(proposer_user_ids(step.item), f"退回修改：{step.item.title}。理由：{reason}")
+    return step.item
+
+
+@transaction.atomic
+def reject_item(user, item_id, *, reason) -> Item:
+    step = begin(user, "reject", item_id)
+    if step.item.state == ItemState.NOT_REGISTERED:
+        return step.item
+    step.check()
+    reason = _reason(reason, "不予立案的理由", "A reason for rejecting")
+    before = step.set_state(ItemState.NOT_REGISTERED, state_reason=reason)
+    step.audit(before=before, after={"state": step.item.state}, note=reason)
+    step.notify(proposer_user_ids(step.item), f"不予立案：{step.item.title}。理由：{reason}")
+    return step.item
+
+
+@transaction.atomic
+def merge_item(user, item_id, *, into_id, reason="") -> Item:
+    step = begin(user, "merge", item_id)
+    item = step.item
+    if item.state == ItemState.MERGED:
+        return item
+    step.check()
+    target = Item.objects.filter(pk=into_id, session_id=item.session_id).exclude(pk=item.pk).first()
+    if target is None or target.state in (ItemState.DRAFT, ItemState.SUBMITTED, ItemState.NOT_REGISTERED, ItemState.MERGED, ItemState.CONVERTED, ItemState.WITHDRAWN):
+        raise invalid("into_id", "只能并入同一会次已立案的提案/建议。", "An item can only be merged into a registered item of the same session.")
+    before = step.set_state(ItemState.MERGED, merged_into=target, state_reason=(reason or "").strip())
+    step.audit(before=before, after={"state": item.state, "merged_into": target.pk}, note=reason or "")
+    step.notify(proposer_user_ids(item), f"已并入{target.display_number}《{target.title}》办理：{item.title}")
+    return item
+
+
+@transaction.atomic
+def convert_item(user, item_id, *, to="意见建议", reason="") -> Item:
+    step = begin(user, "convert", item_id)
+    if step.item.state == ItemState.CONVERTED:
+        return step.item
+    step.check()
+    to = (to or "").strip()
+    if to not in ("意见建议", "社情民意"):
+        raise invalid("to", "只能转为意见建议或社情民意。", "Convert to 意见建议 or 社情民意 only.")
+    before = step.set_state(ItemState.CONVERTED, converted_to=to, state_reason=(reason or "").strip())
+    step.audit(before=before, after={"state": step.item.state, "converted_to": to}, note=reason or "")
+    step.notify(proposer_user_ids(step.item), f"已转为{to}处理：{step.item.title}")
+    return step.item
+
+
+@transaction.atomic
+def request_withdrawal(user, item_id, *, reason) -> Item:
+    step = begin(user, "request_withdrawal", item_id)
+    item = step.item
+    if item.withdrawal_requested:
+        return item
+    step.check()
+    item.withdrawal_reason = _reason(reason, "撤回理由", "A reason for withdrawing")
+    item.withdrawal_requested = True
+    item.save(update_fields=["withdrawal_reason", "withdrawal_requested", "updated_at"])
+    step.audit(after={"withdrawal_requested": True}, note=item.withdrawal_reason)
+    step.notify(office_user_ids("assembly_office", item.assembly), f"申请撤回：{item.title}")
+    return item
+
+
+@transaction.atomic
+def decide_withdrawal(user, item_id, *, approve: bool, note="") -> Item:
+    step = begin(user, "decide_withdrawal", item_id)
+    item = step.item
+    step.check()
+    if not item.withdrawal_requested:
+        raise invalid(None, "没有待审核的撤回申请。", "No withdrawal request is pending.")
+    item.withdrawal_requested = False
+    if approve:
+        before = step.set_state(ItemState.WITHDRAWN, state_reason=item.withdrawal_reason)
+    else:
+        before = {"state": item.state}
+        item.save(update_fields=["withdrawal_requested", "updated_at"])
+    step.audit(before=before, after={"state": item.state, "approved": approve}, note=note or "")
+    step.notify(proposer_user_ids(item), f"撤回申请{'已同意' if approve else '未同意'}：{item.title}")
+    return item

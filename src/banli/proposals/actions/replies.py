@@ -1,0 +1,234 @@
+"""The reply: draft, unit-leader approval, district-leader approval where the type needs it,
+sending; deadline extensions; conversion of a for-reference reply (rules 7, 12)."""
+
+from django.db import transaction
+
+from banli.deadlines.calendar import add_months
+from banli.org.models import ReplyType, SessionPolicy
+
+from ..models import ExtensionRequest, Item, ItemState, Reply, ReplyApproval
+from .common import begin, invalid, now, office_user_ids, proposer_user_ids, require_text, today, unit_user_ids
+from .handling import parse_date
+from .settle import settle_item
+
+REPLY_FIELDS = ("body", "promise", "planned_date", "reference_reason", "signatory", "contact_person", "contact_phone", "recommendation", "withhold_reason")
+
+
+def _open_reply(a):
+    open_ = [r for r in a.replies.all() if r.state != Reply.State.SENT]
+    return open_[-1] if open_ else None
+
+
+def _clean(data: dict, *, conversion: bool) -> dict:
+    code = data.get("reply_type")
+    rtype = ReplyType.objects.filter(code=code, active=True).first() if code else None
+    if rtype is None:
+        raise invalid("reply_type", "请选择答复类型。", "Choose a reply type.")
+    if conversion and rtype.closure == ReplyType.Closure.FEEDBACK:
+        raise invalid("reply_type", "留作参考类答复只能转为已解决或计划解决类。", "A for-reference reply converts to a solved or planned type only.")
+    out = {"reply_type": rtype, "body": require_text(data.get("body"), "body", "答复正文", "The letter")}
+    out["signatory"] = require_text(data.get("signatory"), "signatory", "签发人", "The signatory", max_len=30)
+    out["contact_person"] = require_text(data.get("contact_person"), "contact_person", "联系人", "The contact person", max_len=30)
+    out["contact_phone"] = (data.get("contact_phone") or "").strip()[:30]
+    out["promise"] = (data.get("promise") or "").strip()
+    out["planned_date"] = parse_date(data["planned_date"], "planned_date") if data.get("planned_date") else None
+    out["reference_reason"] = (data.get("reference_reason") or "").strip()
+    if rtype.needs_planned_date and not out["planned_date"]:
+        raise invalid("planned_date", f"“{rtype.name}”类答复须填写计划完成日期。", f"A '{rtype.name_en or rtype.code}' reply needs a planned completion date.")
+    if rtype.needs_reason and not out["reference_reason"]:
+        raise invalid("reference_reason", f"“{rtype.name}”类答复须说明理由。", f"A '{rtype.name_en or rtype.code}' reply needs its reason.")
+    if out["promise"] and not rtype.needs_reason and not out["planned_date"]:
+        raise invalid("planned_date", "答复中有承诺事项的，须写明完成时限。", "A reply that promises something must say by when.")
+    if out["planned_date"] and out["planned_date"] < today():
+        raise invalid("planned_date", "计划完成日期不能早于今天。", "The planned date cannot be in the past.")
+    rec = data.get("recommendation") or Reply.Recommendation.PUBLISH
+    if rec not in Reply.Recommendation.values:
+        raise invalid("recommendation", "公开建议应为建议公开或建议不公开。", "Recommend publish or withhold.")
+    out["recommendation"] = rec
+    out["withhold_reason"] = (data.get("withhold_reason") or "").strip()
+    if rec == Reply.Recommendation.WITHHOLD and not out["withhold_reason"]:
+        raise invalid("withhold_reason", "建议不公开的，须说明理由。", "Recommending to withhold needs a reason.")
+    return out
+
+
+def _write_draft(step, data, *, conversion):
+    a = step.assignment
+    fields = _clean(data, conversion=conversion)
+    reply = _open_reply(a)
+    if reply is None:
+        reply = Reply.objects.create(item=step.item, assignment=a, round=a.reply_round if not conversion else a.replied_round,
+                                     is_conversion=conversion, drafted_by=step.user, **fields)
+        step.audit(target=reply, after={"reply_type": fields["reply_type"].code, "round": reply.round, "conversion": conversion})
+        return reply
+    before = {k: getattr(reply, k) for k in ("body", "planned_date", "reference_reason", "recommendation")}
+    before["reply_type"] = reply.reply_type.code
+    for k, v in fields.items():
+        setattr(reply, k, v)
+    reply.save()
+    step.audit(target=reply, before=before, after={"reply_type": reply.reply_type.code, "planned_date": reply.planned_date})
+    return reply
+
+
+@transaction.atomic
+def draft_reply(user, item_id, assignment_id, **data) -> Reply:
+    step = begin(user, "draft_reply", item_id, assignment_id=assignment_id)
+    step.check()
+    return _write_draft(step, data, conversion=False)
+
+
+@transaction.atomic
+def convert_reply_type(user, item_id, assignment_id, **data) -> Reply:
+    step = begin(user, "convert_reply_type", item_id, assignment_id=assignment_id)
+    step.check()
+    return _write_draft(step, data, conversion=True)
+
+
+def _locked_open_reply(step) -> Reply | None:
+    r = _open_reply(step.assignment)
+    return Reply.objects.select_for_update().select_related("reply_type").get(pk=r.pk) if r else None
+
+
+def _sent_or_at(step, *states):
+    """The reply a repeated approval or send already moved on; None if the step is still to do."""
+    sent = [r for r in step.assignment.replies.all() if r.state == Reply.State.SENT]
+    open_ = _open_reply(step.assignment)
+    if open_ is not None and open_.state in states:
+        return open_
+    if open_ is None and sent and "sent" in states:
+        return sent[-1]
+    return None
+
+
+@transaction.atomic
+def submit_reply(user, item_id, assignment_id) -> Reply:
+    step = begin(user, "submit_reply", item_id, assignment_id=assignment_id)
+    done = _sent_or_at(step, Reply.State.PENDING_UNIT, Reply.State.PENDING_LEADER, Reply.State.APPROVED)
+    if done:
+        return done
+    step.check()
+    reply = _locked_open_reply(step)
+    reply.state = Reply.State.PENDING_UNIT
+    reply.save(update_fields=["state"])
+    step.audit(target=reply, before={"state": "draft"}, after={"state": reply.state})
+    step.notify([step.assignment.unit.leader_id], f"答复待审核：{step.item.title}")
+    return reply
+
+
+def _decide(step, level, approve, comment):
+    reply = _locked_open_reply(step)
+    before = reply.state
+    ReplyApproval.objects.create(reply=reply, level=level, decision="approved" if approve else "returned", comment=(comment or "").strip(), by=step.user)
+    if not approve:
+        require_text(comment, "comment", "退回意见", "A comment")
+        reply.state = Reply.State.DRAFT
+        step.notify(unit_user_ids([step.assignment.unit]), f"答复被退回修改：{step.item.title}")
+    elif level == ReplyApproval.Level.UNIT and reply.reply_type.needs_leader_approval:
+        reply.state = Reply.State.PENDING_LEADER
+        step.notify([step.assignment.unit.supervising_leader_id], f"{reply.reply_type.name}类答复待您阅批：{step.item.title}")
+    else:
+        reply.state = Reply.State.APPROVED
+        step.notify(unit_user_ids([step.assignment.unit]), f"答复已审核，可以发出：{step.item.title}")
+    reply.save(update_fields=["state"])
+    step.audit(target=reply, before={"state": before}, after={"state": reply.state, "level": level}, note=comment or "")
+    return reply
+
+
+@transaction.atomic
+def approve_reply(user, item_id, assignment_id, *, comment="") -> Reply:
+    step = begin(user, "approve_reply", item_id, assignment_id=assignment_id)
+    done = _sent_or_at(step, Reply.State.PENDING_LEADER, Reply.State.APPROVED, "sent")
+    if done:
+        return done
+    step.check()
+    return _decide(step, ReplyApproval.Level.UNIT, True, comment)
+
+
+@transaction.atomic
+def return_reply(user, item_id, assignment_id, *, comment) -> Reply:
+    step = begin(user, "return_reply", item_id, assignment_id=assignment_id)
+    step.check()
+    return _decide(step, ReplyApproval.Level.UNIT, False, comment)
+
+
+@transaction.atomic
+def leader_approve_reply(user, item_id, assignment_id, *, comment="") -> Reply:
+    step = begin(user, "leader_approve_reply", item_id, assignment_id=assignment_id)
+    done = _sent_or_at(step, Reply.State.APPROVED, "sent")
+    if done:
+        return done
+    step.check()
+    return _decide(step, ReplyApproval.Level.DISTRICT, True, comment)
+
+
+@transaction.atomic
+def leader_return_reply(user, item_id, assignment_id, *, comment) -> Reply:
+    step = begin(user, "leader_return_reply", item_id, assignment_id=assignment_id)
+    step.check()
+    return _decide(step, ReplyApproval.Level.DISTRICT, False, comment)
+
+
+@transaction.atomic
+def send_reply(user, item_id, assignment_id) -> Reply:
+    step = begin(user, "send_reply", item_id, assignment_id=assignment_id)
+    a = step.assignment
+    if _open_reply(a) is None and a.replied_round >= a.reply_round:
+        return [r for r in a.replies.all() if r.state == Reply.State.SENT][-1]
+    step.check()
+    reply = _locked_open_reply(step)
+    reply.state, reply.sent_at = Reply.State.SENT, now()
+    reply.save(update_fields=["state", "sent_at"])
+    item = step.item
+    before = {"state": item.state, "reply_type": item.reply_type_id}
+    if reply.is_conversion:
+        # Tracked from now on as the new type: progress updates and a closure report.
+        a.closed_at, a.closed_early = None, False
+    else:
+        a.replied_round = reply.round
+    a.save(update_fields=["replied_round", "closed_at", "closed_early"])
+    item.reply_type = reply.reply_type
+    item.replied_at = reply.sent_at
+    settle_item(item)
+    step.audit(target=reply, before=before, after={"state": item.state, "reply_type": reply.reply_type.code, "round": reply.round})
+    merged_proposers = list(Item.objects.filter(merged_into=item).values_list("proposer__user_id", flat=True))
+    step.notify(proposer_user_ids(item) + merged_proposers, f"{a.unit.name}已答复，请评价：{item.title}", kind="replied")
+    return reply
+
+
+@transaction.atomic
+def request_extension(user, item_id, assignment_id, *, requested_due, reason) -> ExtensionRequest:
+    step = begin(user, "request_extension", item_id, assignment_id=assignment_id)
+    a = step.assignment
+    pending = a.extensions.filter(state=ExtensionRequest.State.PENDING).first()
+    if pending:
+        return pending
+    step.check()
+    due = parse_date(requested_due, "requested_due")
+    policy = SessionPolicy.for_session(step.item.session)
+    latest = add_months(a.assigned_at.astimezone().date(), policy.reply_max_months)
+    if a.reply_due and due <= a.reply_due:
+        raise invalid("requested_due", "申请的期限须晚于现有期限。", "The requested date must be later than the current deadline.")
+    if due > latest:
+        raise invalid("requested_due", f"延期后最长不超过交办后{policy.reply_max_months}个月（{latest}）。", f"The deadline can be extended to {latest} at most.")
+    req = ExtensionRequest.objects.create(assignment=a, requested_due=due, reason=require_text(reason, "reason", "延期理由", "A reason"), requested_by=user, previous_due=a.reply_due)
+    step.audit(target=req, after={"requested_due": due}, note=req.reason)
+    step.notify(office_user_ids("gov_office"), f"{a.unit.name}申请延期至{due}：{step.item.title}")
+    return req
+
+
+@transaction.atomic
+def decide_extension(user, item_id, assignment_id, *, approve: bool, note="") -> ExtensionRequest:
+    step = begin(user, "decide_extension", item_id, assignment_id=assignment_id)
+    step.check()
+    a = step.assignment
+    req = a.extensions.select_for_update().filter(state=ExtensionRequest.State.PENDING).first()
+    if req is None:
+        raise invalid(None, "没有待审批的延期申请。", "No extension request is pending.")
+    req.state = ExtensionRequest.State.APPROVED if approve else ExtensionRequest.State.REFUSED
+    req.decided_by, req.decided_at, req.decision_note = user, now(), (note or "").strip()
+    req.save()
+    if approve:
+        a.reply_due = req.requested_due
+        a.save(update_fields=["reply_due"])
+    step.audit(target=req, before={"reply_due": req.previous_due}, after={"reply_due": a.reply_due, "state": req.state}, note=note or "")
+    step.notify(unit_user_ids([a.unit]), f"延期申请{'已批准' if approve else '未批准'}：{step.item.title}")
+    return req

@@ -1,0 +1,42 @@
+"""Where an item stands once its units have replied: derived from the assignments, so the
+reply, feedback and closure actions cannot disagree about it."""
+
+from django.utils import timezone
+
+from ..models import Assignment, ItemState, Reply
+
+AFTER_ASSIGNMENT = {ItemState.ASSIGNED, ItemState.HANDLING, ItemState.REHANDLING, ItemState.REPLIED, ItemState.EVALUATED, ItemState.CLOSED}
+
+
+def _rated_reply(a: Assignment) -> Reply | None:
+    """The reply the proposer rates: the latest sent one of the current round (a type
+    conversion is not rated again)."""
+    sent = [r for r in a.replies.all() if r.state == Reply.State.SENT and not r.is_conversion]
+    return sent[-1] if sent else None
+
+
+def settle_item(item) -> str:
+    if item.state not in AFTER_ASSIGNMENT:
+        return item.state
+    answering = [
+        a for a in Assignment.objects.filter(item=item, role__in=("lead", "separate")).exclude(state=Assignment.State.ENDED)
+        .prefetch_related("replies__feedback")
+    ]
+    if any(a.replied_round < a.reply_round for a in answering):
+        if any(a.reply_round > 1 and a.replied_round < a.reply_round for a in answering):
+            state = ItemState.REHANDLING
+        else:
+            state = item.state if item.state in (ItemState.ASSIGNED, ItemState.HANDLING) else ItemState.HANDLING
+    elif any(not hasattr(_rated_reply(a), "feedback") for a in answering):
+        state = ItemState.REPLIED
+    elif all(a.closed_at for a in answering):
+        state = ItemState.CLOSED
+    else:
+        state = ItemState.EVALUATED
+    item.state = state
+    if state == ItemState.CLOSED and not item.closed_at:
+        item.closed_at = timezone.now()
+    elif state != ItemState.CLOSED:
+        item.closed_at = None
+    item.save()
+    return state

@@ -1,0 +1,63 @@
+"""Key items and their supervising leaders, leader instructions, urge notices (rule 14)."""
+
+from django.db import transaction
+
+from banli.org.models import StaffRole
+
+from ..models import KeyItemMark, LeaderInstruction, UrgeNotice
+from .common import begin, invalid, require_text, unit_user_ids
+
+
+@transaction.atomic
+def mark_key_item(user, item_id, *, leader_id, reason="") -> KeyItemMark | None:
+    step = begin(user, "mark_key", item_id)
+    item = step.item
+    if item.is_key and str(item.key_leader_id) == str(leader_id):
+        return None
+    step.check()
+    if not StaffRole.objects.filter(user_id=leader_id, kind=StaffRole.Kind.DISTRICT_LEADER).exists():
+        raise invalid("leader_id", "牵头督办领导须为区领导。", "The supervising leader must be a district leader.")
+    before = {"is_key": item.is_key, "key_leader": item.key_leader_id}
+    item.is_key, item.key_leader_id = True, int(leader_id)
+    item.save(update_fields=["is_key", "key_leader", "updated_at"])
+    mark = KeyItemMark.objects.create(item=item, marked=True, leader_id=leader_id, reason=(reason or "").strip(), by=user)
+    step.audit(target=mark, before=before, after={"is_key": True, "key_leader": item.key_leader_id})
+    step.notify([item.key_leader_id], f"请您牵头督办重点提案/建议：{item.title}")
+    return mark
+
+
+@transaction.atomic
+def unmark_key_item(user, item_id, *, reason) -> KeyItemMark | None:
+    step = begin(user, "unmark_key", item_id)
+    item = step.item
+    if not item.is_key:
+        return None
+    step.check()
+    reason = require_text(reason, "reason", "取消理由", "A reason")
+    before = {"is_key": True, "key_leader": item.key_leader_id}
+    item.is_key, item.key_leader = False, None
+    item.save(update_fields=["is_key", "key_leader", "updated_at"])
+    mark = KeyItemMark.objects.create(item=item, marked=False, reason=reason, by=user)
+    step.audit(target=mark, before=before, after={"is_key": False}, note=reason)
+    return mark
+
+
+@transaction.atomic
+def give_instruction(user, item_id, *, text) -> LeaderInstruction:
+    step = begin(user, "give_instruction", item_id)
+    step.check()
+    ins = LeaderInstruction.objects.create(item=step.item, leader=user, text=require_text(text, "text", "批示内容", "The instruction"))
+    step.audit(target=ins, after={"leader": user.pk})
+    units = [a.unit for a in step.item.assignments.all() if a.active]
+    step.notify(unit_user_ids(units), f"区领导批示：{step.item.title}")
+    return ins
+
+
+@transaction.atomic
+def urge_unit(user, item_id, assignment_id, *, text) -> UrgeNotice:
+    step = begin(user, "urge", item_id, assignment_id=assignment_id)
+    step.check()
+    u = UrgeNotice.objects.create(item=step.item, unit=step.assignment.unit, text=require_text(text, "text", "催办内容", "The notice"), by=user)
+    step.audit(target=u, after={"unit": u.unit_id})
+    step.notify(unit_user_ids([u.unit]), f"催办：{step.item.title}。{u.text}", kind="urge")
+    return u

@@ -1,0 +1,517 @@
+"""Items (提案/建议) and every record of their handling. Nothing is deleted: ended things keep
+their reason and their dates."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from banli.org.models import Assembly, Category, FeedbackGrade, Person, ReplyType, Session, Unit
+
+User = settings.AUTH_USER_MODEL
+
+
+class ItemState(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "待审查"
+    REGISTERED = "registered", "已立案"
+    ASSIGNED = "assigned", "已交办"
+    HANDLING = "handling", "办理中"
+    REPLIED = "replied", "已答复"
+    EVALUATED = "evaluated", "已评价"
+    REHANDLING = "rehandling", "重新办理"
+    CLOSED = "closed", "已办结"
+    NOT_REGISTERED = "not_registered", "不立案"
+    MERGED = "merged", "已并案"
+    CONVERTED = "converted", "已转意见建议"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+STATE_EN = {
+    "draft": "draft", "submitted": "submitted", "registered": "registered", "assigned": "assigned",
+    "handling": "handling", "replied": "replied", "evaluated": "evaluated", "rehandling": "re-handling",
+    "closed": "closed", "not_registered": "not registered", "merged": "merged", "converted": "converted",
+    "withdrawn": "withdrawn",
+}
+ENDED_STATES = {ItemState.NOT_REGISTERED, ItemState.MERGED, ItemState.CONVERTED, ItemState.WITHDRAWN}
+
+
+class Publication(models.TextChoices):
+    UNDECIDED = "undecided", "待定"
+    PUBLISHED = "published", "已公开"
+    WITHHELD = "withheld", "不公开"
+    REVOKED = "revoked", "已撤销公开"
+
+
+class Item(models.Model):
+    assembly = models.CharField("会别", max_length=8, choices=Assembly.choices)
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="items", verbose_name="会次")
+    number = models.PositiveIntegerField("编号", null=True, blank=True)
+    title = models.CharField("标题", max_length=200)
+    reason = models.TextField("案由", blank=True)
+    suggestions = models.TextField("建议", blank=True)
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT, related_name="items", verbose_name="类别")
+    proposer = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="items", verbose_name="领衔人")
+    suggested_units = models.ManyToManyField(Unit, blank=True, related_name="suggested_for", verbose_name="建议承办单位")
+    consent_publish = models.BooleanField("同意公开", null=True, blank=True)
+    urgent = models.BooleanField("紧急", default=False)
+    state = models.CharField("状态", max_length=16, choices=ItemState.choices, default=ItemState.DRAFT, db_index=True)
+    state_reason = models.TextField("状态说明", blank=True)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_items", verbose_name="并入")
+    converted_to = models.CharField("转为", max_length=20, blank=True)
+    withdrawal_reason = models.TextField("撤回申请理由", blank=True)
+    withdrawal_requested = models.BooleanField("申请撤回中", default=False)
+    is_key = models.BooleanField("重点提案", default=False)
+    key_leader = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="key_items", verbose_name="牵头督办领导")
+    # The type of the reply in force (latest sent lead/separate reply); kept for list filters.
+    reply_type = models.ForeignKey(ReplyType, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="答复类型")
+    publication = models.CharField("公开状态", max_length=10, choices=Publication.choices, default=Publication.UNDECIDED)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    registered_at = models.DateTimeField("立案时间", null=True, blank=True)
+    assigned_at = models.DateTimeField("交办时间", null=True, blank=True)
+    replied_at = models.DateTimeField("答复时间", null=True, blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "提案/建议"
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "number"], condition=Q(number__isnull=False), name="item_number_unique_in_session"),
+            models.CheckConstraint(condition=~Q(state="merged") | Q(merged_into__isnull=False), name="merged_item_names_target"),
+            models.CheckConstraint(condition=~Q(state="closed") | Q(replied_at__isnull=False), name="closed_item_was_replied"),
+            models.CheckConstraint(condition=Q(is_key=False) | Q(key_leader__isnull=False), name="key_item_has_leader"),
+        ]
+        indexes = [
+            models.Index(fields=["session", "state"]),
+            models.Index(fields=["assembly", "state"]),
+            models.Index(fields=["category"]),
+        ]
+
+    def __str__(self):
+        return self.display_number + " " + self.title
+
+    @property
+    def display_number(self) -> str:
+        return f"第{self.number:04d}号" if self.number else "（未编号）"
+
+
+class CoSigner(models.Model):
+    class State(models.TextChoices):
+        INVITED = "invited", "待确认"
+        CONFIRMED = "confirmed", "已确认"
+        DECLINED = "declined", "已谢绝"
+        DROPPED = "dropped", "未确认已移除"
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="cosigners", verbose_name="提案/建议")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cosigned", verbose_name="联名人")
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.INVITED)
+    invited_at = models.DateTimeField("邀请时间", auto_now_add=True)
+    responded_at = models.DateTimeField("回应时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "联名人"
+        constraints = [models.UniqueConstraint(fields=["item", "person"], name="cosigner_once_per_item")]
+        ordering = ["id"]
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", "主办"
+    CO = "co", "会办"
+    SEPARATE = "separate", "分办"
+
+
+class Assignment(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", "待签收"
+        ADJUSTING = "adjusting", "申请调整中"
+        SIGNED = "signed", "已签收"
+        ENDED = "ended", "已调整撤出"
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="assignments", verbose_name="提案/建议")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments", verbose_name="承办单位")
+    role = models.CharField("办理方式", max_length=10, choices=AssignmentRole.choices)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PENDING)
+    note = models.TextField("交办说明", blank=True)
+    assigned_at = models.DateTimeField("交办时间")
+    assigned_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name="交办人")
+    signed_at = models.DateTimeField("签收时间", null=True, blank=True)
+    signed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="签收人")
+    ended_at = models.DateTimeField("撤出时间", null=True, blank=True)
+    end_reason = models.TextField("撤出原因", blank=True)
+    reply_due = models.DateField("答复期限", null=True, blank=True)
+    # Which reply round this unit owes (2 while re-handling) and the last round it sent.
+    reply_round = models.PositiveSmallIntegerField("应答复轮次", default=1)
+    replied_round = models.PositiveSmallIntegerField("已答复轮次", default=0)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    closed_early = models.BooleanField("提前办结", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "交办"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "unit"], condition=~Q(state="ended"), name="one_active_assignment_per_unit"),
+            models.UniqueConstraint(fields=["item"], condition=Q(role="lead") & ~Q(state="ended"), name="one_active_lead_per_item"),
+        ]
+        indexes = [models.Index(fields=["unit", "state"])]
+
+    def __str__(self):
+        return f"{self.unit} ({self.get_role_display()})"
+
+    @property
+    def active(self) -> bool:
+        return self.state != self.State.ENDED
+
+    @property
+    def answers(self) -> bool:
+        """Lead and separate units write replies; co-handling units write opinions."""
+        return self.role in (AssignmentRole.LEAD, AssignmentRole.SEPARATE)
+
+
+class AdjustmentRequest(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", "待决定"
+        APPROVED = "approved", "同意调整"
+        REFUSED = "refused", "不同意调整"
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="adjustments", verbose_name="交办")
+    reason = models.TextField("理由")
+    suggested_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="建议改由")
+    suggested_unit_text = models.CharField("建议改由（其他）", max_length=60, blank=True)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField("决定时间", null=True, blank=True)
+    decision_note = models.TextField("决定说明", blank=True)
+    new_assignment = models.ForeignKey(Assignment, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "调整申请"
+        ordering = ["id"]
+
+
+class ExtensionRequest(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", "待审批"
+        APPROVED = "approved", "已批准"
+        REFUSED = "refused", "未批准"
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="extensions", verbose_name="交办")
+    requested_due = models.DateField("申请延至")
+    reason = models.TextField("理由")
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PENDING)
+    previous_due = models.DateField("原期限", null=True, blank=True)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField("审批意见", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "延期申请"
+        ordering = ["id"]
+
+
+class Consultation(models.Model):
+    class Kind(models.TextChoices):
+        BEFORE = "before", "办前面商"
+        DURING = "during", "办中沟通"
+        AFTER = "after", "办后回访"
+
+    class Form(models.TextChoices):
+        VISIT = "visit", "登门拜访"
+        MEETING = "meeting", "座谈会"
+        SITE = "site", "现场调研"
+        PHONE = "phone", "电话沟通"
+        ONLINE = "online", "网络沟通"
+
+    FACE_TO_FACE = {Form.VISIT, Form.MEETING, Form.SITE}
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="consultations", verbose_name="提案/建议")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="consultations", verbose_name="单位")
+    kind = models.CharField("环节", max_length=8, choices=Kind.choices)
+    form = models.CharField("方式", max_length=8, choices=Form.choices)
+    held_on = models.DateField("日期")
+    participants = models.TextField("参加人员")
+    proposer_views = models.TextField("委员/代表意见", blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "面商沟通记录"
+        ordering = ["held_on", "id"]
+
+
+class CoOpinion(models.Model):
+    """会办意见 from a co-handling unit to the lead unit, or the office's waiver of it."""
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="co_opinion", verbose_name="会办交办")
+    text = models.TextField("会办意见", blank=True)
+    waived = models.BooleanField("已豁免", default=False)
+    waiver_reason = models.TextField("豁免理由", blank=True)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "会办意见"
+        constraints = [models.CheckConstraint(condition=Q(waived=True) | ~Q(text=""), name="co_opinion_has_text_or_waiver")]
+
+
+class Reply(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PENDING_UNIT = "pending_unit", "待单位领导审核"
+        PENDING_LEADER = "pending_leader", "待区领导阅批"
+        APPROVED = "approved", "已审核待发出"
+        SENT = "sent", "已答复"
+
+    class Recommendation(models.TextChoices):
+        PUBLISH = "publish", "建议公开"
+        WITHHOLD = "withhold", "建议不公开"
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="replies", verbose_name="提案/建议")
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="replies", verbose_name="交办")
+    round = models.PositiveSmallIntegerField("轮次", default=1)
+    is_conversion = models.BooleanField("类型转换", default=False)
+    reply_type = models.ForeignKey(ReplyType, on_delete=models.PROTECT, related_name="replies", verbose_name="答复类型")
+    body = models.TextField("答复正文")
+    promise = models.TextField("承诺事项与时限", blank=True)
+    planned_date = models.DateField("计划完成日期", null=True, blank=True)
+    reference_reason = models.TextField("留作参考理由", blank=True)
+    signatory = models.CharField("签发人", max_length=30)
+    contact_person = models.CharField("联系人", max_length=30)
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    recommendation = models.CharField("公开建议", max_length=10, choices=Recommendation.choices, default=Recommendation.PUBLISH)
+    withhold_reason = models.TextField("不公开理由", blank=True)
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.DRAFT)
+    drafted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField("发出时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "答复函"
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(state="sent") | Q(sent_at__isnull=False), name="sent_reply_has_date"),
+            models.CheckConstraint(condition=~Q(recommendation="withhold") | ~Q(withhold_reason=""), name="withhold_recommendation_has_reason"),
+        ]
+        indexes = [models.Index(fields=["item", "state"])]
+
+
+class ReplyApproval(models.Model):
+    class Level(models.TextChoices):
+        UNIT = "unit", "单位主要领导"
+        DISTRICT = "district", "分管区领导"
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", "同意"
+        RETURNED = "returned", "退回修改"
+
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="approvals")
+    level = models.CharField("层级", max_length=10, choices=Level.choices)
+    decision = models.CharField("意见", max_length=10, choices=Decision.choices)
+    comment = models.TextField("批示意见", blank=True)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "答复审核"
+        ordering = ["id"]
+
+
+class Feedback(models.Model):
+    """委员反馈 on one sent reply. A lapsed window is recorded as such, never as a grade."""
+
+    reply = models.OneToOneField(Reply, on_delete=models.PROTECT, related_name="feedback")
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="feedbacks")
+    lapsed = models.BooleanField("逾期未反馈", default=False)
+    grade = models.ForeignKey(FeedbackGrade, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="满意度")
+    agrees = models.BooleanField("同意答复", null=True, blank=True)
+    comment = models.TextField("意见", blank=True)
+    praise = models.BooleanField("表扬", default=False)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "委员反馈"
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(lapsed=True) & Q(grade__isnull=True) & Q(agrees__isnull=True))
+                | (Q(lapsed=False) & Q(grade__isnull=False) & Q(agrees__isnull=False)),
+                name="feedback_graded_or_lapsed",
+            )
+        ]
+
+
+class CoUnitGrade(models.Model):
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="co_grades")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    grade = models.ForeignKey(FeedbackGrade, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["feedback", "unit"], name="one_co_grade_per_unit")]
+
+
+class ProgressUpdate(models.Model):
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="progress_updates")
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="progress_updates")
+    text = models.TextField("进展情况")
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办理进展"
+        ordering = ["id"]
+
+
+class ClosureReport(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", "待单位领导审核"
+        APPROVED = "approved", "已审核"
+        RETURNED = "returned", "已退回"
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="closure_reports")
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="closure_reports")
+    text = models.TextField("办结情况")
+    done_on = models.DateField("完成日期")
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PENDING)
+    filed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField("审核意见", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办结报告"
+        ordering = ["id"]
+
+
+class PublicationRecord(models.Model):
+    class Kind(models.TextChoices):
+        CONSENT = "consent", "委员/代表意愿"
+        PUBLISH = "publish", "决定公开"
+        WITHHOLD = "withhold", "决定不公开"
+        REVOKE = "revoke", "撤销公开"
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="publication_records")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    consent = models.BooleanField(null=True)
+    reason = models.TextField("理由", blank=True)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "公开记录"
+        ordering = ["id"]
+
+
+class KeyItemMark(models.Model):
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="key_marks")
+    marked = models.BooleanField(default=True)
+    leader = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class LeaderInstruction(models.Model):
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="instructions")
+    leader = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField("批示内容")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "领导批示"
+        ordering = ["id"]
+
+
+class UrgeNotice(models.Model):
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="urges")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="urges")
+    text = models.TextField("催办内容")
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "催办通知"
+        ordering = ["id"]
+
+
+class Mediation(models.Model):
+    """Mediation meeting called by the office with the assembly office during re-handling."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="mediations")
+    held_on = models.DateField("日期")
+    participants = models.TextField("参加人员")
+    outcome = models.TextField("协调结果")
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class Side(models.TextChoices):
+    PROPOSER = "proposer", "委员/代表"
+    UNIT = "unit", "承办单位"
+    OFFICE = "office", "区府办"
+    ASSEMBLY_OFFICE = "assembly_office", "提案委/代表工委"
+
+
+class Message(models.Model):
+    """沟通互动 on an item. A proposer's message to a unit must be answered by that unit."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    side = models.CharField(max_length=16, choices=Side.choices)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="author's unit")
+    to_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reply_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="answers")
+    body = models.TextField("内容")
+    at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["to_unit", "answered_at"])]
+
+
+class Question(models.Model):
+    """有问必答: a proposer's question to the office or a unit, outside any item."""
+
+    asker = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="questions")
+    asked_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    to_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="questions", help_text="空=区府办")
+    subject = models.CharField("主题", max_length=120)
+    body = models.TextField("问题")
+    asked_at = models.DateTimeField(auto_now_add=True)
+    answer = models.TextField("答复", blank=True)
+    answered_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "有问必答"
+        ordering = ["-id"]
+
+
+def attachment_path(instance, filename):
+    return f"attachments/{instance.item_id}/{filename}"
+
+
+class Attachment(models.Model):
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="attachments")
+    consultation = models.ForeignKey(Consultation, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+    name = models.CharField(max_length=200)
+    size = models.PositiveIntegerField()
+    content_type = models.CharField(max_length=100)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
