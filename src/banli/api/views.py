@@ -1,0 +1,214 @@
+"""REST endpoints, thin: parse, call an action or a selector, serialise."""
+
+from django.db.models import Q
+from django.http import FileResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from banli.errors import not_found
+from banli.notify.models import Notification
+from banli.org.models import FeedbackGrade, Person, ReplyType, Session, Unit
+from banli.proposals import actions as A
+from banli.proposals import selectors, workflow
+from banli.proposals.access import access_item, actor_for
+from banli.proposals.actions.communication import visible_questions
+from banli.proposals.models import Attachment
+
+from . import serializers as ser
+from .actions import REGISTRY, input_serializer
+
+LIST_FILTERS = [
+    OpenApiParameter("session", int, description="会次"),
+    OpenApiParameter("assembly", str, enum=["cppcc", "npc"], description="会别"),
+    OpenApiParameter("category", int, description="类别（含下级）"),
+    OpenApiParameter("unit", int, description="承办单位"),
+    OpenApiParameter("state", str, description="状态，可用逗号分隔多个"),
+    OpenApiParameter("reply_type", str, description="答复类型代码"),
+    OpenApiParameter("key", bool, description="重点提案"),
+    OpenApiParameter("q", str, description="标题或正文包含"),
+    OpenApiParameter("mine", bool, description="只看本人领衔"),
+    OpenApiParameter("ordering", str, enum=sorted(selectors.LIST_ORDERINGS)),
+]
+
+
+def detail_response(request, item_id, status=200):
+    item = selectors.item_detail(request.user, item_id)
+    if item is None:
+        raise not_found()
+    return Response(ser.ItemDetailSerializer(item, context={"request": request}).data, status=status)
+
+
+class ItemViewSet(viewsets.GenericViewSet):
+    serializer_class = ser.ItemListSerializer
+
+    def get_queryset(self):
+        return selectors.item_list(self.request.user, self.request.query_params)
+
+    @extend_schema(parameters=LIST_FILTERS, responses=ser.ItemListSerializer(many=True))
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(ser.ItemListSerializer(page, many=True).data)
+
+    @extend_schema(responses=ser.ItemDetailSerializer)
+    def retrieve(self, request, pk=None):
+        return detail_response(request, pk)
+
+    @extend_schema(request=ser.ItemCreateSerializer, responses={201: ser.ItemDetailSerializer})
+    def create(self, request):
+        s = ser.ItemCreateSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        item = A.create_draft(request.user, **s.validated_data)
+        return detail_response(request, item.pk, status=201)
+
+    @extend_schema(request=ser.ItemEditSerializer, responses=ser.ItemDetailSerializer)
+    def partial_update(self, request, pk=None):
+        s = ser.ItemEditSerializer(data=request.data, partial=True)
+        s.is_valid(raise_exception=True)
+        A.edit_draft(request.user, pk, **s.validated_data)
+        return detail_response(request, pk)
+
+    @extend_schema(responses=None)
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>\d+)")
+    def attachment(self, request, pk=None, attachment_id=None):
+        item = access_item(request.user, pk)
+        att = Attachment.objects.filter(item=item, pk=attachment_id).first()
+        if att is None:
+            raise not_found()
+        return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name, content_type=att.content_type)
+
+
+def make_action_view(name: str):
+    """One POST endpoint per action of the transition table; answers with the item as it now is."""
+    input_cls = input_serializer(name)
+    _, call = REGISTRY[name]
+    t = workflow.TABLE[name]
+
+    class ActionView(APIView):
+        parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+        @extend_schema(request=input_cls, responses=ser.ItemDetailSerializer, operation_id=f"items_{name}",
+                       summary=f"{t.zh} ({t.en})", tags=["item actions"])
+        def post(self, request, item_id):
+            s = input_cls(data=request.data)
+            s.is_valid(raise_exception=True)
+            call(request.user, item_id, s.validated_data)
+            return detail_response(request, item_id)
+
+    ActionView.__name__ = ActionView.__qualname__ = "".join(p.title() for p in name.split("_")) + "View"
+    return ActionView.as_view()
+
+
+def action_views():
+    return {name: make_action_view(name) for name, (fields, call) in REGISTRY.items() if call is not None}
+
+
+class ActionsAvailableView(APIView):
+    @extend_schema(responses={200: {"type": "array", "items": {"type": "object"}}})
+    def get(self, request, item_id):
+        item = selectors.item_detail(request.user, item_id)
+        if item is None:
+            raise not_found()
+        return Response(workflow.available_actions(actor_for(request.user), item))
+
+
+class UnitViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ser.UnitSerializer
+    pagination_class = None
+    queryset = Unit.objects.filter(active=True)
+
+
+class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ser.CategorySerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.categories(self.request.query_params.get("assembly"))
+
+
+class SessionViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ser.SessionSerializer
+    pagination_class = None
+    queryset = Session.objects.select_related("term")
+
+
+class ReplyTypeViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ser.ReplyTypeSerializer
+    pagination_class = None
+    queryset = ReplyType.objects.filter(active=True)
+
+
+class GradeViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ser.GradeSerializer
+    pagination_class = None
+    queryset = FeedbackGrade.objects.all()
+
+
+class PeopleSearchView(generics.ListAPIView):
+    """Co-signer picker: search members/deputies of an assembly by name. No contact data."""
+
+    serializer_class = ser.PersonPublicSerializer
+    pagination_class = None
+
+    @extend_schema(parameters=[OpenApiParameter("q", str), OpenApiParameter("assembly", str, enum=["cppcc", "npc"])])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        q = (self.request.query_params.get("q") or "").strip()
+        qs = Person.objects.filter(active=True)
+        if self.request.query_params.get("assembly"):
+            qs = qs.filter(assembly=self.request.query_params["assembly"])
+        if q:
+            qs = qs.filter(Q(name__icontains=q) | Q(sector__icontains=q))
+        return qs.order_by("name")[:20]
+
+
+class QuestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = ser.QuestionSerializer
+
+    def get_queryset(self):
+        return visible_questions(self.request.user).select_related("asker", "to_unit")
+
+    @extend_schema(request=ser.QuestionCreateSerializer, responses={201: ser.QuestionSerializer})
+    def create(self, request):
+        s = ser.QuestionCreateSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        q = A.ask_question(request.user, **s.validated_data)
+        return Response(ser.QuestionSerializer(q).data, status=201)
+
+    @extend_schema(request=ser.AnswerSerializer, responses=ser.QuestionSerializer)
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        s = ser.AnswerSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        q = A.answer_question(request.user, pk, **s.validated_data)
+        return Response(ser.QuestionSerializer(q).data)
+
+
+class NotificationSerializer(ser.serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "item", "text", "created_at", "read_at"]
+
+
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = NotificationSerializer
+
+    def get_queryset(self):
+        return Notification.objects.filter(recipient=self.request.user)
+
+
+class MeView(APIView):
+    @extend_schema(responses={200: {"type": "object"}})
+    def get(self, request):
+        a = actor_for(request.user)
+        return Response({
+            "username": request.user.username, "name": request.user.get_full_name(),
+            "gov_office": a.gov_office, "assembly_offices": sorted(a.assembly_offices), "district_leader": a.district_leader,
+            "liaison_units": sorted(a.liaison_unit_ids), "head_units": sorted(a.head_unit_ids), "portfolio_units": sorted(a.portfolio_unit_ids),
+            "people": sorted(a.person_ids), "admin": a.is_admin,
+        })

@@ -1,0 +1,84 @@
+"""Read queries. Lists and the detail view run a fixed number of queries whatever the data size."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from banli.audit.models import AuditRecord
+from banli.org.models import Category
+
+from .access import actor_for, visible_items
+from .models import (
+    Assignment, CoSigner, Feedback, Item, Message, Reply,
+)
+
+LIST_ORDERINGS = {"id": "id", "-id": "-id", "number": "number", "-number": "-number", "submitted_at": "submitted_at",
+                  "-submitted_at": "-submitted_at", "title": "title", "-title": "-title", "state": "state", "-state": "-state"}
+
+
+def _truthy(value: str | None):
+    if value is None or value == "":
+        return None
+    return value.lower() in ("1", "true", "yes", "on")
+
+
+def item_list(user, params) -> QuerySet[Item]:
+    """Items the user may see, filtered as the list pages and the API ask."""
+    qs = visible_items(user)
+    if params.get("session"):
+        qs = qs.filter(session_id=params["session"])
+    if params.get("assembly"):
+        qs = qs.filter(assembly=params["assembly"])
+    if params.get("category"):
+        # A top-level category includes its sub-categories.
+        cat = params["category"]
+        qs = qs.filter(Q(category_id=cat) | Q(category__parent_id=cat))
+    if params.get("unit"):
+        qs = qs.filter(pk__in=Assignment.objects.filter(unit_id=params["unit"]).exclude(state=Assignment.State.ENDED).values("item_id"))
+    if params.get("state"):
+        qs = qs.filter(state__in=[s for s in params["state"].split(",") if s])
+    if params.get("reply_type"):
+        qs = qs.filter(reply_type__code=params["reply_type"])
+    key = _truthy(params.get("key"))
+    if key is not None:
+        qs = qs.filter(is_key=key)
+    if params.get("q"):
+        q = params["q"].strip()[:100]
+        qs = qs.filter(Q(title__icontains=q) | Q(reason__icontains=q) | Q(suggestions__icontains=q))
+    if params.get("mine") and _truthy(params.get("mine")):
+        qs = qs.filter(proposer_id__in=actor_for(user).person_ids)
+    order = LIST_ORDERINGS.get(params.get("ordering") or "-id", "-id")
+    return (
+        qs.select_related("proposer", "category", "category__parent", "session", "reply_type")
+        .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.exclude(state=Assignment.State.ENDED).select_related("unit"), to_attr="active_assignments"))
+        .order_by(order, "-id" if order != "-id" else "id")
+    )
+
+
+def item_detail(user, item_id) -> Item:
+    """One item with its whole history, for a reader who may see it."""
+    qs = visible_items(user).filter(pk=item_id).select_related("proposer", "category", "category__parent", "session", "reply_type", "merged_into", "key_leader")
+    item = qs.prefetch_related(
+        Prefetch("cosigners", queryset=CoSigner.objects.select_related("person")),
+        Prefetch("assignments", queryset=Assignment.objects.select_related("unit", "co_opinion", "assigned_by").prefetch_related(
+            "adjustments__suggested_unit", "extensions", "closure_reports",
+            Prefetch("replies", queryset=Reply.objects.select_related("reply_type").prefetch_related("approvals")),
+        )),
+        "consultations__unit",
+        Prefetch("replies", queryset=Reply.objects.select_related("reply_type", "assignment__unit").prefetch_related("approvals__by")),
+        Prefetch("feedbacks", queryset=Feedback.objects.select_related("grade").prefetch_related("co_grades__grade", "co_grades__unit")),
+        "progress_updates__assignment__unit",
+        "closure_reports__assignment__unit",
+        "publication_records",
+        "instructions__leader",
+        "urges__unit",
+        "mediations",
+        Prefetch("messages", queryset=Message.objects.select_related("author", "unit", "to_unit")),
+        "attachments",
+        "suggested_units",
+        Prefetch("audit_records", queryset=AuditRecord.objects.select_related("actor")),
+    ).first()
+    return item
+
+
+def categories(assembly=None) -> QuerySet[Category]:
+    qs = Category.objects.filter(active=True).select_related("parent")
+    return qs.filter(assembly=assembly) if assembly else qs
