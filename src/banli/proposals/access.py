@@ -75,9 +75,10 @@ def visible_items(user) -> QuerySet[Item]:
         cond |= Q(assembly__in=actor.assembly_offices) & ~Q(state=ItemState.DRAFT)
     if actor.person_ids:
         cond |= Q(proposer_id__in=actor.person_ids)
-        cond |= Exists(CoSigner.objects.filter(item=OuterRef("pk"), person_id__in=actor.person_ids)) & ~Q(state=ItemState.DRAFT)
+        # Once submitted, only confirmed co-signers read it: a declined or dropped name is not a co-signer.
+        cond |= Exists(CoSigner.objects.filter(item=OuterRef("pk"), person_id__in=actor.person_ids, state=CoSigner.State.CONFIRMED)) & ~Q(state=ItemState.DRAFT)
         cond |= Q(state=ItemState.DRAFT) & Exists(
-            CoSigner.objects.filter(item=OuterRef("pk"), person_id__in=actor.person_ids, state=CoSigner.State.INVITED)
+            CoSigner.objects.filter(item=OuterRef("pk"), person_id__in=actor.person_ids, state__in=(CoSigner.State.INVITED, CoSigner.State.CONFIRMED))
         )
         # Each proposer of a merged item still gets the reply of the item it was merged into.
         cond |= Exists(Item.objects.filter(merged_into=OuterRef("pk"), proposer_id__in=actor.person_ids))

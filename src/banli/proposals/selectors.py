@@ -47,7 +47,7 @@ def item_list(user, params) -> QuerySet[Item]:
         qs = qs.filter(proposer_id__in=actor_for(user).person_ids)
     order = LIST_ORDERINGS.get(params.get("ordering") or "-id", "-id")
     return (
-        qs.select_related("proposer", "category", "category__parent", "session", "reply_type")
+        qs.select_related("proposer", "category", "category__parent", "session__term", "reply_type")
         .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.exclude(state=Assignment.State.ENDED).select_related("unit"), to_attr="active_assignments"))
         .order_by(order, "-id" if order != "-id" else "id")
     )
@@ -55,7 +55,7 @@ def item_list(user, params) -> QuerySet[Item]:
 
 def item_detail(user, item_id) -> Item:
     """One item with its whole history, for a reader who may see it."""
-    qs = visible_items(user).filter(pk=item_id).select_related("proposer", "category", "category__parent", "session", "reply_type", "merged_into", "key_leader")
+    qs = visible_items(user).filter(pk=item_id).select_related("proposer", "category", "category__parent", "session__term", "reply_type", "merged_into", "key_leader")
     item = qs.prefetch_related(
         Prefetch("cosigners", queryset=CoSigner.objects.select_related("person")),
         Prefetch("assignments", queryset=Assignment.objects.select_related("unit", "co_opinion", "assigned_by").prefetch_related(

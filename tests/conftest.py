@@ -1,0 +1,94 @@
+"""Fixtures every Banli test can use: reference data, the named personas of DOMAIN.md §2, and the
+`world` they live in. Builders that drive an item through the actions are in tests/builders.py;
+shared assertions (audit rows, "refused and nothing changed") in tests/checks.py.
+
+    def test_register(world, cppcc_office):
+        item = make_item(world, state="submitted")
+        actions.register_item(cppcc_office, item.pk)
+
+Persona fixtures return django Users, all built together by `world` (asking for one builds the
+whole world once per test). Every persona logs in with builders.PASSWORD, e.g. for API tests:
+`client.force_login(member)` or `client.login(username="member", password=PASSWORD)`.
+
+| fixture          | who                                                                         |
+|------------------|-----------------------------------------------------------------------------|
+| member           | CPPCC member (委员) filing items; Person with phone and address               |
+| cosigner         | another CPPCC member, to be invited as co-signer                             |
+| other_member     | an unrelated CPPCC member                                                    |
+| deputy           | NPC deputy (代表) filing suggestions                                          |
+| cppcc_office     | StaffRole assembly_office for cppcc (政协提案委)                               |
+| npc_office       | StaffRole assembly_office for npc (人大代表工委)                               |
+| gov_office       | StaffRole gov_office (区府办)                                                 |
+| lead_liaison     | liaison (UnitLiaison) of world.lead_unit, the unit builders assign as lead   |
+| lead_head        | Unit.leader of world.lead_unit                                               |
+| co_liaison       | liaison of world.co_unit, the co-handling unit                               |
+| co_head          | Unit.leader of world.co_unit                                                 |
+| district_leader  | StaffRole district_leader; Unit.supervising_leader of lead_unit and co_unit  |
+| outsider_liaison | liaison of world.outsider_unit, which never handles the test items          |
+| admin_user       | superuser                                                                    |
+| public           | AnonymousUser                                                                |
+
+The world also holds spare_unit / spare_liaison (the unit an adjustment names) and other_leader
+(a district leader whose portfolio is outsider_unit and spare_unit).
+"""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from tests.builders import World, build_world, make_reference_data
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Creating a dozen users per test must not cost a dozen PBKDF2 rounds."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploads written by any test land in a throw-away folder, never in the project's media/."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def reference_data(db):
+    """Reply types A/B/C, grades 好/较好/一般/差, categories per assembly, and the sessions:
+    a current CPPCC session (plus an earlier one of the same term) and a current NPC session."""
+    return make_reference_data()
+
+
+@pytest.fixture
+def world(reference_data) -> World:
+    """Every persona, unit and session; see tests/builders.World."""
+    return build_world(reference_data)
+
+
+def _persona(name):
+    def fixture(world):
+        return getattr(world, name)
+
+    fixture.__name__ = name
+    fixture.__doc__ = f"The `{name}` user of the test world (see the table in tests/conftest.py)."
+    return pytest.fixture(fixture, name=name)
+
+
+member = _persona("member")
+cosigner = _persona("cosigner")
+other_member = _persona("other_member")
+deputy = _persona("deputy")
+cppcc_office = _persona("cppcc_office")
+npc_office = _persona("npc_office")
+gov_office = _persona("gov_office")
+lead_liaison = _persona("lead_liaison")
+lead_head = _persona("lead_head")
+co_liaison = _persona("co_liaison")
+co_head = _persona("co_head")
+district_leader = _persona("district_leader")
+outsider_liaison = _persona("outsider_liaison")
+admin_user = _persona("admin_user")
+
+
+@pytest.fixture
+def public():
+    """Someone not logged in: reads the portal and nothing else."""
+    return AnonymousUser()
