@@ -25,11 +25,13 @@ whole world once per test). Every persona logs in with builders.PASSWORD, e.g. f
 | co_head          | Unit.leader of world.co_unit                                                 |
 | district_leader  | StaffRole district_leader; Unit.supervising_leader of lead_unit and co_unit  |
 | outsider_liaison | liaison of world.outsider_unit, which never handles the test items          |
+| spare_liaison    | liaison of world.spare_unit, the unit an adjustment request names            |
+| other_leader     | district leader whose portfolio is outsider_unit and spare_unit              |
 | admin_user       | superuser                                                                    |
 | public           | AnonymousUser                                                                |
 
-The world also holds spare_unit / spare_liaison (the unit an adjustment names) and other_leader
-(a district leader whose portfolio is outsider_unit and spare_unit).
+The world also holds the units (lead_unit, co_unit, outsider_unit, spare_unit), the Person rows
+(member_person, ...), the sessions and the reference data; see tests/builders.World.
 """
 
 import pytest
@@ -85,6 +87,8 @@ co_liaison = _persona("co_liaison")
 co_head = _persona("co_head")
 district_leader = _persona("district_leader")
 outsider_liaison = _persona("outsider_liaison")
+spare_liaison = _persona("spare_liaison")
+other_leader = _persona("other_leader")
 admin_user = _persona("admin_user")
 
 

@@ -6,7 +6,7 @@ from banli.org.models import Session
 from banli.proposals import actions
 from banli.proposals.access import access_item, visible_items
 from banli.proposals.models import ItemState
-from tests.builders import fresh, make_item, reply
+from tests.builders import advance, fresh, make_item, reply
 from tests.checks import assert_audit, notified, refused, unchanged
 
 
@@ -129,7 +129,7 @@ def test_each_merged_proposer_hears_of_the_reply(world, cppcc_office, other_memb
     target = make_item(world, state="registered")
     merged = make_item(world, state="submitted", proposer=other_member)
     actions.merge_item(cppcc_office, merged.pk, into_id=target.pk)
-    item = make_item.__globals__["advance"](world, target, "handling")
+    item = advance(world, target, "handling")
 
     with django_capture_on_commit_callbacks(execute=True):
         reply(world, item)

@@ -16,7 +16,7 @@ from banli.proposals import actions as A
 from banli.proposals import selectors, workflow
 from banli.proposals.access import access_item, actor_for
 from banli.proposals.actions.communication import visible_questions
-from banli.proposals.models import Attachment
+from banli.proposals.models import Attachment, Item
 
 from . import serializers as ser
 from .actions import REGISTRY, input_serializer
@@ -96,7 +96,12 @@ def make_action_view(name: str):
             s = input_cls(data=request.data)
             s.is_valid(raise_exception=True)
             call(request.user, item_id, s.validated_data)
-            return detail_response(request, item_id)
+            item = selectors.item_detail(request.user, item_id)
+            if item is None:
+                # The step took the item out of the actor's sight (e.g. returned to the proposer's drafts).
+                state = Item.objects.values_list("state", flat=True).get(pk=item_id)
+                return Response({"id": int(item_id), "state": state, "visible": False})
+            return Response(ser.ItemDetailSerializer(item, context={"request": request}).data)
 
     ActionView.__name__ = ActionView.__qualname__ = "".join(p.title() for p in name.split("_")) + "View"
     return ActionView.as_view()

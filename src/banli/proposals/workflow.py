@@ -44,6 +44,16 @@ def _pending_assignment(item, a: Assignment):
     return None
 
 
+def _may_request_adjustment(item, a: Assignment):
+    err = _pending_assignment(item, a)
+    if err:
+        return err
+    # Rule 4: once the office has refused an adjustment, the unit must sign for the item.
+    if any(r.state == "refused" for r in a.adjustments.all()):
+        return _err("adjustment_refused", "区府办已不同意调整，请签收办理。", "The office refused the adjustment; sign for the item.")
+    return None
+
+
 def _signed(a: Assignment):
     if a.state != Assignment.State.SIGNED:
         return _err("not_signed", "请先签收。", "Sign for the item first.")
@@ -192,7 +202,7 @@ TRANSITIONS = [
     T("assign", "交办", "assign", F({S.REGISTERED}), S.ASSIGNED, F({"gov_office"})),
     T("reassign", "调整交办", "re-assign", OPEN_HANDLING, None, F({"gov_office"})),
     T("sign", "签收", "sign for the item", F({S.ASSIGNED, S.HANDLING}), None, F({"liaison"}), "assignment", _pending_assignment),
-    T("request_adjustment", "申请调整", "request adjustment", F({S.ASSIGNED, S.HANDLING}), None, F({"liaison"}), "assignment", _pending_assignment),
+    T("request_adjustment", "申请调整", "request adjustment", F({S.ASSIGNED, S.HANDLING}), None, F({"liaison"}), "assignment", _may_request_adjustment),
     T("decide_adjustment", "审核调整申请", "decide on the adjustment", F({S.ASSIGNED, S.HANDLING}), None, F({"gov_office"}), "assignment",
       lambda item, a: None if a.state == Assignment.State.ADJUSTING else _err("no_adjustment", "没有待决定的调整申请。", "No adjustment request is pending.")),
     # Consultation and co-handling (rules 5-6)

@@ -18,7 +18,7 @@ ITEM_PREFETCH = [
     "cosigners",
     "consultations",
     Prefetch("assignments", queryset=Assignment.objects.select_related("unit", "co_opinion").prefetch_related(
-        Prefetch("replies", queryset=Reply.objects.select_related("reply_type")), "closure_reports")),
+        Prefetch("replies", queryset=Reply.objects.select_related("reply_type")), "closure_reports", "adjustments")),
 ]
 
 
