@@ -17,6 +17,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from banli.org.models import (
@@ -48,34 +49,38 @@ class ReferenceData:
 
 
 def make_reference_data() -> ReferenceData:
-    """Reply types, grades, categories, terms and sessions as DOMAIN.md sets them by default."""
-    types = {
-        "A": ReplyType.objects.create(code="A", name="解决或采纳", name_en="solved or adopted", closure=ReplyType.Closure.REPORT,
-                                      progress_every_months=1, position=1),
-        "B": ReplyType.objects.create(code="B", name="列入计划拟解决", name_en="planned", needs_planned_date=True,
-                                      closure=ReplyType.Closure.PLAN, progress_every_months=3, position=2),
-        "C": ReplyType.objects.create(code="C", name="留作参考", name_en="for reference", needs_reason=True,
-                                      needs_leader_approval=True, closure=ReplyType.Closure.FEEDBACK, position=3),
-    }
-    grades = {
-        code: FeedbackGrade.objects.create(code=code, name=name, name_en=en, score=score, sends_to_rehandling=code == "poor", position=i)
+    """Reply types, grades, categories, terms and sessions as DOMAIN.md sets them by default.
+    Written with a handful of bulk inserts: every test builds its own."""
+    types = ReplyType.objects.bulk_create([
+        ReplyType(code="A", name="解决或采纳", name_en="solved or adopted", closure=ReplyType.Closure.REPORT, progress_every_months=1, position=1),
+        ReplyType(code="B", name="列入计划拟解决", name_en="planned", needs_planned_date=True, closure=ReplyType.Closure.PLAN,
+                  progress_every_months=3, position=2),
+        ReplyType(code="C", name="留作参考", name_en="for reference", needs_reason=True, needs_leader_approval=True,
+                  closure=ReplyType.Closure.FEEDBACK, position=3),
+    ])
+    grades = FeedbackGrade.objects.bulk_create([
+        FeedbackGrade(code=code, name=name, name_en=en, score=score, sends_to_rehandling=code == "poor", position=i)
         for i, (code, name, en, score) in enumerate(
-            [("good", "好", "good", 100), ("fair", "较好", "fair", 80), ("average", "一般", "average", 60), ("poor", "差", "poor", 0)], 1
-        )
-    }
-    categories = {}
-    for assembly in (Assembly.CPPCC, Assembly.NPC):
-        economy = Category.objects.create(assembly=assembly, name="经济", position=1)
-        city = Category.objects.create(assembly=assembly, name="城市建设和管理", position=2)
-        traffic = Category.objects.create(assembly=assembly, parent=city, name="交通", position=1)
-        categories[assembly.value] = [economy, city, traffic]
-    cppcc_term = Term.objects.create(assembly=Assembly.CPPCC, ordinal=6, name="第六届", starts_on=datetime.date(2022, 1, 1))
-    npc_term = Term.objects.create(assembly=Assembly.NPC, ordinal=7, name="第七届", starts_on=datetime.date(2022, 1, 1))
+            [("good", "好", "good", 100), ("fair", "较好", "fair", 80), ("average", "一般", "average", 60), ("poor", "差", "poor", 0)], 1)
+    ])
+    assemblies = (Assembly.CPPCC, Assembly.NPC)
+    tops = Category.objects.bulk_create([
+        Category(assembly=a, name=name, position=i) for a in assemblies for i, name in enumerate(("经济", "城市建设和管理"), 1)
+    ])
+    children = Category.objects.bulk_create([Category(assembly=city.assembly, parent=city, name="交通", position=1) for city in tops[1::2]])
+    categories = {a.value: [tops[2 * i], tops[2 * i + 1], children[i]] for i, a in enumerate(assemblies)}
+    cppcc_term, npc_term = Term.objects.bulk_create([
+        Term(assembly=Assembly.CPPCC, ordinal=6, name="第六届", starts_on=datetime.date(2022, 1, 1)),
+        Term(assembly=Assembly.NPC, ordinal=7, name="第七届", starts_on=datetime.date(2022, 1, 1)),
+    ])
     year = timezone.localdate().year
-    earlier = Session.objects.create(term=cppcc_term, ordinal=4, name="第四次会议", year=year - 1, opens_on=datetime.date(year - 1, 1, 10))
-    cppcc = Session.objects.create(term=cppcc_term, ordinal=5, name="第五次会议", year=year, opens_on=datetime.date(year, 1, 10), is_current=True)
-    npc = Session.objects.create(term=npc_term, ordinal=5, name="第五次会议", year=year, opens_on=datetime.date(year, 1, 12), is_current=True)
-    return ReferenceData(types, grades, categories, cppcc_term, npc_term, cppcc, earlier, npc)
+    # bulk_create skips Session.save, which copies the assembly from the term: set it here.
+    earlier, cppcc, npc = Session.objects.bulk_create([
+        Session(term=cppcc_term, assembly=Assembly.CPPCC, ordinal=4, name="第四次会议", year=year - 1, opens_on=datetime.date(year - 1, 1, 10)),
+        Session(term=cppcc_term, assembly=Assembly.CPPCC, ordinal=5, name="第五次会议", year=year, opens_on=datetime.date(year, 1, 10), is_current=True),
+        Session(term=npc_term, assembly=Assembly.NPC, ordinal=5, name="第五次会议", year=year, opens_on=datetime.date(year, 1, 12), is_current=True),
+    ])
+    return ReferenceData({t.code: t for t in types}, {g.code: g for g in grades}, categories, cppcc_term, npc_term, cppcc, earlier, npc)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -168,64 +173,64 @@ class World:
         return {n: getattr(self, n) for n in names}
 
 
-def _user(username, name, **extra):
-    User = get_user_model()
-    return User.objects.create_user(username=username, password=PASSWORD, first_name=name, **extra)
+# username -> display name, in creation order. Units: (key, name, short name, kind, liaison, head, leader).
+_USERS = {
+    "member": "王委员", "cosigner": "李委员", "other_member": "赵委员", "deputy": "陈代表",
+    "cppcc_office": "政协提案委", "npc_office": "人大代表工委", "gov_office": "区府办督查科",
+    "district_leader": "孙副区长", "other_leader": "周副区长",
+    "lead_liaison": "建委联络员", "lead_head": "建委主任", "co_liaison": "交通委联络员", "co_head": "交通委主任",
+    "outsider_liaison": "教育局联络员", "spare_liaison": "街道联络员", "spare_head": "街道主任",
+}
+_UNITS = [
+    ("lead", "区住房和城乡建设委员会", "区建委", UnitKind.BUREAU, "lead_liaison", "lead_head", "district_leader"),
+    ("co", "区交通委员会", "区交通委", UnitKind.BUREAU, "co_liaison", "co_head", "district_leader"),
+    ("outsider", "区教育局", "区教育局", UnitKind.BUREAU, "outsider_liaison", None, "other_leader"),
+    ("spare", "城东街道办事处", "城东街道", UnitKind.TOWN, "spare_liaison", "spare_head", "other_leader"),
+]
 
 
 def build_world(ref: ReferenceData | None = None) -> World:
-    """Create every persona with the roles DOMAIN.md §2 gives them. Needs database access."""
+    """Create every persona with the roles DOMAIN.md §2 gives them. Needs database access.
+    Bulk inserts keep this to about a dozen queries, as every test builds its own world."""
     ref = ref or make_reference_data()
+    User = get_user_model()
+    password = make_password(PASSWORD)  # hashed once, shared by all
+    users = User.objects.bulk_create([User(username=u, first_name=n, password=password) for u, n in _USERS.items()])
+    u = {x.username: x for x in users}
+    admin_user = User.objects.create_superuser(username="admin_user", password=PASSWORD, first_name="管理员")
+
+    people = Person.objects.bulk_create([
+        Person(user=u["member"], assembly=Assembly.CPPCC, name="王委员", sector="经济界", party="民盟", employer="区工商联",
+               phone="13800000001", address="幸福路1号"),
+        Person(user=u["cosigner"], assembly=Assembly.CPPCC, name="李委员", sector="教育界", phone="13800000002", address="和平路2号"),
+        Person(user=u["other_member"], assembly=Assembly.CPPCC, name="赵委员", sector="医卫界", phone="13800000003"),
+        Person(user=u["deputy"], assembly=Assembly.NPC, name="陈代表", sector="城东代表团", phone="13900000001", address="城东路9号"),
+    ])
+    StaffRole.objects.bulk_create([
+        StaffRole(user=u["cppcc_office"], kind=StaffRole.Kind.ASSEMBLY_OFFICE, assembly=Assembly.CPPCC),
+        StaffRole(user=u["npc_office"], kind=StaffRole.Kind.ASSEMBLY_OFFICE, assembly=Assembly.NPC),
+        StaffRole(user=u["gov_office"], kind=StaffRole.Kind.GOV_OFFICE),
+        StaffRole(user=u["district_leader"], kind=StaffRole.Kind.DISTRICT_LEADER, title="副区长"),
+        StaffRole(user=u["other_leader"], kind=StaffRole.Kind.DISTRICT_LEADER, title="副区长"),
+    ])
+    units = Unit.objects.bulk_create([
+        Unit(name=name, short_name=short, kind=kind, leader=u.get(head), supervising_leader=u[leader], phone="021-0000")
+        for _, name, short, kind, _, head, leader in _UNITS
+    ])
+    unit = {spec[0]: x for spec, x in zip(_UNITS, units)}
     started = datetime.date(timezone.localdate().year - 2, 1, 1)
-
-    def person(user, assembly, name, **kw):
-        return Person.objects.create(user=user, assembly=assembly, name=name, **kw)
-
-    member = _user("member", "王委员")
-    cosigner = _user("cosigner", "李委员")
-    other_member = _user("other_member", "赵委员")
-    deputy = _user("deputy", "陈代表")
-    member_person = person(member, Assembly.CPPCC, "王委员", sector="经济界", party="民盟", employer="区工商联",
-                           phone="13800000001", address="幸福路1号")
-    cosigner_person = person(cosigner, Assembly.CPPCC, "李委员", sector="教育界", phone="13800000002", address="和平路2号")
-    other_member_person = person(other_member, Assembly.CPPCC, "赵委员", sector="医卫界", phone="13800000003")
-    deputy_person = person(deputy, Assembly.NPC, "陈代表", sector="城东代表团", phone="13900000001", address="城东路9号")
-
-    cppcc_office = _user("cppcc_office", "政协提案委")
-    npc_office = _user("npc_office", "人大代表工委")
-    gov_office = _user("gov_office", "区府办督查科")
-    StaffRole.objects.create(user=cppcc_office, kind=StaffRole.Kind.ASSEMBLY_OFFICE, assembly=Assembly.CPPCC)
-    StaffRole.objects.create(user=npc_office, kind=StaffRole.Kind.ASSEMBLY_OFFICE, assembly=Assembly.NPC)
-    StaffRole.objects.create(user=gov_office, kind=StaffRole.Kind.GOV_OFFICE)
-
-    district_leader = _user("district_leader", "孙副区长")
-    other_leader = _user("other_leader", "周副区长")
-    StaffRole.objects.create(user=district_leader, kind=StaffRole.Kind.DISTRICT_LEADER, title="副区长")
-    StaffRole.objects.create(user=other_leader, kind=StaffRole.Kind.DISTRICT_LEADER, title="副区长")
-
-    def unit(name, short, kind, liaison_name, head_name, leader, key):
-        liaison = _user(f"{key}_liaison", liaison_name)
-        head = _user(f"{key}_head", head_name) if head_name else None
-        u = Unit.objects.create(name=name, short_name=short, kind=kind, leader=head, supervising_leader=leader, phone="021-0000")
-        UnitLiaison.objects.create(unit=u, user=liaison, started_on=started)
-        return u, liaison, head
-
-    lead_unit, lead_liaison, lead_head = unit("区住房和城乡建设委员会", "区建委", UnitKind.BUREAU, "建委联络员", "建委主任", district_leader, "lead")
-    co_unit, co_liaison, co_head = unit("区交通委员会", "区交通委", UnitKind.BUREAU, "交通委联络员", "交通委主任", district_leader, "co")
-    outsider_unit, outsider_liaison, _ = unit("区教育局", "区教育局", UnitKind.BUREAU, "教育局联络员", "", other_leader, "outsider")
-    spare_unit, spare_liaison, spare_head = unit("城东街道办事处", "城东街道", UnitKind.TOWN, "街道联络员", "街道主任", other_leader, "spare")
-
-    admin_user = get_user_model().objects.create_superuser(username="admin_user", password=PASSWORD, first_name="管理员")
+    UnitLiaison.objects.bulk_create([UnitLiaison(unit=unit[key], user=u[liaison], started_on=started) for key, _, _, _, liaison, _, _ in _UNITS])
 
     return World(
-        ref=ref, member=member, cosigner=cosigner, other_member=other_member, deputy=deputy, member_person=member_person,
-        cosigner_person=cosigner_person, other_member_person=other_member_person, deputy_person=deputy_person,
-        cppcc_office=cppcc_office, npc_office=npc_office, gov_office=gov_office, lead_unit=lead_unit, co_unit=co_unit,
-        outsider_unit=outsider_unit, spare_unit=spare_unit, lead_liaison=lead_liaison, lead_head=lead_head, co_liaison=co_liaison,
-        co_head=co_head, outsider_liaison=outsider_liaison, spare_liaison=spare_liaison, district_leader=district_leader,
-        other_leader=other_leader, admin_user=admin_user,
-        liaisons={lead_unit.pk: lead_liaison, co_unit.pk: co_liaison, outsider_unit.pk: outsider_liaison, spare_unit.pk: spare_liaison},
-        heads={lead_unit.pk: lead_head, co_unit.pk: co_head, spare_unit.pk: spare_head},
+        ref=ref, member=u["member"], cosigner=u["cosigner"], other_member=u["other_member"], deputy=u["deputy"],
+        member_person=people[0], cosigner_person=people[1], other_member_person=people[2], deputy_person=people[3],
+        cppcc_office=u["cppcc_office"], npc_office=u["npc_office"], gov_office=u["gov_office"],
+        lead_unit=unit["lead"], co_unit=unit["co"], outsider_unit=unit["outsider"], spare_unit=unit["spare"],
+        lead_liaison=u["lead_liaison"], lead_head=u["lead_head"], co_liaison=u["co_liaison"], co_head=u["co_head"],
+        outsider_liaison=u["outsider_liaison"], spare_liaison=u["spare_liaison"],
+        district_leader=u["district_leader"], other_leader=u["other_leader"], admin_user=admin_user,
+        liaisons={unit[key].pk: u[liaison] for key, _, _, _, liaison, _, _ in _UNITS},
+        heads={unit[key].pk: u[head] for key, _, _, _, _, head, _ in _UNITS if head},
     )
 
 

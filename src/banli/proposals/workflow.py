@@ -206,7 +206,8 @@ TRANSITIONS = [
     T("decide_adjustment", "审核调整申请", "decide on the adjustment", F({S.ASSIGNED, S.HANDLING}), None, F({"gov_office"}), "assignment",
       lambda item, a: None if a.state == Assignment.State.ADJUSTING else _err("no_adjustment", "没有待决定的调整申请。", "No adjustment request is pending.")),
     # Consultation and co-handling (rules 5-6)
-    T("record_consultation", "记录面商沟通", "record a consultation", F({S.HANDLING, S.REHANDLING, S.REPLIED, S.EVALUATED}), None, F({"liaison"}), "assignment",
+    # From ASSIGNED too: a unit that has signed meets the proposer while another unit has not signed yet.
+    T("record_consultation", "记录面商沟通", "record a consultation", F({S.ASSIGNED, S.HANDLING, S.REHANDLING, S.REPLIED, S.EVALUATED}), None, F({"liaison"}), "assignment",
       lambda item, a: _signed(a)),
     T("send_co_opinion", "提交会办意见", "send the co-handling opinion", OPEN_HANDLING, None, F({"liaison"}), "assignment", _co_opinion_open),
     T("waive_co_opinion", "豁免会办意见", "waive the co-handling opinion", OPEN_HANDLING, None, F({"gov_office"}), "assignment", _waivable),

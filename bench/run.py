@@ -1,0 +1,436 @@
+"""Scale benchmark: does the cost of the item list, the item detail and a lifecycle action stay
+flat as the database grows?
+
+    PYTHONPATH=src python -m bench.run [--scales 1000,10000,100000] [--repeat 20]
+
+For each scale a fresh database is made (an SQLite file under bench/out/, or, when DATABASE_URL
+names PostgreSQL, a database banli_bench_<scale> on that server; either is removed afterwards
+unless --keep), migrated and filled by bench.generate. Each scale runs in its own subprocess, so
+memory is measured cleanly.
+Every case is timed against a floor measured in the same run: the bare SQL that fetches or writes
+the same data. The ratio (case / floor) is what should not grow with N.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_OUT = ROOT / "bench" / "out"
+
+
+# ---------------------------------------------------------------------------------------------
+# Parent: one subprocess per scale, then the table
+
+
+def _is_postgres(url: str | None) -> bool:
+    return bool(url) and urlsplit(url).scheme in ("postgres", "postgresql", "pgsql")
+
+
+def _pg_admin(base_url: str, *statements: str) -> None:
+    """Run CREATE/DROP DATABASE on the server DATABASE_URL names, from its maintenance database
+    (or, failing that, from the database the URL names)."""
+    import psycopg
+
+    parts = urlsplit(base_url)._replace(scheme="postgresql")
+    try:
+        conn = psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True)
+    except psycopg.OperationalError:
+        conn = psycopg.connect(urlunsplit(parts), autocommit=True)
+    with conn:
+        for sql in statements:
+            conn.execute(sql)
+
+
+def _prepare_db(scale: int, out: Path, base_url: str | None) -> tuple[str, callable]:
+    if _is_postgres(base_url):
+        name = f"banli_bench_{scale}"
+        _pg_admin(base_url, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
+        url = urlunsplit(urlsplit(base_url)._replace(path="/" + name))
+        return url, (lambda: _pg_admin(base_url, f'DROP DATABASE IF EXISTS "{name}"'))
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"bench_{scale}.sqlite3"
+
+    def remove():
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+
+    remove()
+    return f"sqlite:///{path}", remove
+
+
+def _print_table(results: list[dict]) -> None:
+    print()
+    print(f"{'scale':>7}  {'case':<24} {'median ms':>10} {'floor ms':>9} {'ratio':>6} {'queries':>7} {'floor q':>7} {'n':>3}")
+    print("-" * 82)
+    for res in results:
+        for c in res["cases"]:
+            ratio = f"{c['ratio']:.1f}" if c.get("ratio") is not None else "-"
+            print(f"{res['scale']:>7}  {c['case']:<24} {c['median_ms']:>10.2f} {c['floor_ms']:>9.2f} {ratio:>6} {c['queries']:>7} {c['floor_queries']:>7} {c['n']:>3}")
+    print("-" * 82)
+    for res in results:
+        print(f"{res['scale']:>7}  generated {res['rows']:,} rows in {res['gen_seconds']:.1f}s; peak RSS {res['peak_rss_gen_mb']:.0f} MB "
+              f"after generation, {res['peak_rss_mb']:.0f} MB at the end; {res['backend']}; consistency problems in a "
+              f"{res['checked']}-item sample: {res['problems']}")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--scales", default="1000,10000,100000", help="comma-separated item counts (default 1000,10000,100000)")
+    ap.add_argument("--repeat", type=int, default=20, help="timed runs per case after the warm-up (default 20)")
+    ap.add_argument("--warmup", type=int, default=3, help="untimed runs per case first (default 3)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--batch", type=int, default=2000, help="items generated and inserted per transaction (default 2000)")
+    ap.add_argument("--out", default=str(DEFAULT_OUT), help="directory for SQLite files and results (default bench/out)")
+    ap.add_argument("--keep", action="store_true", help="keep each scale's database (SQLite file or PostgreSQL database) afterwards")
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--scale", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--result", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.child:
+        return _child(args)
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    base_url = os.environ.get("DATABASE_URL")
+    scales = [int(s.replace("_", "")) for s in args.scales.split(",") if s.strip()]
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT / "src"), str(ROOT), env.get("PYTHONPATH", "")) if p)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "banli.settings")
+    results = []
+    for scale in scales:
+        print(f"== scale {scale}", flush=True)
+        url, cleanup = _prepare_db(scale, out, base_url)
+        result_path = out / f"result_{scale}.json"
+        result_path.unlink(missing_ok=True)
+        cmd = [sys.executable, "-m", "bench.run", "--child", "--scale", str(scale), "--repeat", str(args.repeat), "--warmup", str(args.warmup),
+               "--seed", str(args.seed), "--batch", str(args.batch), "--result", str(result_path)]
+        try:
+            proc = subprocess.run(cmd, env={**env, "DATABASE_URL": url}, cwd=ROOT)
+        finally:
+            if not args.keep:
+                cleanup()
+        if proc.returncode != 0:
+            print(f"scale {scale} failed (exit {proc.returncode})", file=sys.stderr)
+            return proc.returncode
+        results.append(json.loads(result_path.read_text()))
+        _print_table(results)
+    (out / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Child: one scale, one database
+
+
+def _median_ms(samples):
+    return statistics.median(samples) * 1000
+
+
+def _child(args) -> int:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench.generate import check_consistency, generate, peak_rss_mb
+
+    t0 = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    print(f"migrated in {time.perf_counter() - t0:.1f}s ({connection.vendor})", flush=True)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:
+            cur.execute("PRAGMA synchronous=OFF")  # the load only; timings run with the settings' pragmas
+    summary = generate(args.scale, seed=args.seed, batch=args.batch, progress=lambda m: print(m, flush=True))
+    rss_gen = peak_rss_mb()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")  # what autovacuum would soon do after a bulk load
+    connection.close()  # reconnect with the settings' own init (WAL, synchronous=NORMAL)
+
+    import random
+
+    from django.db.models import Max, Min
+
+    from banli.proposals.models import Item
+
+    rng = random.Random(args.seed)
+    bounds = Item.objects.aggregate(lo=Min("id"), hi=Max("id"))
+    sample = rng.sample(range(bounds["lo"], bounds["hi"] + 1), min(2000, bounds["hi"] - bounds["lo"] + 1))
+    problems = check_consistency(sample)
+    for p in problems[:20]:
+        print("  consistency:", p)
+
+    cases = _run_cases(summary, args.repeat, args.warmup)
+    result = {
+        "scale": args.scale, "backend": connection.vendor, "rows": summary["rows"], "gen_seconds": summary["seconds"],
+        "peak_rss_gen_mb": rss_gen, "peak_rss_mb": peak_rss_mb(), "states": summary["states"], "cases": cases,
+        "checked": len(sample), "problems": len(problems),
+    }
+    Path(args.result).write_text(json.dumps(result, indent=1, ensure_ascii=False))
+    return 0
+
+
+def _measure(case, floor, *, repeat, warmup):
+    """case and floor are (setup, run) pairs; setup() builds the arguments outside the timing (e.g.
+    a fresh user object, as each request loads one). Each is run once under CaptureQueriesContext
+    to count its queries, `warmup` times untimed, then `repeat` timed runs of the two alternate
+    (ABBA order), so background load on the machine hits both alike. Returns the two medians."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for setup, run in (case, floor):
+        with CaptureQueriesContext(connection) as ctx:
+            run(*setup())
+        counts.append(len(ctx.captured_queries))
+    for _ in range(warmup):
+        for setup, run in (case, floor):
+            run(*setup())
+    samples = ([], [])
+    for i in range(repeat):
+        for k in ((0, 1) if i % 2 == 0 else (1, 0)):
+            setup, run = (case, floor)[k]
+            a = setup()
+            t = time.perf_counter()
+            run(*a)
+            samples[k].append(time.perf_counter() - t)
+    med = [_median_ms(x) if x else float("nan") for x in samples]
+    return (med[0], counts[0], repeat), (med[1], counts[1], repeat)
+
+
+def _case(name, timed, floor):
+    ms, q, n = timed
+    fms, fq, _ = floor
+    return {"case": name, "median_ms": round(ms, 3), "floor_ms": round(fms, 3), "ratio": round(ms / fms, 2) if fms else None,
+            "queries": q, "floor_queries": fq, "n": n}
+
+
+def _run_cases(summary, repeat, warmup) -> list[dict]:
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from banli.api.pagination import ItemPagination
+    from banli.api.serializers import ItemDetailSerializer, ItemListSerializer
+    from banli.audit.models import AuditRecord
+    from banli.org.models import UnitLiaison
+    from banli.proposals import selectors
+    from banli.proposals.actions import register_item, sign_assignment
+    from banli.proposals.models import Assignment, Item
+
+    User = get_user_model()
+    factory = APIRequestFactory()
+    cases = []
+
+    def fresh(uid):
+        return User.objects.get(pk=uid)
+
+    # -- a. the list, as the office and as the busiest unit's liaison
+    session_id = summary["current_sessions"]["cppcc"]
+    params = {"session": str(session_id), "state": "handling,replied"}
+
+    def list_call(user):
+        req = Request(factory.get("/api/items/", params))
+        req.user = user
+        pager = ItemPagination()
+        page = pager.paginate_queryset(selectors.item_list(req.user, req.query_params), req)
+        return pager.get_paginated_response(ItemListSerializer(page, many=True).data).data
+
+    for who, uid, unit_ids in (("gov office", summary["gov_user_id"], None),
+                               ("unit liaison", summary["busiest_unit_liaison_id"], [summary["busiest_unit_id"]])):
+        data = list_call(fresh(uid))
+        floor_ids = _list_floor(session_id, ["handling", "replied"], unit_ids)
+        if [r["id"] for r in data["results"]] != floor_ids:
+            print(f"  WARNING: list floor for {who} returned other rows than the selector", flush=True)
+        timed, floor = _measure((lambda uid=uid: (fresh(uid),), list_call),
+                                (lambda: (), lambda ui=unit_ids: _list_floor(session_id, ["handling", "replied"], ui)), repeat=repeat, warmup=warmup)
+        cases.append(_case(f"list ({who}, {data['count']} hits)", timed, floor))
+
+    # -- b. the detail of a closed item with the fullest history in the current session
+    row = (AuditRecord.objects.filter(item__session_id=session_id, item__state="closed").values("item_id")
+           .annotate(n=Count("id")).order_by("-n", "item_id").first())
+    item_id = row["item_id"]
+
+    def detail_call(user):
+        req = Request(factory.get(f"/api/items/{item_id}/"))
+        req.user = user
+        return ItemDetailSerializer(selectors.item_detail(req.user, item_id), context={"request": req}).data
+
+    data = detail_call(fresh(summary["gov_user_id"]))
+    timed, floor = _measure((lambda: (fresh(summary["gov_user_id"]),), detail_call), (lambda: (), lambda: _detail_floor(item_id)),
+                            repeat=repeat, warmup=warmup)
+    cases.append(_case(f"detail ({len(data['history'])} audit rows)", timed, floor))
+
+    # -- c. lifecycle actions, each call on a different item. The floor, a bare UPDATE of the same
+    # row and an INSERT of an audit row in one transaction, runs on rows the action already wrote.
+    act_warmup = min(warmup, 2)
+    need = 1 + act_warmup + repeat
+    office = summary["office_user_ids"]
+    submitted = list(Item.objects.filter(state="submitted").order_by("id").values_list("id", "assembly")[:need])
+    pending = list(Assignment.objects.filter(state="pending", item__state="assigned").order_by("id").values_list("id", "item_id", "unit_id")[:need])
+    liaison = dict(UnitLiaison.objects.filter(ended_on__isnull=True).values_list("unit_id", "user_id"))
+    for name, todo, action, floor_run, args_of in (
+        ("action register_item", submitted, register_item, _register_floor, lambda row: (fresh(office[row[1]]), row[0])),
+        ("action sign_assignment", pending, sign_assignment, _sign_floor, lambda row: (fresh(liaison[row[2]]), row[1], row[0])),
+    ):
+        if len(todo) < act_warmup + 2:
+            print(f"  {name}: only {len(todo)} rows to act on, skipped", flush=True)
+            continue
+        done, floor_at = [], [0]
+
+        def case_setup(todo=todo, done=done, args_of=args_of):
+            row = todo[len(done)]
+            done.append(row)
+            return args_of(row)
+
+        def floor_setup(done=done, floor_at=floor_at, name=name):
+            row = done[min(floor_at[0], len(done) - 1)]  # in ABBA order the floor may be one ahead
+            floor_at[0] += 1
+            if name == "action register_item":
+                return (row[0],)
+            return (row[0], liaison[row[2]])
+
+        timed, floor = _measure((case_setup, action), (floor_setup, floor_run), repeat=len(todo) - 1 - act_warmup, warmup=act_warmup)
+        cases.append(_case(name, timed, floor))
+    return cases
+
+
+# ---------------------------------------------------------------------------------------------
+# Floors: the bare SQL that reads or writes the same data
+
+
+def _t(model):
+    return model._meta.db_table
+
+
+def _list_floor(session_id, states, unit_ids):
+    """Count + the 50 rows with the columns the list shows + their active units: 3 queries, with the
+    best plain SQL for the filter (so a plan that degrades with N shows in the ratio)."""
+    from django.db import connection
+
+    from banli.org.models import Category, Person, ReplyType, Session, Term, Unit
+    from banli.proposals.models import Assignment, Item
+
+    where = "i.session_id = %s AND i.state <> 'draft' AND i.state IN (" + ", ".join(["%s"] * len(states)) + ")"
+    args = [session_id, *states]
+    if unit_ids is not None:
+        # The unit's items as one semi-join (computed once), the plan a hand-written query would use.
+        where += f" AND i.id IN (SELECT a.item_id FROM {_t(Assignment)} a WHERE a.state <> 'ended' AND a.unit_id IN ({', '.join(['%s'] * len(unit_ids))}))"
+        args += unit_ids
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT COUNT(*) FROM {_t(Item)} i WHERE {where}", args)
+        cur.fetchone()
+        cur.execute(
+            f"SELECT i.id, i.assembly, i.number, i.title, i.state, i.is_key, i.urgent, i.submitted_at, i.updated_at, p.name, c.name, pc.name, "
+            f"s.name, t.name, rt.code FROM {_t(Item)} i JOIN {_t(Person)} p ON p.id = i.proposer_id "
+            f"LEFT JOIN {_t(Category)} c ON c.id = i.category_id LEFT JOIN {_t(Category)} pc ON pc.id = c.parent_id "
+            f"JOIN {_t(Session)} s ON s.id = i.session_id JOIN {_t(Term)} t ON t.id = s.term_id "
+            f"LEFT JOIN {_t(ReplyType)} rt ON rt.id = i.reply_type_id WHERE {where} ORDER BY i.id DESC LIMIT 50", args)
+        rows = cur.fetchall()
+        ids = [r[0] for r in rows]
+        if ids:
+            cur.execute(f"SELECT a.item_id, a.unit_id, u.name, a.role FROM {_t(Assignment)} a JOIN {_t(Unit)} u ON u.id = a.unit_id "
+                        f"WHERE a.state <> 'ended' AND a.item_id IN ({', '.join(['%s'] * len(ids))}) ORDER BY a.id", ids)
+            cur.fetchall()
+    return ids
+
+
+def _detail_floor(item_id):
+    """The item row and every related row the detail shows, one bare query per table."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from banli.audit.models import AuditRecord
+    from banli.org.models import Category, FeedbackGrade, Person, ReplyType, Session, Term, Unit
+    from banli.proposals import models as m
+
+    U = _t(get_user_model())
+    with connection.cursor() as cur:
+        def q(sql, args):
+            cur.execute(sql, args)
+            return cur.fetchall()
+
+        q(f"SELECT i.*, p.*, c.*, pc.name, s.*, t.name, rt.code, mi.title, ku.first_name FROM {_t(m.Item)} i JOIN {_t(Person)} p ON p.id = i.proposer_id "
+          f"LEFT JOIN {_t(Category)} c ON c.id = i.category_id LEFT JOIN {_t(Category)} pc ON pc.id = c.parent_id JOIN {_t(Session)} s ON s.id = i.session_id "
+          f"JOIN {_t(Term)} t ON t.id = s.term_id LEFT JOIN {_t(ReplyType)} rt ON rt.id = i.reply_type_id LEFT JOIN {_t(m.Item)} mi ON mi.id = i.merged_into_id "
+          f"LEFT JOIN {U} ku ON ku.id = i.key_leader_id WHERE i.id = %s", [item_id])
+        q(f"SELECT c.*, p.name, p.sector, p.party FROM {_t(m.CoSigner)} c JOIN {_t(Person)} p ON p.id = c.person_id WHERE c.item_id = %s ORDER BY c.id", [item_id])
+        asg = q(f"SELECT a.*, u.name, u.short_name, u.kind, o.text, o.waived, o.waiver_reason, o.at FROM {_t(m.Assignment)} a JOIN {_t(Unit)} u ON u.id = a.unit_id "
+                f"LEFT JOIN {_t(m.CoOpinion)} o ON o.assignment_id = a.id WHERE a.item_id = %s ORDER BY a.id", [item_id])
+        aids = [r[0] for r in asg] or [0]
+        ph = ", ".join(["%s"] * len(aids))
+        q(f"SELECT * FROM {_t(m.AdjustmentRequest)} WHERE assignment_id IN ({ph}) ORDER BY id", aids)
+        q(f"SELECT * FROM {_t(m.ExtensionRequest)} WHERE assignment_id IN ({ph}) ORDER BY id", aids)
+        q(f"SELECT c.*, u.name FROM {_t(m.Consultation)} c JOIN {_t(Unit)} u ON u.id = c.unit_id WHERE c.item_id = %s ORDER BY c.held_on, c.id", [item_id])
+        replies = q(f"SELECT r.*, rt.code, u.name FROM {_t(m.Reply)} r JOIN {_t(ReplyType)} rt ON rt.id = r.reply_type_id JOIN {_t(m.Assignment)} a ON a.id = r.assignment_id "
+                    f"JOIN {_t(Unit)} u ON u.id = a.unit_id WHERE r.item_id = %s ORDER BY r.id", [item_id])
+        rids = [r[0] for r in replies] or [0]
+        q(f"SELECT x.*, us.first_name, us.last_name FROM {_t(m.ReplyApproval)} x JOIN {U} us ON us.id = x.by_id WHERE x.reply_id IN ({', '.join(['%s'] * len(rids))}) ORDER BY x.id", rids)
+        fbs = q(f"SELECT f.*, g.code FROM {_t(m.Feedback)} f LEFT JOIN {_t(FeedbackGrade)} g ON g.id = f.grade_id WHERE f.item_id = %s ORDER BY f.id", [item_id])
+        fids = [r[0] for r in fbs] or [0]
+        q(f"SELECT cg.*, u.name, g.code FROM {_t(m.CoUnitGrade)} cg JOIN {_t(Unit)} u ON u.id = cg.unit_id JOIN {_t(FeedbackGrade)} g ON g.id = cg.grade_id "
+          f"WHERE cg.feedback_id IN ({', '.join(['%s'] * len(fids))})", fids)
+        q(f"SELECT p.*, u.name FROM {_t(m.ProgressUpdate)} p JOIN {_t(m.Assignment)} a ON a.id = p.assignment_id JOIN {_t(Unit)} u ON u.id = a.unit_id WHERE p.item_id = %s ORDER BY p.id", [item_id])
+        q(f"SELECT c.*, u.name FROM {_t(m.ClosureReport)} c JOIN {_t(m.Assignment)} a ON a.id = c.assignment_id JOIN {_t(Unit)} u ON u.id = a.unit_id WHERE c.item_id = %s ORDER BY c.id", [item_id])
+        q(f"SELECT * FROM {_t(m.PublicationRecord)} WHERE item_id = %s ORDER BY id", [item_id])
+        q(f"SELECT l.*, us.first_name FROM {_t(m.LeaderInstruction)} l JOIN {U} us ON us.id = l.leader_id WHERE l.item_id = %s ORDER BY l.id", [item_id])
+        q(f"SELECT g.*, u.name FROM {_t(m.UrgeNotice)} g JOIN {_t(Unit)} u ON u.id = g.unit_id WHERE g.item_id = %s ORDER BY g.id", [item_id])
+        q(f"SELECT * FROM {_t(m.Mediation)} WHERE item_id = %s ORDER BY id", [item_id])
+        q(f"SELECT msg.*, us.first_name, u1.name, u2.name FROM {_t(m.Message)} msg JOIN {U} us ON us.id = msg.author_id LEFT JOIN {_t(Unit)} u1 ON u1.id = msg.unit_id "
+          f"LEFT JOIN {_t(Unit)} u2 ON u2.id = msg.to_unit_id WHERE msg.item_id = %s ORDER BY msg.id", [item_id])
+        q(f"SELECT id, name, size, content_type, at FROM {_t(m.Attachment)} WHERE item_id = %s ORDER BY id", [item_id])
+        q(f"SELECT u.id, u.name, u.short_name, u.kind FROM {_t(Unit)} u JOIN {_t(m.Item.suggested_units.through)} su ON su.unit_id = u.id WHERE su.item_id = %s", [item_id])
+        q(f"SELECT r.*, us.first_name, us.username FROM {_t(AuditRecord)} r LEFT JOIN {U} us ON us.id = r.actor_id WHERE r.item_id = %s ORDER BY r.id", [item_id])
+
+
+def _json_ph():
+    from django.db import connection
+
+    return "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+
+
+def _register_floor(item_id):
+    """The bare write of a registration: UPDATE the item row, INSERT its audit row, commit."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from banli.audit.models import AuditRecord
+    from banli.proposals.models import Item
+
+    now = timezone.now()
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(f"UPDATE {_t(Item)} SET state = %s, registered_at = %s, state_reason = '', updated_at = %s WHERE id = %s",
+                    ["registered", now, now, item_id])
+        cur.execute(f"INSERT INTO {_t(AuditRecord)} (at, actor_id, action, item_id, target_type, target_id, before, after, note) "
+                    f"VALUES (%s, NULL, %s, %s, %s, %s, {_json_ph()}, {_json_ph()}, '')",
+                    [now, "bench_floor", item_id, "item", item_id, '{"state": "submitted"}', '{"state": "registered"}'])
+
+
+def _sign_floor(assignment_id, user_id):
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from banli.audit.models import AuditRecord
+    from banli.proposals.models import Assignment
+
+    now = timezone.now()
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(f"UPDATE {_t(Assignment)} SET state = %s, signed_at = %s, signed_by_id = %s WHERE id = %s", ["signed", now, user_id, assignment_id])
+        cur.execute(f"INSERT INTO {_t(AuditRecord)} (at, actor_id, action, item_id, target_type, target_id, before, after, note) "
+                    f"VALUES (%s, %s, %s, NULL, %s, %s, {_json_ph()}, {_json_ph()}, '')",
+                    [now, user_id, "bench_floor", "assignment", assignment_id, '{"state": "pending"}', '{"state": "signed"}'])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
