@@ -325,8 +325,9 @@ def _list_floor(session_id, states, unit_ids):
     where = "i.session_id = %s AND i.state <> 'draft' AND i.state IN (" + ", ".join(["%s"] * len(states)) + ")"
     args = [session_id, *states]
     if unit_ids is not None:
-        # The unit's items as one semi-join (computed once), the plan a hand-written query would use.
-        where += f" AND i.id IN (SELECT a.item_id FROM {_t(Assignment)} a WHERE a.state <> 'ended' AND a.unit_id IN ({', '.join(['%s'] * len(unit_ids))}))"
+        # One probe per candidate row; NOT (state = 'ended') lets SQLite use the partial unique
+        # index (item, unit) of active assignments.
+        where += f" AND EXISTS (SELECT 1 FROM {_t(Assignment)} a WHERE a.item_id = i.id AND a.unit_id IN ({', '.join(['%s'] * len(unit_ids))}) AND NOT (a.state = 'ended'))"
         args += unit_ids
     with connection.cursor() as cur:
         cur.execute(f"SELECT COUNT(*) FROM {_t(Item)} i WHERE {where}", args)

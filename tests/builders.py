@@ -401,8 +401,9 @@ def advance(world, item, state: str, *, reply_type="A", co=True, separate=False)
             reply(world, item, a, reply_type)
         item = fresh(item)
     if state == "rehandling" and item.state == ItemState.REPLIED:
-        for r in Reply.objects.filter(item=item, state=Reply.State.SENT, feedback__isnull=True):
-            rate(world, item, grade="poor", agrees=False, reply=r, comment="答复未回应核心诉求")
+        # One poor rating is enough: the item is then re-handled, and rates nothing more until replied again.
+        r = Reply.objects.filter(item=item, state=Reply.State.SENT, feedback__isnull=True).order_by("id").first()
+        rate(world, item, grade="poor", agrees=False, reply=r, comment="答复未回应核心诉求")
         item = fresh(item)
     elif at_least("evaluated") and state != "rehandling" and item.state == ItemState.REPLIED:
         for r in Reply.objects.filter(item=item, state=Reply.State.SENT, feedback__isnull=True):

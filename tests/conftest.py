@@ -32,6 +32,10 @@ whole world once per test). Every persona logs in with builders.PASSWORD, e.g. f
 
 The world also holds the units (lead_unit, co_unit, outsider_unit, spare_unit), the Person rows
 (member_person, ...), the sessions and the reference data; see tests/builders.World.
+
+Mind: banli.proposals.access.actor_for caches a user's roles on the User object. A test that
+changes someone's roles mid-way (a new liaison, a new unit leader) must act through a freshly
+loaded User, e.g. `User.objects.get(pk=world.lead_liaison.pk)`.
 """
 
 import pytest

@@ -190,6 +190,20 @@ def test_refused_adjustment_returns_the_assignment_to_pending(world, gov_office,
     assert lead_assignment(item).state == Assignment.State.SIGNED
 
 
+def test_approving_a_suggestion_in_words_needs_the_office_to_name_the_unit(world, gov_office, lead_liaison):
+    item = make_item(world, state="assigned")
+    lead = lead_assignment(item)
+    actions.request_adjustment(lead_liaison, item.pk, lead.pk, reason="市级事权", suggested_unit_text="市住建委")
+    with refused("invalid", field="new_unit_id"):
+        actions.decide_adjustment(gov_office, item.pk, lead.pk, approve=True)
+    with refused("invalid", field="new_unit_id"):  # already on the item
+        actions.decide_adjustment(gov_office, item.pk, lead.pk, approve=True, new_unit_id=world.co_unit.pk)
+
+    req = actions.decide_adjustment(gov_office, item.pk, lead.pk, approve=True, new_unit_id=world.outsider_unit.pk, note="改由教育局")
+
+    assert req.new_assignment.unit == world.outsider_unit and lead_assignment(item).unit == world.outsider_unit
+
+
 def test_only_the_office_decides_adjustments(world, lead_head):
     item = make_item(world, state="assigned")
     lead, _ = _request(world, item)

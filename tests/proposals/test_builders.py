@@ -45,3 +45,8 @@ def test_personas_hold_their_roles(member, cosigner, deputy, cppcc_office, npc_o
     assert actor_for(admin_user).is_admin
     assert not public.is_authenticated
     assert world.member_person.phone and world.member_person.address
+
+
+@pytest.mark.parametrize("state", ["rehandling", "evaluated", "closed"])
+def test_separate_units_reach_the_late_states(world, state):
+    assert make_item(world, state=state, separate=True).state == state

@@ -152,11 +152,20 @@ def test_office_reopens_a_closed_item_with_a_reason(world, gov_office, lead_liai
     assert ClosureReport.objects.filter(item=item, state="approved").count() == 2
 
 
-def test_a_c_item_needs_no_closure_report(world, lead_liaison, gov_office):
+def test_a_c_item_closes_on_feedback_and_needs_no_closure_report(world, lead_liaison):
     item = make_item(world, state="closed", reply_type="C")
-    actions.reopen_item(gov_office, item.pk, reason="复核")
-    with refused("no_closure_report"):
+    assert lead_assignment(item).closed_at is not None
+    with refused("wrong_state"):
         actions.file_closure_report(lead_liaison, item.pk, lead_assignment(item).pk, text="完成", done_on=today())
+
+
+def test_a_reopened_c_item_is_closed_again_by_a_closure_report(world, lead_liaison, lead_head, gov_office):
+    item = make_item(world, state="closed", reply_type="C")
+    actions.reopen_item(gov_office, item.pk, reason="委员再次反映，需补充办理")
+    assert fresh(item).state == ItemState.EVALUATED
+    close_by_report(world, item)
+    assert fresh(item).state == ItemState.CLOSED
+    assert_audit("approve_closure_report", item=item, actor=lead_head, after={"state": "closed"})
 
 
 def test_conversion_of_c_into_a_is_then_tracked_as_a(world, lead_liaison, lead_head, district_leader, django_capture_on_commit_callbacks):

@@ -122,6 +122,8 @@ def test_cosigner_declines_and_loses_sight_of_the_item(world, member, cosigner):
     assert CoSigner.objects.get(item=item).state == CoSigner.State.DECLINED
     assert_audit("respond_cosign", item=item, after={"state": "declined"})
     assert item not in visible_items(cosigner)
+    with refused("not_found"):  # a second click: the draft is no longer theirs to see
+        actions.respond_cosign(cosigner, item.pk, confirm=False)
     actions.submit_item(member, item.pk)
     # Not a co-signer: the submitted item is not theirs to read either.
     assert item not in visible_items(cosigner)

@@ -77,6 +77,22 @@ def test_feedback_on_c_closes_the_item(world, member):
     assert_audit("give_feedback", item=item, after={"state": "closed", "grade": "average"})
 
 
+def test_disagreement_with_a_c_reply_reopens_handling_instead_of_closing(world, member, lead_liaison):
+    item = make_item(world, state="replied", reply_type="C")
+
+    rate(world, item, grade="average", agrees=False, comment="应当可以解决")
+
+    item = fresh(item)
+    assert item.state == ItemState.REHANDLING and item.closed_at is None
+    lead = lead_assignment(item)
+    assert lead.closed_at is None and lead.reply_round == 2
+    # The unit takes another look and this time plans it: tracked as B from now on.
+    reply(world, item, lead, "B")
+    rate(world, item, grade="good", agrees=True)
+    assert fresh(item).state == ItemState.EVALUATED and fresh(item).reply_type.code == "B"
+    actions.report_progress(lead_liaison, item.pk, lead.pk, text="已列入明年计划")
+
+
 def test_only_the_lead_proposer_rates(world, cosigner, other_member, lead_liaison):
     item = make_item(world, state="replied", cosigners=[cosigner])
     r = last_reply(item)

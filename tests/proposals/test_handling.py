@@ -10,21 +10,22 @@ from tests.builders import co_assignment, consult, fresh, lead_assignment, make_
 from tests.checks import assert_audit, notified, refused, unchanged
 
 
-@pytest.mark.parametrize("kind", ["before", "during", "after"])
-@pytest.mark.parametrize("form", ["visit", "meeting", "site", "phone", "online"])
-def test_consultation_kinds_and_forms(world, lead_liaison, kind, form):
+def test_consultation_kinds_and_forms(world, lead_liaison):
     item = make_item(world, state="handling")
     lead = lead_assignment(item)
     held = today() - datetime.timedelta(days=2)
+    combos = [(kind, form) for kind in Consultation.Kind.values for form in Consultation.Form.values]
 
-    c = actions.record_consultation(lead_liaison, item.pk, lead.pk, kind=kind, form=form, held_on=held.isoformat(),
-                                    participants="王委员、建委副主任", proposer_views="希望尽快启动")
+    for n, (kind, form) in enumerate(combos, 1):
+        c = actions.record_consultation(lead_liaison, item.pk, lead.pk, kind=kind, form=form, held_on=held.isoformat(),
+                                        participants="王委员、建委副主任", proposer_views="希望尽快启动")
 
-    c.refresh_from_db()
-    assert (c.item, c.unit, c.kind, c.form, c.held_on, c.recorded_by) == (item, world.lead_unit, kind, form, held, lead_liaison)
-    assert c.proposer_views == "希望尽快启动"
-    assert_audit("record_consultation", item=item, actor=lead_liaison, target=c,
-                 after={"kind": kind, "form": form, "held_on": str(held), "unit": world.lead_unit.pk})
+        c.refresh_from_db()
+        assert (c.item, c.unit, c.kind, c.form, c.held_on, c.recorded_by) == (item, world.lead_unit, kind, form, held, lead_liaison)
+        assert c.proposer_views == "希望尽快启动"
+        assert_audit("record_consultation", item=item, actor=lead_liaison, target=c, count=n,
+                     after={"kind": kind, "form": form, "held_on": str(held), "unit": world.lead_unit.pk})
+    assert len(combos) == 15  # 办前/办中/办后 × 登门、座谈、现场、电话、网络
 
 
 @pytest.mark.parametrize("field, value", [("kind", "chat"), ("form", "letter"), ("held_on", "tomorrow"), ("participants", " ")])

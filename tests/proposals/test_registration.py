@@ -1,11 +1,13 @@
 """Registration review by the assembly office (rule 2), and withdrawal after registration."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from banli.org.models import Session
 from banli.proposals import actions
+from banli.proposals.access import visible_items
 from banli.proposals.access import access_item, visible_items
-from banli.proposals.models import ItemState
+from banli.proposals.models import Assignment, ItemState
 from tests.builders import advance, fresh, make_item, reply
 from tests.checks import assert_audit, notified, refused, unchanged
 
@@ -24,6 +26,7 @@ def test_register_numbers_items_per_session(world, cppcc_office, django_capture_
     assert Session.objects.get(pk=world.cppcc_session.pk).last_number == 3
     assert_audit("register", item=items[0], actor=cppcc_office, before={"state": "submitted"}, after={"state": "registered", "number": 1})
     assert notified("register", items[0]) == {"member", "gov_office"}
+    assert not visible_items(AnonymousUser()).exists()  # the public reads only the portal
 
 
 def test_each_session_counts_from_one(world, cppcc_office, npc_office):
@@ -73,6 +76,8 @@ def test_return_for_revision_sends_it_back_to_the_proposer(world, cppcc_office, 
     row = assert_audit("return_for_revision", item=item, actor=cppcc_office, before={"state": "submitted"}, after={"state": "draft"})
     assert row.note == "建议部分不够具体"
     assert notified("return_for_revision", item) == {"member"}
+    with refused("not_found"):  # a second click: it is the proposer's draft again, out of the office's sight
+        actions.return_for_revision(cppcc_office, item.pk, reason="建议部分不够具体")
     # The proposer revises and submits again; the office can register it then.
     actions.edit_draft(member, item.pk, suggestions="一是……；二是……；三是……（已细化）")
     actions.submit_item(member, item.pk)
@@ -186,6 +191,10 @@ def test_withdrawal_after_registration_needs_the_offices_consent(world, member, 
 
     item = fresh(item)
     assert item.state == ItemState.WITHDRAWN and not item.withdrawal_requested and item.state_reason == "问题已解决"
+    # The units are released: their assignments end with the reason, and they no longer see it.
+    ended = list(Assignment.objects.filter(item=item))
+    assert ended and all(a.state == Assignment.State.ENDED and a.ended_at and "撤回" in a.end_reason for a in ended)
+    assert not visible_items(world.lead_liaison).filter(pk=item.pk).exists()
     assert_audit("decide_withdrawal", item=item, actor=cppcc_office, before={"state": "handling"}, after={"state": "withdrawn", "approved": True})
     assert notified("decide_withdrawal", item) == {"member"}
     with refused("wrong_state"):
@@ -212,3 +221,11 @@ def test_withdrawal_decision_belongs_to_the_assembly_office(world, member, gov_o
         actions.decide_withdrawal(gov_office, item.pk, approve=True)
     with refused("forbidden"):
         actions.decide_withdrawal(member, item.pk, approve=True)
+
+
+def test_a_refused_action_tells_nobody(world, cppcc_office, django_capture_on_commit_callbacks):
+    item = make_item(world, state="submitted")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with refused("invalid", field="reason"):
+            actions.reject_item(cppcc_office, item.pk, reason="")
+    assert callbacks == [] and notified() == set()

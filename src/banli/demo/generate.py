@@ -17,7 +17,7 @@ commit, are delivered at the simulated moment of the step instead of at the fina
 import datetime as dt
 import random
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
 from unittest import mock
@@ -26,7 +26,6 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db import transaction as db_transaction
 from django.utils import timezone as django_timezone
 
 from banli.deadlines.calendar import add_months, add_working_days, is_working_day
@@ -52,10 +51,10 @@ ACCOUNTS = [
     ("cppcc", "区政协提案委", "CPPCC proposals committee"),
     ("npc", "区人大代表工委", "NPC deputies' affairs committee"),
     ("office", "区政府办公室（督查）", "government office"),
-    ("unit1", "承办单位联络员·区住建局", "unit liaison, housing bureau"),
-    ("unit1_head", "承办单位主要领导·区住建局", "unit leader, housing bureau"),
-    ("unit2", "承办单位联络员·区城管局", "unit liaison, city management bureau"),
-    ("unit2_head", "承办单位主要领导·区城管局", "unit leader, city management bureau"),
+    ("unit1", "承办单位联络员（区住建局）", "unit liaison, housing bureau"),
+    ("unit1_head", "单位主要领导（区住建局）", "unit leader, housing bureau"),
+    ("unit2", "承办单位联络员（区城管局）", "unit liaison, city management bureau"),
+    ("unit2_head", "单位主要领导（区城管局）", "unit leader, city management bureau"),
     ("leader1", "分管副区长", "deputy district mayor (supervising leader)"),
     ("admin", "系统管理员", "administrator"),
 ]
@@ -67,8 +66,8 @@ CUR_COUNTS = {
                    S.REHANDLING: 2, S.CLOSED: 15, S.NOT_REGISTERED: 2, S.MERGED: 1, S.CONVERTED: 1, S.WITHDRAWN: 2},
 }
 PREV_COUNTS = {
-    Assembly.CPPCC: {S.CLOSED: 66, S.NOT_REGISTERED: 3, S.MERGED: 2, S.CONVERTED: 2, S.WITHDRAWN: 2},
-    Assembly.NPC: {S.CLOSED: 38, S.NOT_REGISTERED: 2, S.MERGED: 1, S.CONVERTED: 2, S.WITHDRAWN: 2},
+    Assembly.CPPCC: {S.CLOSED: 60, S.NOT_REGISTERED: 3, S.MERGED: 2, S.CONVERTED: 2, S.WITHDRAWN: 2},
+    Assembly.NPC: {S.CLOSED: 33, S.NOT_REGISTERED: 2, S.MERGED: 1, S.CONVERTED: 2, S.WITHDRAWN: 2},
 }
 # Items whose last step is recent: they are planned backwards from today.
 RECENT = {S.DRAFT, S.SUBMITTED, S.REGISTERED, S.ASSIGNED, S.HANDLING, S.REPLIED, S.REHANDLING}
@@ -181,7 +180,6 @@ class Spec:
     closure_return: bool = False
     during: bool = False
     after_visit: bool = False
-    publish: bool = True
     revoke: bool = False
     merge_into: "Spec | None" = None
     reject_reason: str = ""
@@ -311,14 +309,12 @@ class Generator:
 
         # Units and liaisons
         self.units = {}
-        self.unit_by_name = {}
         self.cur_liaison = {}
         liaison_rows = []
         for code, name, short, kind, lkey, liaison, head, _ in self.unit_rows:
             unit = Unit.objects.create(name=name, short_name=short, kind=kind, leader=head, supervising_leader=self.leaders[lkey][0],
                                        phone=f"0731-8{r.randint(1000000, 9999999)}")
             self.units[code] = unit
-            self.unit_by_name[name] = unit
             chain = extra_liaisons.get(code, [])
             if code in self.old_liaisons:
                 ended = self.old_liaisons[code]
@@ -353,8 +349,6 @@ class Generator:
         self.members = [p for p in persons if p.assembly == Assembly.CPPCC and not p.is_collective]
         self.deputies = [p for p in persons if p.assembly == Assembly.NPC]
         self.collectives = [p for p in persons if p.is_collective]
-        for p in persons:
-            p.user = self.users_by_id[p.user_id]
         self.member1 = self.person_by_username["member1"]
         self.member2 = self.person_by_username["member2"]
         self.deputy1 = self.person_by_username["deputy1"]
@@ -373,7 +367,7 @@ class Generator:
                 SessionPolicy.for_session(s)
                 self.sessions[(assembly, key)] = s
         self.session_key = {s.pk: key for (a, key), s in self.sessions.items()}
-        # The office assigns the bulk of each session's items at two 交办会.
+        # The office assigns the bulk of each session's items at its 交办会 (assignment meetings).
         self.batches = {}
         for (assembly, key), s in self.sessions.items():
             first = next_working_day(s.opens_on + dt.timedelta(days=40))
@@ -446,13 +440,9 @@ class Generator:
     def supervisor(self, unit):
         return self.users_by_pk[unit.supervising_leader_id]
 
-    def user_of(self, person):
-        return person.user
-
     # -- specs -------------------------------------------------------------------------------
     def build_specs(self):
         self.users_by_pk = self.users_by_id
-        r = self.rng
         counts = {}
         for assembly in Assembly.values:
             counts[(assembly, "cur")] = Counter(CUR_COUNTS[assembly])
@@ -569,7 +559,7 @@ class Generator:
             lead = self.town_units[town]
             k = 1 + (r.random() < 0.3)
         else:
-            k = r.choices([0, 1, 2], weights=[35, 45, 20])[0]
+            k = r.choices([0, 1, 2], weights=[42, 45, 13])[0]
         co = co_pool[:1] if k == 1 and lead.kind == "town" else r.sample(co_pool, min(k, len(co_pool)))
         spec.lead, spec.co, spec.separate = lead, co, []
         if co and r.random() < 0.08:
@@ -580,9 +570,9 @@ class Generator:
         r = self.rng
         s = spec
         is_cppcc = s.assembly == Assembly.CPPCC
-        if r.random() < (0.45 if is_cppcc else 0.35):
+        if r.random() < (0.38 if is_cppcc else 0.25):
             pool = [p for p in (self.members if is_cppcc else self.deputies) if p.pk != s.person.pk]
-            for p in r.sample(pool, r.randint(1, 3 if is_cppcc else 4)):
+            for p in r.sample(pool, r.choices([1, 2, 3], weights=[55, 30, 15])[0]):
                 s.cosigners.append((p, r.choices(["confirm", "decline", "none"], weights=[85, 7, 8])[0]))
         s.consent = r.choices([True, False, None], weights=[78, 10, 12])[0]
         s.reply_type = r.choices(["A", "B", "C"], weights=[50, 33, 17])[0]
@@ -593,10 +583,10 @@ class Generator:
         s.messages = r.random() < 0.2
         s.urge_sign = r.random() < 0.08
         s.late_consult = r.random() < 0.08
-        s.reply_return = r.random() < 0.1
+        s.reply_return = r.random() < 0.08
         s.closure_return = r.random() < 0.06
-        s.during = r.random() < 0.5
-        s.after_visit = r.random() < 0.6
+        s.during = r.random() < 0.35
+        s.after_visit = r.random() < 0.5
         s.early = r.random() < 0.45
         s.withhold_rec = r.random() < 0.05
         s.waive = bool(s.co) and r.random() < 0.04
@@ -638,9 +628,11 @@ class Generator:
             s.withdraw_stage = r.choice(["draft", "submitted", "registered"]) if self.session_key[s.session.pk] == "cur" else r.choice(["draft", "submitted"])
         if s.separate and s.target == S.REPLIED:
             s.cut = "separate_one_rated"
-        if s.target in (S.HANDLING,) and s.cut in ("approved", "draft", "pending_unit") and r.random() < 0.2 and not s.separate:
-            free = [u for u in self.units.values() if u.kind == "bureau" and u.pk not in {x.pk for x in [s.lead] + s.co if x}]
-            s.reassign_add = r.choice(free)
+        if s.target == S.HANDLING and s.cut in ("approved", "draft", "pending_unit") and r.random() < 0.25 and not s.separate:
+            # the office adds a co-handling unit the proposer's subject also concerns
+            taken = {x.pk for x in [s.lead] + s.co if x}
+            free = [self.units[c] for c in s.topic.co if self.units[c].pk not in taken]
+            s.reassign_add = r.choice(free) if free else None
 
     def make_rehandle(self, s):
         r = self.rng
@@ -685,7 +677,7 @@ class Generator:
         s.topic = target.topic
         self.used_titles.discard((s.session.pk, s.title))
         core = target.title[2:-len("的" + s.noun)]
-        s.title = f"关于进一步{core}的{s.noun}" if not core.startswith("进一步") else f"关于切实{core}的{s.noun}"
+        s.title = f"关于{core}工作的{s.noun}" if core.startswith(("进一步", "持续")) else f"关于进一步{core}的{s.noun}"
         s.reason, s.suggestions, s.sub = target.reason, target.suggestions, target.sub
 
     def choose_key_items(self):
@@ -717,7 +709,7 @@ class Generator:
         ms(cp, "cur", S.HANDLING, m1, self.topic("加快推进{utown}老旧小区改造"), {"utown": "城关街道"}, lead=u1, co=[u2], separate=[],
            cosigners=[(m2, "confirm")], cut="co_pending", adjustment="", extension="", reassign_add=None, waive=False, late_consult=False)
         ms(cp, "cur", S.CLOSED, m1, self.topic("优化中小学课后服务"), lead=U["jyj"], co=[U["czj"]], separate=[], reply_type="A", promise=False,
-           grade="good", agrees=True, praise=True, consent=True, publish=True, rehandle=False, lapsed=False, withhold_rec=False)
+           grade="good", agrees=True, praise=True, consent=True, rehandle=False, lapsed=False, withhold_rec=False)
         ms(cp, "cur", S.EVALUATED, m1, self.topic("加快城区学校建设 缓解大班额问题"), lead=U["jyj"], co=[U["zrj"]], separate=[], reply_type="B",
            rehandle=False, lapsed=False, cut="progress", cosigners=[(m2, "confirm")])
         ms(cp, "cur", S.REHANDLING, m1, self.topic("加快发展保障性租赁住房"), lead=u1, co=[], separate=[], reply_type="B", cut="consulted2")
@@ -760,7 +752,7 @@ class Generator:
         ms(npc, "cur", S.REPLIED, None, self.topic("加强住宅小区物业服务监管"), lead=u1, co=[u2], separate=[], reply_type="A", cut="")
         # previous session
         ms(cp, "prev", S.CLOSED, m1, self.topic("加强中小学生心理健康教育"), lead=U["jyj"], co=[U["wjw"]], separate=[], reply_type="A",
-           rehandle=False, lapsed=False, consent=True, publish=True)
+           rehandle=False, lapsed=False, consent=True)
         ms(cp, "prev", S.CLOSED, m1, self.topic("加强建筑工地扬尘污染防治"), lead=u1, co=[u2], separate=[], reply_type="B", early=True,
            rehandle=False, lapsed=False, cosigners=[(m2, "confirm")], key_leader=leader1)
         ms(cp, "prev", S.CLOSED, m2, self.topic("优化{hospital}就诊流程 缓解看病难"), lead=U["wjw"], co=[], separate=[], reply_type="A", rehandle=False)
@@ -769,7 +761,7 @@ class Generator:
         ms(cp, "prev", S.CLOSED, None, self.topic("加快推进{utown}老旧小区改造"), {"utown": "新华街道"}, lead=u1, co=[u2, U["gd"]], separate=[],
            reply_type="B", rehandle=True, grade="average", agrees=False, rehandle_type="A", lapsed=False, revoke=False)
         ms(cp, "prev", S.CLOSED, None, self.topic("激发夜间经济活力 打造{road}特色街区"), lead=U["swuj"], co=[u2], separate=[], reply_type="A",
-           consent=True, publish=True, revoke=True, rehandle=False)
+           consent=True, revoke=True, rehandle=False, withhold_rec=False)
         ms(npc, "prev", S.CLOSED, d1, self.topic("加快农村电商和快递物流体系建设"), lead=U["swuj"], co=[U["nyj"]], separate=[], reply_type="A",
            rehandle=False)
         ms(npc, "prev", S.CLOSED, d1, self.topic("推动{rtown}农文旅融合发展"), {"rtown": "青山镇"}, lead=U["wlj"], co=[], separate=[],
@@ -805,21 +797,20 @@ class Generator:
             p.build()
             return p
         # Recent items: plan, then move the start so the last step lands shortly before now.
-        gap = dt.timedelta(hours=random.Random(f"{self.seed}:{s.idx}:gap").uniform(5, 24 * 12))
-        start = horizon - dt.timedelta(days=2)
-        for _ in range(8):
+        gap = dt.timedelta(hours=rng.uniform(5, 24 * 12))
+        day = (horizon - dt.timedelta(days=2)).date()
+        for attempt in range(10):
+            start = office_dt(day, random.Random(f"{self.seed}:{s.idx}:start"), (8, 0), (21, 30))
             p = ItemPlan(self, s, start, horizon)
             p.build()
             end = max(t for t, _, _ in p.steps)
             want = horizon - gap
             if want - dt.timedelta(days=4) <= end <= horizon:
                 break
-            start = start + (want - end)
-        else:
-            shift = max(t for t, _, _ in p.steps) - (horizon - gap)
-            start -= shift + dt.timedelta(days=3)
-            p = ItemPlan(self, s, start, horizon)
-            p.build()
+            shift = (want - end).days or (-1 if end > horizon else 1)
+            day += dt.timedelta(days=shift - (3 if attempt > 5 and end > horizon else 0))
+        if end > horizon:
+            raise DemoError(f"could not fit demo item #{s.idx} before now")
         return p
 
     def plan_questions(self, key):
@@ -861,7 +852,7 @@ class Generator:
     def execute(self):
         events = sorted(self.events, key=lambda e: (e[0], e[1]))
         clock = _Clock()
-        with mock.patch.object(django_timezone, "now", clock), mock.patch.object(db_transaction, "on_commit", _deliver_now):
+        with mock.patch.object(django_timezone, "now", clock), mock.patch.object(transaction, "on_commit", _deliver_now):
             for t, _, label, fn, spec in events:
                 clock.t = t
                 try:
@@ -918,7 +909,7 @@ class ItemPlan:
     def build(self):
         s, g, r, ctx = self.s, self.g, self.rng, self.ctx
         t = self.start
-        proposer, ao, office = self.proposer, g.ao[s.assembly], g.office
+        proposer, ao = self.proposer, g.ao[s.assembly]
         item = lambda: ctx.item_id  # noqa: E731
         self.add(t, "create_draft", self._create)
         if s.cosigners:
@@ -1185,7 +1176,7 @@ class ItemPlan:
                 self.add(tp, "withhold", lambda: A.decide_publication(office, item(), publish=False, reason=why))
         # progress, closure
         for u in answering:
-            self.plan_closure(u, types[u], sent[u], all_rated)
+            self.plan_closure(u, types[u], sent[u], all_rated, last_sent)
 
     def plan_reply(self, u, td, rtype, round_, cut):
         """Draft, approvals and sending of one reply; returns when it was sent, or None if the
@@ -1276,7 +1267,9 @@ class ItemPlan:
             "withhold_reason": "答复内容涉及尚未公布的规划方案。" if rec == "withhold" else "",
         }
 
-    def plan_closure(self, u, rtype, t_sent, all_rated):
+    def plan_closure(self, u, rtype, t_sent, all_rated, all_sent):
+        """Conversion of a for-reference reply, the visit after the reply, progress updates and
+        the closure report of one replying unit."""
         s, g, r = self.s, self.g, self.rng
         if rtype == "C":
             if not s.convert_to:
@@ -1335,7 +1328,7 @@ class ItemPlan:
                 self.add(tv, "consult_after", partial(self._consult, u, "after"))
         # progress updates until then (A monthly, B quarterly)
         every = 21 if rtype == "A" else 62
-        tp = self.wd(t_sent, every - 3, every + 2)
+        tp = self.wd(max(t_sent, all_sent), every - 3, every + 2)  # once every unit has replied
         n = 0
         while tp < end - dt.timedelta(days=2) and n < 12:
             text = r.choice(C.PROGRESS_TEXTS).format(pct=min(95, 30 + 15 * n + r.randint(0, 10)))

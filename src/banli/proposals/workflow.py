@@ -105,9 +105,10 @@ def _closure_open(item, a: Assignment):
         return _err("not_replying_unit", "会办单位不报送办结报告。", "A co-handling unit files no closure report.")
     if a.closed_at:
         return _err("already_closed", "该单位已办结。", "This unit's handling is already closed.")
-    last = _last_sent_reply(a)
-    if last is None or last.reply_type.closure == last.reply_type.Closure.FEEDBACK:
-        return _err("no_closure_report", "该答复类型不需要办结报告。", "This reply type needs no closure report.")
+    # A for-reference (C) assignment closes on feedback; one still open in "evaluated" was reopened
+    # by the office, and a closure report is how it closes again.
+    if _last_sent_reply(a) is None:
+        return _err("no_reply", "尚未答复，不能报送办结报告。", "No reply has been sent yet.")
     if any(r.state == r.State.PENDING for r in a.closure_reports.all()):
         return _err("report_pending", "办结报告正在审核中。", "A closure report is awaiting approval.")
     return None

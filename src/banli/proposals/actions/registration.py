@@ -4,8 +4,8 @@ from django.db import transaction
 
 from banli.org.models import Session
 
-from ..models import Item, ItemState
-from .common import begin, invalid, now, office_user_ids, proposer_user_ids, require_text
+from ..models import Assignment, Item, ItemState
+from .common import begin, invalid, now, office_user_ids, proposer_user_ids, require_text, unit_user_ids
 
 
 def _reason(reason, zh="理由", en="A reason"):
@@ -109,6 +109,11 @@ def decide_withdrawal(user, item_id, *, approve: bool, note="") -> Item:
     item.withdrawal_requested = False
     if approve:
         before = step.set_state(ItemState.WITHDRAWN, state_reason=item.withdrawal_reason)
+        # The units are released from a withdrawn item; their assignments stay as history.
+        released = [a for a in item.assignments.all() if a.active]
+        Assignment.objects.filter(pk__in=[a.pk for a in released]).update(
+            state=Assignment.State.ENDED, ended_at=now(), end_reason=f"委员/代表撤回：{item.withdrawal_reason}")
+        step.notify(unit_user_ids([a.unit for a in released]), f"已撤回，无需继续办理：{item.title}", kind="withdrawn")
     else:
         before = {"state": item.state}
         item.save(update_fields=["withdrawal_requested", "updated_at"])

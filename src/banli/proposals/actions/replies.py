@@ -2,6 +2,7 @@
 sending; deadline extensions; conversion of a for-reference reply (rules 7, 12)."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from banli.deadlines.calendar import add_months
 from banli.org.models import ReplyType, SessionPolicy
@@ -204,7 +205,7 @@ def request_extension(user, item_id, assignment_id, *, requested_due, reason) ->
     step.check()
     due = parse_date(requested_due, "requested_due")
     policy = SessionPolicy.for_session(step.item.session)
-    latest = add_months(a.assigned_at.astimezone().date(), policy.reply_max_months)
+    latest = add_months(timezone.localtime(a.assigned_at).date(), policy.reply_max_months)
     if a.reply_due and due <= a.reply_due:
         raise invalid("requested_due", "申请的期限须晚于现有期限。", "The requested date must be later than the current deadline.")
     if due > latest:

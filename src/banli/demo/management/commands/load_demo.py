@@ -2,10 +2,10 @@
 histories are made by the action functions. `--if-empty` leaves a database that already has
 items alone, so a second `make run` keeps what users changed."""
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from banli.demo.generate import DemoError, Generator
-from banli.demo.reference import load_reference_data
+from banli.demo.generate import ACCOUNTS, DemoError, Generator
 from banli.proposals.models import Item
 
 
@@ -23,7 +23,10 @@ class Command(BaseCommand):
                 return
             raise CommandError("The database already has items. Load the demo into an empty database "
                                "(e.g. `manage.py flush`), or pass --if-empty to skip.")
-        load_reference_data()
+        taken = sorted(get_user_model().objects.filter(username__in=[a[0] for a in ACCOUNTS]).values_list("username", flat=True))
+        if taken:
+            raise CommandError(f"Demo accounts already exist ({', '.join(taken)}) although there are no items. "
+                               "Load the demo into an empty database (e.g. `manage.py flush`).")
         verbose = options["verbosity"] > 1
         gen = Generator(seed=options["seed"], log=(self.stdout.write if verbose else None))
         try:

@@ -1,0 +1,206 @@
+"""The demo data generator: one run builds the whole demo district through the action functions;
+the tests below read what it made. `load_demo --if-empty` run again must change nothing."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Max
+from django.test import override_settings
+
+from banli.audit.models import AuditRecord
+from banli.demo.generate import ACCOUNTS, PASSWORD
+from banli.demo.reference import CATEGORY_TREE, load_reference_data
+from banli.org.models import Assembly, Category, FeedbackGrade, Person, ReplyType, Session, StaffRole, Unit, UnitLiaison
+from banli.proposals.models import (
+    Assignment, Consultation, CoOpinion, CoSigner, Feedback, Item, ItemState, LeaderInstruction, Message, ProgressUpdate, Question,
+    Reply,
+)
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """Generate the demo once for the module, inside a transaction rolled back at the end."""
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        with transaction.atomic():
+            out = StringIO()
+            call_command("load_demo", "--if-empty", stdout=out)
+            yield out.getvalue()
+            transaction.set_rollback(True)
+
+
+def current_and_previous():
+    cur = {s.assembly: s for s in Session.objects.filter(is_current=True)}
+    prev = {s.assembly: s for s in Session.objects.filter(is_current=False)}
+    return cur, prev
+
+
+def test_command_reports_what_it_loaded(demo):
+    assert "Demo loaded" in demo
+
+
+def test_reference_data(demo):
+    types = {t.code: t for t in ReplyType.objects.all()}
+    assert set(types) == {"A", "B", "C"}
+    assert types["A"].closure == "report" and types["A"].progress_every_months == 1
+    assert types["B"].needs_planned_date and types["B"].closure == "plan" and types["B"].progress_every_months == 3
+    assert types["C"].needs_reason and types["C"].needs_leader_approval and types["C"].closure == "feedback"
+    assert all(t.name_en for t in types.values())
+    grades = {g.code: g for g in FeedbackGrade.objects.all()}
+    assert {g.name for g in grades.values()} == {"好", "较好", "一般", "差"}
+    assert [c for c, g in grades.items() if g.sends_to_rehandling] == ["poor"]
+    for assembly in Assembly.values:
+        tops = Category.objects.filter(assembly=assembly, parent=None)
+        assert {c.name for c in tops} == {"经济", "城市建设和管理", "教科文卫体", "综合"}
+        for top in tops:
+            assert 3 <= top.children.count() <= 5
+    # idempotent: a second load creates nothing
+    assert load_reference_data() == {"reply_types": 0, "feedback_grades": 0, "categories": 0}
+    assert Category.objects.count() == 2 * sum(1 + len(children) for _, children in CATEGORY_TREE)
+
+
+def test_people_and_units(demo):
+    assert Unit.objects.count() >= 50
+    assert {k for k in Unit.objects.values_list("kind", flat=True)} == {"bureau", "town", "other"}
+    assert not Unit.objects.filter(leader__isnull=True).exists()
+    assert not Unit.objects.filter(supervising_leader__isnull=True).exists()
+    for unit in Unit.objects.all():
+        assert unit.liaisons.filter(ended_on__isnull=True).count() == 1, unit
+    assert UnitLiaison.objects.filter(ended_on__isnull=False).exists()
+    leaders = StaffRole.objects.filter(kind=StaffRole.Kind.DISTRICT_LEADER)
+    assert 5 <= leaders.count() <= 6
+    assert {"区长", "副区长"} <= {r.title for r in leaders}
+    assert Person.objects.filter(assembly=Assembly.CPPCC, is_collective=False).count() >= 150
+    assert Person.objects.filter(assembly=Assembly.NPC, is_collective=False).count() >= 60
+    collectives = Person.objects.filter(is_collective=True)
+    assert 2 <= collectives.count() <= 3 and not collectives.filter(user__isnull=True).exists()
+    members = Person.objects.filter(assembly=Assembly.CPPCC, is_collective=False)
+    assert not members.filter(sector="").exists() and not members.filter(phone="").exists()
+    assert not Person.objects.filter(assembly=Assembly.NPC, sector="").exists()
+
+
+def test_sessions(demo):
+    cur, prev = current_and_previous()
+    assert set(cur) == set(prev) == set(Assembly.values)
+    for assembly in Assembly.values:
+        assert cur[assembly].year == prev[assembly].year + 1
+        assert cur[assembly].term_id == prev[assembly].term_id
+
+
+def test_items_in_every_state(demo):
+    assert Item.objects.count() >= 250
+    assert set(Item.objects.values_list("state", flat=True)) == set(ItemState.values)
+    for assembly in Assembly.values:
+        assert Item.objects.filter(assembly=assembly).count() >= 50
+    item = Item.objects.filter(state=ItemState.CLOSED).first()
+    assert item.title.startswith("关于") and item.title.endswith(("的提案", "的建议"))
+    assert len(item.reason) > 40 and "一是" in item.suggestions and "二是" in item.suggestions
+
+
+def test_handling_records_of_every_kind(demo):
+    sent = Reply.objects.filter(state=Reply.State.SENT)
+    assert set(sent.values_list("reply_type__code", flat=True)) == {"A", "B", "C"}
+    assert set(Feedback.objects.filter(lapsed=False).values_list("grade__code", flat=True)) == {"good", "fair", "average", "poor"}
+    assert Feedback.objects.filter(lapsed=True).exists()
+    assert set(Consultation.objects.values_list("kind", flat=True)) == {"before", "during", "after"}
+    assert set(Assignment.objects.values_list("role", flat=True)) == {"lead", "co", "separate"}
+    assert CoOpinion.objects.filter(waived=False).exists()
+    assert ProgressUpdate.objects.exists()
+    assert Assignment.objects.filter(closed_early=True).exists()
+    assert Item.objects.filter(publication="published").exists() and Item.objects.filter(publication="withheld").exists()
+    assert Item.objects.filter(is_key=True).count() >= 5 and LeaderInstruction.objects.exists()
+    assert Message.objects.exists() and Question.objects.filter(answered_at__isnull=False).exists()
+    assert Assignment.objects.filter(adjustments__isnull=False).exists()
+    assert Assignment.objects.filter(extensions__state="approved").exists()
+    # every sent lead reply of round 1 was preceded by a face-to-face consultation of its unit
+    for r in sent.filter(round=1, is_conversion=False, assignment__role="lead").select_related("assignment"):
+        assert Consultation.objects.filter(item_id=r.item_id, unit_id=r.assignment.unit_id, kind="before",
+                                           form__in=list(Consultation.FACE_TO_FACE), recorded_at__lt=r.sent_at).exists()
+
+
+def test_rehandled_items_got_a_second_reply(demo):
+    second = Reply.objects.filter(round=2, state=Reply.State.SENT)
+    assert second.exists()
+    for reply in second:
+        first = Feedback.objects.get(reply__assignment=reply.assignment, reply__round=1)
+        assert first.agrees is False or first.grade.sends_to_rehandling
+        assert first.at < reply.sent_at
+    assert Item.objects.filter(state=ItemState.REHANDLING).exists()
+
+
+def test_demo_accounts(demo):
+    User = get_user_model()
+    assert len(ACCOUNTS) == 12
+    for username, _, _ in ACCOUNTS:
+        assert authenticate(username=username, password=PASSWORD) is not None, username
+    assert User.objects.get(username="admin").is_superuser and User.objects.get(username="admin").is_staff
+    # one password hash for every generated user
+    assert User.objects.values("password").distinct().count() == 1
+
+    member1 = Person.objects.get(user__username="member1")
+    member2 = Person.objects.get(user__username="member2")
+    assert member1.assembly == member2.assembly == Assembly.CPPCC
+    mine = Item.objects.filter(proposer=member1)
+    assert mine.values("state").distinct().count() >= 4
+    assert mine.filter(state=ItemState.REPLIED).exists()
+    assert CoSigner.objects.filter(person=member2, item__proposer=member1, state="confirmed").exists()
+    assert CoSigner.objects.filter(person=member2, item__proposer=member1, state="invited", item__state=ItemState.DRAFT).exists()
+    deputy1 = Person.objects.get(user__username="deputy1")
+    assert deputy1.assembly == Assembly.NPC and Item.objects.filter(proposer=deputy1).count() >= 3
+
+    roles = {(r.user.username, r.kind, r.assembly) for r in StaffRole.objects.select_related("user")}
+    assert ("cppcc", "assembly_office", "cppcc") in roles and ("npc", "assembly_office", "npc") in roles
+    assert ("office", "gov_office", "") in roles and ("leader1", "district_leader", "") in roles
+
+    unit1 = Unit.objects.get(liaisons__user__username="unit1", liaisons__ended_on__isnull=True)
+    unit2 = Unit.objects.get(liaisons__user__username="unit2", liaisons__ended_on__isnull=True)
+    assert unit1.leader.username == "unit1_head" and unit2.leader.username == "unit2_head"
+    assert unit1.supervising_leader.username == unit2.supervising_leader.username == "leader1"
+    assert Assignment.objects.filter(unit=unit1, role="lead").count() >= 15
+    assert Assignment.objects.filter(unit=unit2, role="co", item__assignments__unit=unit1, item__assignments__role="lead").exists()
+    assert Item.objects.filter(is_key=True, key_leader__username="leader1").exists()
+
+
+def test_previous_session_is_closed(demo):
+    _, prev = current_and_previous()
+    for session in prev.values():
+        registered = Item.objects.filter(session=session, number__isnull=False)
+        assert registered.count() >= 30
+        assert not registered.exclude(state=ItemState.CLOSED).exists()
+        assert {d.year for d in registered.values_list("registered_at", flat=True)} == {session.year}
+        assert max(registered.values_list("closed_at", flat=True)).year == session.year
+
+
+def test_history_is_audited_in_order(demo):
+    assert AuditRecord.objects.count() > Item.objects.count()
+    ats = list(AuditRecord.objects.order_by("id").values_list("at", flat=True))
+    assert ats == sorted(ats)
+    item = Item.objects.filter(state=ItemState.CLOSED).first()
+    assert item.submitted_at < item.registered_at < item.assigned_at < item.replied_at <= item.closed_at
+
+
+def test_load_demo_if_empty_changes_nothing(demo):
+    def snapshot():
+        return (Item.objects.count(), AuditRecord.objects.count(), get_user_model().objects.count(), Reply.objects.count(),
+                Item.objects.aggregate(m=Max("updated_at"))["m"], AuditRecord.objects.aggregate(m=Max("id"))["m"])
+
+    before = snapshot()
+    out = StringIO()
+    call_command("load_demo", "--if-empty", stdout=out)
+    assert "not loaded" in out.getvalue()
+    assert snapshot() == before
+
+
+def test_demo_accounts_command(demo):
+    out = StringIO()
+    call_command("demo_accounts", "--port", "8123", stdout=out)
+    text = out.getvalue()
+    assert "http://127.0.0.1:8123/" in text and "/admin/" in text and "/api/docs/" in text
+    for username, zh, en in ACCOUNTS:
+        assert username in text and zh in text and en in text
+    assert PASSWORD in text
