@@ -1,4 +1,6 @@
 # Two commands: `make run` (demo on http://127.0.0.1:$(PORT)) and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -9,7 +11,8 @@ export PYTHONPATH := src
 
 $(VENV)/.installed: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
+	@# The machine's pip config names local indexes that may be absent; their warnings are noise.
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock 2>&1 | { grep -v 'is ignored: it is neither' || true; }
 	touch $@
 
 venv: $(VENV)/.installed
