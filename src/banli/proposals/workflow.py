@@ -128,14 +128,15 @@ def _last_sent_reply(a: Assignment) -> Reply | None:
     return sent[-1] if sent else None
 
 
-def _open_reply(a: Assignment) -> Reply | None:
+def open_reply(a: Assignment) -> Reply | None:
+    """The unit's reply not yet sent (draft or in approval), if any."""
     open_ = [r for r in a.replies.all() if r.state != Reply.State.SENT]
     return open_[-1] if open_ else None
 
 
 def _reply_in(*states):
     def guard(item, a: Assignment):
-        r = _open_reply(a)
+        r = open_reply(a)
         if r is None or r.state not in states:
             return _err("no_reply_here", "没有处于此环节的答复。", "No reply is at this step.")
         return None
@@ -144,7 +145,7 @@ def _reply_in(*states):
 
 
 def _draftable(item, a: Assignment):
-    r = _open_reply(a)
+    r = open_reply(a)
     if r is not None and r.state != Reply.State.DRAFT:
         return _err("reply_in_approval", "答复正在审核中，退回后方可修改。", "The reply is being approved; it can be changed once returned.")
     return None
@@ -162,7 +163,7 @@ def _may_send(item, a: Assignment):
     err = _reply_in(Reply.State.APPROVED)(item, a)
     if err:
         return err
-    if a.role == AssignmentRole.LEAD and a.reply_round == 1 and not _open_reply(a).is_conversion:
+    if a.role == AssignmentRole.LEAD and a.reply_round == 1 and not open_reply(a).is_conversion:
         missing = [c.unit.name for c in item.assignments.all() if c.active and c.role == AssignmentRole.CO and not _has_opinion(c)]
         if missing:
             names = "、".join(missing)

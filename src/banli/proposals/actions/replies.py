@@ -7,17 +7,13 @@ from django.utils import timezone
 from banli.deadlines.calendar import add_months
 from banli.org.models import ReplyType, SessionPolicy
 
+from ..workflow import open_reply
 from ..models import ExtensionRequest, Item, ItemState, Reply, ReplyApproval
 from .common import begin, invalid, now, office_user_ids, proposer_user_ids, require_text, today, unit_user_ids
 from .handling import parse_date
 from .settle import settle_item
 
 REPLY_FIELDS = ("body", "promise", "planned_date", "reference_reason", "signatory", "contact_person", "contact_phone", "recommendation", "withhold_reason")
-
-
-def _open_reply(a):
-    open_ = [r for r in a.replies.all() if r.state != Reply.State.SENT]
-    return open_[-1] if open_ else None
 
 
 def _clean(data: dict, *, conversion: bool) -> dict:
@@ -55,7 +51,7 @@ def _clean(data: dict, *, conversion: bool) -> dict:
 def _write_draft(step, data, *, conversion):
     a = step.assignment
     fields = _clean(data, conversion=conversion)
-    reply = _open_reply(a)
+    reply = open_reply(a)
     if reply is None:
         reply = Reply.objects.create(item=step.item, assignment=a, round=a.reply_round if not conversion else a.replied_round,
                                      is_conversion=conversion, drafted_by=step.user, **fields)
@@ -85,14 +81,14 @@ def convert_reply_type(user, item_id, assignment_id, **data) -> Reply:
 
 
 def _locked_open_reply(step) -> Reply | None:
-    r = _open_reply(step.assignment)
+    r = open_reply(step.assignment)
     return Reply.objects.select_for_update().select_related("reply_type").get(pk=r.pk) if r else None
 
 
 def _sent_or_at(step, *states):
     """The reply a repeated approval or send already moved on; None if the step is still to do."""
     sent = [r for r in step.assignment.replies.all() if r.state == Reply.State.SENT]
-    open_ = _open_reply(step.assignment)
+    open_ = open_reply(step.assignment)
     if open_ is not None and open_.state in states:
         return open_
     if open_ is None and sent and "sent" in states:
@@ -172,7 +168,7 @@ def leader_return_reply(user, item_id, assignment_id, *, comment) -> Reply:
 def send_reply(user, item_id, assignment_id) -> Reply:
     step = begin(user, "send_reply", item_id, assignment_id=assignment_id)
     a = step.assignment
-    if _open_reply(a) is None and a.replied_round >= a.reply_round:
+    if open_reply(a) is None and a.replied_round >= a.reply_round:
         return [r for r in a.replies.all() if r.state == Reply.State.SENT][-1]
     step.check()
     reply = _locked_open_reply(step)
