@@ -8,7 +8,15 @@ from rest_framework import serializers
 from banli.proposals import actions as A
 
 S = serializers
-ASSIGNMENT = {"assignment": S.IntegerField(help_text="交办记录编号 (assignment id)")}
+MAX_ID = 2**63 - 1
+
+
+def _id_field(**kw):
+    """An id the database can hold: larger numbers would overflow SQLite's integer."""
+    return S.IntegerField(min_value=0, max_value=MAX_ID, **kw)
+
+
+ASSIGNMENT = {"assignment": _id_field(help_text="交办记录编号 (assignment id)")}
 REASON = {"reason": S.CharField(max_length=5000)}
 OPT_REASON = {"reason": S.CharField(max_length=5000, required=False, allow_blank=True, default="")}
 COMMENT = {"comment": S.CharField(max_length=5000)}
@@ -28,7 +36,7 @@ REPLY_FIELDS = {
 
 
 def _ids(**kw):
-    return S.ListField(child=S.IntegerField(), **kw)
+    return S.ListField(child=_id_field(), max_length=200, **kw)
 
 
 def _a(d):
@@ -48,22 +56,22 @@ REGISTRY = {
     "register": ({}, lambda u, i, d: A.register_item(u, i)),
     "return_for_revision": (REASON, lambda u, i, d: A.return_for_revision(u, i, **d)),
     "reject": (REASON, lambda u, i, d: A.reject_item(u, i, **d)),
-    "merge": ({"into_id": S.IntegerField(), **OPT_REASON}, lambda u, i, d: A.merge_item(u, i, **d)),
+    "merge": ({"into_id": _id_field(), **OPT_REASON}, lambda u, i, d: A.merge_item(u, i, **d)),
     "convert": ({"to": S.ChoiceField(choices=["意见建议", "社情民意"]), **OPT_REASON}, lambda u, i, d: A.convert_item(u, i, **d)),
     "request_withdrawal": (REASON, lambda u, i, d: A.request_withdrawal(u, i, **d)),
     "decide_withdrawal": ({"approve": S.BooleanField(), "note": S.CharField(required=False, allow_blank=True, default="")},
                           lambda u, i, d: A.decide_withdrawal(u, i, **d)),
-    "assign": ({"lead": S.IntegerField(required=False, allow_null=True, default=None), "co": _ids(required=False, default=list),
+    "assign": ({"lead": _id_field(required=False, allow_null=True, default=None), "co": _ids(required=False, default=list),
                 "separate": _ids(required=False, default=list), "note": S.CharField(required=False, allow_blank=True, default="")},
                lambda u, i, d: A.assign_units(u, i, **d)),
-    "reassign": ({"remove": _ids(required=False, default=list), "lead": S.IntegerField(required=False, allow_null=True, default=None),
+    "reassign": ({"remove": _ids(required=False, default=list), "lead": _id_field(required=False, allow_null=True, default=None),
                   "co": _ids(required=False, default=list), "separate": _ids(required=False, default=list), **REASON},
                  lambda u, i, d: A.reassign_units(u, i, **d)),
     "sign": (ASSIGNMENT, lambda u, i, d: A.sign_assignment(u, i, d["assignment"])),
-    "request_adjustment": ({**ASSIGNMENT, **REASON, "suggested_unit_id": S.IntegerField(required=False, allow_null=True, default=None),
+    "request_adjustment": ({**ASSIGNMENT, **REASON, "suggested_unit_id": _id_field(required=False, allow_null=True, default=None),
                             "suggested_unit_text": S.CharField(max_length=60, required=False, allow_blank=True, default="")},
                            lambda u, i, d: A.request_adjustment(u, i, *_a(d)[:1], **_a(d)[1])),
-    "decide_adjustment": ({**ASSIGNMENT, "approve": S.BooleanField(), "new_unit_id": S.IntegerField(required=False, allow_null=True, default=None),
+    "decide_adjustment": ({**ASSIGNMENT, "approve": S.BooleanField(), "new_unit_id": _id_field(required=False, allow_null=True, default=None),
                            "note": S.CharField(required=False, allow_blank=True, default="")},
                           lambda u, i, d: A.decide_adjustment(u, i, *_a(d)[:1], **_a(d)[1])),
     "record_consultation": ({**ASSIGNMENT, "kind": S.ChoiceField(choices=["before", "during", "after"]),
@@ -83,11 +91,11 @@ REGISTRY = {
     "request_extension": ({**ASSIGNMENT, "requested_due": S.DateField(), **REASON}, lambda u, i, d: A.request_extension(u, i, *_a(d)[:1], **_a(d)[1])),
     "decide_extension": ({**ASSIGNMENT, "approve": S.BooleanField(), "note": S.CharField(required=False, allow_blank=True, default="")},
                          lambda u, i, d: A.decide_extension(u, i, *_a(d)[:1], **_a(d)[1])),
-    "give_feedback": ({"reply_id": S.IntegerField(), "grade": S.CharField(max_length=10), "agrees": S.BooleanField(),
+    "give_feedback": ({"reply_id": _id_field(), "grade": S.CharField(max_length=10), "agrees": S.BooleanField(),
                        "comment": S.CharField(required=False, allow_blank=True, default=""), "praise": S.BooleanField(required=False, default=False),
                        "co_grades": S.DictField(child=S.CharField(max_length=10), required=False, default=dict)},
                       lambda u, i, d: A.give_feedback(u, i, **d)),
-    "record_no_feedback": ({"reply_id": S.IntegerField()}, lambda u, i, d: A.record_no_feedback(u, i, **d)),
+    "record_no_feedback": ({"reply_id": _id_field()}, lambda u, i, d: A.record_no_feedback(u, i, **d)),
     "record_mediation": ({"held_on": S.DateField(), "participants": S.CharField(max_length=2000), "outcome": S.CharField(max_length=5000)},
                          lambda u, i, d: A.record_mediation(u, i, **d)),
     "report_progress": ({**ASSIGNMENT, "text": S.CharField(max_length=20000)}, lambda u, i, d: A.report_progress(u, i, *_a(d)[:1], **_a(d)[1])),
@@ -98,14 +106,14 @@ REGISTRY = {
     "reopen": (REASON, lambda u, i, d: A.reopen_item(u, i, **d)),
     "decide_publication": ({"publish": S.BooleanField(), **OPT_REASON}, lambda u, i, d: A.decide_publication(u, i, **d)),
     "revoke_publication": (REASON, lambda u, i, d: A.revoke_publication(u, i, **d)),
-    "mark_key": ({"leader_id": S.IntegerField(), **OPT_REASON}, lambda u, i, d: A.mark_key_item(u, i, **d)),
+    "mark_key": ({"leader_id": _id_field(), **OPT_REASON}, lambda u, i, d: A.mark_key_item(u, i, **d)),
     "unmark_key": (REASON, lambda u, i, d: A.unmark_key_item(u, i, **d)),
     "give_instruction": ({"text": S.CharField(max_length=5000)}, lambda u, i, d: A.give_instruction(u, i, **d)),
     "urge": ({**ASSIGNMENT, "text": S.CharField(max_length=5000)}, lambda u, i, d: A.urge_unit(u, i, *_a(d)[:1], **_a(d)[1])),
-    "post_message": ({"body": S.CharField(max_length=5000), "to_unit_id": S.IntegerField(required=False, allow_null=True, default=None),
-                      "reply_to_id": S.IntegerField(required=False, allow_null=True, default=None)},
+    "post_message": ({"body": S.CharField(max_length=5000), "to_unit_id": _id_field(required=False, allow_null=True, default=None),
+                      "reply_to_id": _id_field(required=False, allow_null=True, default=None)},
                      lambda u, i, d: A.post_message(u, i, **d)),
-    "add_attachment": ({"file": S.FileField(), "consultation_id": S.IntegerField(required=False, allow_null=True, default=None)},
+    "add_attachment": ({"file": S.FileField(), "consultation_id": _id_field(required=False, allow_null=True, default=None)},
                        lambda u, i, d: A.add_attachment(u, i, upload=d["file"], consultation_id=d["consultation_id"])),
 }
 

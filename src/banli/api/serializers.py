@@ -314,16 +314,21 @@ class ItemDetailSerializer(serializers.ModelSerializer):
         return workflow.available_actions(self._actor(), item)
 
 
+def id_field(**kw):
+    """An id the database can hold (SQLite overflows past 2**63-1)."""
+    return serializers.IntegerField(min_value=1, max_value=2**63 - 1, **kw)
+
+
 class ItemCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     reason = serializers.CharField(required=False, allow_blank=True)
     suggestions = serializers.CharField(required=False, allow_blank=True)
-    category = serializers.IntegerField(required=False, allow_null=True)
+    category = id_field(required=False, allow_null=True)
     consent_publish = serializers.BooleanField(required=False, allow_null=True)
     urgent = serializers.BooleanField(required=False)
-    suggested_unit_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
-    person_id = serializers.IntegerField(required=False)
-    session_id = serializers.IntegerField(required=False)
+    suggested_unit_ids = serializers.ListField(child=id_field(), required=False, max_length=50)
+    person_id = id_field(required=False)
+    session_id = id_field(required=False)
 
 
 class ItemEditSerializer(ItemCreateSerializer):
@@ -344,7 +349,7 @@ class QuestionSerializer(serializers.ModelSerializer):
 class QuestionCreateSerializer(serializers.Serializer):
     subject = serializers.CharField(max_length=120)
     body = serializers.CharField(max_length=5000)
-    to_unit_id = serializers.IntegerField(required=False, allow_null=True)
+    to_unit_id = id_field(required=False, allow_null=True)
 
 
 class AnswerSerializer(serializers.Serializer):

@@ -3,15 +3,33 @@
 from django.db.models import Prefetch, Q, QuerySet
 
 from banli.audit.models import AuditRecord
-from banli.org.models import Category
+from banli.errors import invalid
+from banli.org.models import Assembly, Category
 
 from .access import actor_for, visible_items
 from .models import (
-    Assignment, CoSigner, Feedback, Item, Message, Reply,
+    Assignment, CoSigner, Feedback, Item, ItemState, Message, Reply,
 )
 
 LIST_ORDERINGS = {"id": "id", "-id": "-id", "number": "number", "-number": "-number", "submitted_at": "submitted_at",
                   "-submitted_at": "-submitted_at", "title": "title", "-title": "-title", "state": "state", "-state": "-state"}
+
+
+MAX_ID = 2**63 - 1
+
+
+def _id(params, name):
+    """An id filter: a positive whole number the database can hold, else a clear refusal."""
+    raw = params.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        value = 0
+    if not 1 <= value <= MAX_ID:
+        raise invalid(name, f"筛选条件“{name}”应为有效编号。", f"Filter '{name}' must be a valid id.")
+    return value
 
 
 def _truthy(value: str | None):
@@ -23,18 +41,24 @@ def _truthy(value: str | None):
 def item_list(user, params) -> QuerySet[Item]:
     """Items the user may see, filtered as the list pages and the API ask."""
     qs = visible_items(user)
-    if params.get("session"):
-        qs = qs.filter(session_id=params["session"])
+    session, category, unit = _id(params, "session"), _id(params, "category"), _id(params, "unit")
+    if session:
+        qs = qs.filter(session_id=session)
     if params.get("assembly"):
+        if params["assembly"] not in Assembly.values:
+            raise invalid("assembly", "会别应为 cppcc（政协）或 npc（人大）。", "Assembly must be cppcc or npc.")
         qs = qs.filter(assembly=params["assembly"])
-    if params.get("category"):
+    if category:
         # A top-level category includes its sub-categories.
-        cat = params["category"]
-        qs = qs.filter(Q(category_id=cat) | Q(category__parent_id=cat))
-    if params.get("unit"):
-        qs = qs.filter(pk__in=Assignment.objects.filter(unit_id=params["unit"]).exclude(state=Assignment.State.ENDED).values("item_id"))
+        qs = qs.filter(Q(category_id=category) | Q(category__parent_id=category))
+    if unit:
+        qs = qs.filter(pk__in=Assignment.objects.filter(unit_id=unit).exclude(state=Assignment.State.ENDED).values("item_id"))
     if params.get("state"):
-        qs = qs.filter(state__in=[s for s in params["state"].split(",") if s])
+        states = [s for s in params["state"].split(",") if s]
+        unknown = [s for s in states if s not in ItemState.values]
+        if unknown:
+            raise invalid("state", f"未知状态：{'、'.join(unknown)}。", f"Unknown state: {', '.join(unknown)}.")
+        qs = qs.filter(state__in=states)
     if params.get("reply_type"):
         qs = qs.filter(reply_type__code=params["reply_type"])
     key = _truthy(params.get("key"))

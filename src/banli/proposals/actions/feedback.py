@@ -51,7 +51,10 @@ def give_feedback(user, item_id, *, reply_id, grade, agrees: bool, comment="", p
     if agrees not in (True, False):
         raise invalid("agrees", "请选择是否同意答复。", "Say whether you agree with the reply.")
     co_units = {c.unit_id for c in step.item.assignments.all() if c.active and c.role == "co"}
-    co_grades = {int(k): v for k, v in (co_grades or {}).items()}
+    try:
+        co_grades = {int(k): v for k, v in (co_grades or {}).items()}
+    except (TypeError, ValueError):
+        raise invalid("co_grades", "会办单位评价应以单位编号为键。", "Co-handling grades are keyed by unit id.") from None
     if set(co_grades) - co_units:
         raise invalid("co_grades", "只能评价本件的会办单位。", "Only this item's co-handling units can be graded.")
     grades = {x.code: x for x in FeedbackGrade.objects.filter(code__in=co_grades.values())}
