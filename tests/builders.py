@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from banli.org.defaults import install_defaults
 from banli.org.models import (
     Assembly, Category, FeedbackGrade, Person, ReplyType, Session, StaffRole, Term, Unit, UnitKind, UnitLiaison,
 )
@@ -51,24 +52,16 @@ class ReferenceData:
 def make_reference_data() -> ReferenceData:
     """Reply types, grades, categories, terms and sessions as DOMAIN.md sets them by default.
     Written with a handful of bulk inserts: every test builds its own."""
-    types = ReplyType.objects.bulk_create([
-        ReplyType(code="A", name="解决或采纳", name_en="solved or adopted", closure=ReplyType.Closure.REPORT, progress_every_months=1, position=1),
-        ReplyType(code="B", name="列入计划拟解决", name_en="planned", needs_planned_date=True, closure=ReplyType.Closure.PLAN,
-                  progress_every_months=3, position=2),
-        ReplyType(code="C", name="留作参考", name_en="for reference", needs_reason=True, needs_leader_approval=True,
-                  closure=ReplyType.Closure.FEEDBACK, position=3),
-    ])
-    grades = FeedbackGrade.objects.bulk_create([
-        FeedbackGrade(code=code, name=name, name_en=en, score=score, sends_to_rehandling=code == "poor", position=i)
-        for i, (code, name, en, score) in enumerate(
-            [("good", "好", "good", 100), ("fair", "较好", "fair", 80), ("average", "一般", "average", 60), ("poor", "差", "poor", 0)], 1)
-    ])
-    assemblies = (Assembly.CPPCC, Assembly.NPC)
-    tops = Category.objects.bulk_create([
-        Category(assembly=a, name=name, position=i) for a in assemblies for i, name in enumerate(("经济", "城市建设和管理"), 1)
-    ])
-    children = Category.objects.bulk_create([Category(assembly=city.assembly, parent=city, name="交通", position=1) for city in tops[1::2]])
-    categories = {a.value: [tops[2 * i], tops[2 * i + 1], children[i]] for i, a in enumerate(assemblies)}
+    # The data migration installs DOMAIN.md's defaults; a database flushed by a transactional
+    # test has lost them, so install whatever is missing.
+    install_defaults(ReplyType, FeedbackGrade, Category)
+    types = {t.code: t for t in ReplyType.objects.filter(code__in="ABC")}
+    grades = {g.code: g for g in FeedbackGrade.objects.all()}
+    categories = {}
+    for a in (Assembly.CPPCC, Assembly.NPC):
+        economy = Category.objects.get(assembly=a, parent=None, name="经济")
+        city = Category.objects.get(assembly=a, parent=None, name="城市建设和管理")
+        categories[a.value] = [economy, city, Category.objects.get(assembly=a, parent=city, name="交通出行")]
     cppcc_term, npc_term = Term.objects.bulk_create([
         Term(assembly=Assembly.CPPCC, ordinal=6, name="第六届", starts_on=datetime.date(2022, 1, 1)),
         Term(assembly=Assembly.NPC, ordinal=7, name="第七届", starts_on=datetime.date(2022, 1, 1)),
@@ -80,7 +73,7 @@ def make_reference_data() -> ReferenceData:
         Session(term=cppcc_term, assembly=Assembly.CPPCC, ordinal=5, name="第五次会议", year=year, opens_on=datetime.date(year, 1, 10), is_current=True),
         Session(term=npc_term, assembly=Assembly.NPC, ordinal=5, name="第五次会议", year=year, opens_on=datetime.date(year, 1, 12), is_current=True),
     ])
-    return ReferenceData({t.code: t for t in types}, {g.code: g for g in grades}, categories, cppcc_term, npc_term, cppcc, earlier, npc)
+    return ReferenceData(types, grades, categories, cppcc_term, npc_term, cppcc, earlier, npc)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -115,3 +115,10 @@ def test_every_table_action_has_an_endpoint():
     from banli.proposals.workflow import TABLE
 
     assert set(REGISTRY) == set(TABLE)
+
+
+@pytest.mark.parametrize("url", ["/api/items/?q=a%00b", "/api/items/?reply_type=%00", "/api/people/?q=%00", "/api/categories/?assembly=%00"])
+def test_nul_bytes_in_query_parameters_are_refused_not_500(member, url):
+    # PostgreSQL cannot store or compare NUL in text; the answer must still be a clear 400.
+    r = login(member).get(url)
+    assert r.status_code == 400 and r.json()["code"] == "invalid"

@@ -2,63 +2,14 @@
 tree of each assembly. Idempotent: rows that exist (matched by code or name) are left as an
 administrator may have edited them; only missing rows are created."""
 
-from decimal import Decimal
-
 from django.db import transaction
 
-from banli.org.models import Assembly, Category, FeedbackGrade, ReplyType
-
-REPLY_TYPES = [
-    {
-        "code": "A", "name": "解决或采纳", "name_en": "solved or adopted", "position": 1,
-        "needs_planned_date": False, "needs_reason": False, "needs_leader_approval": False,
-        "closure": ReplyType.Closure.REPORT, "progress_every_months": 1,
-    },
-    {
-        "code": "B", "name": "列入计划拟解决", "name_en": "planned", "position": 2,
-        "needs_planned_date": True, "needs_reason": False, "needs_leader_approval": False,
-        "closure": ReplyType.Closure.PLAN, "progress_every_months": 3,
-    },
-    {
-        "code": "C", "name": "留作参考", "name_en": "for reference", "position": 3,
-        "needs_planned_date": False, "needs_reason": True, "needs_leader_approval": True,
-        "closure": ReplyType.Closure.FEEDBACK, "progress_every_months": None,
-    },
-]
-
-FEEDBACK_GRADES = [
-    {"code": "good", "name": "好", "name_en": "good", "score": Decimal("100"), "sends_to_rehandling": False, "position": 1},
-    {"code": "fair", "name": "较好", "name_en": "fairly good", "score": Decimal("85"), "sends_to_rehandling": False, "position": 2},
-    {"code": "average", "name": "一般", "name_en": "average", "score": Decimal("70"), "sends_to_rehandling": False, "position": 3},
-    {"code": "poor", "name": "差", "name_en": "poor", "score": Decimal("40"), "sends_to_rehandling": True, "position": 4},
-]
-
-# Two levels per assembly. The top level is the DOMAIN.md default.
-CATEGORY_TREE = [
-    ("经济", ["产业发展", "营商环境", "科技创新", "乡村振兴", "商贸消费"]),
-    ("城市建设和管理", ["城市更新", "交通出行", "生态环境", "住房和物业", "市政设施"]),
-    ("教科文卫体", ["教育", "医疗卫生", "文化旅游", "体育健身"]),
-    ("综合", ["养老服务", "社会保障", "社会治理", "政务服务", "安全生产"]),
-]
+from banli.org.defaults import CATEGORY_TREE, FEEDBACK_GRADES, REPLY_TYPES, install_defaults  # noqa: F401 (re-exported)
+from banli.org.models import Category, FeedbackGrade, ReplyType
 
 
 @transaction.atomic
 def load_reference_data() -> dict:
-    """Create whatever reference rows are missing. Returns how many rows of each kind were created."""
-    created = {"reply_types": 0, "feedback_grades": 0, "categories": 0}
-    for row in REPLY_TYPES:
-        row = dict(row)
-        _, new = ReplyType.objects.get_or_create(code=row.pop("code"), defaults=row)
-        created["reply_types"] += new
-    for row in FEEDBACK_GRADES:
-        row = dict(row)
-        _, new = FeedbackGrade.objects.get_or_create(code=row.pop("code"), defaults=row)
-        created["feedback_grades"] += new
-    for assembly in Assembly.values:
-        for i, (top_name, children) in enumerate(CATEGORY_TREE, start=1):
-            top, new = Category.objects.get_or_create(assembly=assembly, parent=None, name=top_name, defaults={"position": i * 10})
-            created["categories"] += new
-            for j, child in enumerate(children, start=1):
-                _, new = Category.objects.get_or_create(assembly=assembly, parent=top, name=child, defaults={"position": i * 10 + j})
-                created["categories"] += new
-    return created
+    """Create whatever reference rows are missing (the migration installs them on a new
+    database; a flushed test database may lack them). Returns how many rows were created."""
+    return install_defaults(ReplyType, FeedbackGrade, Category)

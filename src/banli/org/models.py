@@ -81,7 +81,11 @@ class Category(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "类别"
         ordering = ["assembly", "position", "id"]
-        constraints = [models.UniqueConstraint(fields=["assembly", "parent", "name"], name="category_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["assembly", "parent", "name"], name="category_unique_name"),
+            # NULL parents never collide in a plain unique constraint: top-level names need their own.
+            models.UniqueConstraint(fields=["assembly", "name"], condition=Q(parent__isnull=True), name="top_category_unique_name"),
+        ]
 
     def __str__(self):
         return f"{self.parent.name}/{self.name}" if self.parent_id else self.name
