@@ -22,7 +22,8 @@ run: venv
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py load_demo --if-empty
 	$(PY) manage.py demo_accounts --port $(PORT)
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@# The daily deadline scan runs in this process every hour (idempotent: nothing is sent twice).
+	BANLI_SCAN_EVERY_SECONDS=3600 $(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
 
 # The whole suite; set DATABASE_URL=postgres://... to run it on PostgreSQL.
 test: venv

@@ -31,6 +31,41 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = os.environ.get(name) or default
+    if raw not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
+
+
+def env_hours(name: str, default: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """A daily window "HH:MM-HH:MM" (may wrap past midnight); empty or "off" means none."""
+    raw = os.environ.get(name, default).strip()
+    if raw.lower() in ("", "off", "none"):
+        return None
+    try:
+        start, end = raw.split("-")
+        window = tuple(tuple(int(x) for x in part.strip().split(":")) for part in (start, end))
+        if any(len(t) != 2 or not (0 <= t[0] < 24 and 0 <= t[1] < 60) for t in window) or window[0] == window[1]:
+            raise ValueError
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must look like 21:00-08:00 (or be empty for none), got {raw!r}") from None
+    return window
+
+
 DEBUG = env_bool("BANLI_DEBUG", False)
 # The embedded default is a laptop or a single office PC; production must set its own key.
 SECRET_KEY = env_str("BANLI_SECRET_KEY", "banli-dev-insecure-key-change-me" if not os.environ.get("BANLI_PRODUCTION") else "")
@@ -55,6 +90,7 @@ INSTALLED_APPS = [
     "banli.org",
     "banli.proposals",
     "banli.notify",
+    "banli.deadlines",
     "banli.api",
     "banli.demo",
 ]
@@ -174,3 +210,55 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("BANLI_LOG_LEVEL", "WARNING")},
 }
+
+
+# Notifications (DOMAIN.md §5): in-app always; SMS and e-mail through the outbox, delivered by
+# banli.notify.outbox.deliver_due() with retries and exponential backoff.
+BANLI_NOTIFY_MAX_ATTEMPTS = env_int("BANLI_NOTIFY_MAX_ATTEMPTS", 5, minimum=1)
+BANLI_NOTIFY_RETRY_SECONDS = env_int("BANLI_NOTIFY_RETRY_SECONDS", 300, minimum=1)  # first retry; doubles each time
+BANLI_NOTIFY_RETRY_MAX_SECONDS = env_int("BANLI_NOTIFY_RETRY_MAX_SECONDS", 6 * 3600, minimum=1)
+# No SMS in this local-time window (TIME_ZONE, Asia/Shanghai); held until it ends. E-mail is not held.
+BANLI_SMS_QUIET_HOURS = env_hours("BANLI_SMS_QUIET_HOURS", "21:00-08:00")
+
+# SMS gateway: "outbox" (development: marks the message sent without sending it), "http" (the
+# generic HTTP adapter below), or the dotted path of a gateway class.
+BANLI_SMS_BACKEND = env_str("BANLI_SMS_BACKEND", "outbox")
+BANLI_SMS_HTTP_URL = env_str("BANLI_SMS_HTTP_URL", "")
+BANLI_SMS_HTTP_FORMAT = env_choice("BANLI_SMS_HTTP_FORMAT", "json", ("json", "form"))
+# The request body; {phone}, {text}, {id}, {user}, {password}, {token} are filled in after parsing,
+# so a text with quotes or ampersands cannot break the JSON or the form.
+BANLI_SMS_HTTP_BODY = env_str(
+    "BANLI_SMS_HTTP_BODY",
+    '{"mobile": "{phone}", "content": "{text}", "id": "{id}"}' if BANLI_SMS_HTTP_FORMAT == "json" else "mobile={phone}&content={text}&id={id}",
+)
+BANLI_SMS_HTTP_USER = env_str("BANLI_SMS_HTTP_USER", "")
+BANLI_SMS_HTTP_PASSWORD = env_str("BANLI_SMS_HTTP_PASSWORD", "")
+BANLI_SMS_HTTP_BASIC_AUTH = env_bool("BANLI_SMS_HTTP_BASIC_AUTH", False)  # send user/password as HTTP Basic
+BANLI_SMS_HTTP_TOKEN = env_str("BANLI_SMS_HTTP_TOKEN", "")  # sent verbatim in the header below when set
+BANLI_SMS_HTTP_TOKEN_HEADER = env_str("BANLI_SMS_HTTP_TOKEN_HEADER", "Authorization")
+BANLI_SMS_HTTP_SUCCESS_TEXT = env_str("BANLI_SMS_HTTP_SUCCESS_TEXT", "")  # if set, a 2xx body must also contain it
+BANLI_SMS_HTTP_TIMEOUT = env_int("BANLI_SMS_HTTP_TIMEOUT", 10, minimum=1)
+
+# E-mail through Django's mail. The embedded install writes messages to files; production sets
+# BANLI_EMAIL_BACKEND=smtp and the host. (Tests swap in Django's in-memory backend.)
+_EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+}
+_email_backend = env_str("BANLI_EMAIL_BACKEND", "file")
+if _email_backend not in _EMAIL_BACKENDS and "." not in _email_backend:
+    raise ImproperlyConfigured(f"BANLI_EMAIL_BACKEND must be smtp, file, console or a dotted path, got {_email_backend!r}")
+EMAIL_BACKEND = _EMAIL_BACKENDS.get(_email_backend, _email_backend)
+EMAIL_FILE_PATH = env_str("BANLI_EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
+EMAIL_HOST = env_str("BANLI_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("BANLI_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("BANLI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("BANLI_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("BANLI_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("BANLI_EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("BANLI_EMAIL_USE_TLS and BANLI_EMAIL_USE_SSL exclude each other")
+EMAIL_TIMEOUT = env_int("BANLI_EMAIL_TIMEOUT", 20, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("BANLI_EMAIL_FROM", "Banli 提案办理 <banli@localhost>")
+BANLI_EMAIL_SUBJECT_PREFIX = env_str("BANLI_EMAIL_SUBJECT_PREFIX", "【提案办理】")

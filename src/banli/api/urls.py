@@ -4,6 +4,8 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from . import views
+from . import notify_views as nv
+from .calendar_views import CalendarWarningsView
 
 router = DefaultRouter()
 router.register("items", views.ItemViewSet, basename="item")
@@ -25,3 +27,11 @@ urlpatterns = [
 ]
 urlpatterns += [path(f"items/<int:item_id>/actions/{name}/", view, name=f"item-{name}") for name, view in views.action_views().items()]
 urlpatterns += router.urls
+urlpatterns.append(path("calendar/warnings/", CalendarWarningsView.as_view(), name="calendar-warnings"))
+# The inbox beyond the list: unread count, mark read, each person's own channel choice.
+urlpatterns += [
+    path("notifications/unread/", nv.UnreadCountView.as_view(), name="notification-unread"),
+    path("notifications/read-all/", nv.MarkAllReadView.as_view(), name="notification-read-all"),
+    path("notifications/<int:notification_id>/read/", nv.MarkReadView.as_view(), name="notification-read"),
+    path("notifications/preferences/", nv.PreferenceView.as_view(), name="notification-preferences"),
+]

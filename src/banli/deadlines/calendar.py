@@ -1,44 +1,143 @@
 """Working days (工作日) by the State Council calendar with its swapped weekends (调休), and
-calendar-month arithmetic. Years the calendar package does not cover count Monday to Friday."""
+calendar-month arithmetic.
+
+Whether a date is a working day, first rule that applies:
+1. a CalendarDay row the administrator entered (a local change, or a later year's notice);
+2. the `chinesecalendar` package, for the years it covers;
+3. Monday to Friday.
+A year "has calendar data" when the package covers it or the administrator has marked it complete
+(CalendarYear.complete); for the current and next year without data, calendar_warnings() says so.
+
+The administrator's tables are read once into a per-process cache, not per day: the daily scan
+computes thousands of due dates. The cache is cleared when a row is saved or deleted in this
+process (signals in models/calendar.py) and reloaded at the latest every
+BANLI_CALENDAR_CACHE_SECONDS (default 60), so that other processes see an edit too.
+"""
 
 import calendar as _cal
 import datetime
+import threading
+import time
+from dataclasses import dataclass
 
 import chinese_calendar
+from django.conf import settings
+from django.utils import timezone
+
+__all__ = [
+    "is_working_day", "add_working_days", "working_days_between", "add_months", "add_period",
+    "has_calendar_data", "package_covers", "calendar_warnings", "clear_cache", "PERIOD_UNITS",
+]
+
+PERIOD_UNITS = ("working_days", "months", "days")
+
+# The package's own is_workday() scans its whole table for the covered range on every call;
+# these are the same data read directly.
+_PKG_HOLIDAYS = chinese_calendar.holidays
+_PKG_WORKDAYS = chinese_calendar.workdays
+_PKG_YEARS = range(min(_PKG_HOLIDAYS).year, max(_PKG_HOLIDAYS).year + 1)
+
+DEFAULT_CACHE_SECONDS = 60
+_clock = time.monotonic  # tests replace it
+
+
+@dataclass(frozen=True)
+class _Table:
+    days: dict  # date -> is_working_day, from CalendarDay
+    complete_years: frozenset  # CalendarYear.complete
+    expires_at: float
+
+
+_table: _Table | None = None
+_generation = 0
+_lock = threading.Lock()
+
+
+def clear_cache() -> None:
+    """Forget the administrator's table; the next lookup reads it again."""
+    global _table, _generation
+    with _lock:
+        _generation += 1
+        _table = None
+
+
+def _load() -> _Table:
+    from .models.calendar import CalendarDay, CalendarYear
+
+    global _table
+    with _lock:
+        generation = _generation
+    days = dict(CalendarDay.objects.values_list("date", "is_working_day"))
+    years = frozenset(CalendarYear.objects.filter(complete=True).values_list("year", flat=True))
+    ttl = getattr(settings, "BANLI_CALENDAR_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
+    table = _Table(days, years, _clock() + ttl)
+    with _lock:
+        # A row changed while we were reading: use what we read this once, but don't keep it.
+        if generation == _generation:
+            _table = table
+    return table
+
+
+def _current() -> _Table:
+    table = _table
+    if table is None or _clock() >= table.expires_at:
+        table = _load()
+    return table
+
+
+def _as_date(day) -> datetime.date:
+    return day.date() if isinstance(day, datetime.datetime) else day
+
+
+def _working(day: datetime.date, table: _Table) -> bool:
+    override = table.days.get(day)
+    if override is not None:
+        return override
+    if day.year in _PKG_YEARS:
+        if day in _PKG_WORKDAYS:
+            return True
+        if day in _PKG_HOLIDAYS:
+            return False
+    return day.weekday() < 5
+
+
+def package_covers(year: int) -> bool:
+    """The `chinesecalendar` package carries the State Council notice for `year`."""
+    return year in _PKG_YEARS
 
 
 def has_calendar_data(year: int) -> bool:
-    try:
-        chinese_calendar.is_workday(datetime.date(year, 6, 1))
-        return True
-    except NotImplementedError:
-        return False
+    """The package covers `year`, or the administrator has entered its notice and marked it complete."""
+    return package_covers(year) or year in _current().complete_years
 
 
 def is_working_day(day: datetime.date) -> bool:
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        return day.weekday() < 5
+    return _working(_as_date(day), _current())
 
 
 def add_working_days(start: datetime.date, days: int) -> datetime.date:
-    """The date `days` working days after `start` (start itself not counted)."""
-    day = start
-    remaining = days
+    """The date `days` working days after `start` (start itself not counted); a negative `days`
+    counts back (-1: the last working day before `start`). 0 gives `start` itself."""
+    table = _current()
+    day = _as_date(start)
+    step = datetime.timedelta(days=1 if days >= 0 else -1)
+    remaining = abs(days)
     while remaining > 0:
-        day += datetime.timedelta(days=1)
-        if is_working_day(day):
+        day += step
+        if _working(day, table):
             remaining -= 1
     return day
 
 
 def working_days_between(start: datetime.date, end: datetime.date) -> int:
     """Working days after `start` up to and including `end` (0 if end <= start)."""
-    count, day = 0, start
+    table = _current()
+    day, end = _as_date(start), _as_date(end)
+    count = 0
+    one = datetime.timedelta(days=1)
     while day < end:
-        day += datetime.timedelta(days=1)
-        if is_working_day(day):
+        day += one
+        if _working(day, table):
             count += 1
     return count
 
@@ -48,3 +147,40 @@ def add_months(start: datetime.date, months: int) -> datetime.date:
     month_index = start.month - 1 + months
     year, month = start.year + month_index // 12, month_index % 12 + 1
     return datetime.date(year, month, min(start.day, _cal.monthrange(year, month)[1]))
+
+
+def add_period(start: datetime.date, amount: int, unit: str) -> datetime.date:
+    """`start` plus `amount` of `unit`: "working_days" (add_working_days), "months" (add_months,
+    clamped to the month's end) or "days" (calendar days)."""
+    start = _as_date(start)
+    if unit == "working_days":
+        return add_working_days(start, amount)
+    if unit == "months":
+        return add_months(start, amount)
+    if unit == "days":
+        return start + datetime.timedelta(days=amount)
+    raise ValueError(f"unknown period unit {unit!r}; expected one of {', '.join(PERIOD_UNITS)}")
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def calendar_warnings(today: datetime.date | None = None) -> list[dict]:
+    """One warning for each of the current and the next year that has no calendar data, so its
+    working days are counted Monday to Friday: [{"code", "year", "zh", "en"}], oldest year first."""
+    today = today or _today()
+    warnings = []
+    for year in (today.year, today.year + 1):
+        if has_calendar_data(year):
+            continue
+        warnings.append({
+            "code": "calendar_missing",
+            "year": year,
+            "zh": f"{year}年的法定节假日和调休安排尚未录入，该年度暂按周一至周五计算工作日。"
+                  f"请管理员依据国务院办公厅的放假通知在“节假日与调休”中录入，并在“节假日年度”中标记{year}年已完整录入。",
+            "en": f"The public holidays for {year} have not been entered: working days in {year} are counted "
+                  f"Monday to Friday. An administrator should enter the State Council's holiday notice for {year} "
+                  f"and mark the year complete.",
+        })
+    return warnings

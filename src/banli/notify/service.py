@@ -1,17 +1,30 @@
 """Notifications are side effects: they are written only after the action's transaction commits,
-so a refused or rolled-back action tells nobody anything."""
+so a refused or rolled-back action tells nobody anything.
+
+notify_after_commit writes the in-app rows and queues SMS / e-mail in the outbox for the channels
+each person gets (their choice ∪ the office's minimum for the kind); banli.notify.outbox.deliver_due
+sends those later, with retries."""
 
 from django.db import transaction
 
-from .models import Notification
+from .channels import all_channels
+from .outbox import queue_messages
+
+
+def notify_now(user_ids, kind: str, text: str, item_id: int | None = None, *, now=None) -> None:
+    """Tell these people now: the in-app rows and the outbox rows in one transaction."""
+    ids = sorted({u for u in user_ids if u})
+    if not ids:
+        return
+    with transaction.atomic():
+        for channel in all_channels():
+            if not channel.queued:
+                channel.deliver_now(ids, kind, text, item_id)
+        queue_messages(ids, kind, text, item_id, now=now)
 
 
 def notify_after_commit(user_ids, kind: str, text: str, item_id: int | None = None) -> None:
     ids = sorted({u for u in user_ids if u})
     if not ids:
         return
-
-    def deliver():
-        Notification.objects.bulk_create([Notification(recipient_id=u, kind=kind, text=text[:300], item_id=item_id) for u in ids])
-
-    transaction.on_commit(deliver)
+    transaction.on_commit(lambda: notify_now(ids, kind, text, item_id))

@@ -1,12 +1,11 @@
 """Assignment by the government office, signing and adjustment requests (rules 3-4)."""
 
-from django.db import transaction
 
 from banli.deadlines.calendar import add_months
 from banli.org.models import SessionPolicy, Unit
 
 from ..models import AdjustmentRequest, Assignment, AssignmentRole, ItemState
-from .common import begin, invalid, now, office_user_ids, require_text, today, unit_user_ids
+from .common import item_action, begin, invalid, now, office_user_ids, require_text, today, unit_user_ids
 
 
 def _units(ids, field):
@@ -57,7 +56,7 @@ def _sync_signing(item):
         item.save(update_fields=["state", "updated_at"])
 
 
-@transaction.atomic
+@item_action
 def assign_units(user, item_id, *, lead=None, co=(), separate=(), note="") -> list[Assignment]:
     step = begin(user, "assign", item_id)
     if step.item.state != ItemState.REGISTERED and step.item.assigned_at:
@@ -71,7 +70,7 @@ def assign_units(user, item_id, *, lead=None, co=(), separate=(), note="") -> li
     return made
 
 
-@transaction.atomic
+@item_action
 def reassign_units(user, item_id, *, remove=(), lead=None, co=(), separate=(), reason) -> list[Assignment]:
     step = begin(user, "reassign", item_id)
     step.check()
@@ -98,7 +97,7 @@ def reassign_units(user, item_id, *, remove=(), lead=None, co=(), separate=(), r
     return made
 
 
-@transaction.atomic
+@item_action
 def sign_assignment(user, item_id, assignment_id) -> Assignment:
     step = begin(user, "sign", item_id, assignment_id=assignment_id)
     a = step.assignment
@@ -112,7 +111,7 @@ def sign_assignment(user, item_id, assignment_id) -> Assignment:
     return a
 
 
-@transaction.atomic
+@item_action
 def request_adjustment(user, item_id, assignment_id, *, reason, suggested_unit_id=None, suggested_unit_text="") -> AdjustmentRequest:
     step = begin(user, "request_adjustment", item_id, assignment_id=assignment_id)
     a = step.assignment
@@ -135,7 +134,7 @@ def request_adjustment(user, item_id, assignment_id, *, reason, suggested_unit_i
     return req
 
 
-@transaction.atomic
+@item_action
 def decide_adjustment(user, item_id, assignment_id, *, approve: bool, new_unit_id=None, note="") -> AdjustmentRequest:
     step = begin(user, "decide_adjustment", item_id, assignment_id=assignment_id)
     step.check()

@@ -1,15 +1,14 @@
 """Progress updates, closure reports and their approval, reopening (rules 10-11)."""
 
-from django.db import transaction
 
 from ..models import Assignment, ClosureReport, ItemState, ProgressUpdate, Reply
-from .common import begin, now, office_user_ids, proposer_user_ids, require_text, today, unit_user_ids
+from .common import item_action, begin, now, office_user_ids, proposer_user_ids, require_text, today, unit_user_ids
 from .common import invalid
 from .handling import parse_date
 from .settle import settle_item
 
 
-@transaction.atomic
+@item_action
 def report_progress(user, item_id, assignment_id, *, text) -> ProgressUpdate:
     step = begin(user, "report_progress", item_id, assignment_id=assignment_id)
     step.check()
@@ -19,7 +18,7 @@ def report_progress(user, item_id, assignment_id, *, text) -> ProgressUpdate:
     return p
 
 
-@transaction.atomic
+@item_action
 def file_closure_report(user, item_id, assignment_id, *, text, done_on) -> ClosureReport:
     step = begin(user, "file_closure_report", item_id, assignment_id=assignment_id)
     pending = [r for r in step.assignment.closure_reports.all() if r.state == ClosureReport.State.PENDING]
@@ -39,7 +38,7 @@ def _pending_report(step) -> ClosureReport:
     return ClosureReport.objects.select_for_update().get(assignment=step.assignment, state=ClosureReport.State.PENDING)
 
 
-@transaction.atomic
+@item_action
 def approve_closure_report(user, item_id, assignment_id, *, comment="") -> ClosureReport:
     step = begin(user, "approve_closure_report", item_id, assignment_id=assignment_id)
     a: Assignment = step.assignment
@@ -62,7 +61,7 @@ def approve_closure_report(user, item_id, assignment_id, *, comment="") -> Closu
     return r
 
 
-@transaction.atomic
+@item_action
 def return_closure_report(user, item_id, assignment_id, *, comment) -> ClosureReport:
     step = begin(user, "return_closure_report", item_id, assignment_id=assignment_id)
     step.check()
@@ -75,7 +74,7 @@ def return_closure_report(user, item_id, assignment_id, *, comment) -> ClosureRe
     return r
 
 
-@transaction.atomic
+@item_action
 def reopen_item(user, item_id, *, reason):
     step = begin(user, "reopen", item_id)
     if step.item.state != ItemState.CLOSED:

@@ -1,7 +1,10 @@
 """What every action does first: lock the item, load what the table's guards read, and check
 the actor against the transition table."""
 
+import functools
 from dataclasses import dataclass
+
+from django.db import transaction
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -47,6 +50,22 @@ class Step:
 
     def notify(self, user_ids, text, kind=None):
         notify_after_commit(user_ids, kind or self.action, text, self.item.pk)
+
+
+def item_action(fn):
+    """One transaction per item action; before it commits, the item's deadline rows are brought
+    in line with what its records now say (banli.deadlines.sync), so they never disagree."""
+
+    @functools.wraps(fn)
+    def wrapper(user, item_id, *args, **kwargs):
+        from banli.deadlines.sync import sync_item
+
+        with transaction.atomic():
+            result = fn(user, item_id, *args, **kwargs)
+            sync_item(int(item_id))
+        return result
+
+    return wrapper
 
 
 def begin(user, action: str, item_id, *, assignment_id=None, check_role: bool = True) -> Step:

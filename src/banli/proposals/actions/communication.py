@@ -12,10 +12,10 @@ from banli.org.models import Person, Unit
 
 from ..access import actor_for
 from ..models import Attachment, Message, Question, Side
-from .common import begin, invalid, now, office_user_ids, proposer_user_ids, require_text, unit_user_ids
+from .common import item_action, begin, invalid, now, office_user_ids, proposer_user_ids, require_text, unit_user_ids
 
 
-@transaction.atomic
+@item_action
 def post_message(user, item_id, *, body, to_unit_id=None, reply_to_id=None) -> Message:
     step = begin(user, "post_message", item_id)
     step.check()
@@ -115,7 +115,7 @@ MAGIC = {".pdf": [b"%PDF"], ".png": [b"\x89PNG"], ".jpg": [b"\xff\xd8\xff"], ".j
          ".docx": [b"PK\x03\x04"], ".xlsx": [b"PK\x03\x04"], ".doc": [b"\xd0\xcf\x11\xe0"], ".xls": [b"\xd0\xcf\x11\xe0"]}
 
 
-@transaction.atomic
+@item_action
 def add_attachment(user, item_id, *, upload, consultation_id=None) -> Attachment:
     step = begin(user, "add_attachment", item_id)
     step.check()

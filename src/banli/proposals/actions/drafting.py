@@ -6,7 +6,7 @@ from banli.org.models import Category, Person, Session, Unit
 
 from ..access import actor_for
 from ..models import CoSigner, Item, ItemState, PublicationRecord
-from .common import begin, invalid, now, office_user_ids, require_text
+from .common import item_action, begin, invalid, now, office_user_ids, require_text
 
 DRAFT_FIELDS = ["title", "reason", "suggestions", "category", "consent_publish", "urgent"]
 
@@ -62,7 +62,7 @@ def create_draft(user, *, person_id=None, session_id=None, suggested_unit_ids=()
     return item
 
 
-@transaction.atomic
+@item_action
 def edit_draft(user, item_id, *, suggested_unit_ids=None, **data) -> Item:
     step = begin(user, "edit_draft", item_id)
     step.check()
@@ -81,7 +81,7 @@ def edit_draft(user, item_id, *, suggested_unit_ids=None, **data) -> Item:
     return item
 
 
-@transaction.atomic
+@item_action
 def invite_cosigners(user, item_id, *, person_ids) -> list[CoSigner]:
     step = begin(user, "invite_cosigners", item_id)
     step.check()
@@ -98,7 +98,7 @@ def invite_cosigners(user, item_id, *, person_ids) -> list[CoSigner]:
     return list(item.cosigners.all())
 
 
-@transaction.atomic
+@item_action
 def respond_cosign(user, item_id, *, confirm: bool) -> CoSigner:
     # The role check waits: a repeated answer must return quietly, not be refused.
     step = begin(user, "respond_cosign", item_id, check_role=False)
@@ -116,7 +116,7 @@ def respond_cosign(user, item_id, *, confirm: bool) -> CoSigner:
     return cos
 
 
-@transaction.atomic
+@item_action
 def submit_item(user, item_id) -> Item:
     step = begin(user, "submit", item_id)
     item = step.item
@@ -135,7 +135,7 @@ def submit_item(user, item_id) -> Item:
     return item
 
 
-@transaction.atomic
+@item_action
 def withdraw_item(user, item_id, *, reason="") -> Item:
     step = begin(user, "withdraw", item_id)
     if step.item.state == ItemState.WITHDRAWN:
@@ -146,7 +146,7 @@ def withdraw_item(user, item_id, *, reason="") -> Item:
     return step.item
 
 
-@transaction.atomic
+@item_action
 def set_publication_consent(user, item_id, *, consent: bool) -> Item:
     step = begin(user, "set_publication_consent", item_id)
     item = step.item

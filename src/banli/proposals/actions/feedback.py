@@ -1,13 +1,12 @@
 """The proposer's rating, "no feedback" when the window lapses, re-handling and mediation (rule 9)."""
 
-from django.db import transaction
 from django.utils import timezone
 
 from banli.deadlines.calendar import add_working_days
 from banli.org.models import FeedbackGrade, SessionPolicy
 
 from ..models import CoUnitGrade, Feedback, Mediation, Reply
-from .common import begin, invalid, require_text, today, unit_user_ids
+from .common import item_action, begin, invalid, require_text, today, unit_user_ids
 from .handling import parse_date
 from .settle import _rated_reply, settle_item
 
@@ -37,7 +36,7 @@ def _after_feedback(step, a, reply, fb):
     return settle_item(step.item)
 
 
-@transaction.atomic
+@item_action
 def give_feedback(user, item_id, *, reply_id, grade, agrees: bool, comment="", praise=False, co_grades=None) -> Feedback:
     step = begin(user, "give_feedback", item_id)
     existing = Feedback.objects.filter(reply_id=reply_id, item=step.item).first()
@@ -68,7 +67,7 @@ def give_feedback(user, item_id, *, reply_id, grade, agrees: bool, comment="", p
     return fb
 
 
-@transaction.atomic
+@item_action
 def record_no_feedback(user, item_id, *, reply_id) -> Feedback:
     """After the feedback window: record that none came. Never a made-up grade."""
     step = begin(user, "record_no_feedback", item_id)
@@ -88,7 +87,7 @@ def record_no_feedback(user, item_id, *, reply_id) -> Feedback:
     return fb
 
 
-@transaction.atomic
+@item_action
 def record_mediation(user, item_id, *, held_on, participants, outcome) -> Mediation:
     step = begin(user, "record_mediation", item_id)
     step.check()

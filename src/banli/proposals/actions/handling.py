@@ -2,10 +2,9 @@
 
 import datetime
 
-from django.db import transaction
 
 from ..models import Consultation, CoOpinion
-from .common import begin, invalid, require_text, today, unit_user_ids
+from .common import item_action, begin, invalid, require_text, today, unit_user_ids
 
 
 def parse_date(value, field):
@@ -17,7 +16,7 @@ def parse_date(value, field):
         raise invalid(field, "日期格式应为 YYYY-MM-DD。", "Dates are written YYYY-MM-DD.") from None
 
 
-@transaction.atomic
+@item_action
 def record_consultation(user, item_id, assignment_id, *, kind, form, held_on, participants, proposer_views="") -> Consultation:
     step = begin(user, "record_consultation", item_id, assignment_id=assignment_id)
     step.check()
@@ -41,7 +40,7 @@ def _lead_units(item):
     return [a.unit for a in item.assignments.all() if a.active and a.answers]
 
 
-@transaction.atomic
+@item_action
 def send_co_opinion(user, item_id, assignment_id, *, text) -> CoOpinion:
     step = begin(user, "send_co_opinion", item_id, assignment_id=assignment_id)
     existing = CoOpinion.objects.filter(assignment=step.assignment).first()
@@ -54,7 +53,7 @@ def send_co_opinion(user, item_id, assignment_id, *, text) -> CoOpinion:
     return op
 
 
-@transaction.atomic
+@item_action
 def waive_co_opinion(user, item_id, assignment_id, *, reason) -> CoOpinion:
     step = begin(user, "waive_co_opinion", item_id, assignment_id=assignment_id)
     existing = CoOpinion.objects.filter(assignment=step.assignment).first()

@@ -1,13 +1,12 @@
 """Publication (rule 13): the proposer's consent, the unit's recommendation (on the reply), the
 office's decision, and revocation."""
 
-from django.db import transaction
 
 from ..models import Publication, PublicationRecord
-from .common import begin, invalid, require_text
+from .common import item_action, begin, invalid, require_text
 
 
-@transaction.atomic
+@item_action
 def decide_publication(user, item_id, *, publish: bool, reason="") -> PublicationRecord | None:
     step = begin(user, "decide_publication", item_id)
     item = step.item
@@ -28,7 +27,7 @@ def decide_publication(user, item_id, *, publish: bool, reason="") -> Publicatio
     return rec
 
 
-@transaction.atomic
+@item_action
 def revoke_publication(user, item_id, *, reason) -> PublicationRecord | None:
     step = begin(user, "revoke_publication", item_id)
     item = step.item

@@ -1,18 +1,17 @@
 """Registration review by the assembly office (rule 2), and withdrawal after registration."""
 
-from django.db import transaction
 
 from banli.org.models import Session
 
 from ..models import Assignment, Item, ItemState
-from .common import begin, invalid, now, office_user_ids, proposer_user_ids, require_text, unit_user_ids
+from .common import item_action, begin, invalid, now, office_user_ids, proposer_user_ids, require_text, unit_user_ids
 
 
 def _reason(reason, zh="理由", en="A reason"):
     return require_text(reason, "reason", zh, en)
 
 
-@transaction.atomic
+@item_action
 def register_item(user, item_id) -> Item:
     step = begin(user, "register", item_id)
     item = step.item
@@ -29,7 +28,7 @@ def register_item(user, item_id) -> Item:
     return item
 
 
-@transaction.atomic
+@item_action
 def return_for_revision(user, item_id, *, reason) -> Item:
     step = begin(user, "return_for_revision", item_id)
     step.check()
@@ -40,7 +39,7 @@ def return_for_revision(user, item_id, *, reason) -> Item:
     return step.item
 
 
-@transaction.atomic
+@item_action
 def reject_item(user, item_id, *, reason) -> Item:
     step = begin(user, "reject", item_id)
     if step.item.state == ItemState.NOT_REGISTERED:
@@ -53,7 +52,7 @@ def reject_item(user, item_id, *, reason) -> Item:
     return step.item
 
 
-@transaction.atomic
+@item_action
 def merge_item(user, item_id, *, into_id, reason="") -> Item:
     step = begin(user, "merge", item_id)
     item = step.item
@@ -69,7 +68,7 @@ def merge_item(user, item_id, *, into_id, reason="") -> Item:
     return item
 
 
-@transaction.atomic
+@item_action
 def convert_item(user, item_id, *, to="意见建议", reason="") -> Item:
     step = begin(user, "convert", item_id)
     if step.item.state == ItemState.CONVERTED:
@@ -84,7 +83,7 @@ def convert_item(user, item_id, *, to="意见建议", reason="") -> Item:
     return step.item
 
 
-@transaction.atomic
+@item_action
 def request_withdrawal(user, item_id, *, reason) -> Item:
     step = begin(user, "request_withdrawal", item_id)
     item = step.item
@@ -99,7 +98,7 @@ def request_withdrawal(user, item_id, *, reason) -> Item:
     return item
 
 
-@transaction.atomic
+@item_action
 def decide_withdrawal(user, item_id, *, approve: bool, note="") -> Item:
     step = begin(user, "decide_withdrawal", item_id)
     item = step.item

@@ -1,7 +1,6 @@
 """The reply: draft, unit-leader approval, district-leader approval where the type needs it,
 sending; deadline extensions; conversion of a for-reference reply (rules 7, 12)."""
 
-from django.db import transaction
 from django.utils import timezone
 
 from banli.deadlines.calendar import add_months
@@ -9,7 +8,7 @@ from banli.org.models import ReplyType, SessionPolicy
 
 from ..workflow import open_reply
 from ..models import ExtensionRequest, Item, ItemState, Reply, ReplyApproval
-from .common import begin, invalid, now, office_user_ids, proposer_user_ids, require_text, today, unit_user_ids
+from .common import item_action, begin, invalid, now, office_user_ids, proposer_user_ids, require_text, today, unit_user_ids
 from .handling import parse_date
 from .settle import settle_item
 
@@ -66,14 +65,14 @@ def _write_draft(step, data, *, conversion):
     return reply
 
 
-@transaction.atomic
+@item_action
 def draft_reply(user, item_id, assignment_id, **data) -> Reply:
     step = begin(user, "draft_reply", item_id, assignment_id=assignment_id)
     step.check()
     return _write_draft(step, data, conversion=False)
 
 
-@transaction.atomic
+@item_action
 def convert_reply_type(user, item_id, assignment_id, **data) -> Reply:
     step = begin(user, "convert_reply_type", item_id, assignment_id=assignment_id)
     step.check()
@@ -96,7 +95,7 @@ def _sent_or_at(step, *states):
     return None
 
 
-@transaction.atomic
+@item_action
 def submit_reply(user, item_id, assignment_id) -> Reply:
     step = begin(user, "submit_reply", item_id, assignment_id=assignment_id)
     done = _sent_or_at(step, Reply.State.PENDING_UNIT, Reply.State.PENDING_LEADER, Reply.State.APPROVED)
@@ -130,7 +129,7 @@ def _decide(step, level, approve, comment):
     return reply
 
 
-@transaction.atomic
+@item_action
 def approve_reply(user, item_id, assignment_id, *, comment="") -> Reply:
     step = begin(user, "approve_reply", item_id, assignment_id=assignment_id)
     done = _sent_or_at(step, Reply.State.PENDING_LEADER, Reply.State.APPROVED, "sent")
@@ -140,14 +139,14 @@ def approve_reply(user, item_id, assignment_id, *, comment="") -> Reply:
     return _decide(step, ReplyApproval.Level.UNIT, True, comment)
 
 
-@transaction.atomic
+@item_action
 def return_reply(user, item_id, assignment_id, *, comment) -> Reply:
     step = begin(user, "return_reply", item_id, assignment_id=assignment_id)
     step.check()
     return _decide(step, ReplyApproval.Level.UNIT, False, comment)
 
 
-@transaction.atomic
+@item_action
 def leader_approve_reply(user, item_id, assignment_id, *, comment="") -> Reply:
     step = begin(user, "leader_approve_reply", item_id, assignment_id=assignment_id)
     done = _sent_or_at(step, Reply.State.APPROVED, "sent")
@@ -157,14 +156,14 @@ def leader_approve_reply(user, item_id, assignment_id, *, comment="") -> Reply:
     return _decide(step, ReplyApproval.Level.DISTRICT, True, comment)
 
 
-@transaction.atomic
+@item_action
 def leader_return_reply(user, item_id, assignment_id, *, comment) -> Reply:
     step = begin(user, "leader_return_reply", item_id, assignment_id=assignment_id)
     step.check()
     return _decide(step, ReplyApproval.Level.DISTRICT, False, comment)
 
 
-@transaction.atomic
+@item_action
 def send_reply(user, item_id, assignment_id) -> Reply:
     step = begin(user, "send_reply", item_id, assignment_id=assignment_id)
     a = step.assignment
@@ -191,7 +190,7 @@ def send_reply(user, item_id, assignment_id) -> Reply:
     return reply
 
 
-@transaction.atomic
+@item_action
 def request_extension(user, item_id, assignment_id, *, requested_due, reason) -> ExtensionRequest:
     step = begin(user, "request_extension", item_id, assignment_id=assignment_id)
     a = step.assignment
@@ -212,7 +211,7 @@ def request_extension(user, item_id, assignment_id, *, requested_due, reason) ->
     return req
 
 
-@transaction.atomic
+@item_action
 def decide_extension(user, item_id, assignment_id, *, approve: bool, note="") -> ExtensionRequest:
     step = begin(user, "decide_extension", item_id, assignment_id=assignment_id)
     step.check()

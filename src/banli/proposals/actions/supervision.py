@@ -1,14 +1,13 @@
 """Key items and their supervising leaders, leader instructions, urge notices (rule 14)."""
 
-from django.db import transaction
 
 from banli.org.models import StaffRole
 
 from ..models import KeyItemMark, LeaderInstruction, UrgeNotice
-from .common import begin, invalid, require_text, unit_user_ids
+from .common import item_action, begin, invalid, require_text, unit_user_ids
 
 
-@transaction.atomic
+@item_action
 def mark_key_item(user, item_id, *, leader_id, reason="") -> KeyItemMark | None:
     step = begin(user, "mark_key", item_id)
     item = step.item
@@ -26,7 +25,7 @@ def mark_key_item(user, item_id, *, leader_id, reason="") -> KeyItemMark | None:
     return mark
 
 
-@transaction.atomic
+@item_action
 def unmark_key_item(user, item_id, *, reason) -> KeyItemMark | None:
     step = begin(user, "unmark_key", item_id)
     item = step.item
@@ -42,7 +41,7 @@ def unmark_key_item(user, item_id, *, reason) -> KeyItemMark | None:
     return mark
 
 
-@transaction.atomic
+@item_action
 def give_instruction(user, item_id, *, text) -> LeaderInstruction:
     step = begin(user, "give_instruction", item_id)
     step.check()
@@ -53,7 +52,7 @@ def give_instruction(user, item_id, *, text) -> LeaderInstruction:
     return ins
 
 
-@transaction.atomic
+@item_action
 def urge_unit(user, item_id, assignment_id, *, text) -> UrgeNotice:
     step = begin(user, "urge", item_id, assignment_id=assignment_id)
     step.check()

@@ -1,0 +1,153 @@
+"""Which milestones an item's records imply, with their due dates and when each was met.
+Pure reading: sync.py writes the rows. One place holds the rules of DOMAIN.md §4 and §5."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils import timezone
+
+from banli.org.models import SessionPolicy
+
+from .calendar import add_months, add_working_days
+from .models.deadline import Milestone as M
+
+
+@dataclass
+class Spec:
+    key: str
+    kind: str
+    starts_on: datetime.date
+    due_on: datetime.date
+    met_on: datetime.date | None = None
+    waived: str = ""
+    assignment_id: int | None = None
+    unit_id: int | None = None
+
+
+def day(value) -> datetime.date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date()
+    return value
+
+
+def wd(start, n):
+    return add_working_days(day(start), n)
+
+
+def months(start, n):
+    return add_months(day(start), n)
+
+
+ENDED_REASON = {"withdrawn": "已撤回", "merged": "已并案", "converted": "已转为意见建议", "not_registered": "不予立案"}
+
+
+def item_specs(item, policy: SessionPolicy) -> list[Spec]:
+    """Every milestone of one item. Reads relations the caller prefetched (see sync.PREFETCH)."""
+    out: list[Spec] = []
+    ended = ENDED_REASON.get(item.state, "")
+
+    # Co-signers confirm within the window; submission settles it (unconfirmed names drop).
+    invites = list(item.cosigners.all())
+    if invites:
+        first = min(c.invited_at for c in invites)
+        settled = item.submitted_at or (max(c.responded_at for c in invites) if all(c.responded_at for c in invites) else None)
+        out.append(Spec(f"cosign:{item.pk}", M.COSIGN, day(first), wd(first, policy.cosign_working_days), met_on=day(settled)))
+
+    if item.submitted_at:
+        decided = item.registered_at or (item.updated_at if item.state != "submitted" else None)
+        out.append(Spec(f"register:{item.pk}", M.REGISTER, day(item.submitted_at), wd(item.submitted_at, policy.register_working_days),
+                        met_on=day(decided)))
+
+    for a in item.assignments.all():
+        out += assignment_specs(item, a, policy)
+
+    first_reply = min((r.sent_at for r in item.replies.all() if r.sent_at), default=None)
+    if first_reply:
+        decided = min((p.at for p in item.publication_records.all() if p.kind in ("publish", "withhold")), default=None)
+        out.append(Spec(f"publication:{item.pk}", M.PUBLICATION, day(first_reply), wd(first_reply, policy.publication_working_days),
+                        met_on=day(decided)))
+        for r in item.replies.all():
+            if r.sent_at and not r.is_conversion:
+                fb = r.feedback if _has(r, "feedback") else None
+                out.append(Spec(f"feedback:{r.pk}", M.FEEDBACK, day(r.sent_at), wd(r.sent_at, policy.feedback_working_days),
+                                met_on=day(fb.at) if fb else None))
+
+    for m in item.messages.all():
+        if m.side == "proposer" and m.to_unit_id:
+            out.append(Spec(f"message:{m.pk}", M.MESSAGE, day(m.at), wd(m.at, policy.message_working_days), met_on=day(m.answered_at),
+                            unit_id=m.to_unit_id))
+
+    if ended:
+        for s in out:
+            if s.met_on is None and s.kind != M.REGISTER:
+                s.waived = ended
+    return out
+
+
+def assignment_specs(item, a, policy) -> list[Spec]:
+    out = []
+    unit = a.unit_id
+    common = {"assignment_id": a.pk, "unit_id": unit}
+    adjustments = list(a.adjustments.all())
+    responded = a.signed_at or min((r.requested_at for r in adjustments), default=None)
+    sign = Spec(f"sign:{a.pk}", M.SIGN, day(a.assigned_at), wd(a.assigned_at, policy.sign_working_days), met_on=day(responded), **common)
+    out.append(sign)
+    for r in adjustments:
+        out.append(Spec(f"adjust:{r.pk}", M.ADJUST_DECISION, day(r.requested_at), wd(r.requested_at, policy.adjust_decision_working_days),
+                        met_on=day(r.decided_at), assignment_id=a.pk))
+    replies = [r for r in a.replies.all() if r.sent_at]
+    if a.role == "co":
+        op = getattr(a, "co_opinion", None) if _has(a, "co_opinion") else None
+        s = Spec(f"co_opinion:{a.pk}", M.CO_OPINION, day(a.assigned_at), months(a.assigned_at, policy.co_opinion_months), **common)
+        if op is not None:
+            s.met_on, s.waived = (None, "区府办豁免：" + op.waiver_reason[:80]) if op.waived else (day(op.at), "")
+        out.append(s)
+    else:
+        if a.signed_at:
+            met = min((c.held_on for c in item.consultations.all()
+                       if c.unit_id == unit and c.kind == "before" and c.form in ("visit", "meeting", "site")), default=None)
+            out.append(Spec(f"consult:{a.pk}", M.CONSULT, day(a.signed_at), wd(a.signed_at, policy.consult_working_days), met_on=met, **common))
+        first = min((r.sent_at for r in replies if r.round == 1 and not r.is_conversion), default=None)
+        out.append(Spec(f"reply:{a.pk}", M.REPLY, day(a.assigned_at), a.reply_due or months(a.assigned_at, policy.reply_months),
+                        met_on=day(first), **common))
+        if a.reply_round >= 2:
+            bad = [r.feedback.at for r in replies if r.round == 1 and _has(r, "feedback")]
+            if bad:
+                second = min((r.sent_at for r in replies if r.round == 2), default=None)
+                out.append(Spec(f"second_reply:{a.pk}", M.SECOND_REPLY, day(bad[0]), months(bad[0], policy.rehandle_months),
+                                met_on=day(second), **common))
+        out += progress_specs(a, replies, common)
+    if a.state == "ended":
+        for s in out:
+            if s.met_on is None and not s.waived:
+                s.waived = "交办已调整撤出"
+    return out
+
+
+def progress_specs(a, replies, common) -> list[Spec]:
+    """A replied A item reports monthly, B quarterly, until closed: one rolling milestone."""
+    current = [r for r in replies if r.reply_type.progress_every_months]
+    if not current or a.role == "co":
+        return []
+    every = current[-1].reply_type.progress_every_months
+    start = max(r.sent_at for r in current)
+    updates = sorted(p.at for p in a.progress_updates.all() if p.at >= start)
+    out, prev = [], start
+    for n, at in enumerate(updates):
+        out.append(Spec(f"progress:{a.pk}:{n}", M.PROGRESS, day(prev), months(prev, every), met_on=day(at), **common))
+        prev = at
+    tail = Spec(f"progress:{a.pk}:{len(updates)}", M.PROGRESS, day(prev), months(prev, every), **common)
+    if a.closed_at:
+        tail.waived = "已办结"
+    out.append(tail)
+    return out
+
+
+def _has(obj, attr) -> bool:
+    try:
+        return getattr(obj, attr) is not None
+    except ObjectDoesNotExist:  # an absent reverse one-to-one raises rather than returning None
+        return False

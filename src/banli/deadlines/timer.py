@@ -1,0 +1,36 @@
+"""The embedded default: `make run` runs the scan in-process on a timer (no cron, no Celery).
+Production runs it from Celery beat instead (see banli.tasks)."""
+
+import logging
+import os
+import threading
+
+log = logging.getLogger(__name__)
+
+
+def start_if_configured() -> threading.Thread | None:
+    # Set by `make run` for its one server process (runserver --noreload); any other command,
+    # test run or production process leaves it unset and runs no timer.
+    every = int(os.environ.get("BANLI_SCAN_EVERY_SECONDS", "0") or 0)
+    if every <= 0:
+        return None
+    stop = threading.Event()
+
+    def loop():
+        from django.db import close_old_connections
+
+        while not stop.wait(15 if loop.first else every):
+            loop.first = False
+            try:
+                from banli.deadlines.scan import run_scan
+
+                log.warning("deadline scan: %s", run_scan())
+            except Exception:  # the timer must outlive one failed scan; the error is logged
+                log.exception("deadline scan failed")
+            finally:
+                close_old_connections()
+
+    loop.first = True
+    thread = threading.Thread(target=loop, name="banli-scan", daemon=True)
+    thread.start()
+    return thread

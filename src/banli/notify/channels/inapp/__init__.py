@@ -1,0 +1,14 @@
+"""The in-app inbox: always on, written at once (no outbox); read and marked read through the API."""
+
+from ...models import Channel, Notification
+from ..base import ChannelBackend, register
+
+
+@register
+class InApp(ChannelBackend):
+    key = Channel.INAPP
+    label = Channel.INAPP.label
+    queued = False
+
+    def deliver_now(self, user_ids, kind, text, item_id):
+        Notification.objects.bulk_create([Notification(recipient_id=u, kind=kind, text=text[:300], item_id=item_id) for u in user_ids])

@@ -1,0 +1,155 @@
+"""The outbox: queue SMS and e-mail beside the in-app row, deliver them later with retries.
+
+    queue_messages(user_ids, kind, text, item_id)   in a transaction; returns the rows queued
+    deliver_due(now=None) -> {"sent": n, "retried": n, "failed": n, "held": bool}
+
+deliver_due is idempotent and safe to run from several processes at once: each pass claims due
+rows with SELECT ... FOR UPDATE SKIP LOCKED (on SQLite the IMMEDIATE transaction serialises the
+claim instead) and pushes their next_attempt_at past a lease before sending, so no other pass
+takes them; the send itself happens outside any transaction, holding no lock. A process that dies
+mid-send leaves the row queued; it is tried again when the lease runs out (at-least-once).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .channels import DeliveryError, get_channel, queued_channels
+from .models import OutboxMessage
+from .preferences import plan
+
+log = logging.getLogger("banli.notify")
+
+State = OutboxMessage.State
+CLAIM_LEASE = datetime.timedelta(minutes=10)
+BATCH = 100
+
+
+# -- quiet hours ---------------------------------------------------------------------------------
+
+def quiet_until(when: datetime.datetime) -> datetime.datetime | None:
+    """The end of the quiet window `when` falls in (local time), or None outside it."""
+    window = settings.BANLI_SMS_QUIET_HOURS
+    if not window:
+        return None
+    (sh, sm), (eh, em) = window
+    local = timezone.localtime(when)
+    start, end, t = datetime.time(sh, sm), datetime.time(eh, em), local.time()
+    if start < end:
+        inside, end_day = start <= t < end, local.date()
+    else:  # wraps past midnight, e.g. 21:00-08:00
+        inside = t >= start or t < end
+        end_day = local.date() + datetime.timedelta(days=1) if t >= start else local.date()
+    if not inside:
+        return None
+    return datetime.datetime.combine(end_day, end, tzinfo=local.tzinfo)
+
+
+def earliest(channel, when: datetime.datetime) -> datetime.datetime:
+    """`when`, or the end of the quiet hours for a channel held during them."""
+    if channel.quiet_hours:
+        return quiet_until(when) or when
+    return when
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    """The wait after the n-th failed attempt: base, 2×base, 4×base... capped."""
+    seconds = settings.BANLI_NOTIFY_RETRY_SECONDS * 2 ** max(attempts - 1, 0)
+    return datetime.timedelta(seconds=min(seconds, settings.BANLI_NOTIFY_RETRY_MAX_SECONDS))
+
+
+# -- queueing ------------------------------------------------------------------------------------
+
+def queue_messages(user_ids, kind: str, text: str, item_id: int | None = None, *, now=None) -> list[OutboxMessage]:
+    """One outbox row per person and queued channel they get for this kind. A person without an
+    address for a channel the office or they require gets a row in state failed saying so, so
+    the office sees who could not be reached."""
+    now = now or timezone.now()
+    ids = sorted({u for u in user_ids if u})
+    if not ids:
+        return []
+    wanted, prefs = plan(ids, kind)
+    rows = []
+    for channel in queued_channels():
+        users = [u for u in ids if channel.key in wanted[u]]
+        if not users:
+            continue
+        addresses = channel.addresses(users, prefs)
+        for u in users:
+            common = dict(channel=channel.key, recipient_id=u, kind=kind, text=text, item_id=item_id)
+            if addresses.get(u):
+                rows.append(OutboxMessage(**common, address=addresses[u], next_attempt_at=earliest(channel, now)))
+            else:
+                rows.append(OutboxMessage(**common, state=State.FAILED, last_error=channel.missing_address))
+    return OutboxMessage.objects.bulk_create(rows)
+
+
+def requeue(message_ids, *, now=None) -> int:
+    """Give failed messages a fresh set of tries (the office's "send again"); addresses that were
+    missing are looked up again."""
+    now = now or timezone.now()
+    count = 0
+    with transaction.atomic():
+        for msg in OutboxMessage.objects.select_for_update().filter(pk__in=message_ids, state=State.FAILED):
+            channel = get_channel(msg.channel)
+            if not msg.address:
+                _, prefs = plan([msg.recipient_id], msg.kind)
+                msg.address = channel.addresses([msg.recipient_id], prefs).get(msg.recipient_id, "")
+                if not msg.address:
+                    continue
+            msg.state, msg.attempts, msg.next_attempt_at = State.QUEUED, 0, earliest(channel, now)
+            msg.save(update_fields=["address", "state", "attempts", "next_attempt_at"])
+            count += 1
+    return count
+
+
+# -- delivery ------------------------------------------------------------------------------------
+
+def deliver_due(now=None) -> dict:
+    """Send every queued message whose time has come; safe to call from a Celery task, a cron
+    job or the daily scan, as often as wanted. Returns counts (JSON-serialisable)."""
+    now = now or timezone.now()
+    held = [c.key for c in queued_channels() if c.quiet_hours] if quiet_until(now) else []
+    counts = {"sent": 0, "retried": 0, "failed": 0, "held": bool(held)}
+    while True:
+        batch = _claim(now, held)
+        for msg in batch:
+            counts[_attempt(msg, now)] += 1
+        if len(batch) < BATCH:
+            return counts
+
+
+def _claim(now, held_channels) -> list[OutboxMessage]:
+    with transaction.atomic():
+        due = OutboxMessage.objects.filter(state=State.QUEUED, next_attempt_at__lte=now).exclude(channel__in=held_channels)
+        batch = list(due.order_by("next_attempt_at", "id").select_for_update(skip_locked=True)[:BATCH])
+        if batch:
+            OutboxMessage.objects.filter(pk__in=[m.pk for m in batch]).update(attempts=F("attempts") + 1, next_attempt_at=now + CLAIM_LEASE)
+            for m in batch:
+                m.attempts += 1
+    return batch
+
+
+def _attempt(msg: OutboxMessage, now) -> str:
+    channel = get_channel(msg.channel)
+    mine = OutboxMessage.objects.filter(pk=msg.pk, state=State.QUEUED)
+    try:
+        via = channel.send(msg)
+    except Exception as e:  # noqa: BLE001  one bad message or gateway must not stop the pass
+        error = str(e) if isinstance(e, DeliveryError) else f"{type(e).__name__}: {e}"
+        if msg.attempts >= settings.BANLI_NOTIFY_MAX_ATTEMPTS:
+            log.warning("outbox %s (%s to %s) failed after %s attempts: %s", msg.pk, msg.channel, msg.address, msg.attempts, error)
+            mine.update(state=State.FAILED, next_attempt_at=None, last_error=error[:500])
+            return "failed"
+        log.info("outbox %s (%s) attempt %s failed, will retry: %s", msg.pk, msg.channel, msg.attempts, error)
+        mine.update(next_attempt_at=earliest(channel, now + backoff(msg.attempts)), last_error=error[:500])
+        return "retried"
+    # last_error stays: "sent on the 3rd try, after: gateway unreachable" is worth seeing.
+    mine.update(state=State.SENT, sent_at=now, next_attempt_at=None, via=(via or "")[:40])
+    return "sent"
