@@ -2,12 +2,10 @@
 failed after the last try, and nothing is lost while the gateway is down."""
 
 import datetime
-import threading
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.db import connection, connections
 
 from banli.notify.models import NotificationPreference, OutboxMessage
 from banli.notify.outbox import deliver_due, queue_messages, requeue
@@ -144,34 +142,3 @@ def test_the_office_sends_a_failed_message_again(world, lead_liaison, morning):
     assert state(msg) == ("queued", 0, morning) and msg.address == "13700000001"
     deliver_due(now=morning)
     assert state(msg)[:2] == ("sent", 1)
-
-
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a database several threads share: CI runs this on PostgreSQL")
-def test_concurrent_delivery_passes_send_each_message_once(sms_gateway):
-    from tests.builders import build_world
-
-    world = build_world()
-    users = [world.member, world.cosigner, world.other_member, world.deputy]
-    NotificationPreference.objects.bulk_create([NotificationPreference(user=u, by_sms=True) for u in users])
-    for n in range(10):
-        queue_messages([u.pk for u in users], "urge", f"催办第{n}次", now=at(10))
-    barrier = threading.Barrier(4)
-    results = []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(deliver_due(now=at(10)))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    assert sum(r["sent"] for r in results) == 40
-    assert set(OutboxMessage.objects.values_list("state", "attempts")) == {("sent", 1)}
-    refs = [r.json()["ref"] for r in sms_gateway.requests]
-    assert len(refs) == len(set(refs)) == 40

@@ -4,6 +4,7 @@ here from the actor's relation to the item, on data the selector already fetched
 from rest_framework import serializers
 
 from banli.audit.models import AuditRecord
+from banli.deadlines.models import OVERDUE_LABEL, OverdueEvent
 from banli.org.models import WORDING, Category, FeedbackGrade, Person, ReplyType, Session, Unit
 from banli.proposals import workflow
 from banli.proposals.access import actor_for, can_see_contacts
@@ -225,6 +226,13 @@ class AuditSerializer(serializers.ModelSerializer):
         return (rec.actor.get_full_name() or rec.actor.username) if rec.actor else None
 
 
+def _has_overdue(deadline) -> bool:
+    try:
+        return deadline.overdue is not None
+    except OverdueEvent.DoesNotExist:
+        return False
+
+
 # Steps internal to a unit: shown only to the unit itself, its leaders and the office.
 INTERNAL_ACTIONS = {"draft_reply", "convert_reply_type", "submit_reply", "approve_reply", "return_reply", "leader_approve_reply",
                     "leader_return_reply", "send_co_opinion", "waive_co_opinion", "request_extension", "decide_extension"}
@@ -254,6 +262,7 @@ class ItemDetailSerializer(serializers.ModelSerializer):
     attachments = serializers.SerializerMethodField()
     history = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
+    deadlines = serializers.SerializerMethodField()
     reply_type = serializers.CharField(source="reply_type.code", default=None)
 
     class Meta:
@@ -263,7 +272,8 @@ class ItemDetailSerializer(serializers.ModelSerializer):
                   "state_reason", "merged_into", "converted_to", "withdrawal_requested", "is_key", "key_leader", "reply_type",
                   "publication", "created_at", "submitted_at", "registered_at", "assigned_at", "replied_at", "closed_at",
                   "assignments", "consultations", "replies", "feedbacks", "progress_updates", "closure_reports",
-                  "publication_records", "instructions", "urges", "mediations", "messages", "attachments", "history", "actions"]
+                  "publication_records", "instructions", "urges", "mediations", "messages", "attachments", "history", "actions",
+                  "deadlines"]
 
     def _actor(self):
         return actor_for(self.context["request"].user)
@@ -309,6 +319,16 @@ class ItemDetailSerializer(serializers.ModelSerializer):
         if insiders is not None and not insiders & {a.unit_id for a in item.assignments.all()}:
             records = [r for r in records if r.action not in INTERNAL_ACTIONS]
         return AuditSerializer(records, many=True).data
+
+    def get_deadlines(self, item) -> list[dict]:
+        """Each milestone with its due date and state, and the overdue record where it went late."""
+        out = []
+        for d in item.deadlines.all():
+            event = d.overdue if _has_overdue(d) else None
+            out.append({"kind": d.kind, "label": d.get_kind_display(), "unit": d.unit_id, "assignment": d.assignment_id,
+                        "due_on": d.due_on, "state": d.state, "met_on": d.met_on, "waived_reason": d.waived_reason,
+                        "overdue": {"label": OVERDUE_LABEL[event.kind], "days_late": event.days_late, "done_on": event.done_on} if event else None})
+        return out
 
     def get_actions(self, item) -> list[dict]:
         return workflow.available_actions(self._actor(), item)

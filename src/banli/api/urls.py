@@ -35,3 +35,13 @@ urlpatterns += [
     path("notifications/<int:notification_id>/read/", nv.MarkReadView.as_view(), name="notification-read"),
     path("notifications/preferences/", nv.PreferenceView.as_view(), name="notification-preferences"),
 ]
+
+# Supervision: open milestones (late first) and the permanent overdue records.
+from rest_framework.routers import SimpleRouter  # noqa: E402
+
+from . import deadline_views as dv  # noqa: E402
+
+supervision = SimpleRouter()
+supervision.register("deadlines", dv.DeadlineViewSet, basename="deadline")
+supervision.register("overdue-events", dv.OverdueEventViewSet, basename="overdue-event")
+urlpatterns += supervision.urls

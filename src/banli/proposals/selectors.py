@@ -3,6 +3,7 @@
 from django.db.models import Prefetch, Q, QuerySet
 
 from banli.audit.models import AuditRecord
+from banli.deadlines.models import Deadline
 from banli.errors import invalid
 from banli.org.models import Assembly, Category
 
@@ -99,6 +100,7 @@ def item_detail(user, item_id) -> Item:
         "attachments",
         "suggested_units",
         Prefetch("audit_records", queryset=AuditRecord.objects.select_related("actor")),
+        Prefetch("deadlines", queryset=Deadline.objects.select_related("overdue").order_by("due_on", "id")),
     ).first()
     return item
 
