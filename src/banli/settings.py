@@ -1,9 +1,11 @@
 """Banli settings: one module; the environment is read through small typed parsers that fail loudly."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -138,6 +140,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Test databases are files, not memory, so that a real Celery worker process can share one;
+    # one per process, so that two test runs side by side never share a file.
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"banli-test-{os.getpid()}.sqlite3")}
 elif DATABASES["default"]["ENGINE"] not in ("django.db.backends.postgresql",):
     raise ImproperlyConfigured("DATABASE_URL must name SQLite or PostgreSQL")
 
@@ -262,3 +267,21 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 EMAIL_TIMEOUT = env_int("BANLI_EMAIL_TIMEOUT", 20, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("BANLI_EMAIL_FROM", "Banli 提案办理 <banli@localhost>")
 BANLI_EMAIL_SUBJECT_PREFIX = env_str("BANLI_EMAIL_SUBJECT_PREFIX", "【提案办理】")
+
+# Background work. Production: BANLI_CELERY_BROKER=redis://host:6379/0, then run
+#   celery -A banli worker -l info   and   celery -A banli beat -l info
+# Embedded default (no broker): tasks run in-process, and `make run` runs the scan on a timer.
+_broker = env_str("BANLI_CELERY_BROKER", "")
+CELERY_BROKER_URL = _broker or "memory://"
+CELERY_RESULT_BACKEND = env_str("BANLI_CELERY_RESULTS", _broker) or None
+CELERY_TASK_ALWAYS_EAGER = not _broker
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-task leaves the task for another
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    # Before the office opens, so the day's reminders are waiting at 08:00.
+    "daily-deadline-scan": {"task": "banli.daily_scan", "schedule": crontab(hour=7, minute=30)},
+    "deliver-outbox": {"task": "banli.deliver_outbox", "schedule": 60.0},
+}

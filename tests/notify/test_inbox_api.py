@@ -83,3 +83,8 @@ def test_a_person_sets_their_own_channels(world, lead_liaison, member):
     pref.refresh_from_db()
     assert (pref.by_email, pref.phone) == (False, "13700000001")
     assert not NotificationPreference.objects.filter(user=member).exists()
+
+
+def test_an_id_beyond_what_the_database_holds_is_not_found(inboxes, member):
+    r = login(member).post(f"/api/notifications/{2**64}/read/")
+    assert r.status_code == 404 and r.json()["code"] == "not_found"

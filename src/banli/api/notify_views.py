@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from banli.errors import not_found
 from banli.notify.models import ChannelMinimum, Notification, NotificationPreference
 
+MAX_ID = 2**63 - 1  # what the database holds; beyond it is simply "not found"
 Count = inline_serializer("NotificationCount", {"unread": serializers.IntegerField()})
 Marked = inline_serializer("NotificationsMarked", {"marked": serializers.IntegerField(), "unread": serializers.IntegerField()})
 
@@ -30,6 +31,8 @@ class UnreadCountView(APIView):
 class MarkReadView(APIView):
     @extend_schema(request=None, responses=Marked, summary="标记一条通知为已读")
     def post(self, request, notification_id):
+        if not 1 <= notification_id <= MAX_ID:
+            raise not_found()
         mine = Notification.objects.filter(recipient=request.user, pk=notification_id)
         if not mine.exists():
             raise not_found()
@@ -45,9 +48,14 @@ class MarkAllReadView(APIView):
 
 
 class PreferenceSerializer(serializers.ModelSerializer):
+    office_minimums = serializers.SerializerMethodField(help_text="办公室规定的最低渠道：类型 → 渠道，无论本人如何选择都会发送")
+
     class Meta:
         model = NotificationPreference
-        fields = ["by_sms", "by_email", "phone", "email"]
+        fields = ["by_sms", "by_email", "phone", "email", "office_minimums"]
+
+    def get_office_minimums(self, obj) -> dict[str, list[str]]:
+        return {m.kind: sorted(m.channels()) for m in ChannelMinimum.objects.all() if m.channels()}
 
     def validate_phone(self, value):
         value = value.strip()
@@ -60,15 +68,10 @@ class PreferenceView(APIView):
     """The person's own choice of SMS and e-mail; the office's minimums are shown beside it, as
     they apply whatever is chosen."""
 
-    def _answer(self, pref):
-        data = PreferenceSerializer(pref).data
-        data["office_minimums"] = {m.kind: sorted(m.channels()) for m in ChannelMinimum.objects.all() if m.channels()}
-        return Response(data)
-
     @extend_schema(responses=PreferenceSerializer, summary="我的通知渠道")
     def get(self, request):
         pref = NotificationPreference.objects.filter(user=request.user).first() or NotificationPreference(user=request.user)
-        return self._answer(pref)
+        return Response(PreferenceSerializer(pref).data)
 
     @extend_schema(request=PreferenceSerializer, responses=PreferenceSerializer, summary="修改我的通知渠道")
     def patch(self, request):
@@ -78,4 +81,4 @@ class PreferenceView(APIView):
         for field, value in s.validated_data.items():
             setattr(pref, field, value)
         pref.save()
-        return self._answer(pref)
+        return Response(PreferenceSerializer(pref).data)

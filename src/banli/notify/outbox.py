@@ -113,14 +113,16 @@ def requeue(message_ids, *, now=None) -> int:
 
 def deliver_due(now=None) -> dict:
     """Send every queued message whose time has come; safe to call from a Celery task, a cron
-    job or the daily scan, as often as wanted. Returns counts (JSON-serialisable)."""
+    job or the daily scan, as often as wanted. Returns counts (JSON-serialisable).
+    `now` fixes the clock (tests, replays); without it each message's sent_at is its own send time."""
+    fixed = now is not None
     now = now or timezone.now()
     held = [c.key for c in queued_channels() if c.quiet_hours] if quiet_until(now) else []
     counts = {"sent": 0, "retried": 0, "failed": 0, "held": bool(held)}
     while True:
         batch = _claim(now, held)
         for msg in batch:
-            counts[_attempt(msg, now)] += 1
+            counts[_attempt(msg, now, (lambda: now) if fixed else timezone.now)] += 1
         if len(batch) < BATCH:
             return counts
 
@@ -136,7 +138,7 @@ def _claim(now, held_channels) -> list[OutboxMessage]:
     return batch
 
 
-def _attempt(msg: OutboxMessage, now) -> str:
+def _attempt(msg: OutboxMessage, now, clock) -> str:
     channel = get_channel(msg.channel)
     mine = OutboxMessage.objects.filter(pk=msg.pk, state=State.QUEUED)
     try:
@@ -151,5 +153,5 @@ def _attempt(msg: OutboxMessage, now) -> str:
         mine.update(next_attempt_at=earliest(channel, now + backoff(msg.attempts)), last_error=error[:500])
         return "retried"
     # last_error stays: "sent on the 3rd try, after: gateway unreachable" is worth seeing.
-    mine.update(state=State.SENT, sent_at=now, next_attempt_at=None, via=(via or "")[:40])
+    mine.update(state=State.SENT, sent_at=clock(), next_attempt_at=None, via=(via or "")[:40])
     return "sent"

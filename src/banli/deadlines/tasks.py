@@ -1,0 +1,26 @@
+"""Background tasks. Each passes plain values and opens its own transaction, so a retry or a
+second worker changes nothing twice (the scan and delivery are idempotent)."""
+
+import datetime
+
+from celery import shared_task
+
+
+@shared_task(name="banli.daily_scan")
+def daily_scan(date: str | None = None) -> dict:
+    """The daily deadline scan, then delivery of what it queued."""
+    from banli.notify.outbox import deliver_due
+
+    from .scan import run_scan
+
+    result = run_scan(datetime.date.fromisoformat(date) if date else None)
+    result["delivery"] = deliver_due()
+    return {k: v for k, v in result.items()}
+
+
+@shared_task(name="banli.deliver_outbox")
+def deliver_outbox() -> dict:
+    """Send queued SMS and e-mail whose time has come (retries and quiet hours included)."""
+    from banli.notify.outbox import deliver_due
+
+    return deliver_due()
