@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from banli.notify.service import notify_after_commit
+from banli.notify.service import notify_many_after_commit
 from banli.org.models import StaffRole, Unit, UnitLiaison
 from banli.proposals.models import CoSigner, Item
 
@@ -89,7 +89,7 @@ def send_reminders(today) -> dict:
     if not rows:
         return {"reminded": 0}
     who = Recipients(rows)
-    logs, counts = [], defaultdict(int)
+    logs, counts, messages = [], defaultdict(int), []
     for row in rows:
         stage = stage_for(row.due_on, today)
         if stage is None:
@@ -97,8 +97,9 @@ def send_reminders(today) -> dict:
         users = who.for_row(row, escalate=stage == "escalated")
         logs.append(ReminderLog(deadline_id=row.id, on_date=today, stage=stage, recipients=len(users)))
         counts[stage] += 1
-        notify_after_commit(users, f"reminder_{stage}", reminder_text(row, stage, today), row.item_id)
+        messages.append((users, f"reminder_{stage}", reminder_text(row, stage, today), row.item_id))
     ReminderLog.objects.bulk_create(logs, batch_size=2000)
+    notify_many_after_commit(messages)
     return {"reminded": len(logs), **{f"stage_{k}": v for k, v in counts.items()}}
 
 
