@@ -8,7 +8,7 @@ the same day sends nothing. Set-based: a fixed number of queries whatever the nu
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, F, PositiveIntegerField, Q, Value, When
 from django.utils import timezone
 
 from banli.notify.service import notify_many_after_commit
@@ -54,10 +54,12 @@ def mark_late(today) -> int:
         OverdueEvent(deadline_id=r["id"], kind=r["kind"], unit_id=r["unit_id"], item_id=r["item_id"], due_on=r["due_on"], days_late=days[r["due_on"]])
         for r in missing
     ], batch_size=2000)
-    still_open = OverdueEvent.objects.filter(done_on__isnull=True, deadline__state=Deadline.State.LATE)
+    # Events of milestones still undone: one UPDATE, the days late looked up per distinct due date.
+    still_open = OverdueEvent.objects.filter(done_on__isnull=True)
     by_due = _days_late_by_due(today, set(still_open.values_list("due_on", flat=True).distinct()))
-    for due, d in by_due.items():
-        still_open.filter(due_on=due).exclude(days_late=d).update(days_late=d)
+    if by_due:
+        whens = [When(due_on=due, then=Value(d)) for due, d in by_due.items()]
+        still_open.update(days_late=Case(*whens, default=F("days_late"), output_field=PositiveIntegerField()))
     return n
 
 
