@@ -182,3 +182,20 @@ def test_the_scan_marks_late_and_records_the_overdue_event(world):
     run_scan(later + datetime.timedelta(days=7))
     event.refresh_from_db()
     assert event.days_late == working_days_between(d.due_on, later + datetime.timedelta(days=7))
+
+
+def test_a_question_has_an_answer_deadline_met_by_the_answer(world):
+    q = actions.ask_question(world.member, subject="关于电梯补贴", body="补贴标准是什么？", to_unit_id=world.lead_unit.pk)
+    d = Deadline.objects.get(key=f"question:{q.pk}")
+    assert (d.kind, d.unit_id, d.state) == ("question", world.lead_unit.pk, "open")
+    assert d.due_on == add_working_days(local(q.asked_at), 3)
+    actions.answer_question(world.lead_liaison, q.pk, answer="按每台15万元补贴。")
+    d.refresh_from_db()
+    assert d.state == "met" and d.met_on == timezone.localdate()
+    # The unit sees it on its supervision list while open; late answers leave an overdue record.
+    late_q = actions.ask_question(world.member, subject="迟答", body="？", to_unit_id=world.lead_unit.pk)
+    type(late_q).objects.filter(pk=late_q.pk).update(asked_at=timezone.now() - datetime.timedelta(days=20))
+    late_q.refresh_from_db()
+    actions.answer_question(world.lead_liaison, late_q.pk, answer="答复")
+    event = OverdueEvent.objects.get(deadline__key=f"question:{late_q.pk}")
+    assert event.label == "超期答复提问" and event.unit_id == world.lead_unit.pk and event.days_late > 0

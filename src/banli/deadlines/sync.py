@@ -84,3 +84,29 @@ def overdue_event(row: Deadline, event: OverdueEvent | None, today) -> OverdueEv
         event.done_on, event.days_late = done, days
         return event
     return None
+
+
+def sync_question(question, *, today=None) -> Deadline:
+    """The answer milestone of a Q&A question (有问必答): same rule as a message on an item."""
+    from .specs import day, wd
+
+    today = today or timezone.localdate()
+    policy_days = _message_days()
+    spec = Spec(f"question:{question.pk}", "question", day(question.asked_at), wd(question.asked_at, policy_days),
+                met_on=day(question.answered_at), unit_id=question.to_unit_id)
+    row = Deadline.objects.select_related("overdue").filter(key=spec.key).first()
+    known = _event_of(row)
+    row, changed = _apply(spec, row or Deadline(key=spec.key, question=question), today)
+    if changed:
+        row.save()
+    event = overdue_event(row, known, today)
+    if event is not None:
+        event.save()
+    return row
+
+
+def _message_days() -> int:
+    """Questions sit outside any session: the current sessions' answer limit applies (the
+    strictest, if the two assemblies differ), else the default."""
+    days = list(SessionPolicy.objects.filter(session__is_current=True).values_list("message_working_days", flat=True))
+    return min(days) if days else SessionPolicy._meta.get_field("message_working_days").default

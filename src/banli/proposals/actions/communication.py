@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from banli.audit.service import record
+from banli.deadlines.sync import sync_question
 from banli.errors import not_found
 from banli.org.models import Person, Unit
 
@@ -73,6 +74,7 @@ def ask_question(user, *, subject, body, to_unit_id=None) -> Question:
         body=require_text(body, "body", "问题", "The question", max_len=5000),
     )
     record(actor=user, action="ask_question", target=q, after={"to_unit": unit.pk if unit else None})
+    sync_question(q)
     from banli.notify.service import notify_after_commit
 
     notify_after_commit(unit_user_ids([unit]) if unit else office_user_ids("gov_office"), "question", f"有问必答：{q.subject}")
@@ -104,6 +106,7 @@ def answer_question(user, question_id, *, answer) -> Question:
     q.answered_by, q.answered_at = user, now()
     q.save()
     record(actor=user, action="answer_question", target=q, after={"answered": True})
+    sync_question(q)
     from banli.notify.service import notify_after_commit
 
     notify_after_commit([q.asked_by_id], "answer", f"您的提问已答复：{q.subject}")
