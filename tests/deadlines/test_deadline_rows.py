@@ -199,3 +199,41 @@ def test_a_question_has_an_answer_deadline_met_by_the_answer(world):
     actions.answer_question(world.lead_liaison, late_q.pk, answer="答复")
     event = OverdueEvent.objects.get(deadline__key=f"question:{late_q.pk}")
     assert event.label == "超期答复提问" and event.unit_id == world.lead_unit.pk and event.days_late > 0
+
+
+def test_the_scan_records_no_feedback_after_asking_again(world, django_capture_on_commit_callbacks):
+    from banli.audit.models import AuditRecord
+    from banli.proposals.models import Feedback, Reply
+
+    item = make_item(world, "replied", co=False, reply_type="C")
+    reply = item.replies.get()
+    Reply.objects.filter(pk=reply.pk).update(sent_at=timezone.now() - datetime.timedelta(days=60))
+    sync_item(item.pk)
+    today = timezone.localdate()
+    while not is_working_day(today):
+        today -= datetime.timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = run_scan(today)
+    assert result["feedback_lapsed"] == 1
+    fb = Feedback.objects.get(reply=reply)
+    assert fb.lapsed and fb.grade is None and fb.agrees is None and fb.by is None
+    assert fresh(item).state == "closed"  # a C reply closes once feedback is in or lapsed
+    row = AuditRecord.objects.get(item=item, action="record_no_feedback")
+    assert row.actor is None and row.after["lapsed"] is True
+    assert Deadline.objects.get(key=f"feedback:{reply.pk}").state == "met"
+    # The proposer was asked again before: late reminders went to them.
+    assert Notification.objects.filter(recipient=world.member, kind__startswith="reminder_", item=item).exists()
+    assert run_scan(today)["feedback_lapsed"] == 0
+
+
+def test_no_feedback_is_not_recorded_while_the_proposer_is_still_being_asked(world):
+    from banli.proposals.models import Feedback, Reply
+
+    item = make_item(world, "replied", co=False)
+    reply = item.replies.get()
+    # Sent 16 working days ago: the 15-day window has just lapsed; the asking-again days have not.
+    sent = add_working_days(timezone.localdate(), -16)
+    Reply.objects.filter(pk=reply.pk).update(sent_at=timezone.make_aware(datetime.datetime.combine(sent, datetime.time(10))))
+    sync_item(item.pk)
+    assert run_scan(timezone.localdate())["feedback_lapsed"] == 0
+    assert not Feedback.objects.filter(reply=reply).exists()

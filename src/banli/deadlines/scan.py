@@ -31,7 +31,31 @@ def run_scan(today=None) -> dict:
     backfilled = backfill()
     late = mark_late(today)
     sent = send_reminders(today) if is_working_day(today) else {}
-    return {"backfilled": backfilled, "marked_late": late, **sent}
+    lapsed = record_lapsed_feedback(today) if is_working_day(today) else 0
+    return {"backfilled": backfilled, "marked_late": late, **sent, "feedback_lapsed": lapsed}
+
+
+LAPSE_AFTER = 5  # late working days of reminding the proposer before "no feedback" is recorded
+
+
+def record_lapsed_feedback(today) -> int:
+    """Rule 9: the proposer is asked again (the daily late reminders); after LAPSE_AFTER working
+    days the system records "no feedback", never a grade."""
+    import logging
+
+    from banli.errors import BanliError
+    from banli.proposals.actions import record_no_feedback
+
+    cutoff = add_working_days(today, -LAPSE_AFTER)
+    rows = Deadline.objects.filter(kind=Milestone.FEEDBACK, state=Deadline.State.LATE, due_on__lte=cutoff).values_list("item_id", "key")
+    done = 0
+    for item_id, key in rows:
+        try:
+            record_no_feedback(None, item_id, reply_id=int(key.split(":")[1]))
+            done += 1
+        except BanliError as e:  # e.g. the item moved on meanwhile; the next scan looks again
+            logging.getLogger(__name__).warning("no-feedback not recorded for item %s: %s", item_id, e.en)
+    return done
 
 
 def backfill() -> int:

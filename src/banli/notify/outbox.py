@@ -70,24 +70,36 @@ def queue_messages(user_ids, kind: str, text: str, item_id: int | None = None, *
     """One outbox row per person and queued channel they get for this kind. A person without an
     address for a channel the office or they require gets a row in state failed saying so, so
     the office sees who could not be reached."""
+    return OutboxMessage.objects.bulk_create(outbox_rows([(user_ids, kind, text, item_id)], now=now), batch_size=2000)
+
+
+def outbox_rows(messages, *, now=None) -> list[OutboxMessage]:
+    """The outbox rows (unsaved) for many messages at once: preferences, the office's minimums and
+    addresses are read once for everyone. messages: iterable of (user_ids, kind, text, item_id)."""
+    from .models import ChannelMinimum, NotificationPreference
+    from .preferences import chosen_channels
+
     now = now or timezone.now()
-    ids = sorted({u for u in user_ids if u})
-    if not ids:
+    batch = [(sorted({u for u in users if u}), kind, text, item_id) for users, kind, text, item_id in messages]
+    everyone = sorted({u for users, *_ in batch for u in users})
+    if not everyone:
         return []
-    wanted, prefs = plan(ids, kind)
+    minimums = {m.kind: m.channels() for m in ChannelMinimum.objects.filter(kind__in={k for _, k, _, _ in batch})}
+    prefs = {p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=everyone)}
+    channels = list(queued_channels())
+    addresses = {c.key: c.addresses(everyone, prefs) for c in channels}
     rows = []
-    for channel in queued_channels():
-        users = [u for u in ids if channel.key in wanted[u]]
-        if not users:
-            continue
-        addresses = channel.addresses(users, prefs)
-        for u in users:
-            common = dict(channel=channel.key, recipient_id=u, kind=kind, text=text, item_id=item_id)
-            if addresses.get(u):
-                rows.append(OutboxMessage(**common, address=addresses[u], next_attempt_at=earliest(channel, now)))
-            else:
-                rows.append(OutboxMessage(**common, state=State.FAILED, last_error=channel.missing_address))
-    return OutboxMessage.objects.bulk_create(rows)
+    for users, kind, text, item_id in batch:
+        floor = minimums.get(kind, set())
+        for channel in channels:
+            for u in users:
+                if channel.key not in floor | chosen_channels(prefs.get(u)):
+                    continue
+                common = dict(channel=channel.key, recipient_id=u, kind=kind, text=text, item_id=item_id)
+                address = addresses[channel.key].get(u)
+                rows.append(OutboxMessage(**common, address=address, next_attempt_at=earliest(channel, now)) if address
+                            else OutboxMessage(**common, state=State.FAILED, last_error=channel.missing_address))
+    return rows
 
 
 def requeue(message_ids, *, now=None) -> int:

@@ -92,6 +92,14 @@ def begin(user, action: str, item_id, *, assignment_id=None, check_role: bool = 
     return step
 
 
+def system_step(action: str, item_id) -> Step:
+    """A step the system takes on its own (the daily scan), with the office's standing in the
+    transition table; its audit row has no actor."""
+    Item.objects.select_for_update().filter(pk=item_id).first()
+    item = Item.objects.prefetch_related(*ITEM_PREFETCH).select_related("reply_type", "session").get(pk=item_id)
+    return Step(user=None, actor=Actor(user=None, gov_office=True), item=item, action=action)
+
+
 def now():
     return timezone.now()
 

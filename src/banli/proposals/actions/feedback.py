@@ -6,7 +6,7 @@ from banli.deadlines.calendar import add_working_days
 from banli.org.models import FeedbackGrade, SessionPolicy
 
 from ..models import CoUnitGrade, Feedback, Mediation, Reply
-from .common import item_action, begin, invalid, require_text, today, unit_user_ids
+from .common import item_action, begin, system_step, invalid, require_text, today, unit_user_ids
 from .handling import parse_date
 from .settle import _rated_reply, settle_item
 
@@ -69,8 +69,9 @@ def give_feedback(user, item_id, *, reply_id, grade, agrees: bool, comment="", p
 
 @item_action
 def record_no_feedback(user, item_id, *, reply_id) -> Feedback:
-    """After the feedback window: record that none came. Never a made-up grade."""
-    step = begin(user, "record_no_feedback", item_id)
+    """After the feedback window: record that none came. Never a made-up grade. user None: the
+    daily scan records it after asking again (banli.deadlines.scan)."""
+    step = begin(user, "record_no_feedback", item_id) if user is not None else system_step("record_no_feedback", item_id)
     existing = Feedback.objects.filter(reply_id=reply_id, item=step.item).first()
     if existing:
         return existing

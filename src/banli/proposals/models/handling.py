@@ -227,7 +227,8 @@ class Feedback(models.Model):
     agrees = models.BooleanField("同意答复", null=True, blank=True)
     comment = models.TextField("意见", blank=True)
     praise = models.BooleanField("表扬", default=False)
-    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # None: recorded by the daily scan when the window lapsed (the audit row says so too).
+    by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
