@@ -5,6 +5,7 @@ supervised; an assembly office the registration reviews of its assembly."""
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from banli.errors import invalid
+from banli.params import id_param
 from banli.proposals.access import actor_for
 
 from .models import Deadline, Milestone, OverdueEvent
@@ -26,25 +27,12 @@ def _scope(user, *, unit_field="unit_id", item_prefix="item__") -> Q | None:
     return cond
 
 
-def _int(params, name):
-    raw = params.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        value = 0
-    if not 1 <= value <= 2**63 - 1:
-        raise invalid(name, f"筛选条件“{name}”应为有效编号。", f"Filter '{name}' must be a valid id.")
-    return value
-
-
-def open_deadlines(user, params) -> QuerySet[Deadline]:
-    qs = Deadline.objects.filter(state__in=(Deadline.State.OPEN, Deadline.State.LATE))
+def _common_filters(qs, user, params):
+    """Scope by who asks, then the filters both lists take."""
     scope = _scope(user)
     if scope is not None:
         qs = qs.filter(scope)
-    unit, item = _int(params, "unit"), _int(params, "item")
+    unit, item = id_param(params, "unit"), id_param(params, "item")
     if unit:
         qs = qs.filter(unit_id=unit)
     if item:
@@ -53,6 +41,11 @@ def open_deadlines(user, params) -> QuerySet[Deadline]:
         if params["kind"] not in Milestone.values:
             raise invalid("kind", "未知的办理环节。", "Unknown milestone kind.")
         qs = qs.filter(kind=params["kind"])
+    return qs
+
+
+def open_deadlines(user, params) -> QuerySet[Deadline]:
+    qs = _common_filters(Deadline.objects.filter(state__in=(Deadline.State.OPEN, Deadline.State.LATE)), user, params)
     if params.get("late") in ("1", "true", "yes"):
         qs = qs.filter(state=Deadline.State.LATE)
     late_first = Case(When(state=Deadline.State.LATE, then=Value(0)), default=Value(1), output_field=IntegerField())
@@ -60,18 +53,8 @@ def open_deadlines(user, params) -> QuerySet[Deadline]:
 
 
 def overdue_events(user, params) -> QuerySet[OverdueEvent]:
-    qs = OverdueEvent.objects.all()
-    scope = _scope(user)
-    if scope is not None:
-        qs = qs.filter(scope)
-    unit, item = _int(params, "unit"), _int(params, "item")
-    if unit:
-        qs = qs.filter(unit_id=unit)
-    if item:
-        qs = qs.filter(item_id=item)
-    if params.get("kind"):
-        qs = qs.filter(kind=params["kind"])
-    year = _int(params, "year")
+    qs = _common_filters(OverdueEvent.objects.all(), user, params)
+    year = id_param(params, "year")
     if year:
         qs = qs.filter(due_on__year=year)
     return qs.select_related("item", "unit").order_by("-due_on", "id")

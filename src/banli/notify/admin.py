@@ -1,20 +1,9 @@
 from django.contrib import admin, messages
 
+from banli.admin_base import ReadOnlyAdmin as ReadOnly
+
 from .models import ChannelMinimum, Notification, NotificationPreference, OutboxMessage
 from .outbox import requeue
-
-
-class ReadOnly(admin.ModelAdmin):
-    """Records of what was said to whom: looked at, never edited by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OutboxMessage)

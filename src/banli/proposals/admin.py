@@ -2,20 +2,10 @@
 
 from django.contrib import admin
 
+from banli.admin_base import ReadOnlyAdmin
 from banli.audit.models import AuditRecord
 
 from .models import Item
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Item)

@@ -5,6 +5,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from banli.audit.models import AuditRecord
 from banli.deadlines.models import Deadline
 from banli.errors import invalid
+from banli.params import id_param
 from banli.org.models import Assembly, Category
 
 from .access import actor_for, visible_items
@@ -16,23 +17,6 @@ LIST_ORDERINGS = {"id": "id", "-id": "-id", "number": "number", "-number": "-num
                   "-submitted_at": "-submitted_at", "title": "title", "-title": "-title", "state": "state", "-state": "-state"}
 
 
-MAX_ID = 2**63 - 1
-
-
-def _id(params, name):
-    """An id filter: a positive whole number the database can hold, else a clear refusal."""
-    raw = params.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        value = 0
-    if not 1 <= value <= MAX_ID:
-        raise invalid(name, f"筛选条件“{name}”应为有效编号。", f"Filter '{name}' must be a valid id.")
-    return value
-
-
 def _truthy(value: str | None):
     if value is None or value == "":
         return None
@@ -42,7 +26,7 @@ def _truthy(value: str | None):
 def item_list(user, params) -> QuerySet[Item]:
     """Items the user may see, filtered as the list pages and the API ask."""
     qs = visible_items(user)
-    session, category, unit = _id(params, "session"), _id(params, "category"), _id(params, "unit")
+    session, category, unit = id_param(params, "session"), id_param(params, "category"), id_param(params, "unit")
     if session:
         qs = qs.filter(session_id=session)
     if params.get("assembly"):
