@@ -237,3 +237,29 @@ def test_no_feedback_is_not_recorded_while_the_proposer_is_still_being_asked(wor
     sync_item(item.pk)
     assert run_scan(timezone.localdate())["feedback_lapsed"] == 0
     assert not Feedback.objects.filter(reply=reply).exists()
+
+
+def test_each_limit_counts_in_the_unit_the_session_sets(world):
+    """The office can count a limit in working days, calendar days or months (admin: 会次 → 办理时限设置)."""
+    from banli.org.models import SessionPolicy
+
+    policy = SessionPolicy.for_session(world.cppcc_session)
+    policy.sign_working_days, policy.sign_unit = 10, "days"
+    policy.reply_months, policy.reply_unit = 40, "working_days"
+    policy.save()
+    item = make_item(world, "assigned", co=False)
+    lead = lead_assignment(item)
+    start = local(lead.assigned_at)
+    assert row(f"sign:{lead.pk}").due_on == start + datetime.timedelta(days=10)
+    assert lead.reply_due == add_working_days(start, 40) == row(f"reply:{lead.pk}").due_on
+    assert policy.describe("reply") == "40工作日"
+    # The limit on extensions follows its own unit too.
+    policy.reply_max_months, policy.reply_max_unit = 50, "working_days"
+    policy.save()
+    from banli.errors import BanliError
+
+    actions.sign_assignment(world.lead_liaison, item.pk, lead.pk)
+    with pytest.raises(BanliError) as refused:
+        actions.request_extension(world.lead_liaison, item.pk, lead.pk, requested_due=add_working_days(start, 51), reason="调研")
+    assert "50工作日" in refused.value.zh
+    actions.request_extension(world.lead_liaison, item.pk, lead.pk, requested_due=add_working_days(start, 50), reason="调研")

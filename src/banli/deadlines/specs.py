@@ -54,11 +54,11 @@ def item_specs(item, policy: SessionPolicy) -> list[Spec]:
     if invites:
         first = min(c.invited_at for c in invites)
         settled = item.submitted_at or (max(c.responded_at for c in invites) if all(c.responded_at for c in invites) else None)
-        out.append(Spec(f"cosign:{item.pk}", M.COSIGN, day(first), wd(first, policy.cosign_working_days), met_on=day(settled)))
+        out.append(Spec(f"cosign:{item.pk}", M.COSIGN, day(first), policy.due("cosign", first), met_on=day(settled)))
 
     if item.submitted_at:
         decided = item.registered_at or (item.updated_at if item.state != "submitted" else None)
-        out.append(Spec(f"register:{item.pk}", M.REGISTER, day(item.submitted_at), wd(item.submitted_at, policy.register_working_days),
+        out.append(Spec(f"register:{item.pk}", M.REGISTER, day(item.submitted_at), policy.due("register", item.submitted_at),
                         met_on=day(decided)))
 
     for a in item.assignments.all():
@@ -67,17 +67,17 @@ def item_specs(item, policy: SessionPolicy) -> list[Spec]:
     first_reply = min((r.sent_at for r in item.replies.all() if r.sent_at), default=None)
     if first_reply:
         decided = min((p.at for p in item.publication_records.all() if p.kind in ("publish", "withhold")), default=None)
-        out.append(Spec(f"publication:{item.pk}", M.PUBLICATION, day(first_reply), wd(first_reply, policy.publication_working_days),
+        out.append(Spec(f"publication:{item.pk}", M.PUBLICATION, day(first_reply), policy.due("publication", first_reply),
                         met_on=day(decided)))
         for r in item.replies.all():
             if r.sent_at and not r.is_conversion:
                 fb = r.feedback if _has(r, "feedback") else None
-                out.append(Spec(f"feedback:{r.pk}", M.FEEDBACK, day(r.sent_at), wd(r.sent_at, policy.feedback_working_days),
+                out.append(Spec(f"feedback:{r.pk}", M.FEEDBACK, day(r.sent_at), policy.due("feedback", r.sent_at),
                                 met_on=day(fb.at) if fb else None))
 
     for m in item.messages.all():
         if m.side == "proposer" and m.to_unit_id:
-            out.append(Spec(f"message:{m.pk}", M.MESSAGE, day(m.at), wd(m.at, policy.message_working_days), met_on=day(m.answered_at),
+            out.append(Spec(f"message:{m.pk}", M.MESSAGE, day(m.at), policy.due("message", m.at), met_on=day(m.answered_at),
                             unit_id=m.to_unit_id))
 
     if ended:
@@ -93,15 +93,15 @@ def assignment_specs(item, a, policy) -> list[Spec]:
     common = {"assignment_id": a.pk, "unit_id": unit}
     adjustments = list(a.adjustments.all())
     responded = a.signed_at or min((r.requested_at for r in adjustments), default=None)
-    sign = Spec(f"sign:{a.pk}", M.SIGN, day(a.assigned_at), wd(a.assigned_at, policy.sign_working_days), met_on=day(responded), **common)
+    sign = Spec(f"sign:{a.pk}", M.SIGN, day(a.assigned_at), policy.due("sign", a.assigned_at), met_on=day(responded), **common)
     out.append(sign)
     for r in adjustments:
-        out.append(Spec(f"adjust:{r.pk}", M.ADJUST_DECISION, day(r.requested_at), wd(r.requested_at, policy.adjust_decision_working_days),
+        out.append(Spec(f"adjust:{r.pk}", M.ADJUST_DECISION, day(r.requested_at), policy.due("adjust_decision", r.requested_at),
                         met_on=day(r.decided_at), assignment_id=a.pk))
     replies = [r for r in a.replies.all() if r.sent_at]
     if a.role == "co":
         op = getattr(a, "co_opinion", None) if _has(a, "co_opinion") else None
-        s = Spec(f"co_opinion:{a.pk}", M.CO_OPINION, day(a.assigned_at), months(a.assigned_at, policy.co_opinion_months), **common)
+        s = Spec(f"co_opinion:{a.pk}", M.CO_OPINION, day(a.assigned_at), policy.due("co_opinion", a.assigned_at), **common)
         if op is not None:
             s.met_on, s.waived = (None, "区府办豁免：" + op.waiver_reason[:80]) if op.waived else (day(op.at), "")
         out.append(s)
@@ -109,15 +109,15 @@ def assignment_specs(item, a, policy) -> list[Spec]:
         if a.signed_at:
             met = min((c.held_on for c in item.consultations.all()
                        if c.unit_id == unit and c.kind == "before" and c.form in ("visit", "meeting", "site")), default=None)
-            out.append(Spec(f"consult:{a.pk}", M.CONSULT, day(a.signed_at), wd(a.signed_at, policy.consult_working_days), met_on=met, **common))
+            out.append(Spec(f"consult:{a.pk}", M.CONSULT, day(a.signed_at), policy.due("consult", a.signed_at), met_on=met, **common))
         first = min((r.sent_at for r in replies if r.round == 1 and not r.is_conversion), default=None)
-        out.append(Spec(f"reply:{a.pk}", M.REPLY, day(a.assigned_at), a.reply_due or months(a.assigned_at, policy.reply_months),
+        out.append(Spec(f"reply:{a.pk}", M.REPLY, day(a.assigned_at), a.reply_due or policy.due("reply", a.assigned_at),
                         met_on=day(first), **common))
         if a.reply_round >= 2:
             bad = [r.feedback.at for r in replies if r.round == 1 and _has(r, "feedback")]
             if bad:
                 second = min((r.sent_at for r in replies if r.round == 2), default=None)
-                out.append(Spec(f"second_reply:{a.pk}", M.SECOND_REPLY, day(bad[0]), months(bad[0], policy.rehandle_months),
+                out.append(Spec(f"second_reply:{a.pk}", M.SECOND_REPLY, day(bad[0]), policy.due("rehandle", bad[0]),
                                 met_on=day(second), **common))
         out += progress_specs(a, replies, common)
     if a.state == "ended":

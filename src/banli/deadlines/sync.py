@@ -88,11 +88,10 @@ def overdue_event(row: Deadline, event: OverdueEvent | None, today) -> OverdueEv
 
 def sync_question(question, *, today=None) -> Deadline:
     """The answer milestone of a Q&A question (有问必答): same rule as a message on an item."""
-    from .specs import day, wd
+    from .specs import day
 
     today = today or timezone.localdate()
-    policy_days = _message_days()
-    spec = Spec(f"question:{question.pk}", "question", day(question.asked_at), wd(question.asked_at, policy_days),
+    spec = Spec(f"question:{question.pk}", "question", day(question.asked_at), _question_due(question.asked_at),
                 met_on=day(question.answered_at), unit_id=question.to_unit_id)
     row = Deadline.objects.select_related("overdue").filter(key=spec.key).first()
     known = _event_of(row)
@@ -105,8 +104,8 @@ def sync_question(question, *, today=None) -> Deadline:
     return row
 
 
-def _message_days() -> int:
+def _question_due(asked_at):
     """Questions sit outside any session: the current sessions' answer limit applies (the
-    strictest, if the two assemblies differ), else the default."""
-    days = list(SessionPolicy.objects.filter(session__is_current=True).values_list("message_working_days", flat=True))
-    return min(days) if days else SessionPolicy._meta.get_field("message_working_days").default
+    strictest, if the two assemblies differ), else the default limit."""
+    policies = list(SessionPolicy.objects.filter(session__is_current=True)) or [SessionPolicy()]
+    return min(p.due("message", asked_at) for p in policies)

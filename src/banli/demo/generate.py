@@ -1084,8 +1084,8 @@ class ItemPlan:
         if s.extension:
             lead = answering[0]
             te = max(self.wd(t_assign, 45, 50), self.wd(ready, 1))
-            due = add_months(t_assign.astimezone(TZ).date(), s.session.policy.reply_months)
-            latest = add_months(t_assign.astimezone(TZ).date(), s.session.policy.reply_max_months)
+            due = s.session.policy.due("reply", t_assign.astimezone(TZ).date())
+            latest = s.session.policy.due("reply_max", t_assign.astimezone(TZ).date())
             want = min(due + dt.timedelta(days=r.randint(30, 60)), latest)
             self.add(te, "request_extension", partial(self._request_extension, lead, want))
             if s.extension == "pending":

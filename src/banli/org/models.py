@@ -238,29 +238,86 @@ class FeedbackGrade(models.Model):
         return self.name
 
 
+class PeriodUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", "工作日"
+    DAYS = "days", "自然日"
+    MONTHS = "months", "月"
+
+
+# Each time limit: (amount field, unit field, default unit). The amount fields keep the names of
+# their default unit; the unit beside each decides how it is counted.
+LIMITS = {
+    "cosign": ("cosign_working_days", PeriodUnit.WORKING_DAYS),
+    "register": ("register_working_days", PeriodUnit.WORKING_DAYS),
+    "sign": ("sign_working_days", PeriodUnit.WORKING_DAYS),
+    "adjust_decision": ("adjust_decision_working_days", PeriodUnit.WORKING_DAYS),
+    "consult": ("consult_working_days", PeriodUnit.WORKING_DAYS),
+    "co_opinion": ("co_opinion_months", PeriodUnit.MONTHS),
+    "reply": ("reply_months", PeriodUnit.MONTHS),
+    "reply_max": ("reply_max_months", PeriodUnit.MONTHS),
+    "feedback": ("feedback_working_days", PeriodUnit.WORKING_DAYS),
+    "rehandle": ("rehandle_months", PeriodUnit.MONTHS),
+    "publication": ("publication_working_days", PeriodUnit.WORKING_DAYS),
+    "message": ("message_working_days", PeriodUnit.WORKING_DAYS),
+}
+
+
+def _unit_field(default):
+    return models.CharField("计算方式", max_length=12, choices=PeriodUnit.choices, default=default)
+
+
 class SessionPolicy(models.Model):
     """The per-session settings that DOMAIN.md marks *default*. Created with the defaults the first
-    time a session needs it; an administrator edits it in the admin."""
+    time a session needs it; an administrator edits it in the admin. Each limit has an amount and
+    how it is counted (working days, calendar days or calendar months)."""
 
     session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="policy", verbose_name="会次")
-    cosign_working_days = models.PositiveSmallIntegerField("联名确认（工作日）", default=3)
-    register_working_days = models.PositiveSmallIntegerField("立案审查（工作日）", default=10)
-    sign_working_days = models.PositiveSmallIntegerField("签收或申请调整（工作日）", default=5)
-    adjust_decision_working_days = models.PositiveSmallIntegerField("调整决定（工作日）", default=5)
-    consult_working_days = models.PositiveSmallIntegerField("签收后首次面商（工作日）", default=15)
-    co_opinion_months = models.PositiveSmallIntegerField("会办意见（月）", default=1)
-    reply_months = models.PositiveSmallIntegerField("答复期限（月）", default=3)
-    reply_max_months = models.PositiveSmallIntegerField("延期后最长（月）", default=6)
-    feedback_working_days = models.PositiveSmallIntegerField("委员反馈（工作日）", default=15)
-    rehandle_months = models.PositiveSmallIntegerField("重新办理答复（月）", default=1)
-    publication_working_days = models.PositiveSmallIntegerField("公开决定（工作日）", default=20)
-    message_working_days = models.PositiveSmallIntegerField("回复留言（工作日）", default=3)
+    cosign_working_days = models.PositiveSmallIntegerField("联名确认时限", default=3)
+    cosign_unit = _unit_field(PeriodUnit.WORKING_DAYS)
+    register_working_days = models.PositiveSmallIntegerField("立案审查时限", default=10)
+    register_unit = _unit_field(PeriodUnit.WORKING_DAYS)
+    sign_working_days = models.PositiveSmallIntegerField("签收或申请调整时限", default=5)
+    sign_unit = _unit_field(PeriodUnit.WORKING_DAYS)
+    adjust_decision_working_days = models.PositiveSmallIntegerField("调整决定时限", default=5)
+    adjust_decision_unit = _unit_field(PeriodUnit.WORKING_DAYS)
+    consult_working_days = models.PositiveSmallIntegerField("签收后首次面商时限", default=15)
+    consult_unit = _unit_field(PeriodUnit.WORKING_DAYS)
+    co_opinion_months = models.PositiveSmallIntegerField("会办意见时限", default=1)
+    co_opinion_unit = _unit_field(PeriodUnit.MONTHS)
+    reply_months = models.PositiveSmallIntegerField("答复时限", default=3)
+    reply_unit = _unit_field(PeriodUnit.MONTHS)
+    reply_max_months = models.PositiveSmallIntegerField("延期后最长时限", default=6)
+    reply_max_unit = _unit_field(PeriodUnit.MONTHS)
+    feedback_working_days = models.PositiveSmallIntegerField("委员反馈时限", default=15)
+    feedback_unit = _unit_field(PeriodUnit.WORKING_DAYS)
+    rehandle_months = models.PositiveSmallIntegerField("重新办理答复时限", default=1)
+    rehandle_unit = _unit_field(PeriodUnit.MONTHS)
+    publication_working_days = models.PositiveSmallIntegerField("公开决定时限", default=20)
+    publication_unit = _unit_field(PeriodUnit.WORKING_DAYS)
+    message_working_days = models.PositiveSmallIntegerField("回复留言时限", default=3)
+    message_unit = _unit_field(PeriodUnit.WORKING_DAYS)
 
     class Meta:
         verbose_name = verbose_name_plural = "会次办理时限设置"
 
     def __str__(self):
         return f"{self.session} 时限设置"
+
+    def due(self, name: str, start):
+        """The due date of the limit `name` (a key of LIMITS) counted from `start` (a date, or a
+        datetime taken in local time)."""
+        from django.utils import timezone
+
+        from banli.deadlines.calendar import add_period
+
+        if hasattr(start, "tzinfo") and hasattr(start, "hour"):
+            start = timezone.localtime(start).date()
+        amount_field, _ = LIMITS[name]
+        return add_period(start, getattr(self, amount_field), getattr(self, f"{name}_unit"))
+
+    def describe(self, name: str) -> str:
+        amount_field, _ = LIMITS[name]
+        return f"{getattr(self, amount_field)}{PeriodUnit(getattr(self, f'{name}_unit')).label}"
 
     @classmethod
     def for_session(cls, session) -> "SessionPolicy":

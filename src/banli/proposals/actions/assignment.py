@@ -1,7 +1,6 @@
 """Assignment by the government office, signing and adjustment requests (rules 3-4)."""
 
 
-from banli.deadlines.calendar import add_months
 from banli.org.models import SessionPolicy, Unit
 
 from ..models import AdjustmentRequest, Assignment, AssignmentRole, ItemState
@@ -28,7 +27,7 @@ def _plan(lead, co, separate):
 
 def _create(step, plan, note):
     policy = SessionPolicy.for_session(step.item.session)
-    due = add_months(today(), policy.reply_months)
+    due = policy.due("reply", today())
     made = [
         Assignment.objects.create(item=step.item, unit=u, role=role, note=note, assigned_at=now(), assigned_by=step.user, reply_due=due)
         for u, role in plan

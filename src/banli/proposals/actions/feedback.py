@@ -1,8 +1,6 @@
 """The proposer's rating, "no feedback" when the window lapses, re-handling and mediation (rule 9)."""
 
-from django.utils import timezone
 
-from banli.deadlines.calendar import add_working_days
 from banli.org.models import FeedbackGrade, SessionPolicy
 
 from ..models import CoUnitGrade, Feedback, Mediation, Reply
@@ -78,7 +76,7 @@ def record_no_feedback(user, item_id, *, reply_id) -> Feedback:
     step.check()
     a, reply = _awaiting(step, reply_id)
     policy = SessionPolicy.for_session(step.item.session)
-    window_end = add_working_days(timezone.localtime(reply.sent_at).date(), policy.feedback_working_days)
+    window_end = policy.due("feedback", reply.sent_at)
     if today() <= window_end:
         raise invalid("reply_id", f"反馈期限至{window_end}，尚未届满。", f"The feedback window runs until {window_end}.")
     fb = Feedback.objects.create(reply=reply, item=step.item, lapsed=True, by=user)

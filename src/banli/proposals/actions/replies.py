@@ -1,9 +1,7 @@
 """The reply: draft, unit-leader approval, district-leader approval where the type needs it,
 sending; deadline extensions; conversion of a for-reference reply (rules 7, 12)."""
 
-from django.utils import timezone
 
-from banli.deadlines.calendar import add_months
 from banli.org.models import ReplyType, SessionPolicy
 
 from ..workflow import open_reply
@@ -200,11 +198,11 @@ def request_extension(user, item_id, assignment_id, *, requested_due, reason) ->
     step.check()
     due = parse_date(requested_due, "requested_due")
     policy = SessionPolicy.for_session(step.item.session)
-    latest = add_months(timezone.localtime(a.assigned_at).date(), policy.reply_max_months)
+    latest = policy.due("reply_max", a.assigned_at)
     if a.reply_due and due <= a.reply_due:
         raise invalid("requested_due", "申请的期限须晚于现有期限。", "The requested date must be later than the current deadline.")
     if due > latest:
-        raise invalid("requested_due", f"延期后最长不超过交办后{policy.reply_max_months}个月（{latest}）。", f"The deadline can be extended to {latest} at most.")
+        raise invalid("requested_due", f"延期后最长不超过交办后{policy.describe('reply_max')}（{latest}）。", f"The deadline can be extended to {latest} at most.")
     req = ExtensionRequest.objects.create(assignment=a, requested_due=due, reason=require_text(reason, "reason", "延期理由", "A reason"), requested_by=user, previous_due=a.reply_due)
     step.audit(target=req, after={"requested_due": due}, note=req.reason)
     step.notify(office_user_ids("gov_office"), f"{a.unit.name}申请延期至{due}：{step.item.title}")
