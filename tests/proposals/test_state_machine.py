@@ -16,7 +16,7 @@ from banli.errors import BanliError
 from banli.proposals import workflow
 from banli.proposals.access import actor_for
 from banli.proposals.actions.common import ITEM_PREFETCH
-from banli.proposals.actions.settle import settle_item
+from banli.proposals.actions.settle import derived_state
 from banli.proposals.models import ENDED_STATES, Assignment, Item, ItemState, Reply
 from tests.builders import new_draft, reply_fields, today
 
@@ -107,7 +107,7 @@ def check_invariants(item_ids):
             # The stored state is what the records say it is.
             stored = item.state
             if stored not in (ItemState.WITHDRAWN, ItemState.MERGED, ItemState.CONVERTED, ItemState.NOT_REGISTERED):
-                assert settle_item(Item.objects.get(pk=item.pk)) == stored, f"item {item.pk} state {stored} disagrees with its records"
+                assert derived_state(Item.objects.get(pk=item.pk)) == stored, f"item {item.pk} state {stored} disagrees with its records"
         assert AuditRecord.objects.filter(item=item).exists(), "every item has its audit trail"
 
 

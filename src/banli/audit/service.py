@@ -18,10 +18,6 @@ def _plain(value):
     return value
 
 
-def snapshot(obj: models.Model, fields: list[str]) -> dict:
-    return {f: _plain(getattr(obj, f if not isinstance(obj._meta.get_field(f), models.ForeignKey) else f + "_id")) for f in fields}
-
-
 def record(*, actor, action: str, item=None, target: models.Model | None = None, before=None, after=None, note: str = "") -> AuditRecord:
     target = target if target is not None else item
     return AuditRecord.objects.create(

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from banli.org.models import SessionPolicy
 
-from .calendar import add_months, add_working_days
+from .calendar import add_months
 from .models.deadline import Milestone as M
 
 
@@ -31,10 +31,6 @@ def day(value) -> datetime.date | None:
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).date()
     return value
-
-
-def wd(start, n):
-    return add_working_days(day(start), n)
 
 
 def months(start, n):

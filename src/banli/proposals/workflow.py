@@ -289,8 +289,8 @@ def assignment_relations(actor: Actor, assignment: Assignment) -> set[str]:
     return rel
 
 
-def refusal(action: str, actor: Actor, item: Item, assignment: Assignment | None = None) -> BanliError | None:
-    """Why the actor may not take this action now, or None if they may."""
+def role_refusal(action: str, actor: Actor, item: Item, assignment: Assignment | None = None) -> BanliError | None:
+    """Why the actor has no standing for this action on this item (or unit), or None."""
     t = TABLE[action]
     rel = item_relations(actor, item)
     if t.scope == "assignment":
@@ -299,6 +299,15 @@ def refusal(action: str, actor: Actor, item: Item, assignment: Assignment | None
         rel |= assignment_relations(actor, assignment)
     if not (rel & t.who):
         return forbidden(f"您无权{t.zh}。", f"You may not {t.en}.")
+    return None
+
+
+def refusal(action: str, actor: Actor, item: Item, assignment: Assignment | None = None) -> BanliError | None:
+    """Why the actor may not take this action now, or None if they may."""
+    t = TABLE[action]
+    err = role_refusal(action, actor, item, assignment)
+    if err is not None:
+        return err
     if item.state not in t.from_states:
         label = ItemState(item.state).label
         return _err("wrong_state", f"当前状态为“{label}”，不能{t.zh}。", f"Cannot {t.en} while the item is {STATE_EN[item.state]}.")

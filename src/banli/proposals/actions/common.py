@@ -83,12 +83,9 @@ def begin(user, action: str, item_id, *, assignment_id=None, check_role: bool = 
     step = Step(user=user, actor=actor, item=item, action=action, assignment=assignment)
     if not check_role:
         return step
-    t = workflow.TABLE[action]
-    rel = workflow.item_relations(actor, item)
-    if assignment is not None:
-        rel |= workflow.assignment_relations(actor, assignment)
-    if not rel & t.who:
-        raise workflow.forbidden(f"您无权{t.zh}。", f"You may not {t.en}.")
+    err = workflow.role_refusal(action, actor, item, assignment)
+    if err is not None:
+        raise err
     return step
 
 

@@ -15,7 +15,8 @@ def _rated_reply(a: Assignment) -> Reply | None:
     return sent[-1] if sent else None
 
 
-def settle_item(item) -> str:
+def derived_state(item) -> str:
+    """The state the item's assignments, replies and feedback imply (reads only)."""
     if item.state not in AFTER_ASSIGNMENT:
         return item.state
     answering = [
@@ -33,6 +34,14 @@ def settle_item(item) -> str:
         state = ItemState.CLOSED
     else:
         state = ItemState.EVALUATED
+    return state
+
+
+def settle_item(item) -> str:
+    """Store the derived state (and the closing date when it closes)."""
+    if item.state not in AFTER_ASSIGNMENT:
+        return item.state
+    state = derived_state(item)
     item.state = state
     if state == ItemState.CLOSED and not item.closed_at:
         item.closed_at = timezone.now()
