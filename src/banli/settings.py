@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "banli.notify",
     "banli.deadlines",
     "banli.api",
+    "banli.web",
     "banli.demo",
 ]
 
@@ -124,6 +125,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "banli.web.context.chrome",
             ],
         },
     },
@@ -206,8 +209,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-LOGIN_URL = "/api-auth/login/"
-LOGIN_REDIRECT_URL = "/api/docs/"
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/login/"
 
 LOGGING = {
     "version": 1,

@@ -1,11 +1,10 @@
 from django.contrib import admin
-from django.http import HttpResponseRedirect
 from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("banli.api.urls")),
-    # A login page for every role (the admin's login admits staff only).
+    # The browsable API's login (the pages have their own at /login/).
     path("api-auth/", include("rest_framework.urls")),
-    path("", lambda request: HttpResponseRedirect("/api/docs/")),
+    path("", include("banli.web.urls")),
 ]

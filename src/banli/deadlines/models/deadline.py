@@ -3,25 +3,26 @@ overdue events that reports and the assessment count years later."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django.db.models import Q
 
 __all__ = ["Milestone", "OVERDUE_LABEL", "Deadline", "OverdueEvent", "ReminderLog"]
 
 
 class Milestone(models.TextChoices):
-    COSIGN = "cosign", "联名确认"
-    REGISTER = "register", "立案审查"
-    SIGN = "sign", "签收"
-    ADJUST_DECISION = "adjust_decision", "调整决定"
-    CONSULT = "consult", "首次面商"
-    CO_OPINION = "co_opinion", "会办意见"
-    REPLY = "reply", "答复"
-    SECOND_REPLY = "second_reply", "重新办理答复"
-    FEEDBACK = "feedback", "委员反馈"
-    PROGRESS = "progress", "办理进展"
-    PUBLICATION = "publication", "公开决定"
-    MESSAGE = "message", "回复留言"
-    QUESTION = "question", "有问必答"
+    COSIGN = "cosign", _("联名确认")
+    REGISTER = "register", _("立案审查")
+    SIGN = "sign", _("签收")
+    ADJUST_DECISION = "adjust_decision", _("调整决定")
+    CONSULT = "consult", _("首次面商")
+    CO_OPINION = "co_opinion", _("会办意见")
+    REPLY = "reply", _("答复")
+    SECOND_REPLY = "second_reply", _("重新办理答复")
+    FEEDBACK = "feedback", _("委员反馈")
+    PROGRESS = "progress", _("办理进展")
+    PUBLICATION = "publication", _("公开决定")
+    MESSAGE = "message", _("回复留言")
+    QUESTION = "question", _("有问必答")
 
 
 # The name an overdue milestone goes by in reports (超期接收, 超期面商 …).
@@ -36,10 +37,10 @@ OVERDUE_LABEL = {
 
 class Deadline(models.Model):
     class State(models.TextChoices):
-        OPEN = "open", "未到期"
-        MET = "met", "已完成"
-        LATE = "late", "已超期"
-        WAIVED = "waived", "已免除"
+        OPEN = "open", _("未到期")
+        MET = "met", _("已完成")
+        LATE = "late", _("已超期")
+        WAIVED = "waived", _("已免除")
 
     # Stable identity of the milestone, e.g. "sign:42" or "progress:42:3": sync upserts by it.
     key = models.CharField(max_length=60, unique=True)

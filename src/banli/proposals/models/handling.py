@@ -3,6 +3,7 @@ replies and their approvals, feedback, progress and closure."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django.db.models import Q
 
 from banli.org.models import FeedbackGrade, ReplyType, Unit
@@ -13,17 +14,17 @@ User = settings.AUTH_USER_MODEL
 
 
 class AssignmentRole(models.TextChoices):
-    LEAD = "lead", "主办"
-    CO = "co", "会办"
-    SEPARATE = "separate", "分办"
+    LEAD = "lead", _("主办")
+    CO = "co", _("会办")
+    SEPARATE = "separate", _("分办")
 
 
 class Assignment(models.Model):
     class State(models.TextChoices):
-        PENDING = "pending", "待签收"
-        ADJUSTING = "adjusting", "申请调整中"
-        SIGNED = "signed", "已签收"
-        ENDED = "ended", "已调整撤出"
+        PENDING = "pending", _("待签收")
+        ADJUSTING = "adjusting", _("申请调整中")
+        SIGNED = "signed", _("已签收")
+        ENDED = "ended", _("已调整撤出")
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="assignments", verbose_name="提案/建议")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments", verbose_name="承办单位")
@@ -67,9 +68,9 @@ class Assignment(models.Model):
 
 class AdjustmentRequest(models.Model):
     class State(models.TextChoices):
-        PENDING = "pending", "待决定"
-        APPROVED = "approved", "同意调整"
-        REFUSED = "refused", "不同意调整"
+        PENDING = "pending", _("待决定")
+        APPROVED = "approved", _("同意调整")
+        REFUSED = "refused", _("不同意调整")
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="adjustments", verbose_name="交办")
     reason = models.TextField("理由")
@@ -90,9 +91,9 @@ class AdjustmentRequest(models.Model):
 
 class ExtensionRequest(models.Model):
     class State(models.TextChoices):
-        PENDING = "pending", "待审批"
-        APPROVED = "approved", "已批准"
-        REFUSED = "refused", "未批准"
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已批准")
+        REFUSED = "refused", _("未批准")
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="extensions", verbose_name="交办")
     requested_due = models.DateField("申请延至")
@@ -112,16 +113,16 @@ class ExtensionRequest(models.Model):
 
 class Consultation(models.Model):
     class Kind(models.TextChoices):
-        BEFORE = "before", "办前面商"
-        DURING = "during", "办中沟通"
-        AFTER = "after", "办后回访"
+        BEFORE = "before", _("办前面商")
+        DURING = "during", _("办中沟通")
+        AFTER = "after", _("办后回访")
 
     class Form(models.TextChoices):
-        VISIT = "visit", "登门拜访"
-        MEETING = "meeting", "座谈会"
-        SITE = "site", "现场调研"
-        PHONE = "phone", "电话沟通"
-        ONLINE = "online", "网络沟通"
+        VISIT = "visit", _("登门拜访")
+        MEETING = "meeting", _("座谈会")
+        SITE = "site", _("现场调研")
+        PHONE = "phone", _("电话沟通")
+        ONLINE = "online", _("网络沟通")
 
     FACE_TO_FACE = {Form.VISIT, Form.MEETING, Form.SITE}
 
@@ -157,15 +158,15 @@ class CoOpinion(models.Model):
 
 class Reply(models.Model):
     class State(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        PENDING_UNIT = "pending_unit", "待单位领导审核"
-        PENDING_LEADER = "pending_leader", "待区领导阅批"
-        APPROVED = "approved", "已审核待发出"
-        SENT = "sent", "已答复"
+        DRAFT = "draft", _("草稿")
+        PENDING_UNIT = "pending_unit", _("待单位领导审核")
+        PENDING_LEADER = "pending_leader", _("待区领导阅批")
+        APPROVED = "approved", _("已审核待发出")
+        SENT = "sent", _("已答复")
 
     class Recommendation(models.TextChoices):
-        PUBLISH = "publish", "建议公开"
-        WITHHOLD = "withhold", "建议不公开"
+        PUBLISH = "publish", _("建议公开")
+        WITHHOLD = "withhold", _("建议不公开")
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="replies", verbose_name="提案/建议")
     assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="replies", verbose_name="交办")
@@ -198,12 +199,12 @@ class Reply(models.Model):
 
 class ReplyApproval(models.Model):
     class Level(models.TextChoices):
-        UNIT = "unit", "单位主要领导"
-        DISTRICT = "district", "分管区领导"
+        UNIT = "unit", _("单位主要领导")
+        DISTRICT = "district", _("分管区领导")
 
     class Decision(models.TextChoices):
-        APPROVED = "approved", "同意"
-        RETURNED = "returned", "退回修改"
+        APPROVED = "approved", _("同意")
+        RETURNED = "returned", _("退回修改")
 
     reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="approvals")
     level = models.CharField("层级", max_length=10, choices=Level.choices)
@@ -266,9 +267,9 @@ class ProgressUpdate(models.Model):
 
 class ClosureReport(models.Model):
     class State(models.TextChoices):
-        PENDING = "pending", "待单位领导审核"
-        APPROVED = "approved", "已审核"
-        RETURNED = "returned", "已退回"
+        PENDING = "pending", _("待单位领导审核")
+        APPROVED = "approved", _("已审核")
+        RETURNED = "returned", _("已退回")
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="closure_reports")
     assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="closure_reports")

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django.db.models import Q
 
 from banli.org.models import Assembly, Category, Person, ReplyType, Session, Unit
@@ -10,19 +11,19 @@ User = settings.AUTH_USER_MODEL
 
 
 class ItemState(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    SUBMITTED = "submitted", "待审查"
-    REGISTERED = "registered", "已立案"
-    ASSIGNED = "assigned", "已交办"
-    HANDLING = "handling", "办理中"
-    REPLIED = "replied", "已答复"
-    EVALUATED = "evaluated", "已评价"
-    REHANDLING = "rehandling", "重新办理"
-    CLOSED = "closed", "已办结"
-    NOT_REGISTERED = "not_registered", "不立案"
-    MERGED = "merged", "已并案"
-    CONVERTED = "converted", "已转意见建议"
-    WITHDRAWN = "withdrawn", "已撤回"
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待审查")
+    REGISTERED = "registered", _("已立案")
+    ASSIGNED = "assigned", _("已交办")
+    HANDLING = "handling", _("办理中")
+    REPLIED = "replied", _("已答复")
+    EVALUATED = "evaluated", _("已评价")
+    REHANDLING = "rehandling", _("重新办理")
+    CLOSED = "closed", _("已办结")
+    NOT_REGISTERED = "not_registered", _("不立案")
+    MERGED = "merged", _("已并案")
+    CONVERTED = "converted", _("已转意见建议")
+    WITHDRAWN = "withdrawn", _("已撤回")
 
 
 STATE_EN = {
@@ -35,10 +36,10 @@ ENDED_STATES = {ItemState.NOT_REGISTERED, ItemState.MERGED, ItemState.CONVERTED,
 
 
 class Publication(models.TextChoices):
-    UNDECIDED = "undecided", "待定"
-    PUBLISHED = "published", "已公开"
-    WITHHELD = "withheld", "不公开"
-    REVOKED = "revoked", "已撤销公开"
+    UNDECIDED = "undecided", _("待定")
+    PUBLISHED = "published", _("已公开")
+    WITHHELD = "withheld", _("不公开")
+    REVOKED = "revoked", _("已撤销公开")
 
 
 class Item(models.Model):
@@ -97,10 +98,10 @@ class Item(models.Model):
 
 class CoSigner(models.Model):
     class State(models.TextChoices):
-        INVITED = "invited", "待确认"
-        CONFIRMED = "confirmed", "已确认"
-        DECLINED = "declined", "已谢绝"
-        DROPPED = "dropped", "未确认已移除"
+        INVITED = "invited", _("待确认")
+        CONFIRMED = "confirmed", _("已确认")
+        DECLINED = "declined", _("已谢绝")
+        DROPPED = "dropped", _("未确认已移除")
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="cosigners", verbose_name="提案/建议")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cosigned", verbose_name="联名人")

@@ -3,6 +3,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from banli.org.models import Person, Unit
 
@@ -14,10 +15,10 @@ User = settings.AUTH_USER_MODEL
 
 class PublicationRecord(models.Model):
     class Kind(models.TextChoices):
-        CONSENT = "consent", "委员/代表意愿"
-        PUBLISH = "publish", "决定公开"
-        WITHHOLD = "withhold", "决定不公开"
-        REVOKE = "revoke", "撤销公开"
+        CONSENT = "consent", _("委员/代表意愿")
+        PUBLISH = "publish", _("决定公开")
+        WITHHOLD = "withhold", _("决定不公开")
+        REVOKE = "revoke", _("撤销公开")
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="publication_records")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -81,10 +82,10 @@ class Mediation(models.Model):
 
 
 class Side(models.TextChoices):
-    PROPOSER = "proposer", "委员/代表"
-    UNIT = "unit", "承办单位"
-    OFFICE = "office", "区府办"
-    ASSEMBLY_OFFICE = "assembly_office", "提案委/代表工委"
+    PROPOSER = "proposer", _("委员/代表")
+    UNIT = "unit", _("承办单位")
+    OFFICE = "office", _("区府办")
+    ASSEMBLY_OFFICE = "assembly_office", _("提案委/代表工委")
 
 
 class Message(models.Model):
@@ -105,6 +106,18 @@ class Message(models.Model):
         indexes = [models.Index(fields=["to_unit", "answered_at"])]
 
 
+class MessageReadMark(models.Model):
+    """How far a person has read an item's messages: one watermark per person and item, so that
+    unread markers cost one row, not one row per message."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="read_marks")
+    last_read_id = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "item"], name="one_read_mark_per_user_item")]
+
+
 class Question(models.Model):
     """有问必答: a proposer's question to the office or a unit, outside any item."""
 
@@ -117,6 +130,8 @@ class Question(models.Model):
     answer = models.TextField("答复", blank=True)
     answered_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     answered_at = models.DateTimeField(null=True, blank=True)
+    # When the asker opened the answer: an answered question stays "unread" for them until then.
+    answer_read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "有问必答"

@@ -1,0 +1,212 @@
+"""Everything the item page shows, built from one prefetched item: the actions this person may
+take now (exactly the transition table's answer), each as a form, and the history."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from banli.org.models import WORDING, WORDING_EN, FeedbackGrade, ReplyType, StaffRole, Unit
+from banli.proposals import workflow
+from banli.proposals.access import actor_for, can_see_contacts
+from banli.proposals.actions.settle import _rated_reply
+from banli.proposals.models import Consultation, MessageReadMark, Reply, Side
+
+from .forms import FORMS, PLACED_ELSEWHERE, Field
+
+# Audit actions that are not steps of the transition table.
+EXTRA_LABELS = {"create_draft": ("起草", "drafted"), "ask_question": ("提问", "asked a question"),
+                "answer_question": ("答复提问", "answered a question")}
+
+
+def en() -> bool:
+    return (translation.get_language() or "").startswith("en")
+
+
+def action_label(name: str) -> str:
+    t = workflow.TABLE.get(name)
+    zh, en_ = (t.zh, t.en) if t else EXTRA_LABELS.get(name, (name, name))
+    return en_[:1].upper() + en_[1:] if en() else zh
+
+
+def wording(assembly: str) -> dict:
+    return (WORDING_EN if en() else WORDING)[assembly]
+
+
+@dataclass
+class BoundField:
+    spec: Field
+    value: object = None
+    errors: list = field(default_factory=list)
+    choices: list = field(default_factory=list)
+
+
+@dataclass
+class ActionForm:
+    name: str
+    label: str
+    anchor: str
+    url: str
+    submit: str
+    style: str
+    unit: str = ""
+    hidden: dict = field(default_factory=dict)
+    fields: list = field(default_factory=list)
+    is_open: bool = False
+    error: str = ""
+    note: str = ""
+
+
+class Choices:
+    """Choice lists for the forms, each loaded once and only when a form on the page needs it."""
+
+    def __init__(self, item):
+        self.item = item
+        self._cache = {}
+
+    def __getitem__(self, key):
+        if key not in self._cache:
+            self._cache[key] = getattr(self, "_" + key)()
+        return self._cache[key]
+
+    def _units(self):
+        return [(u.pk, u.name) for u in Unit.objects.filter(active=True).order_by("kind", "name")]
+
+    def _active_units(self):
+        return [(a.unit_id, a.unit.name) for a in self.item.assignments.all() if a.active]
+
+    def _reply_types(self):
+        return [(t.code, f"{t.code} {t.name_en or t.name}" if en() else f"{t.code} {t.name}", t) for t in ReplyType.objects.filter(active=True)]
+
+    def _grades(self):
+        return [(g.code, g.name) for g in FeedbackGrade.objects.all()]
+
+    def _leaders(self):
+        users = get_user_model().objects.filter(staff_roles__kind=StaffRole.Kind.DISTRICT_LEADER).distinct().order_by("id")
+        return [(u.pk, u.get_full_name() or u.username) for u in users]
+
+    def _recommendation(self):
+        return list(Reply.Recommendation.choices)
+
+    def _consult_kind(self):
+        return list(Consultation.Kind.choices)
+
+    def _consult_form(self):
+        return list(Consultation.Form.choices)
+
+    def _convert_to(self):
+        return [("意见建议", _("意见建议")), ("社情民意", _("社情民意"))]
+
+
+def _bind(specs, choices: Choices, data=None, errors=None) -> list[BoundField]:
+    out = []
+    for spec in specs:
+        value = None
+        if data is not None:
+            value = data.getlist(spec.name) if spec.kind in ("multi", "people") else data.get(spec.name)
+        out.append(BoundField(spec, value, (errors or {}).get(spec.name, []), choices[spec.choices] if spec.choices else []))
+    return out
+
+
+def action_forms(request, item, actor, *, failed: str = "", data=None, errors=None, message: str = "") -> list[ActionForm]:
+    """One form per action the table allows now. The one that just failed comes back open, with
+    what was typed and the messages beside its fields."""
+    choices = Choices(item)
+    forms = []
+    for a in workflow.available_actions(actor, item):
+        name = a["action"]
+        if name in PLACED_ELSEWHERE:
+            continue
+        specs, submit, style = FORMS.get(name, ([], _("确定"), ""))
+        targets = [{}]
+        if name == "give_feedback":
+            # One rating per reply awaiting it (separately handled items have several).
+            targets = [{"reply_id": r.pk, "_unit": r.assignment.unit.name, "_co": _co_units(item)}
+                       for r in _awaiting_replies(item)]
+        for extra in targets:
+            hidden = {k: v for k, v in extra.items() if not k.startswith("_")}
+            anchor = f"do-{name}"
+            if "assignment" in a:
+                hidden["assignment"] = a["assignment"]
+                anchor += f"-{a['assignment']}"
+            if "reply_id" in hidden:
+                anchor += f"-r{hidden['reply_id']}"
+            key = _key(name, hidden)
+            is_failed = failed and failed == key
+            f = ActionForm(
+                name=name, label=a["label_en"][:1].upper() + a["label_en"][1:] if en() else a["label"], anchor=anchor,
+                url=f"/items/{item.pk}/do/{name}/", submit=submit, style=style, unit=a.get("unit") or extra.get("_unit", ""),
+                hidden=hidden, fields=_bind(specs, choices, data if is_failed else None, errors if is_failed else None),
+                is_open=bool(is_failed), error=message if is_failed else "",
+            )
+            if extra.get("_co"):
+                f.note = extra["_co"]
+            forms.append(f)
+    return forms
+
+
+def _key(name, hidden) -> str:
+    return name + "".join(f"|{k}={hidden[k]}" for k in sorted(hidden))
+
+
+def form_key(name: str, post) -> str:
+    hidden = {k: post.get(k) for k in ("assignment", "reply_id") if post.get(k)}
+    return _key(name, hidden)
+
+
+def _awaiting_replies(item) -> list:
+    out = []
+    for a in item.assignments.all():
+        r = _rated_reply(a) if a.active and a.answers else None
+        if r is not None and not any(fb.reply_id == r.pk for fb in item.feedbacks.all()):
+            out.append(r)
+    return out
+
+
+def _co_units(item):
+    return [(a.unit_id, a.unit.name) for a in item.assignments.all() if a.active and a.role == "co"]
+
+
+def timeline(item) -> list[dict]:
+    return [{"at": r.at, "who": (r.actor.get_full_name() or r.actor.username) if r.actor else _("系统"),
+             "what": action_label(r.action), "note": r.note, "after": r.after} for r in item.audit_records.all()]
+
+
+def messages_with_marks(request, item) -> tuple[list, int]:
+    """The item's messages with the ones this person has not seen marked, then the watermark moves."""
+    msgs = list(item.messages.all())
+    mark = MessageReadMark.objects.filter(user=request.user, item=item).first()
+    seen = mark.last_read_id if mark else 0
+    actor = actor_for(request.user)
+    own_side = Side.PROPOSER if item.proposer_id in actor.person_ids else None
+    for m in msgs:
+        m.unread = m.pk > seen and m.author_id != request.user.pk and m.side != own_side
+    if msgs and msgs[-1].pk > seen:
+        MessageReadMark.objects.update_or_create(user=request.user, item=item, defaults={"last_read_id": msgs[-1].pk})
+    return msgs, sum(1 for m in msgs if m.unread)
+
+
+def page_context(request, item, **form_state) -> dict:
+    actor = actor_for(request.user)
+    active = [a for a in item.assignments.all() if a.active]
+    available = {a["action"] for a in workflow.available_actions(actor, item)}
+    msgs, unread = messages_with_marks(request, item)
+    return {
+        "item": item,
+        "w": wording(item.assembly),
+        "contacts": can_see_contacts(actor, item, [a.unit_id for a in active]),
+        "forms": action_forms(request, item, actor, **form_state),
+        "can_edit": "edit_draft" in available,
+        "can_message": "post_message" in available,
+        "can_attach": "add_attachment" in available,
+        "message_units": [(a.unit_id, a.unit.name) for a in active if a.answers],
+        "assignments": list(item.assignments.all()),
+        "timeline": timeline(item),
+        "deadlines": list(item.deadlines.all()),
+        "messages_list": msgs,
+        "unread": unread,
+        "replies": list(item.replies.all()),
+        "upload_mb": settings.BANLI_UPLOAD_MAX_BYTES // (1024 * 1024),
+    }

@@ -1,0 +1,87 @@
+/* Small enhancements; every page works without them.
+   1. Reply forms show the planned-date fields for types that need them and the reason for others.
+   2. The co-signer picker searches members by name through the API and keeps the picks as chips.
+   3. An action named in the address (#do-sign-12) opens and takes the focus. */
+(function () {
+  "use strict";
+
+  function syncReplyForm(form) {
+    var sel = form.querySelector("select[name=reply_type]");
+    if (!sel) return;
+    var opt = sel.options[sel.selectedIndex];
+    var needs = { date: opt && opt.dataset.needsDate === "1", reason: opt && opt.dataset.needsReason === "1" };
+    form.querySelectorAll("[data-shown-when]").forEach(function (el) {
+      el.hidden = !needs[el.dataset.shownWhen];
+    });
+  }
+  document.querySelectorAll("form[data-reply-form]").forEach(function (form) {
+    syncReplyForm(form);
+    form.addEventListener("change", function (e) { if (e.target.name === "reply_type") syncReplyForm(form); });
+  });
+
+  function chip(picker, id, label) {
+    var chips = picker.querySelector(".chips");
+    if (chips.querySelector('input[value="' + id + '"]')) return;
+    var span = document.createElement("span");
+    span.className = "chip";
+    var input = document.createElement("input");
+    input.type = "hidden"; input.name = picker.dataset.name; input.value = id;
+    var x = document.createElement("button");
+    x.type = "button"; x.className = "x"; x.textContent = "×"; x.setAttribute("aria-label", "× " + label);
+    span.appendChild(input); span.appendChild(document.createTextNode(label)); span.appendChild(x);
+    chips.appendChild(span);
+  }
+  document.querySelectorAll("[data-picker]").forEach(function (picker) {
+    var q = picker.querySelector(".picker-q"), list = picker.querySelector(".picker-results"), timer = null;
+    picker.addEventListener("click", function (e) {
+      if (e.target.classList.contains("x")) { e.target.parentNode.remove(); q.focus(); }
+    });
+    q.addEventListener("keydown", function (e) {
+      if (e.key === "Enter") { e.preventDefault(); var first = list.querySelector("button"); if (first) first.click(); }
+      if (e.key === "ArrowDown") { e.preventDefault(); var b = list.querySelector("button"); if (b) b.focus(); }
+    });
+    list.addEventListener("keydown", function (e) {
+      var li = e.target.closest("li");
+      if (!li) return;
+      if (e.key === "ArrowDown" && li.nextElementSibling) { e.preventDefault(); li.nextElementSibling.querySelector("button").focus(); }
+      if (e.key === "ArrowUp") { e.preventDefault(); (li.previousElementSibling ? li.previousElementSibling.querySelector("button") : q).focus(); }
+    });
+    q.addEventListener("input", function () {
+      clearTimeout(timer);
+      var term = q.value.trim();
+      if (!term) { list.hidden = true; list.innerHTML = ""; return; }
+      timer = setTimeout(function () {
+        fetch("/api/people/?assembly=" + encodeURIComponent(picker.dataset.assembly) + "&q=" + encodeURIComponent(term),
+              { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : []; })
+          .then(function (people) {
+            list.innerHTML = "";
+            people.forEach(function (p) {
+              var li = document.createElement("li"), b = document.createElement("button");
+              b.type = "button"; b.setAttribute("role", "option"); b.dataset.id = p.id;
+              b.textContent = p.name;
+              if (p.sector) { var s = document.createElement("span"); s.className = "sector"; s.textContent = p.sector; b.appendChild(s); }
+              b.addEventListener("click", function () { chip(picker, p.id, p.name); q.value = ""; list.hidden = true; q.focus(); });
+              li.appendChild(b); list.appendChild(li);
+            });
+            list.hidden = people.length === 0;
+          });
+      }, 250);
+    });
+  });
+
+  function openFromHash() {
+    if (!location.hash) return;
+    var el = document.getElementById(location.hash.slice(1));
+    if (el && el.tagName === "DETAILS") {
+      el.open = true;
+      var first = el.querySelector("input:not([type=hidden]), select, textarea, button");
+      if (first) first.focus({ preventScroll: true });
+      el.scrollIntoView({ block: "start" });
+    }
+  }
+  openFromHash();
+  window.addEventListener("hashchange", openFromHash);
+
+  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(function () {});
+})();

@@ -1,0 +1,27 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+from django.views.i18n import set_language
+
+from .views import actions, home, inbox, items, pwa, talk
+
+app_name = "web"
+urlpatterns = [
+    path("", home.todo, name="todo"),
+    path("login/", auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(next_page="/login/"), name="logout"),
+    path("lang/", set_language, name="set_language"),
+    path("items/", items.item_list, name="items"),
+    path("items/export.xlsx", items.item_export, name="items_export"),
+    path("items/new/", items.item_new, name="item_new"),
+    path("items/<int:item_id>/", items.item_page, name="item"),
+    path("items/<int:item_id>/edit/", items.item_edit, name="item_edit"),
+    path("items/<int:item_id>/do/<str:action>/", actions.do_action, name="do"),
+    path("items/<int:item_id>/files/<int:attachment_id>/", items.attachment, name="attachment"),
+    path("deadlines/", home.deadlines, name="deadlines"),
+    path("questions/", talk.questions, name="questions"),
+    path("questions/<int:question_id>/answer/", talk.answer, name="answer"),
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/read/", inbox.mark_read, name="inbox_read"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="sw"),
+]

@@ -1,0 +1,43 @@
+"""One door for every action of the transition table: validate with the API's input rules, call
+the action function, and come back to the item page, with field messages on failure."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from banli.api.actions import REGISTRY
+from banli.errors import BanliError, not_found
+from banli.proposals import selectors
+
+from ..forms import PLACED_ELSEWHERE, field_errors, validate
+from ..item_page import action_label, form_key, page_context
+from .common import error_page
+
+
+@require_POST
+@login_required
+def do_action(request, item_id, action):
+    if action not in REGISTRY or REGISTRY[action][1] is None:
+        return error_page(request, not_found())
+    _, call = REGISTRY[action]
+    try:
+        data = validate(action, request.POST, request.FILES)
+        call(request.user, item_id, data)
+    except BanliError as err:
+        item = selectors.item_detail(request.user, item_id)
+        if item is None:
+            return error_page(request, err if err.status != 404 else not_found())
+        errors = field_errors(err)
+        ctx = page_context(request, item, failed=form_key(action, request.POST), data=request.POST, errors=errors, message=err.message)
+        ctx["page_error"] = err.message
+        if action in PLACED_ELSEWHERE:
+            ctx[f"{action}_errors"], ctx[f"{action}_data"] = errors, request.POST
+        return render(request, "web/items/detail.html", ctx, status=err.status)
+    messages.success(request, _("已完成：%(action)s") % {"action": action_label(action)})
+    if selectors.item_detail(request.user, item_id) is None:
+        # The step took the item out of this person's sight (e.g. returned to the proposer).
+        return redirect("web:todo")
+    anchor = {"post_message": "#messages", "add_attachment": "#attachments"}.get(action, "")
+    return redirect(f"/items/{item_id}/{anchor}")

@@ -1,0 +1,35 @@
+"""The first page: what waits on me (待办), and the supervision list of open milestones."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from banli.deadlines import selectors as deadline_selectors
+from banli.deadlines.models import Milestone
+from banli.errors import BanliError
+from banli.proposals.todo import ROLE_TITLES, todo_sections
+
+from .common import error_page
+
+
+@login_required
+def todo(request):
+    sections = todo_sections(request.user)
+    roles = []
+    for s in sections:
+        if not roles or roles[-1]["role"] != s.role:
+            roles.append({"role": s.role, "title": ROLE_TITLES[s.role], "sections": []})
+        roles[-1]["sections"].append(s)
+    waiting = sum(s.total for s in sections)
+    return render(request, "web/todo.html", {"roles": roles, "waiting": waiting})
+
+
+@login_required
+def deadlines(request):
+    """Open milestones, late ones first, scoped to what the user supervises."""
+    try:
+        qs = deadline_selectors.open_deadlines(request.user, request.GET)
+    except BanliError as err:
+        return error_page(request, err)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "web/deadlines.html", {"page": page, "kinds": Milestone.choices, "params": request.GET})

@@ -1,0 +1,130 @@
+"""The item list (filters, search, sorting, pages, Excel export), the item page and the draft form."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from banli.errors import BanliError, not_found
+from banli.org.models import Assembly, Category, ReplyType, Session, Unit
+from banli.proposals import actions as A
+from banli.proposals import selectors
+from banli.proposals.access import access_item, actor_for
+from banli.org.models import Person
+from banli.proposals.models import Attachment, ItemState
+
+from ..draft import DraftForm
+from ..export import items_workbook
+from ..item_page import page_context, wording
+from .common import error_page
+
+PAGE_SIZE = 30
+SORTS = [("-id", _("最新")), ("number", _("编号")), ("-submitted_at", _("提交时间")), ("title", _("标题")), ("state", _("状态"))]
+
+
+def _filters(request):
+    return {
+        "sessions": Session.objects.select_related("term").order_by("-opens_on", "assembly"),
+        "categories": Category.objects.filter(active=True, parent__isnull=True).order_by("assembly", "position", "id"),
+        "units": Unit.objects.filter(active=True).order_by("kind", "name").only("id", "name"),
+        "states": ItemState.choices, "assemblies": Assembly.choices,
+        "reply_types": ReplyType.objects.filter(active=True),
+    }
+
+
+@login_required
+def item_list(request):
+    try:
+        qs = selectors.item_list(request.user, request.GET)
+        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = list(page.object_list)
+    except BanliError as err:
+        return error_page(request, err)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "web/items/list.html", {
+        "page": page, "rows": rows, "params": request.GET, "query": query.urlencode(), "sorts": SORTS, **_filters(request),
+    })
+
+
+@login_required
+def item_export(request):
+    try:
+        qs = selectors.item_list(request.user, request.GET)
+    except BanliError as err:
+        return error_page(request, err)
+    data = items_workbook(qs)
+    return FileResponse(data, as_attachment=True, filename="提案建议列表.xlsx",
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@login_required
+def item_page(request, item_id):
+    item = selectors.item_detail(request.user, item_id)
+    if item is None:
+        return error_page(request, not_found())
+    return render(request, "web/items/detail.html", page_context(request, item))
+
+
+@login_required
+def attachment(request, item_id, attachment_id):
+    try:
+        item = access_item(request.user, item_id)
+    except BanliError as err:
+        return error_page(request, err)
+    att = Attachment.objects.filter(item=item, pk=attachment_id).first()
+    if att is None:
+        return error_page(request, not_found())
+    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name, content_type=att.content_type)
+
+
+@login_required
+def item_new(request):
+    people = list(Person.objects.filter(pk__in=actor_for(request.user).person_ids, active=True).order_by("is_collective", "id"))
+    if not people:
+        return error_page(request, BanliError("forbidden", "只有委员、代表或其授权的集体账号可以提出提案/建议。",
+                                              "Only members, deputies or collective accounts may file items.", status=403))
+    form = DraftForm(request.POST or None, assembly=people[0].assembly)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            with transaction.atomic():
+                item = A.create_draft(request.user, person_id=people[0].pk, title=d["title"], reason=d["reason"], suggestions=d["suggestions"],
+                                      category=d["category"].pk if d["category"] else None, urgent=d["urgent"],
+                                      consent_publish=d["consent_publish"], suggested_unit_ids=[u.pk for u in d["suggested_units"]])
+                if d["cosigners"]:
+                    A.invite_cosigners(request.user, item.pk, person_ids=[p.pk for p in d["cosigners"]])
+        except BanliError as err:
+            form.add_banli_error(err)
+        else:
+            messages.success(request, _("草稿已保存。检查无误后请点击“提交”。"))
+            return redirect(f"/items/{item.pk}/")
+    return render(request, "web/items/draft_form.html", {"form": form, "w": wording(people[0].assembly), "new": True}, status=400 if form.errors else 200)
+
+
+@login_required
+def item_edit(request, item_id):
+    try:
+        item = access_item(request.user, item_id)
+    except BanliError as err:
+        return error_page(request, err)
+    form = DraftForm(request.POST or None, assembly=item.assembly, item=item)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            with transaction.atomic():
+                A.edit_draft(request.user, item.pk, title=d["title"], reason=d["reason"], suggestions=d["suggestions"],
+                             category=d["category"].pk if d["category"] else None, urgent=d["urgent"], consent_publish=d["consent_publish"],
+                             suggested_unit_ids=[u.pk for u in d["suggested_units"]])
+                new = [p.pk for p in d["cosigners"] if p.pk not in form.invited_ids]
+                if new:
+                    A.invite_cosigners(request.user, item.pk, person_ids=new)
+        except BanliError as err:
+            form.add_banli_error(err)
+        else:
+            messages.success(request, _("草稿已保存。"))
+            return redirect(f"/items/{item.pk}/")
+    return render(request, "web/items/draft_form.html", {"form": form, "w": wording(item.assembly), "item": item}, status=400 if form.errors else 200)
