@@ -176,6 +176,13 @@ def _may_send(item, a: Assignment):
     return None
 
 
+def _extension_pending(item, a: Assignment):
+    err = _active(item, a)
+    if err is None and not any(e.state == "pending" for e in a.extensions.all()):
+        err = _err("no_extension", "没有待审批的延期申请。", "No extension request is pending.")
+    return err
+
+
 def _active(item, a: Assignment):
     if not a.active:
         return _err("assignment_ended", "该交办已调整撤出。", "This assignment has ended.")
@@ -223,7 +230,7 @@ TRANSITIONS = [
     T("leader_return_reply", "区领导退回答复", "return the reply (district leader)", REPLY_STATES, None, F({"district_leader"}), "assignment", _reply_in(Reply.State.PENDING_LEADER)),
     T("send_reply", "发出答复", "send the reply", REPLY_STATES, None, F({"liaison"}), "assignment", _may_send),
     T("request_extension", "申请延期", "request an extension", OPEN_HANDLING, None, F({"liaison"}), "assignment", _owes_reply),
-    T("decide_extension", "审批延期", "decide on the extension", OPEN_HANDLING, None, F({"gov_office"}), "assignment", _active),
+    T("decide_extension", "审批延期", "decide on the extension", OPEN_HANDLING, None, F({"gov_office"}), "assignment", _extension_pending),
     # Feedback and re-handling (rule 9)
     T("give_feedback", "评价答复", "rate the reply", F({S.REPLIED}), None, F({"proposer"})),
     T("record_no_feedback", "登记逾期未反馈", "record no feedback", F({S.REPLIED}), None, F({"gov_office"})),
