@@ -10,7 +10,7 @@ from banli.org.models import Assembly, Category
 
 from .access import actor_for, visible_items
 from .models import (
-    Assignment, CoSigner, Feedback, Item, ItemState, Message, Reply,
+    Assignment, CoSigner, Feedback, Item, ItemState, Message, Publication, Reply,
 )
 
 LIST_ORDERINGS = {"id": "id", "-id": "-id", "number": "number", "-number": "-number", "submitted_at": "submitted_at",
@@ -49,6 +49,14 @@ def item_list(user, params) -> QuerySet[Item]:
     key = _truthy(params.get("key"))
     if key is not None:
         qs = qs.filter(is_key=key)
+    if params.get("publication"):
+        if params["publication"] not in Publication.values:
+            raise invalid("publication", "未知的公开状态。", "Unknown publication state.")
+        qs = qs.filter(publication=params["publication"], state__in=(ItemState.REPLIED, ItemState.EVALUATED, ItemState.CLOSED))
+    if _truthy(params.get("withdrawal")):
+        qs = qs.filter(withdrawal_requested=True)
+    if _truthy(params.get("mine_key")):
+        qs = qs.filter(key_leader=user)
     if _truthy(params.get("late")):
         # Late: some milestone of the item is past its due date and not yet met.
         qs = qs.filter(Exists(Deadline.objects.filter(item=OuterRef("pk"), state=Deadline.State.LATE)))

@@ -121,7 +121,8 @@ def assembly_office_sections(actor: Actor) -> list[Section]:
     return [
         _item_section("review", "assembly_office", _("待立案审查"), ours.filter(state=ItemState.SUBMITTED), anchor="actions",
                       more_url="/items/?state=submitted"),
-        _item_section("withdrawals", "assembly_office", _("待审核的撤回申请"), ours.filter(withdrawal_requested=True), anchor="do-decide_withdrawal"),
+        _item_section("withdrawals", "assembly_office", _("待审核的撤回申请"), ours.filter(withdrawal_requested=True), anchor="do-decide_withdrawal",
+                      more_url="/items/?withdrawal=1"),
     ]
 
 
@@ -147,7 +148,8 @@ def gov_office_sections(actor: Actor) -> list[Section]:
                             [Entry(d.item, anchor="deadlines", note=f"{d.get_kind_display()} · {d.unit.name if d.unit else ''}".strip(" ·"),
                                    due_on=d.due_on, late=True) for d in rows], "/deadlines/?late=1"))
     sections.append(_item_section("publication", "gov_office", _("待决定是否公开"),
-                                  Item.objects.filter(state__in=AFTER_REPLY, publication="undecided"), anchor="do-decide_publication"))
+                                  Item.objects.filter(state__in=AFTER_REPLY, publication="undecided"), anchor="do-decide_publication",
+                                  more_url="/items/?publication=undecided"))
     questions = Question.objects.filter(to_unit__isnull=True, answered_at__isnull=True)
     rows, total = _top(questions, ["asked_at"])
     sections.append(Section("questions", "gov_office", _("待答复的提问"), total, [Entry(None, note=q.subject, url=f"/questions/#q{q.pk}") for q in rows], "/questions/"))
@@ -192,7 +194,7 @@ def district_leader_sections(actor: Actor) -> list[Section]:
                    [Entry(r.item, anchor=f"do-leader_approve_reply-{r.assignment_id}", note=r.assignment.unit.name) for r in rows])]
     out.append(_item_section("key_items", "district_leader", _("牵头督办的重点提案/建议"),
                              Item.objects.filter(key_leader=actor.user, is_key=True, state__in=SUPERVISED | {ItemState.CLOSED}),
-                             more_url="/items/?key=1", note=lambda i: i.get_state_display()))
+                             more_url="/items/?key=1&mine_key=1", note=lambda i: i.get_state_display()))
     return out
 
 

@@ -1,8 +1,23 @@
-"""What every page's frame needs: the user's roles for the menu and the unread count. Two
-queries at most, cached on the request."""
+"""What every page's frame needs: the user's roles for the menu, the unread count, and the
+wording of the user's own assembly (a member files 提案, a deputy files 建议). A few queries at
+most, the same on every page."""
+
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from banli.notify.models import Notification
+from banli.org.models import WORDING, WORDING_EN, Person
 from banli.proposals.access import actor_for
+
+
+def own_assembly(actor) -> str | None:
+    """The one assembly the user works in, if there is exactly one."""
+    assemblies = set(actor.assembly_offices)
+    if actor.person_ids:
+        assemblies |= set(Person.objects.filter(pk__in=actor.person_ids).values_list("assembly", flat=True))
+    if actor.gov_office or actor.unit_ids or actor.district_leader or len(assemblies) != 1:
+        return None
+    return assemblies.pop()
 
 
 def chrome(request):
@@ -10,8 +25,13 @@ def chrome(request):
     if user is None or not user.is_authenticated:
         return {}
     actor = actor_for(user)
+    assembly = own_assembly(actor)
+    en = (translation.get_language() or "").startswith("en")
+    my_w = (WORDING_EN if en else WORDING)[assembly] if assembly else None
     return {
         "actor": actor,
         "is_proposer": bool(actor.person_ids),
+        "my_w": my_w,
+        "items_label": (my_w["item"].capitalize() + "s" if en else my_w["item"]) if my_w else _("提案/建议"),
         "unread_notifications": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
     }
