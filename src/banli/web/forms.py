@@ -19,6 +19,7 @@ class Field:
     required: bool = False
     help: str = ""
     shown_when: str = ""  # reply forms: "date" or "reason", shown for the reply types that need it
+    blank: bool = True  # offer an empty "please choose" option (off where the input has a default)
 
 
 REASON = Field("reason", _("理由"), "textarea", required=True)
@@ -36,7 +37,7 @@ REPLY = [
     Field("signatory", _("签发人"), required=True),
     Field("contact_person", _("联系人"), required=True),
     Field("contact_phone", _("联系电话")),
-    Field("recommendation", _("公开建议"), "select", "recommendation"),
+    Field("recommendation", _("公开建议"), "select", "recommendation", blank=False),
     Field("withhold_reason", _("不公开理由"), "textarea"),
 ]
 
