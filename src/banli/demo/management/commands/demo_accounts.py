@@ -35,7 +35,7 @@ class Command(BaseCommand):
         base = f"http://127.0.0.1:{options['port']}/"
         out += [
             "",
-            f"Banli 提案办理系统 · demo   {base}",
+            f"Banli 提案办理系统 · demo   {base}   （登录后首页即待办 / log in: your to-do list）",
             f"  管理后台 admin:     {base}admin/",
             f"  接口文档 API docs:  {base}api/docs/",
             f"  所有演示账号密码均为 / every demo account's password: {PASSWORD}",
