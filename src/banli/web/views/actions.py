@@ -21,7 +21,7 @@ from .common import error_page
 def do_action(request, item_id, action):
     if action not in REGISTRY or REGISTRY[action][1] is None:
         return error_page(request, not_found())
-    _, call = REGISTRY[action]
+    call = REGISTRY[action][1]
     try:
         data = validate(action, request.POST, request.FILES)
         call(request.user, item_id, data)
