@@ -4,11 +4,12 @@ editable tables (reply types, feedback grades) that each jurisdiction sets for i
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Assembly(models.TextChoices):
-    CPPCC = "cppcc", "政协"
-    NPC = "npc", "人大"
+    CPPCC = "cppcc", _("政协")
+    NPC = "npc", _("人大")
 
 
 # Wording on every screen and document follows the assembly of the item.

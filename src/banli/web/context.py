@@ -29,6 +29,8 @@ def chrome(request):
     en = (translation.get_language() or "").startswith("en")
     my_w = (WORDING_EN if en else WORDING)[assembly] if assembly else None
     return {
+        # Punctuation between data follows the language: "：、（）" in Chinese, ": , ()" in English.
+        "colon": ": " if en else "：", "sep": ", " if en else "、", "lp": " (" if en else "（", "rp": ")" if en else "）",
         "actor": actor,
         "is_proposer": bool(actor.person_ids),
         "my_w": my_w,

@@ -81,7 +81,7 @@ class Choices:
         return [(t.code, f"{t.code} {t.name_en or t.name}" if en() else f"{t.code} {t.name}", t) for t in ReplyType.objects.filter(active=True)]
 
     def _grades(self):
-        return [(g.code, g.name) for g in FeedbackGrade.objects.all()]
+        return [(g.code, (g.name_en or g.name) if en() else g.name) for g in FeedbackGrade.objects.all()]
 
     def _leaders(self):
         users = get_user_model().objects.filter(staff_roles__kind=StaffRole.Kind.DISTRICT_LEADER).distinct().order_by("id")

@@ -1,5 +1,7 @@
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from .views import actions, home, inbox, items, pwa, talk
@@ -24,4 +26,6 @@ urlpatterns = [
     path("inbox/read/", inbox.mark_read, name="inbox_read"),
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("sw.js", pwa.service_worker, name="sw"),
+    # Browsers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", RedirectView.as_view(url=static("web/icon-192.png"), permanent=True)),
 ]

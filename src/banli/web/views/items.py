@@ -7,6 +7,7 @@ from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from banli.errors import BanliError, not_found
 from banli.org.models import Assembly, Category, ReplyType, Session, Unit
@@ -22,7 +23,8 @@ from ..item_page import page_context, wording
 from .common import error_page
 
 PAGE_SIZE = 30
-SORTS = [("-id", _("最新")), ("number", _("编号")), ("-submitted_at", _("提交时间")), ("title", _("标题")), ("state", _("状态"))]
+SORTS = [("-id", gettext_lazy("最新")), ("number", gettext_lazy("编号")), ("-submitted_at", gettext_lazy("提交时间")),
+         ("title", gettext_lazy("标题")), ("state", gettext_lazy("状态"))]
 
 
 def _filters(request):
@@ -57,7 +59,7 @@ def item_export(request):
     except BanliError as err:
         return error_page(request, err)
     data = items_workbook(qs)
-    return FileResponse(data, as_attachment=True, filename="提案建议列表.xlsx",
+    return FileResponse(data, as_attachment=True, filename=_("提案建议列表") + ".xlsx",
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
