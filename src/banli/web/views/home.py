@@ -7,18 +7,26 @@ from django.shortcuts import render
 from banli.deadlines import selectors as deadline_selectors
 from banli.deadlines.models import Milestone
 from banli.errors import BanliError
+from banli.org.models import WORDING, WORDING_EN
+from banli.proposals.access import actor_for
 from banli.proposals.todo import ROLE_TITLES, todo_sections
 
+from ..context import own_assembly
 from .common import error_page
 
 
 @login_required
 def todo(request):
     sections = todo_sections(request.user)
+    titles = dict(ROLE_TITLES)
+    assembly = own_assembly(actor_for(request.user))
+    if assembly:
+        # A member is a 委员, a deputy a 代表: the heading says which.
+        titles["proposer"] = (WORDING_EN[assembly]["person"].capitalize() if request.LANGUAGE_CODE == "en" else WORDING[assembly]["person"])
     roles = []
     for s in sections:
         if not roles or roles[-1]["role"] != s.role:
-            roles.append({"role": s.role, "title": ROLE_TITLES[s.role], "sections": []})
+            roles.append({"role": s.role, "title": titles[s.role], "sections": []})
         roles[-1]["sections"].append(s)
     waiting = sum(s.total for s in sections)
     return render(request, "web/todo.html", {"roles": roles, "waiting": waiting})
