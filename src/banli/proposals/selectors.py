@@ -95,7 +95,7 @@ def item_detail(user, item_id) -> Item:
         "attachments",
         "suggested_units",
         Prefetch("audit_records", queryset=AuditRecord.objects.select_related("actor")),
-        Prefetch("deadlines", queryset=Deadline.objects.select_related("overdue").order_by("due_on", "id")),
+        Prefetch("deadlines", queryset=Deadline.objects.select_related("overdue", "unit").order_by("starts_on", "due_on", "id")),
     ).first()
     return item
 

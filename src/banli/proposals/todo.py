@@ -61,6 +61,15 @@ LIAISON_MILESTONES = [
 LATE_FIRST = Case(When(state=Deadline.State.LATE, then=Value(0)), default=Value(1), output_field=IntegerField())
 
 
+def _anchor(d: Deadline, anchor: str) -> str:
+    """The form where the milestone is met; a unit that has not signed yet must sign first."""
+    if not (d.assignment_id and anchor.startswith("do-")):
+        return anchor
+    if d.assignment.state != Assignment.State.SIGNED:
+        return f"do-sign-{d.assignment_id}" if d.assignment.state == Assignment.State.PENDING else "actions"
+    return f"{anchor}-{d.assignment_id}"
+
+
 def _deadline_sections(qs: QuerySet, kinds, role: str, key_prefix: str) -> list[Section]:
     """Open milestones grouped by kind, late ones first: one query for every kind at once."""
     qs = (
@@ -70,7 +79,7 @@ def _deadline_sections(qs: QuerySet, kinds, role: str, key_prefix: str) -> list[
             _total=Window(Count("pk"), partition_by=[F("kind")]),
         )
         .filter(_rank__lte=SHOWN)
-        .select_related("item", "unit")
+        .select_related("item", "unit", "assignment")
         .order_by("kind", "_rank")
     )
     by_kind: dict[str, list] = {}
@@ -81,8 +90,8 @@ def _deadline_sections(qs: QuerySet, kinds, role: str, key_prefix: str) -> list[
         rows = by_kind.get(kind, [])
         if not rows:
             continue
-        entries = [Entry(d.item, anchor=f"{anchor}-{d.assignment_id}" if d.assignment_id and anchor.startswith("do-") else anchor,
-                         note=d.unit.name if d.unit else "", due_on=d.due_on, late=d.state == Deadline.State.LATE) for d in rows]
+        entries = [Entry(d.item, anchor=_anchor(d, anchor), note=d.unit.name if d.unit else "", due_on=d.due_on,
+                         late=d.state == Deadline.State.LATE) for d in rows]
         out.append(Section(f"{key_prefix}_{kind}", role, title, rows[0]._total, entries, f"/deadlines/?kind={kind}"))
     return out
 
@@ -142,11 +151,13 @@ def gov_office_sections(actor: Actor) -> list[Section]:
     sections.append(Section("extensions", "gov_office", _("待审批的延期申请"), total,
                             [Entry(e.assignment.item, anchor=f"do-decide_extension-{e.assignment_id}", note=e.assignment.unit.name,
                                    due_on=e.requested_due) for e in rows]))
-    late = Deadline.objects.filter(state=Deadline.State.LATE, item__isnull=False).select_related("item__session", "unit")
+    # Every late milestone, Q&A answers included, so that the card and its full list agree.
+    late = Deadline.objects.filter(state=Deadline.State.LATE).select_related("item__session", "unit", "question")
     rows, total = _top(late, ["due_on", "id"])
     sections.append(Section("late", "gov_office", _("超期未办的环节"), total,
                             [Entry(d.item, anchor="deadlines", note=f"{d.get_kind_display()} · {d.unit.name if d.unit else ''}".strip(" ·"),
-                                   due_on=d.due_on, late=True) for d in rows], "/deadlines/?late=1"))
+                                   due_on=d.due_on, late=True, url="" if d.item_id else f"/questions/#q{d.question_id}") for d in rows],
+                            "/deadlines/?late=1"))
     sections.append(_item_section("publication", "gov_office", _("待决定是否公开"),
                                   Item.objects.filter(state__in=AFTER_REPLY, publication="undecided"), anchor="do-decide_publication",
                                   more_url="/items/?publication=undecided"))

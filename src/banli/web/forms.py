@@ -20,6 +20,8 @@ class Field:
     help: str = ""
     shown_when: str = ""  # reply forms: "date" or "reason", shown for the reply types that need it
     blank: bool = True  # offer an empty "please choose" option (off where the input has a default)
+    marked: bool = False  # shown as required: needed whenever it is shown (the action checks it)
+    rows: int = 4
 
 
 REASON = Field("reason", _("理由"), "textarea", required=True)
@@ -30,15 +32,15 @@ NOTE = Field("note", _("说明（可选）"), "textarea")
 APPROVE = Field("approve", _("决定"), "yesno", required=True)
 REPLY = [
     Field("reply_type", _("答复类型"), "select", "reply_types", required=True),
-    Field("body", _("答复正文"), "textarea", required=True),
+    Field("body", _("答复正文"), "textarea", required=True, rows=10),
     Field("promise", _("承诺事项与时限"), "textarea", shown_when="date"),
-    Field("planned_date", _("计划完成日期"), "date", shown_when="date", help=_("“列入计划拟解决”类须填写")),
-    Field("reference_reason", _("留作参考的理由"), "textarea", shown_when="reason", help=_("“留作参考”类须说明理由")),
+    Field("planned_date", _("计划完成日期"), "date", shown_when="date", marked=True, help=_("“列入计划拟解决”类须填写")),
+    Field("reference_reason", _("留作参考的理由"), "textarea", shown_when="reason", marked=True, help=_("“留作参考”类须说明理由")),
     Field("signatory", _("签发人"), required=True),
     Field("contact_person", _("联系人"), required=True),
     Field("contact_phone", _("联系电话")),
     Field("recommendation", _("公开建议"), "select", "recommendation", blank=False),
-    Field("withhold_reason", _("不公开理由"), "textarea"),
+    Field("withhold_reason", _("不公开理由"), "textarea", shown_when="withhold", marked=True),
 ]
 
 # name -> (fields, submit label, style). Actions not listed take no input beyond a confirmation.
@@ -108,6 +110,9 @@ def validate(name: str, data, files=None) -> dict:
     """Validate a posted form with the API's input rules; a failure becomes a BanliError whose
     field errors the page shows beside each field."""
     merged = data.copy()
+    # A co-handling unit left ungraded is simply not graded (the action takes any subset).
+    for key in [k for k in merged if k.startswith("co_grades.") and not merged.get(k)]:
+        del merged[key]
     if files:
         merged.update(files)
     s = input_serializer(name)(data=merged)

@@ -125,13 +125,14 @@ def action_forms(request, item, actor, *, failed: str = "", data=None, errors=No
             # One rating per reply awaiting it (separately handled items have several).
             targets = [{"reply_id": r.pk, "_unit": r.assignment.unit.name, "_co": _co_units(item)}
                        for r in _awaiting_replies(item)]
-        for extra in targets:
+        for n, extra in enumerate(targets):
             hidden = {k: v for k, v in extra.items() if not k.startswith("_")}
             anchor = f"do-{name}"
             if "assignment" in a:
                 hidden["assignment"] = a["assignment"]
                 anchor += f"-{a['assignment']}"
-            if "reply_id" in hidden:
+            if "reply_id" in hidden and n:
+                # The first rating form answers to the plain #do-give_feedback the to-do links to.
                 anchor += f"-r{hidden['reply_id']}"
             key = _key(name, hidden)
             is_failed = failed and failed == key

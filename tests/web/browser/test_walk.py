@@ -33,7 +33,7 @@ from tests.web.browser.helpers import assert_no_horizontal_scroll, login, screen
 
 TITLE = "关于在老旧小区推广加装电梯的建议"
 
-# The action a to-do link names (#do-sign-12; #do-give_feedback may stand for #do-give_feedback-r7): open or not?
+# The action a to-do link names (#do-sign-12, #do-give_feedback for the first reply awaiting a rating): open or not?
 _OPENED = """id => {
   const el = document.getElementById(id) || document.querySelector(`details.action[id^="${id}-"]`);
   return !el ? 'missing (no element with that id)' : el.tagName !== 'DETAILS' ? 'a ' + el.tagName : el.open ? 'open' : 'closed';
@@ -297,14 +297,14 @@ def test_life_of_a_proposal(page_for, live_server, world, request_log):
 
     # 7. The member rates it 差 and disagrees: the item goes back to the unit. -------------------
     page = walk.follow("member", "to_rate", shoot=True)
-    details = walk.action(page, f"do-give_feedback-r{first.pk}")
+    details = walk.action(page, "do-give_feedback")
     details.get_by_label(poor.name, exact=True).check()
     details.locator("input[name=agrees][value=false]").check()
     details.locator("textarea[name=comment]").fill("答复未回应加装电梯的资金问题。")
     # The co-handling unit's grade is optional (no *): left at 请选择 here, given in the second rating.
     expect(details.locator(f'select[name="co_grades.{w.co_unit.pk}"]')).to_have_value("")
     phone = walk.phone_as("member")
-    visit(phone, f"/items/{walk.item_id}/#do-give_feedback-r{first.pk}")
+    visit(phone, f"/items/{walk.item_id}/#do-give_feedback")
     screenshot(phone, "walk-feedback-form-phone")
     walk.submit(page, details, "评价答复")
     walk.badge(page, "重新办理", "rehandling")
@@ -341,7 +341,7 @@ def test_life_of_a_proposal(page_for, live_server, world, request_log):
 
     # 9. The member rates it 好 and agrees. ---------------------------------------------------------
     page = walk.follow("member", "to_rate")
-    details = walk.action(page, f"do-give_feedback-r{second.pk}")
+    details = walk.action(page, "do-give_feedback")
     details.get_by_label(good.name, exact=True).check()
     details.locator("input[name=agrees][value=true]").check()
     details.locator(f'select[name="co_grades.{w.co_unit.pk}"]').select_option(fair.code)

@@ -42,5 +42,5 @@ def stringify(values) -> list[str]:
 @register.simple_tag
 def number(item) -> str:
     if not item.number:
-        return "—"
+        return ""
     return f"No. {item.number:04d}" if (translation.get_language() or "").startswith("en") else f"第{item.number:04d}号"

@@ -23,6 +23,10 @@ def todo(request):
     if assembly:
         # A member is a 委员, a deputy a 代表: the heading says which.
         titles["proposer"] = (WORDING_EN[assembly]["person"].capitalize() if request.LANGUAGE_CODE == "en" else WORDING[assembly]["person"])
+    offices = actor_for(request.user).assembly_offices
+    if len(offices) == 1:
+        (office,) = offices
+        titles["assembly_office"] = (WORDING_EN[office]["office"].capitalize() if request.LANGUAGE_CODE == "en" else WORDING[office]["office"])
     roles = []
     for s in sections:
         if not roles or roles[-1]["role"] != s.role:

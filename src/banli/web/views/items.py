@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from banli.errors import BanliError, not_found
 from banli.org.models import Assembly, Category, ReplyType, Session, Unit
 from banli.proposals import actions as A
-from banli.proposals import selectors
+from banli.proposals import selectors, workflow
 from banli.proposals.access import access_item, actor_for
 from banli.org.models import Person
 from banli.proposals.models import Attachment, ItemState
@@ -111,6 +111,8 @@ def item_new(request):
 def item_edit(request, item_id):
     try:
         item = access_item(request.user, item_id)
+        # Reading a draft (an invited co-signer may) is not editing it: ask the table first.
+        workflow.check("edit_draft", actor_for(request.user), item)
     except BanliError as err:
         return error_page(request, err)
     form = DraftForm(request.POST or None, assembly=item.assembly, item=item)

@@ -19,7 +19,7 @@ from ..forms import field_errors
 from .common import error_page
 
 
-def _page(request, *, errors=None, data=None, status=200, failed_id=None):
+def _page(request, *, errors=None, data=None, status=200, failed_id=None, page_error=""):
     actor = actor_for(request.user)
     qs = visible_questions(request.user).select_related("asker", "to_unit", "answered_by").order_by("-id")
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
@@ -33,7 +33,7 @@ def _page(request, *, errors=None, data=None, status=200, failed_id=None):
         type(rows[0]).objects.filter(pk__in=seen).update(answer_read_at=timezone.now())
     return render(request, "web/questions.html", {
         "page": page, "rows": rows, "can_ask": bool(actor.person_ids), "units": Unit.objects.filter(active=True).order_by("kind", "name").only("id", "name"),
-        "errors": errors or {}, "data": data or {}, "failed_id": failed_id,
+        "errors": errors or {}, "data": data or {}, "failed_id": failed_id, "page_error": page_error,
     }, status=status)
 
 
@@ -50,7 +50,7 @@ def questions(request):
             A.ask_question(request.user, subject=request.POST.get("subject", ""), body=request.POST.get("body", ""),
                            to_unit_id=_unit_id(request.POST))
         except BanliError as err:
-            return _page(request, errors=field_errors(err) or {"__all__": [err.message]}, data=request.POST, status=err.status)
+            return _page(request, errors=field_errors(err), data=request.POST, status=err.status, page_error=err.message)
         messages.success(request, _("问题已提交，答复后会通知您。"))
         return redirect("web:questions")
     return _page(request)
@@ -64,6 +64,6 @@ def answer(request, question_id):
     except BanliError as err:
         if err.status == 404:
             return error_page(request, err)
-        return _page(request, errors=field_errors(err) or {"answer": [err.message]}, data=request.POST, status=err.status, failed_id=question_id)
+        return _page(request, errors=field_errors(err), data=request.POST, status=err.status, failed_id=question_id, page_error=err.message)
     messages.success(request, _("答复已发出。"))
     return redirect(f"/questions/#q{question_id}")

@@ -9,14 +9,16 @@
     var sel = form.querySelector("select[name=reply_type]");
     if (!sel) return;
     var opt = sel.options[sel.selectedIndex];
-    var needs = { date: opt && opt.dataset.needsDate === "1", reason: opt && opt.dataset.needsReason === "1" };
+    var rec = form.querySelector("select[name=recommendation]");
+    var needs = { date: opt && opt.dataset.needsDate === "1", reason: opt && opt.dataset.needsReason === "1",
+                  withhold: !!rec && rec.value === "withhold" };
     form.querySelectorAll("[data-shown-when]").forEach(function (el) {
       el.hidden = !needs[el.dataset.shownWhen];
     });
   }
   document.querySelectorAll("form[data-reply-form]").forEach(function (form) {
     syncReplyForm(form);
-    form.addEventListener("change", function (e) { if (e.target.name === "reply_type") syncReplyForm(form); });
+    form.addEventListener("change", function (e) { if (e.target.name === "reply_type" || e.target.name === "recommendation") syncReplyForm(form); });
   });
 
   function chip(picker, id, label) {
@@ -72,7 +74,9 @@
 
   function openFromHash() {
     if (!location.hash) return;
-    var el = document.getElementById(location.hash.slice(1));
+    var id = location.hash.slice(1);
+    // A link may name an action without the record it applies to (#do-give_feedback): open the first.
+    var el = document.getElementById(id) || document.querySelector('details[id^="' + id.replace(/["\\]/g, "") + '-"]');
     if (el && el.tagName === "DETAILS") {
       el.open = true;
       var first = el.querySelector("input:not([type=hidden]), select, textarea, button");
