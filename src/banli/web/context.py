@@ -11,7 +11,13 @@ from banli.proposals.access import actor_for
 
 
 def own_assembly(actor) -> str | None:
-    """The one assembly the user works in, if there is exactly one."""
+    """The one assembly the user works in, if there is exactly one (asked once per request)."""
+    if not hasattr(actor, "_own_assembly"):
+        actor._own_assembly = _own_assembly(actor)
+    return actor._own_assembly
+
+
+def _own_assembly(actor) -> str | None:
     assemblies = set(actor.assembly_offices)
     if actor.person_ids:
         assemblies |= set(Person.objects.filter(pk__in=actor.person_ids).values_list("assembly", flat=True))
