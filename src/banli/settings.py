@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "banli.deadlines",
     "banli.api",
     "banli.web",
+    "banli.reports",
     "banli.demo",
 ]
 
