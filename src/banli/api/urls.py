@@ -45,3 +45,10 @@ supervision = SimpleRouter()
 supervision.register("deadlines", dv.DeadlineViewSet, basename="deadline")
 supervision.register("overdue-events", dv.OverdueEventViewSet, basename="overdue-event")
 urlpatterns += supervision.urls
+
+from .report_views import UnitTableView, YearlyFiguresView  # noqa: E402
+
+urlpatterns += [
+    path("reports/yearly/", YearlyFiguresView.as_view(), name="report-yearly"),
+    path("reports/units/", UnitTableView.as_view(), name="report-units"),
+]

@@ -5,6 +5,8 @@ the rest with the table's reason. Action functions call `check` before they writ
 from dataclasses import dataclass
 from typing import Callable
 
+from django.utils import translation
+
 from banli.errors import BanliError, forbidden
 
 from .access import Actor
@@ -316,7 +318,8 @@ def refusal(action: str, actor: Actor, item: Item, assignment: Assignment | None
     if err is not None:
         return err
     if item.state not in t.from_states:
-        label = ItemState(item.state).label
+        with translation.override("zh-hans"):  # the zh message says the state in Chinese, whatever the request's language
+            label = str(ItemState(item.state).label)
         return _err("wrong_state", f"当前状态为“{label}”，不能{t.zh}。", f"Cannot {t.en} while the item is {STATE_EN[item.state]}.")
     if t.guard is not None:
         return t.guard(item, assignment)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from banli.notify.models import Notification
 from banli.org.models import WORDING, WORDING_EN, Person
 from banli.proposals.access import actor_for
+from banli.reports.access import may_read_reports
 
 
 def own_assembly(actor) -> str | None:
@@ -39,6 +40,7 @@ def chrome(request):
         "colon": ": " if en else "：", "sep": ", " if en else "、", "lp": " (" if en else "（", "rp": ")" if en else "）",
         "actor": actor,
         "is_proposer": bool(actor.person_ids),
+        "may_read_reports": may_read_reports(user),
         "my_w": my_w,
         "items_label": (my_w["item"].capitalize() + "s" if en else my_w["item"]) if my_w else _("提案/建议"),
         "unread_notifications": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),

@@ -4,7 +4,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
-from .views import actions, home, inbox, items, pwa, talk
+from .views import actions, home, inbox, items, pwa, reports, talk
 
 app_name = "web"
 urlpatterns = [
@@ -24,6 +24,10 @@ urlpatterns = [
     path("questions/<int:question_id>/answer/", talk.answer, name="answer"),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/read/", inbox.mark_read, name="inbox_read"),
+    path("reports/", reports.report_page, name="reports"),
+    path("reports/yearly.docx", reports.yearly_docx, name="report_docx"),
+    path("reports/report.xlsx", reports.report_xlsx, name="report_xlsx"),
+    path("reports/units.xlsx", reports.units_xlsx, name="units_xlsx"),
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("sw.js", pwa.service_worker, name="sw"),
     # Browsers ask for /favicon.ico whatever the page says.

@@ -87,5 +87,16 @@
   openFromHash();
   window.addEventListener("hashchange", openFromHash);
 
+  // Report period: only the input for the chosen kind (session, term, year) is sent.
+  var kind = document.querySelector("[data-period-kind]");
+  function syncPeriod() {
+    document.querySelectorAll("[data-kind]").forEach(function (label) {
+      var on = label.dataset.kind === kind.value;
+      label.hidden = !on;
+      label.querySelectorAll("select, input").forEach(function (el) { el.disabled = !on; });
+    });
+  }
+  if (kind) { syncPeriod(); kind.addEventListener("change", syncPeriod); }
+
   if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(function () {});
 })();

@@ -1,0 +1,87 @@
+"""Charts of the report: one drawing, two outputs. The page gets SVG whose labels stay text, so
+the reader's browser draws the Chinese with its own fonts; Word gets a PNG drawn with a CJK font
+found on the server (Debian: fonts-noto-cjk). Without such a font the PNG would show boxes, so
+`png` refuses and the document keeps its tables only (see `cjk_font`)."""
+
+import io
+from functools import lru_cache
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display on a server
+
+from matplotlib import font_manager  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+# Families that draw simplified Chinese, in order of preference.
+CJK_FAMILIES = ["Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "WenQuanYi Micro Hei", "Microsoft YaHei", "SimHei", "PingFang SC"]
+WEB_FONTS = "'PingFang SC','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC',sans-serif"
+BLUE, GREY = "#1f4e8c", "#9aa5b1"
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """The first installed family that draws Chinese, or None."""
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((f for f in CJK_FAMILIES if f in installed), None)
+
+
+def bars(title: str, labels: list[str], values: list[int], notes: list[str] | None = None, *, family: str | None = None) -> Figure:
+    """Horizontal bars, largest on top, each with its figure at the end ("12 件 · 40%")."""
+    height = 0.9 + 0.42 * max(len(labels), 1)
+    fig = Figure(figsize=(6.4, height), dpi=150)
+    ax = fig.add_subplot()
+    ys = list(range(len(labels)))[::-1]
+    ax.barh(ys, values, color=BLUE, height=0.6)
+    ax.set_yticks(ys, labels=labels, fontfamily=family, fontsize=10)
+    top = max(values or [0]) or 1
+    for y, v, note in zip(ys, values, notes or [str(v) for v in values]):
+        ax.text(v + top * 0.01, y, note, va="center", fontsize=9, color="#333333", fontfamily=family)
+    ax.set_xlim(0, top * 1.25)
+    ax.set_title(title, fontsize=12, loc="left", fontfamily=family, color="#1d2430")
+    ax.xaxis.set_visible(False)
+    for side in ("top", "right", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.spines["left"].set_color(GREY)
+    fig.tight_layout()
+    return fig
+
+
+def svg(fig: Figure) -> str:
+    """SVG for the page: text stays text (the browser picks a Chinese font)."""
+    buf = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(buf, format="svg")
+    text = buf.getvalue()
+    start = text.index("<svg")
+    # Labels carry matplotlib's font name; give the browser a list it can match on any system.
+    return text[start:].replace("font-family:", f"font-family:{WEB_FONTS},", -1)
+
+
+class NoChineseFont(Exception):
+    pass
+
+
+def png(fig: Figure) -> bytes:
+    if cjk_font() is None:
+        raise NoChineseFont("no CJK font installed: install fonts-noto-cjk")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+def report_charts(figures: dict, *, family: str | None = None) -> dict[str, Figure]:
+    """The four charts of the yearly report, from its figures."""
+    cur = figures["current"]
+    family = family or cjk_font()
+
+    def of(rows, label):
+        return bars(label, [r["name"] for r in rows], [r["count"] for r in rows], [f"{r['count']}件 · {r['share']}%" for r in rows], family=family)
+
+    return {
+        "category": of(cur["by_category"], "按类别"),
+        "reply_type": of([{**r, "name": f"{r['code']}类 {r['name']}"} for r in cur["by_reply_type"]], "按答复类型"),
+        "grade": of(cur["by_grade"], "按满意度"),
+        "units": bars("承办件数最多的单位", [u["name"] for u in cur["top_units"]], [u["items"] for u in cur["top_units"]],
+                      [f"{u['items']}件 · {u['share']}%" for u in cur["top_units"]], family=family),
+    }

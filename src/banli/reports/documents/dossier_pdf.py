@@ -1,0 +1,185 @@
+"""The dossier (dossier.py) as a PDF: A4, Chinese set in the built-in CID font STSong-Light, which
+every PDF reader maps to a Song typeface of its own, so no font file ships with Banli. A title page
+with the item's number and title, then the sections; every page after the first carries the item's
+number and title at the top and "第 n 页 共 m 页" at the bottom."""
+
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+from reportlab.platypus import (
+    CondPageBreak, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table as RLTable, TableStyle,
+)
+
+from .dossier import Dossier, Fields, Note, Subheading, Table, Text
+
+FONT = "STSong-Light"
+INK = colors.HexColor("#1d2433")
+GREY = colors.HexColor("#5b6472")
+RULE = colors.HexColor("#9aa3b2")
+SHADE = colors.HexColor("#eef1f6")
+ACCENT = colors.HexColor("#1f4e8c")
+MARGIN = 20 * mm
+WIDTH = A4[0] - 2 * MARGIN
+
+_registered = False
+
+
+def _font():
+    global _registered
+    if not _registered:
+        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+        _registered = True
+
+
+def _style(name, size, leading=None, **kw):
+    # wordWrap="CJK" breaks lines between any two Chinese characters, as Chinese text is set.
+    kw.setdefault("textColor", INK)
+    return ParagraphStyle(name, fontName=FONT, fontSize=size, leading=leading or size * 1.5, wordWrap="CJK", **kw)
+
+
+STYLES = {
+    "cover_head": _style("cover_head", 22, 32, alignment=TA_CENTER, spaceAfter=4 * mm),
+    "cover_sub": _style("cover_sub", 14, 20, alignment=TA_CENTER, textColor=GREY, spaceAfter=18 * mm),
+    "cover_number": _style("cover_number", 16, 24, alignment=TA_CENTER, textColor=ACCENT, spaceAfter=4 * mm),
+    "cover_title": _style("cover_title", 18, 28, alignment=TA_CENTER, spaceAfter=16 * mm),
+    "h1": _style("h1", 14, 20, textColor=ACCENT, spaceBefore=6 * mm, spaceAfter=3 * mm),
+    "h2": _style("h2", 11.5, 17, spaceBefore=3 * mm, spaceAfter=2 * mm),
+    "label": _style("label", 10, 15, textColor=GREY, spaceBefore=2 * mm, spaceAfter=1 * mm),
+    "body": _style("body", 10.5, 17, firstLineIndent=21, spaceAfter=1.5 * mm),
+    "note": _style("note", 10, 15, textColor=GREY, spaceAfter=1.5 * mm),
+    "cell": _style("cell", 9, 13),
+    "cell_head": _style("cell_head", 9, 13, textColor=ACCENT),
+    "cell_label": _style("cell_label", 9.5, 14, textColor=GREY),
+    "cell_value": _style("cell_value", 9.5, 14),
+    "small": _style("small", 9, 13, alignment=TA_CENTER, textColor=GREY),
+}
+
+
+def _p(text: str, style: str) -> Paragraph:
+    return Paragraph(escape(text or "").replace("\n", "<br/>"), STYLES[style])
+
+
+def _grid(data, widths, *, head_row: bool, label_col: bool) -> RLTable:
+    t = RLTable(data, colWidths=widths, repeatRows=1 if head_row else 0, hAlign="LEFT")
+    style = [
+        ("GRID", (0, 0), (-1, -1), 0.5, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]
+    if head_row:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), SHADE))
+    if label_col:
+        style.append(("BACKGROUND", (0, 0), (0, -1), SHADE))
+    t.setStyle(TableStyle(style))
+    return t
+
+
+def _fields(rows, width=WIDTH) -> RLTable:
+    label = 34 * mm
+    return _grid([[_p(k, "cell_label"), _p(v, "cell_value")] for k, v in rows], [label, width - label], head_row=False, label_col=True)
+
+
+def _table(block: Table) -> RLTable:
+    total = sum(block.widths)
+    widths = [WIDTH * w / total for w in block.widths]
+    data = [[_p(h, "cell_head") for h in block.headers]] + [[_p(c, "cell") for c in row] for row in block.rows]
+    return _grid(data, widths, head_row=True, label_col=False)
+
+
+def _flowables(dossier: Dossier) -> list:
+    out = [
+        Spacer(1, 30 * mm),
+        _p(dossier.heading, "cover_head"),
+        _p("一案一册", "cover_sub"),
+        _p(dossier.number, "cover_number"),
+        _p(dossier.title, "cover_title"),
+        _fields(dossier.cover, WIDTH * 0.8),
+        Spacer(1, 12 * mm),
+    ]
+    out[-2].hAlign = "CENTER"
+    if not dossier.contacts:
+        out.append(_p("本册不含个人联系方式。", "small"))
+    out.append(PageBreak())
+    for section in dossier.sections:
+        # A heading never ends a page on its own.
+        out.append(CondPageBreak(30 * mm))
+        out.append(_p(section.title, "h1"))
+        for block in section.blocks:
+            if isinstance(block, Fields):
+                if block.rows:
+                    out.append(_fields(block.rows))
+                    out.append(Spacer(1, 2 * mm))
+            elif isinstance(block, Table):
+                out.append(_table(block))
+                out.append(Spacer(1, 2 * mm))
+            elif isinstance(block, Text):
+                paras = [_p(t, "body") for t in block.paragraphs]
+                if block.label:
+                    out.append(KeepTogether([_p(block.label, "label"), *paras[:1]]))
+                    out.extend(paras[1:])
+                else:
+                    out.extend(paras)
+            elif isinstance(block, Subheading):
+                out.append(CondPageBreak(25 * mm))
+                out.append(_p(block.text, "h2"))
+            elif isinstance(block, Note):
+                out.append(_p(block.text, "note"))
+    return out
+
+
+class _NumberedCanvas(canvas.Canvas):
+    """Holds the pages back until the end, so each footer can say how many pages there are."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._pages = []
+
+    def showPage(self):
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        total = len(self._pages)
+        for n, state in enumerate(self._pages, 1):
+            self.__dict__.update(state)
+            self.setFont(FONT, 9)
+            self.setFillColor(GREY)
+            self.drawCentredString(A4[0] / 2, 12 * mm, f"第 {n} 页 共 {total} 页")
+            super().showPage()
+        super().save()
+
+
+def dossier_pdf(dossier: Dossier) -> bytes:
+    _font()
+    buf = io.BytesIO()
+
+    def later_pages(c, doc):
+        c.saveState()
+        c.setFont(FONT, 9)
+        c.setFillColor(GREY)
+        c.drawString(MARGIN, A4[1] - 12 * mm, dossier.running_head)
+        c.drawRightString(A4[0] - MARGIN, A4[1] - 12 * mm, dossier.heading)
+        c.setStrokeColor(RULE)
+        c.setLineWidth(0.5)
+        c.line(MARGIN, A4[1] - 14 * mm, A4[0] - MARGIN, A4[1] - 14 * mm)
+        c.restoreState()
+
+    doc = SimpleDocTemplate(
+        buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
+        title=f"{dossier.number} {dossier.title}", author=dossier.heading, subject="一案一册", creator="Banli",
+    )
+    doc.build(_flowables(dossier), onFirstPage=lambda c, d: None, onLaterPages=later_pages, canvasmaker=_NumberedCanvas)
+    return buf.getvalue()

@@ -1,0 +1,74 @@
+"""The report page (figures, prose, charts, unit table) and its downloads: Word, Excel, JSON.
+All of them ask reports.service, so they show the same numbers for the same request."""
+
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from banli.errors import BanliError
+from banli.org.models import FeedbackGrade, ReplyType, Session, Term
+from banli.reports import charts, service
+from banli.reports.documents.xlsx import report_workbook, units_workbook
+from banli.reports.documents.yearly_docx import yearly_report
+from banli.reports.prose import basic_situation
+from banli.reports.units import unit_table
+
+from .common import error_page
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
+    r = HttpResponse(data, content_type=content_type)
+    r["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return r
+
+
+@login_required
+def report_page(request):
+    try:
+        p = service.requested_period(request.user, request.GET)
+        figures = service.yearly_figures(p)
+        units = unit_table(p)
+    except BanliError as err:
+        return error_page(request, err)
+    cur, prev = figures["current"], figures["previous"]
+    svgs = {k: charts.svg(fig) for k, fig in charts.report_charts(figures).items()}
+    query = request.GET.urlencode() or f"kind={p.kind}&value={p.value}&assembly={p.assembly}"
+    return render(request, "web/reports/page.html", {
+        "p": p, "cur": cur, "prev": prev, "as_of": figures["as_of"], "prose": basic_situation(figures), "charts": svgs,
+        "units": units, "query": query, "reply_types": [t.code for t in ReplyType.objects.filter(active=True)],
+        "grades": list(FeedbackGrade.objects.values_list("code", "name")),
+        "sessions": Session.objects.select_related("term").order_by("assembly", "-opens_on"), "terms": Term.objects.all(),
+    })
+
+
+def _file(request, build):
+    try:
+        p = service.requested_period(request.user, request.GET)
+        return build(p)
+    except BanliError as err:
+        return error_page(request, err)
+
+
+@login_required
+def yearly_docx(request):
+    return _file(request, lambda p: _download(yearly_report(service.yearly_figures(p)), DOCX, f"{p.label}办理工作情况报告.docx"))
+
+
+@login_required
+def report_xlsx(request):
+    return _file(request, lambda p: _download(report_workbook(service.yearly_figures(p)), XLSX, f"{p.label}办理情况统计表.xlsx"))
+
+
+@login_required
+def units_xlsx(request):
+    def build(p):
+        table = {"period": p.as_dict(), "units": unit_table(p)}
+        types = [t.code for t in ReplyType.objects.filter(active=True)]
+        grades = list(FeedbackGrade.objects.values_list("code", "name"))
+        return _download(units_workbook(table, types, grades), XLSX, f"{p.label}承办单位统计表.xlsx")
+    return _file(request, build)
