@@ -28,6 +28,7 @@ urlpatterns = [
     path("reports/yearly.docx", reports.yearly_docx, name="report_docx"),
     path("reports/report.xlsx", reports.report_xlsx, name="report_xlsx"),
     path("reports/units.xlsx", reports.units_xlsx, name="units_xlsx"),
+    path("reports/situation.docx", reports.situation_docx, name="situation_docx"),
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("sw.js", pwa.service_worker, name="sw"),
     # Browsers ask for /favicon.ico whatever the page says.

@@ -10,7 +10,10 @@ from django.shortcuts import render
 from banli.errors import BanliError
 from banli.org.models import FeedbackGrade, ReplyType, Session, Term
 from banli.reports import charts, service
+from banli.reports.access import check_reports
+from banli.reports.documents.situation_docx import situation_report
 from banli.reports.documents.xlsx import report_workbook, units_workbook
+from banli.reports.situation import parse_range, situation
 from banli.reports.documents.yearly_docx import yearly_report
 from banli.reports.prose import basic_situation
 from banli.reports.units import unit_table
@@ -62,6 +65,20 @@ def yearly_docx(request):
 @login_required
 def report_xlsx(request):
     return _file(request, lambda p: _download(report_workbook(service.yearly_figures(p)), XLSX, f"{p.label}办理情况统计表.xlsx"))
+
+
+@login_required
+def situation_docx(request):
+    assembly = request.GET.get("assembly") or None
+    try:
+        if assembly not in (None, "cppcc", "npc"):
+            raise BanliError("invalid", "会别不正确。", "Unknown assembly.")
+        check_reports(request.user, assembly)
+        start, end = parse_range(request.GET)
+    except BanliError as err:
+        return error_page(request, err)
+    name = f"办理情况专报{start:%Y%m%d}-{end:%Y%m%d}.docx"
+    return _download(situation_report(situation(start, end, assembly)), DOCX, name)
 
 
 @login_required
