@@ -34,3 +34,14 @@ urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", RedirectView.as_view(url=static("web/icon-192.png"), permanent=True)),
 ]
+
+# One case, one file (一案一册): an item's dossier, and every dossier of a session as a ZIP.
+from .views import dossier  # noqa: E402
+
+urlpatterns += [
+    path("items/<int:item_id>/dossier.pdf", dossier.item_pdf, name="dossier_pdf"),
+    path("items/<int:item_id>/dossier.docx", dossier.item_docx, name="dossier_docx"),
+    path("reports/dossiers/", dossier.export_page, name="dossier_export"),
+    path("reports/jobs/<int:job_id>.json", dossier.job_json, name="report_job"),
+    path("reports/jobs/<int:job_id>/download/", dossier.job_download, name="report_job_download"),
+]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from django.utils import timezone, translation
 
@@ -19,103 +18,11 @@ from banli.deadlines.models import OVERDUE_LABEL
 from banli.org.models import WORDING
 from banli.proposals import workflow
 from banli.proposals.access import Actor, can_see_contacts
-from banli.proposals.models import AssignmentRole, CoOpinion, ItemState, PublicationRecord, Reply
+from banli.proposals.models import ENDED_STATES, AssignmentRole, CoOpinion, ItemState, PublicationRecord, Reply
 
-
-# ---- what a dossier is made of ------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Fields:
-    """Label/value rows, laid out as a two-column table."""
-    rows: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
-class Text:
-    """Running text (案由, 答复正文 …): one string per paragraph, under an optional label."""
-    paragraphs: tuple[str, ...]
-    label: str = ""
-
-
-@dataclass(frozen=True)
-class Table:
-    headers: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    widths: tuple[float, ...]  # relative column widths
-
-
-@dataclass(frozen=True)
-class Subheading:
-    text: str
-
-
-@dataclass(frozen=True)
-class Note:
-    """A short remark, typically "none recorded" for an empty step."""
-    text: str
-
-
-@dataclass
-class Section:
-    key: str
-    title: str
-    blocks: list = field(default_factory=list)
-
-
-@dataclass
-class Dossier:
-    heading: str  # 区政协提案办理档案
-    number: str  # 第0012号, or （未编号）
-    title: str
-    cover: tuple[tuple[str, str], ...]
-    sections: list[Section]
-    generated_at: datetime.datetime
-    contacts: bool
-
-    @property
-    def running_head(self) -> str:
-        title = self.title if len(self.title) <= 30 else self.title[:29] + "…"
-        return f"{self.number} {title}"
-
-
-NUMERALS = "一二三四五六七八九十"
-
-
-def _numeral(n: int) -> str:
-    if n <= 10:
-        return NUMERALS[n - 1]
-    return ("十" if n < 20 else NUMERALS[n // 10 - 1] + "十") + (NUMERALS[n % 10 - 1] if n % 10 else "")
-
-
-# ---- formatting -------------------------------------------------------------------------------
-
-def fmt_date(value) -> str:
-    if not value:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value).date()
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-def fmt_time(value) -> str:
-    if not value:
-        return ""
-    local = timezone.localtime(value)
-    return f"{fmt_date(local)} {local:%H:%M}"
-
-
-def person_name(user) -> str:
-    if user is None:
-        return "系统"
-    return user.get_full_name() or user.username
-
-
-def paragraphs(text: str) -> tuple[str, ...]:
-    return tuple(p.strip() for p in (text or "").splitlines() if p.strip())
-
-
-def yes_no(value, yes="是", no="否", unknown="未表态") -> str:
-    return unknown if value is None else (yes if value else no)
+from .dossier_blocks import (
+    Dossier, Fields, Note, Section, Subheading, Table, Text, fmt_date, fmt_time, numeral, paragraphs, person_name, yes_no,
+)
 
 
 class _Trail:
@@ -178,7 +85,7 @@ class _Builder:
             self.closure(), self.publication(), self.supervision(), self.time_limits(), self.trail_section(),
         ]
         for n, s in enumerate(sections, 1):
-            s.title = f"{_numeral(n)}、{s.title}"
+            s.title = f"{numeral(n)}、{s.title}"
         leads = [a.unit.name for a in self.assignments if a.active and a.answers]
         cos = [a.unit.name for a in self.assignments if a.active and a.role == AssignmentRole.CO]
         cover = [
@@ -238,10 +145,10 @@ class _Builder:
         if not cos:
             return Section("cosigners", title, [Note(f"无联名{w['person']}。")])
         headers = ["姓名", "界别" if self.item.assembly == "cppcc" else "代表团", "状态", "回应时间"]
-        widths = [3, 3, 2.5, 3.5]
+        widths = [30, 35, 25, 40]
         if self.contacts:
             headers.append("联系电话")
-            widths.append(3)
+            widths.append(40)
         rows = []
         for c in cos:
             row = [c.person.name, c.person.sector, c.get_state_display(), fmt_time(c.responded_at)]
@@ -262,10 +169,12 @@ class _Builder:
             ItemState.SUBMITTED: "待审查",
             ItemState.DRAFT: "未提交",
         }.get(item.state, f"立案，编号{item.display_number}")
-        register = next(iter(self.trail.actions("register")), None)
+        decided = self.trail.actions("register", "reject", "merge", "convert")
         rows = [("审查结果", outcome), ("审查机构", w["office"])]
-        if register is not None:
-            rows += [("立案时间", fmt_time(item.registered_at or register.at)), ("经办人", person_name(register.actor))]
+        if decided:
+            last = decided[-1]
+            when = item.registered_at if last.action == "register" and item.registered_at else last.at
+            rows += [("立案时间" if last.action == "register" else "审查时间", fmt_time(when)), ("经办人", person_name(last.actor))]
         if item.state_reason:
             rows.append(("说明", item.state_reason))
         events = self.trail.actions("submit", "return_for_revision", "register", "reject", "merge", "convert", "withdraw",
@@ -274,7 +183,7 @@ class _Builder:
         if events:
             blocks.append(Table(("时间", "环节", "经办人", "说明"),
                                 tuple((fmt_time(r.at), self.action_label(r.action), person_name(r.actor), r.note) for r in events),
-                                (3.5, 2.5, 2.5, 6)))
+                                (38, 30, 32, 70)))
         return Section("registration", "立案审查", blocks)
 
     # -- 4. assignment --------------------------------------------------------------------------
@@ -285,7 +194,7 @@ class _Builder:
         for a in self.assignments:
             state = a.get_state_display() + (f"（{a.end_reason}）" if not a.active and a.end_reason else "")
             rows.append((a.unit.name, a.get_role_display(), fmt_time(a.assigned_at), person_name(a.assigned_by), fmt_date(a.reply_due), state))
-        blocks = [Table(("承办单位", "办理方式", "交办时间", "交办人", "答复期限", "状态"), tuple(rows), (4, 1.6, 3.2, 2.4, 2.6, 2.4))]
+        blocks = [Table(("承办单位", "办理方式", "交办时间", "交办人", "答复期限", "状态"), tuple(rows), (42, 16, 37, 27, 27, 21))]
         notes = list(dict.fromkeys(a.note for a in self.assignments if a.note))
         if notes:
             blocks.append(Text(tuple(notes), "交办说明"))
@@ -295,20 +204,20 @@ class _Builder:
         if adjustments:
             blocks.append(Subheading("调整申请"))
             blocks.append(Table(
-                ("申请单位", "申请时间", "理由", "建议改由", "决定", "说明"),
-                tuple((a.unit.name, fmt_time(req.requested_at), req.reason,
+                ("申请单位", "申请日期", "理由", "建议改由", "决定", "说明"),
+                tuple((a.unit.name, fmt_date(req.requested_at), req.reason,
                        req.suggested_unit.name if req.suggested_unit else req.suggested_unit_text,
-                       req.get_state_display() + (f"\n{fmt_time(req.decided_at)}" if req.decided_at else ""), req.decision_note)
+                       req.get_state_display() + (f"\n{fmt_date(req.decided_at)}" if req.decided_at else ""), req.decision_note)
                       for a, req in adjustments),
-                (2.8, 2.8, 4, 2.4, 2.4, 2.8)))
+                (28, 27, 45, 25, 27, 18)))
         extensions = [(a, e) for a in self.assignments for e in a.extensions.all()]
         if extensions:
             blocks.append(Subheading("延期申请"))
             blocks.append(Table(
-                ("申请单位", "申请时间", "原期限", "申请延至", "理由", "审批"),
-                tuple((a.unit.name, fmt_time(e.requested_at), fmt_date(e.previous_due), fmt_date(e.requested_due), e.reason,
+                ("申请单位", "申请日期", "原期限", "申请延至", "理由", "审批"),
+                tuple((a.unit.name, fmt_date(e.requested_at), fmt_date(e.previous_due), fmt_date(e.requested_due), e.reason,
                        e.get_state_display() + (f"：{e.decision_note}" if e.decision_note else "")) for a, e in extensions),
-                (2.8, 2.8, 2.4, 2.4, 4, 2.8)))
+                (28, 27, 27, 27, 35, 26)))
         return Section("assignment", "交办", blocks)
 
     # -- 5. signing -----------------------------------------------------------------------------
@@ -320,7 +229,7 @@ class _Builder:
             record = self.trail.find(a, "sign")
             rows.append((a.unit.name, fmt_time(a.signed_at), person_name(record.actor) if record else "",
                          self.deadline_text("sign", a)))
-        return Section("signing", "签收", [Table(("承办单位", "签收时间", "签收人", "签收期限"), tuple(rows), (4.5, 3.5, 2.5, 4.5))])
+        return Section("signing", "签收", [Table(("承办单位", "签收时间", "签收人", "签收期限"), tuple(rows), (50, 38, 30, 52))])
 
     def deadline_text(self, kind, assignment=None) -> str:
         """The due date of a milestone and whether it was met on time (超期接收 n 个工作日 …)."""
@@ -351,7 +260,7 @@ class _Builder:
         rows = [(fmt_date(c.held_on), c.unit.name, f"{c.get_kind_display()}\n{c.get_form_display()}", c.participants,
                  c.proposer_views, self.trail.who(c, "record_consultation")) for c in cs]
         blocks.append(Table(("日期", "单位", "环节/方式", "参加人员", f"{self.w['person']}意见", "记录人"), tuple(rows),
-                            (2.6, 2.8, 2.2, 3, 4.2, 2.2)))
+                            (27, 30, 20, 30, 43, 20)))
         return Section("consultations", "面商沟通", blocks)
 
     # -- 7. co-handling opinions ----------------------------------------------------------------
@@ -359,29 +268,36 @@ class _Builder:
         co = [a for a in self.assignments if a.role == AssignmentRole.CO]
         if not co:
             return Section("co_opinions", "会办意见", [Note("无会办单位。")])
-        rows = []
+        blocks = []
         for a in co:
             try:
                 op = a.co_opinion
             except CoOpinion.DoesNotExist:
                 op = None
+            rows = [("会办单位", a.unit.name + ("" if a.active else f"（{a.get_state_display()}）"))]
             if op is None:
-                rows.append((a.unit.name, "尚未提交", "", "", self.deadline_text("co_opinion", a)))
+                rows.append(("会办意见", "尚未提交"))
             elif op.waived:
-                rows.append((a.unit.name, f"经区府办豁免：{op.waiver_reason}", fmt_time(op.at), self.trail.who(op, "waive_co_opinion"), ""))
+                rows += [("会办意见", f"经区府办豁免：{op.waiver_reason}"), ("豁免时间", fmt_time(op.at)),
+                         ("经办人", self.trail.who(op, "waive_co_opinion"))]
             else:
-                rows.append((a.unit.name, op.text, fmt_time(op.at), self.trail.who(op, "send_co_opinion"), self.deadline_text("co_opinion", a)))
-        return Section("co_opinions", "会办意见", [Table(("会办单位", "会办意见", "提交时间", "经办人", "期限"), tuple(rows), (2.8, 6, 2.8, 2, 3))])
+                rows += [("提交时间", fmt_time(op.at)), ("经办人", self.trail.who(op, "send_co_opinion"))]
+            rows.append(("期限", self.deadline_text("co_opinion", a)))
+            blocks.append(Fields(tuple((k, v) for k, v in rows if v)))
+            if op is not None and not op.waived:
+                # An opinion is a letter, not a cell: it runs the width of the page.
+                blocks.append(Text(paragraphs(op.text), "会办意见"))
+        return Section("co_opinions", "会办意见", blocks)
 
     # -- 8. replies and their approvals ---------------------------------------------------------
     def reply_section(self) -> Section:
         if not self.replies:
-            return Section("replies", "答复", [Note("尚未答复。")])
+            return Section("replies", "答复及审核", [Note("尚未答复。")])
         blocks = []
         for n, r in enumerate(self.replies, 1):
             kind = "类型转换答复" if r.is_conversion else ("重新办理答复" if r.round > 1 else "答复")
             sent = "" if r.state == Reply.State.SENT else f"（{r.get_state_display()}，未发出）"
-            blocks.append(Subheading(f"{kind}{n}：{r.assignment.unit.name}（{r.assignment.get_role_display()}）{sent}"))
+            blocks.append(Subheading(f"{n}. {kind}：{r.assignment.unit.name}（{r.assignment.get_role_display()}）{sent}"))
             contact = r.contact_person + (f"　{r.contact_phone}" if self.contacts and r.contact_phone else "")
             rows = [
                 ("答复类型", f"{r.reply_type.code} {r.reply_type.name}"),
@@ -403,7 +319,7 @@ class _Builder:
                 blocks.append(Table(("审核层级", "审核人", "意见", "批示", "时间"),
                                     tuple((ap.get_level_display(), person_name(ap.by), ap.get_decision_display(), ap.comment, fmt_time(ap.at))
                                           for ap in approvals),
-                                    (3, 2.5, 2.2, 5, 3.3)))
+                                    (28, 24, 18, 63, 37)))
         return Section("replies", "答复及审核", blocks)
 
     # -- 9. progress ----------------------------------------------------------------------------
@@ -412,7 +328,7 @@ class _Builder:
         if not ps:
             return Section("progress", "办理进展", [Note("无办理进展报送。")])
         rows = tuple((fmt_time(p.at), p.assignment.unit.name, p.text, self.trail.who(p, "report_progress")) for p in ps)
-        return Section("progress", "办理进展", [Table(("报送时间", "单位", "进展情况", "报送人"), rows, (3, 3, 7, 2.4))])
+        return Section("progress", "办理进展", [Table(("报送时间", "单位", "进展情况", "报送人"), rows, (37, 30, 80, 23))])
 
     # -- 10. feedback ---------------------------------------------------------------------------
     def feedback(self) -> Section:
@@ -423,14 +339,16 @@ class _Builder:
             return Section("feedback", title, [Note(f"尚无{w['person']}反馈。")])
         replies = {r.pk: r for r in self.item.replies.all()}
         blocks = []
-        for fb in fbs:
+        for n, fb in enumerate(fbs, 1):
             r = replies.get(fb.reply_id)
-            about = f"{r.assignment.unit.name}的{'重新办理答复' if r.round > 1 else '答复'}（{fmt_date(r.sent_at)}）" if r else ""
+            if r is not None:
+                kind = "重新办理答复" if r.round > 1 else "答复"
+                blocks.append(Subheading(f"{n}. 对{r.assignment.unit.name}{kind}（{fmt_date(r.sent_at)}发出）的评价"))
             if fb.lapsed:
-                rows = [("对应答复", about), ("评价", "逾期未反馈"), ("登记时间", fmt_time(fb.at))]
+                rows = [("评价", "逾期未反馈"), ("登记时间", fmt_time(fb.at))]
             else:
                 co = "、".join(f"{g.unit.name}：{g.grade.name}" for g in fb.co_grades.all())
-                rows = [("对应答复", about), ("满意度", fb.grade.name), ("是否同意答复", yes_no(fb.agrees, "同意", "不同意")),
+                rows = [("满意度", fb.grade.name), ("是否同意答复", yes_no(fb.agrees, "同意", "不同意")),
                         ("表扬承办单位", yes_no(fb.praise)), ("会办单位评价", co), ("意见", fb.comment),
                         ("反馈时间", fmt_time(fb.at)), ("反馈人", self.trail.who(fb, "give_feedback"))]
             blocks.append(Fields(tuple((k, v) for k, v in rows if v)))
@@ -439,7 +357,11 @@ class _Builder:
     # -- 11. closure ----------------------------------------------------------------------------
     def closure(self) -> Section:
         item = self.item
-        rows = [("办结状态", "已办结" if item.state == ItemState.CLOSED else "未办结")]
+        if item.state in ENDED_STATES:
+            state = f"不适用（{item.get_state_display()}）"
+        else:
+            state = "已办结" if item.state == ItemState.CLOSED else "未办结"
+        rows = [("办结状态", state)]
         if item.closed_at:
             rows.append(("办结时间", fmt_time(item.closed_at)))
         if item.reply_type:
@@ -448,14 +370,16 @@ class _Builder:
         if early:
             rows.append(("提前办结", "、".join(early)))
         blocks = [Fields(tuple(rows))]
-        reports = list(item.closure_reports.all())
-        if reports:
-            blocks.append(Table(
-                ("单位", "完成日期", "办结情况", "报送", "审核", "审核意见"),
-                tuple((cr.assignment.unit.name, fmt_date(cr.done_on), cr.text,
-                       f"{self.trail.who(cr, 'file_closure_report')}\n{fmt_time(cr.filed_at)}",
-                       f"{cr.get_state_display()}\n{fmt_time(cr.decided_at)}".strip(), cr.comment) for cr in reports),
-                (2.6, 2.4, 4.6, 2.6, 2.4, 2.8)))
+        for n, cr in enumerate(item.closure_reports.all(), 1):
+            blocks.append(Subheading(f"{n}. 办结报告：{cr.assignment.unit.name}"))
+            blocks.append(Fields(tuple((k, v) for k, v in (
+                ("完成日期", fmt_date(cr.done_on)),
+                ("报送", f"{self.trail.who(cr, 'file_closure_report')}　{fmt_time(cr.filed_at)}"),
+                ("审核", f"{cr.get_state_display()}　{self.trail.who(cr, 'approve_closure_report') or self.trail.who(cr, 'return_closure_report')}"
+                         f"　{fmt_time(cr.decided_at)}".strip()),
+                ("审核意见", cr.comment),
+            ) if v)))
+            blocks.append(Text(paragraphs(cr.text), "办结情况"))
         for r in self.trail.actions("reopen"):
             blocks.append(Note(f"{fmt_time(r.at)} {person_name(r.actor)}重新打开：{r.note}"))
         return Section("closure", "办结", blocks)
@@ -482,7 +406,7 @@ class _Builder:
             blocks.append(Table(("时间", "事项", "经办人", "理由"),
                                 tuple((fmt_time(rec.at), what(rec), self.trail.who(rec, actions[rec.kind]) or self._item_actor(actions[rec.kind], rec), rec.reason)
                                       for rec in recs),
-                                (3.2, 3.5, 2.5, 6)))
+                                (37, 35, 28, 70)))
         return Section("publication", "公开", blocks)
 
     def _item_actor(self, action, rec) -> str:
@@ -498,16 +422,16 @@ class _Builder:
         instructions = list(item.instructions.all())
         if instructions:
             blocks.append(Subheading("领导批示"))
-            blocks.append(Table(("时间", "领导", "批示内容"), tuple((fmt_time(i.at), person_name(i.leader), i.text) for i in instructions), (3.2, 2.5, 9)))
+            blocks.append(Table(("时间", "领导", "批示内容"), tuple((fmt_time(i.at), person_name(i.leader), i.text) for i in instructions), (37, 28, 105)))
         urges = list(item.urges.all())
         if urges:
             blocks.append(Subheading("催办"))
             blocks.append(Table(("时间", "被催办单位", "催办内容", "经办人"),
-                                tuple((fmt_time(u.at), u.unit.name, u.text, self.trail.who(u, "urge")) for u in urges), (3.2, 3, 6.5, 2)))
+                                tuple((fmt_time(u.at), u.unit.name, u.text, self.trail.who(u, "urge")) for u in urges), (37, 35, 75, 23)))
         mediations = list(item.mediations.all())
         if mediations:
             blocks.append(Subheading("协调会"))
-            blocks.append(Table(("日期", "参加人员", "协调结果"), tuple((fmt_date(m.held_on), m.participants, m.outcome) for m in mediations), (2.8, 5, 7)))
+            blocks.append(Table(("日期", "参加人员", "协调结果"), tuple((fmt_date(m.held_on), m.participants, m.outcome) for m in mediations), (27, 60, 83)))
         if len(blocks) == 1 and not item.is_key:
             blocks.append(Note("无领导批示、催办或协调记录。"))
         return Section("supervision", "督办与协调", blocks)
@@ -525,12 +449,12 @@ class _Builder:
         late = sum(1 for d in self.deadlines if getattr(d, "overdue", None) is not None)
         return Section("time_limits", "办理时限", [
             Fields((("超期环节", f"{late} 个"),)),
-            Table(("环节", "责任单位", "期限", "完成日期", "情况"), tuple(rows), (2.8, 4, 2.8, 2.8, 3.6)),
+            Table(("环节", "责任单位", "期限", "完成日期", "情况"), tuple(rows), (30, 45, 28, 28, 39)),
         ])
 
     def trail_section(self) -> Section:
         rows = tuple((fmt_time(r.at), self.action_label(r.action), person_name(r.actor), r.note) for r in self.trail.records)
-        return Section("trail", "办理过程记录", [Table(("时间", "操作", "操作人", "说明"), rows, (3.3, 3.5, 2.7, 6))])
+        return Section("trail", "办理过程记录", [Table(("时间", "操作", "操作人", "说明"), rows, (37, 38, 30, 65))])
 
     def action_label(self, name: str) -> str:
         t = workflow.TABLE.get(name)

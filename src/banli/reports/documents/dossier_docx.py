@@ -9,13 +9,14 @@ import io
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Inches, Pt, RGBColor
 
-from .dossier import Dossier, Fields, Note, Subheading, Table, Text
+from .dossier_blocks import Dossier, Fields, Note, Subheading, Table, Text
 
 BODY_FONT, HEAD_FONT, LATIN_FONT = "宋体", "黑体", "Times New Roman"
 GREY = RGBColor(0x5B, 0x64, 0x72)
@@ -54,6 +55,12 @@ def _styles(doc):
         s.paragraph_format.space_before = Pt(14 if name == "Heading 1" else 8)
         s.paragraph_format.space_after = Pt(6 if name == "Heading 1" else 4)
         s.paragraph_format.keep_with_next = True
+    for style_id, size in (("BanliCell", 9.5), ("BanliCellSmall", 9)):
+        cell = doc.styles.add_style(style_id, WD_STYLE_TYPE.PARAGRAPH)
+        cell.base_style = normal
+        cell.font.size = Pt(size)
+        cell.paragraph_format.space_after = Pt(0)
+        cell.paragraph_format.line_spacing = 1.15
     # The built-in Title style draws a rule under itself; the cover is centred text without it.
     title_ppr = doc.styles["Title"].element.get_or_add_pPr()
     for border in title_ppr.findall(qn("w:pBdr")):
@@ -119,15 +126,15 @@ def _shade(cell, fill=SHADE):
     tcpr.append(shd)
 
 
-def _cell_text(cell, text: str, *, size=9.5, color=None, bold=False):
+def _cell_text(cell, text: str, *, color=None, bold=False, cell_style="BanliCell"):
     lines = (text or "").split("\n")
     p = cell.paragraphs[0]
-    p.paragraph_format.space_after = Pt(0)
-    p.paragraph_format.line_spacing = 1.15
+    # The style named by id: python-docx's lookup by name costs more than the rest of the cell.
+    p._p.get_or_add_pPr().style = cell_style
     for n, line in enumerate(lines):
         run = p.add_run(line)
-        run.font.size = Pt(size)
-        run.font.bold = bold
+        if bold:
+            run.font.bold = True
         if color is not None:
             run.font.color.rgb = color
         if n < len(lines) - 1:
@@ -136,7 +143,7 @@ def _cell_text(cell, text: str, *, size=9.5, color=None, bold=False):
 
 def _grid(doc, rows: int, widths_cm: list[float]):
     t = doc.add_table(rows=rows, cols=len(widths_cm))
-    t.style = "Table Grid"
+    t._tbl.tblPr.style = "TableGrid"  # "Table Grid", by id (see _cell_text)
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     t.autofit = False
     for row in t.rows:
@@ -167,11 +174,11 @@ def _table(doc, block: Table):
     flag.set(qn("w:val"), "true")
     trpr.append(flag)
     for cell, h in zip(head.cells, block.headers):
-        _cell_text(cell, h, size=9, color=ACCENT, bold=True)
+        _cell_text(cell, h, color=ACCENT, bold=True, cell_style="BanliCellSmall")
         _shade(cell)
     for row, values in zip(t.rows[1:], block.rows):
         for cell, v in zip(row.cells, values):
-            _cell_text(cell, v, size=9)
+            _cell_text(cell, v, cell_style="BanliCellSmall")
     doc.add_paragraph()
 
 

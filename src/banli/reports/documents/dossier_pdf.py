@@ -16,11 +16,12 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
+from reportlab.platypus import paragraph as rl_paragraph
 from reportlab.platypus import (
     CondPageBreak, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table as RLTable, TableStyle,
 )
 
-from .dossier import Dossier, Fields, Note, Subheading, Table, Text
+from .dossier_blocks import Dossier, Fields, Subheading, Table, Text
 
 FONT = "STSong-Light"
 INK = colors.HexColor("#1d2433")
@@ -34,10 +35,17 @@ WIDTH = A4[0] - 2 * MARGIN
 _registered = False
 
 
+# Chinese punctuation that may not begin a line. reportlab's list (lib.textsplit) is Japanese and
+# lacks the full-width comma, colon, semicolon and the like; such a mark then hangs at the line's end.
+CANNOT_START = "，：；！？》〉”’…）"
+
+
 def _font():
     global _registered
     if not _registered:
         pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+        missing = "".join(c for c in CANNOT_START if c not in rl_paragraph.ALL_CANNOT_START)
+        rl_paragraph.ALL_CANNOT_START += missing  # read by cjkFragSplit on every line it breaks
         _registered = True
 
 
@@ -52,8 +60,8 @@ STYLES = {
     "cover_sub": _style("cover_sub", 14, 20, alignment=TA_CENTER, textColor=GREY, spaceAfter=18 * mm),
     "cover_number": _style("cover_number", 16, 24, alignment=TA_CENTER, textColor=ACCENT, spaceAfter=4 * mm),
     "cover_title": _style("cover_title", 18, 28, alignment=TA_CENTER, spaceAfter=16 * mm),
-    "h1": _style("h1", 14, 20, textColor=ACCENT, spaceBefore=6 * mm, spaceAfter=3 * mm),
-    "h2": _style("h2", 11.5, 17, spaceBefore=3 * mm, spaceAfter=2 * mm),
+    "h1": _style("h1", 14, 20, textColor=ACCENT, spaceBefore=6 * mm, spaceAfter=3 * mm, keepWithNext=1),
+    "h2": _style("h2", 11.5, 17, spaceBefore=3 * mm, spaceAfter=2 * mm, keepWithNext=1),
     "label": _style("label", 10, 15, textColor=GREY, spaceBefore=2 * mm, spaceAfter=1 * mm),
     "body": _style("body", 10.5, 17, firstLineIndent=21, spaceAfter=1.5 * mm),
     "note": _style("note", 10, 15, textColor=GREY, spaceAfter=1.5 * mm),
@@ -69,8 +77,13 @@ def _p(text: str, style: str) -> Paragraph:
     return Paragraph(escape(text or "").replace("\n", "<br/>"), STYLES[style])
 
 
-def _grid(data, widths, *, head_row: bool, label_col: bool) -> RLTable:
-    t = RLTable(data, colWidths=widths, repeatRows=1 if head_row else 0, hAlign="LEFT")
+# A row with a cell this long may be cut at the foot of a page (it could be taller than a page);
+# shorter rows move whole to the next page, so no row leaves only its padding behind.
+SPLIT_CELL_CHARS = 200
+
+
+def _grid(data, widths, *, head_row: bool, label_col: bool, long_cells: bool = False) -> RLTable:
+    t = RLTable(data, colWidths=widths, repeatRows=1 if head_row else 0, hAlign="LEFT", splitInRow=1 if long_cells else 0)
     style = [
         ("GRID", (0, 0), (-1, -1), 0.5, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -87,56 +100,71 @@ def _grid(data, widths, *, head_row: bool, label_col: bool) -> RLTable:
     return t
 
 
-def _fields(rows, width=WIDTH) -> RLTable:
+def _long(rows) -> bool:
+    return any(len(c or "") > SPLIT_CELL_CHARS for row in rows for c in row)
+
+
+def _fields(rows) -> RLTable:
     label = 34 * mm
-    return _grid([[_p(k, "cell_label"), _p(v, "cell_value")] for k, v in rows], [label, width - label], head_row=False, label_col=True)
+    return _grid([[_p(k, "cell_label"), _p(v, "cell_value")] for k, v in rows], [label, WIDTH - label], head_row=False, label_col=True,
+                 long_cells=_long(rows))
 
 
 def _table(block: Table) -> RLTable:
     total = sum(block.widths)
     widths = [WIDTH * w / total for w in block.widths]
     data = [[_p(h, "cell_head") for h in block.headers]] + [[_p(c, "cell") for c in row] for row in block.rows]
-    return _grid(data, widths, head_row=True, label_col=False)
+    return _grid(data, widths, head_row=True, label_col=False, long_cells=_long(block.rows))
 
 
 def _flowables(dossier: Dossier) -> list:
+    label, width = 34 * mm, WIDTH * 0.8
+    cover = _grid([[_p(k, "cell_label"), _p(v, "cell_value")] for k, v in dossier.cover], [label, width - label],
+                  head_row=False, label_col=True)
+    cover.hAlign = "CENTER"
     out = [
         Spacer(1, 30 * mm),
         _p(dossier.heading, "cover_head"),
         _p("一案一册", "cover_sub"),
         _p(dossier.number, "cover_number"),
         _p(dossier.title, "cover_title"),
-        _fields(dossier.cover, WIDTH * 0.8),
+        cover,
         Spacer(1, 12 * mm),
     ]
-    out[-2].hAlign = "CENTER"
     if not dossier.contacts:
         out.append(_p("本册不含个人联系方式。", "small"))
     out.append(PageBreak())
     for section in dossier.sections:
-        # A heading never ends a page on its own.
-        out.append(CondPageBreak(30 * mm))
-        out.append(_p(section.title, "h1"))
+        # Headings wait here and go out kept together with what follows them.
+        heads = [CondPageBreak(30 * mm), _p(section.title, "h1")]
         for block in section.blocks:
+            if isinstance(block, Subheading):
+                heads += [CondPageBreak(25 * mm), _p(block.text, "h2")]
+                continue
             if isinstance(block, Fields):
-                if block.rows:
-                    out.append(_fields(block.rows))
-                    out.append(Spacer(1, 2 * mm))
+                if not block.rows:
+                    continue
+                first, rest = _fields(block.rows), [Spacer(1, 2 * mm)]
+                # A short block of facts stays on one page rather than leaving a row or two behind.
+                keep = len(block.rows) <= 12 and not _long(block.rows)
             elif isinstance(block, Table):
-                out.append(_table(block))
-                out.append(Spacer(1, 2 * mm))
+                first, rest, keep = _table(block), [Spacer(1, 2 * mm)], len(block.rows) <= 3 and not _long(block.rows)
             elif isinstance(block, Text):
+                # The label goes with the first paragraph only when that is short: a long one, moved
+                # whole to the next page, would leave this one half empty.
                 paras = [_p(t, "body") for t in block.paragraphs]
                 if block.label:
-                    out.append(KeepTogether([_p(block.label, "label"), *paras[:1]]))
-                    out.extend(paras[1:])
-                else:
-                    out.extend(paras)
-            elif isinstance(block, Subheading):
-                out.append(CondPageBreak(25 * mm))
-                out.append(_p(block.text, "h2"))
-            elif isinstance(block, Note):
-                out.append(_p(block.text, "note"))
+                    heads += [CondPageBreak(18 * mm), _p(block.label, "label")]
+                first, rest, keep = paras[0], paras[1:], len(block.paragraphs[0]) <= 200
+            else:  # Note
+                first, rest, keep = _p(block.text, "note"), [], True
+            if keep:
+                out.append(KeepTogether([*heads, first]))
+            else:
+                out += [*heads, first]
+            out += rest
+            heads = []
+        out += heads
     return out
 
 
