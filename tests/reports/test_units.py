@@ -73,7 +73,7 @@ def test_late_milestones_count_late_whether_done_since_or_still_open(world):
     assert lead["reply"] == {"due": 0, "on_time": 0, "late": 0, "rate": 0}
 
 
-@pytest.mark.xfail(strict=True, reason='bug: units.py counts every sent Reply per unit (superseded first-round and converted replies too), the report counts items by Item.reply_type')
+
 def test_unit_reply_types_agree_with_the_report_breakdown(world):
     """Each item handled by one unit: the unit table's reply types add up to the report's
     breakdown by reply type. An item replied to again after 不同意 (first A, then B) counts once,
@@ -96,7 +96,7 @@ def test_unit_reply_types_agree_with_the_report_breakdown(world):
     assert row["reply_types"] == report, "the unit table counts superseded replies beside the item's type now"
 
 
-@pytest.mark.xfail(strict=True, reason='bug: units.py counts lateness from Deadline.state only; an OPEN row past due_on (scan not yet run) counts neither way')
+
 def test_a_milestone_past_due_counts_late_before_the_nightly_scan_marks_it(world):
     """The deadline rows were last brought up to date 30 days ago (the item was assigned then;
     the scan has not run since, e.g. the worker was down): signing, due 5 working days after

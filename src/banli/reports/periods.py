@@ -27,6 +27,14 @@ class Period:
         return {"kind": self.kind, "assembly": self.assembly, "value": self.value, "label": self.label}
 
 
+# How the office names this period and the one before: 上届 is the term before, not a session or a year.
+COMPARISON_WORDS = {"session": ("本次会议", "上次会议"), "term": ("本届", "上届"), "year": ("本年度", "上年度")}
+
+
+def comparison_words(kind: str) -> tuple[str, str]:
+    return COMPARISON_WORDS[kind]
+
+
 def _session_label(s: Session) -> str:
     return f"{WORDING[s.assembly]['assembly']}{s.term.name}{s.name}"
 

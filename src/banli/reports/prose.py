@@ -5,6 +5,8 @@ from datetime import date
 
 from banli.org.models import WORDING
 
+from .periods import comparison_words
+
 CN_DIGITS = "〇一二三四五六七八九"
 
 
@@ -13,16 +15,16 @@ def _date(iso: str) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def _change(now: int, before: int, unit: str, *, points: bool = False) -> str:
-    """"较上届增加3件" / "与上届持平"; percentages change by 个百分点."""
+def _change(now: int, before: int, unit: str, prev: str, *, points: bool = False) -> str:
+    """"较上次会议增加3件" / "与上次会议持平"; percentages change by 个百分点."""
     diff = now - before
     if diff == 0:
-        return "与上届持平"
+        return f"与{prev}持平"
     word = "增加" if diff > 0 else "减少"
     if points:
         word = "上升" if diff > 0 else "下降"
-        return f"较上届{word}{abs(diff)}个百分点"
-    return f"较上届{word}{abs(diff)}{unit}"
+        return f"较{prev}{word}{abs(diff)}个百分点"
+    return f"较{prev}{word}{abs(diff)}{unit}"
 
 
 def _list(rows, fmt) -> str:
@@ -35,11 +37,11 @@ def basic_situation(figures: dict) -> list[str]:
     w = WORDING[cur["period"]["assembly"]]
     item, person = w["item"], w["person"]
     period = cur["period"]["label"]
-    # "第五次会议" already ends in 会议; a term or year reads "第十届…期间".
+    _, pw = comparison_words(cur["period"]["kind"])
     lead = f"截至{_date(figures['as_of'])}，区政府共收到{period}{item}{cur['received']}件"
     if prev:
-        lead += f"（{_change(cur['received'], prev['received'], '件')}）"
-    lead += f"，涉及承办单位{cur['units_involved']}家"
+        lead += f"（{_change(cur['received'], prev['received'], '件', pw)}）"
+    lead += f"，涉及{cur['units_involved']}家承办单位"
     if cur["top_units"]:
         lead += "，其中" + _list(cur["top_units"], lambda u: f"{u['name']}主办{u['items']}件，占{u['share']}%")
     paras = [lead + "。"]
@@ -52,7 +54,7 @@ def basic_situation(figures: dict) -> list[str]:
         reply += "，其中" + _list(types, lambda t: f"{t['name']}（{t['code']}类）{t['count']}件，占{t['share']}%")
     reply += f"。已办结{cur['closed']}件，办结率{cur['closure_rate']}%"
     if prev:
-        reply += f"（上届{prev['closure_rate']}%）"
+        reply += f"（{pw}{prev['closure_rate']}%）"
     reply += f"；列入计划拟解决的{item}中，提前办结{cur['b_closed_early']}件，仍在推进{cur['b_in_progress']}件。"
     paras.append(reply)
     grades = [g for g in cur["by_grade"] if g["count"]]
@@ -65,10 +67,10 @@ def basic_situation(figures: dict) -> list[str]:
     paras.append(fb)
     praise = f"受到{person}表扬的{item}{cur['praised_items']}件、承办单位{cur['praised_units']}家"
     if prev:
-        praise += f"（上届分别为{prev['praised_items']}件、{prev['praised_units']}家）"
+        praise += f"（{pw}分别为{prev['praised_items']}件、{prev['praised_units']}家）"
     praise += f"。留作参考（C类）答复{cur['c_items']}件，占已答复的{cur['c_share']}%"
     if prev:
-        praise += f"，{_change(cur['c_share'], prev['c_share'], '', points=True)}"
+        praise += f"，{_change(cur['c_share'], prev['c_share'], '', pw, points=True)}"
     praise += f"。确定重点{item}{cur['key_items']}件，已办结{cur['key_closed']}件。"
     paras.append(praise)
     return paras

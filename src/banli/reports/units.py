@@ -6,7 +6,8 @@ and not yet due counts neither way (it is in `open`)."""
 
 from collections import defaultdict
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.utils import timezone
 
 from banli.deadlines.models import Deadline, Milestone
 from banli.org.models import FeedbackGrade, ReplyType, Unit
@@ -46,7 +47,9 @@ def unit_table(p: Period) -> list[dict]:
                  .values("unit_id", "kind")
                  .annotate(met=Count("pk", filter=Q(state=Deadline.State.MET)),
                            on_time=Count("pk", filter=Q(state=Deadline.State.MET, met_on__lte=F("due_on"))),
-                           late=Count("pk", filter=Q(state=Deadline.State.LATE) | Q(state=Deadline.State.MET, met_on__gt=F("due_on")))))
+                           # Past due and not met is late, whether or not tonight's scan has marked it yet.
+                           late=Count("pk", filter=Q(state=Deadline.State.LATE) | Q(state=Deadline.State.MET, met_on__gt=F("due_on"))
+                                      | Q(state=Deadline.State.OPEN, due_on__lt=timezone.localdate()))))
     kind_of = {k: name for name, ks in ON_TIME_KINDS.items() for k in ks}
     for d in deadlines:
         cell = rows[d["unit_id"]][kind_of[d["kind"]]]
@@ -54,7 +57,9 @@ def unit_table(p: Period) -> list[dict]:
         cell["late"] += d["late"]
         cell["due"] += d["on_time"] + d["late"]
 
-    replies = (Reply.objects.filter(received(p, "item__"), state=Reply.State.SENT, assignment__unit_id__in=rows)
+    # The reply in force per assignment (the last one sent), as the report's breakdown counts items.
+    later = Reply.objects.filter(assignment=OuterRef("assignment"), state=Reply.State.SENT, pk__gt=OuterRef("pk"))
+    replies = (Reply.objects.filter(received(p, "item__"), state=Reply.State.SENT, assignment__unit_id__in=rows).filter(~Exists(later))
                .values("assignment__unit_id", "reply_type__code").annotate(n=Count("pk")))
     for r in replies:
         if r["reply_type__code"] in rows[r["assignment__unit_id"]]["reply_types"]:

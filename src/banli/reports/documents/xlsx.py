@@ -8,6 +8,8 @@ from openpyxl.utils import get_column_letter
 
 from banli.org.models import WORDING
 
+from ..periods import comparison_words
+
 HEAD_FONT, HEAD_FILL = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1F4E8C")
 
 
@@ -40,13 +42,17 @@ def report_workbook(figures: dict) -> bytes:
             ("B类仍在推进（件）", "b_in_progress"), (f"{w['person']}反馈（份）", "feedback"), ("逾期未反馈（份）", "feedback_lapsed"),
             ("“不同意”（件）", "disagreed_items"), ("受表扬的件数", "praised_items"), ("受表扬的单位数", "praised_units"),
             ("C类（件）", "c_items"), ("C类占比（%）", "c_share"), (f"重点{w['item']}（件）", "key_items"), ("重点已办结（件）", "key_closed")]
-    _sheet(wb, "总体情况", ["项目", cur["period"]["label"], prev["period"]["label"] if prev else "上届"],
+    this, pw = comparison_words(cur["period"]["kind"])
+    _sheet(wb, "总体情况", ["项目", cur["period"]["label"], prev["period"]["label"] if prev else pw],
            [[label, cur[k], prev[k] if prev else None] for label, k in keys], [28, 30, 30])
     for title, key, name in (("按类别", "by_category", "name"), ("按答复类型", "by_reply_type", "name"), ("按满意度", "by_grade", "name")):
         before = {r[name]: r for r in (prev[key] if prev else [])}
-        _sheet(wb, title, ["", "本届（件）", "占比（%）", "上届（件）", "占比（%）"],
-               [[(f"{r['code']}类 " if key == "by_reply_type" else "") + r[name], r["count"], r["share"],
-                 before.get(r[name], {}).get("count"), before.get(r[name], {}).get("share")] for r in cur[key]], [24, 12, 10, 12, 10])
+        label = (lambda r: f"{r['code']}类 {r[name]}") if key == "by_reply_type" else (lambda r: r[name])
+        rows = [[label(r), r["count"], r["share"], before.get(r[name], {}).get("count"), before.get(r[name], {}).get("share")] for r in cur[key]]
+        # A row only the period before had stays, so that its column still adds up to 100.
+        seen = {r[name] for r in cur[key]}
+        rows += [[label(r), 0, 0, r["count"], r["share"]] for r in (prev[key] if prev else []) if r[name] not in seen]
+        _sheet(wb, title, ["", f"{this}（件）", "占比（%）", f"{pw}（件）", "占比（%）"], rows, [24, 12, 10, 12, 10])
     _sheet(wb, "主办单位", ["承办单位", "主办（件）", "占比（%）"], [[u["name"], u["items"], u["share"]] for u in cur["top_units"]], [28, 12, 10])
     return _save(wb)
 

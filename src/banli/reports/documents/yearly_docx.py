@@ -10,14 +10,20 @@ from docx.shared import Cm
 from banli.org.models import WORDING
 
 from .. import charts
+from ..periods import comparison_words
 from ..prose import basic_situation
 from .word import HEADING, SUBHEADING, new_document, para, table, title, to_bytes
 
 
 def _with_previous(cur_rows, prev_rows, key="name"):
+    """This period's rows beside the one before's; a row only the period before had is kept
+    (with 0 now), so that both columns add up to 100%."""
     before = {r[key]: r for r in prev_rows or []}
-    return [[r[key], r["count"], f"{r['share']}%", before[r[key]]["count"] if r[key] in before else "—",
+    rows = [[r[key], r["count"], f"{r['share']}%", before[r[key]]["count"] if r[key] in before else "—",
              f"{before[r[key]]['share']}%" if r[key] in before else "—"] for r in cur_rows]
+    seen = {r[key] for r in cur_rows}
+    rows += [[r[key], 0, "0%", r["count"], f"{r['share']}%"] for r in prev_rows or [] if r[key] not in seen]
+    return rows
 
 
 def yearly_report(figures: dict) -> bytes:
@@ -30,9 +36,10 @@ def yearly_report(figures: dict) -> bytes:
         para(doc, text)
 
     para(doc, "二、统计表", face=HEADING)
-    pl = "上届" if prev else "—"
+    this, before = comparison_words(cur["period"]["kind"])
+    pl = before if prev else "—"
     para(doc, "（一）总体情况", face=SUBHEADING)
-    table(doc, ["项目", "本届", pl], [
+    table(doc, ["项目", this, pl], [
         [f"收到{w['item']}（件）", cur["received"], prev["received"] if prev else "—"],
         ["涉及承办单位（家）", cur["units_involved"], prev["units_involved"] if prev else "—"],
         ["已答复（件）", cur["replied"], prev["replied"] if prev else "—"],
@@ -44,7 +51,7 @@ def yearly_report(figures: dict) -> bytes:
         ["C类占比", f"{cur['c_share']}%", f"{prev['c_share']}%" if prev else "—"],
         [f"重点{w['item']}（件/已办结）", f"{cur['key_items']}/{cur['key_closed']}", f"{prev['key_items']}/{prev['key_closed']}" if prev else "—"],
     ])
-    heads = ["", "本届（件）", "占比", f"{pl}（件）", "占比"]
+    heads = ["", f"{this}（件）", "占比", f"{pl}（件）", "占比"]
     para(doc, "（二）按类别", face=SUBHEADING)
     table(doc, ["类别", *heads[1:]], _with_previous(cur["by_category"], prev and prev["by_category"]))
     para(doc, "（三）按答复类型", face=SUBHEADING)
@@ -52,7 +59,7 @@ def yearly_report(figures: dict) -> bytes:
     named_prev = [{**r, "name": f"{r['code']}类 {r['name']}"} for r in (prev["by_reply_type"] if prev else [])]
     table(doc, ["答复类型", *heads[1:]], _with_previous(named, named_prev))
     para(doc, "（四）按满意度", face=SUBHEADING)
-    table(doc, ["满意度", "本届（份）", "占比", f"{pl}（份）", "占比"], _with_previous(cur["by_grade"], prev and prev["by_grade"]))
+    table(doc, ["满意度", f"{this}（份）", "占比", f"{pl}（份）", "占比"], _with_previous(cur["by_grade"], prev and prev["by_grade"]))
     para(doc, "（五）主办件数最多的单位", face=SUBHEADING)
     table(doc, ["承办单位", "主办（件）", f"占收到{w['item']}"], [[u["name"], u["items"], f"{u['share']}%"] for u in cur["top_units"]])
 

@@ -6,6 +6,7 @@ from urllib.parse import quote
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
 from banli.errors import BanliError
 from banli.org.models import FeedbackGrade, ReplyType, Session, Term
@@ -20,6 +21,7 @@ from banli.reports.units import unit_table
 
 from .common import error_page
 
+PREV_WORD = {"session": gettext_lazy("上次会议"), "term": gettext_lazy("上届"), "year": gettext_lazy("上年度")}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -42,7 +44,7 @@ def report_page(request):
     svgs = {k: charts.svg(fig) for k, fig in charts.report_charts(figures).items()}
     query = request.GET.urlencode() or f"kind={p.kind}&value={p.value}&assembly={p.assembly}"
     return render(request, "web/reports/page.html", {
-        "p": p, "cur": cur, "prev": prev, "as_of": figures["as_of"], "prose": basic_situation(figures), "charts": svgs,
+        "p": p, "cur": cur, "prev": prev, "prev_word": PREV_WORD[p.kind], "as_of": figures["as_of"], "prose": basic_situation(figures), "charts": svgs,
         "units": units, "query": query, "reply_types": [t.code for t in ReplyType.objects.filter(active=True)],
         "grades": list(FeedbackGrade.objects.values_list("code", "name")),
         "sessions": Session.objects.select_related("term").order_by("assembly", "-opens_on"), "terms": Term.objects.all(),
