@@ -6,6 +6,14 @@ with its rows: a closed item has its sent reply, its feedback or approved closur
 replied_at and a closed_at; a handling item has every unit signed; numbers are unique per session
 and Session.last_number is kept up to date.
 
+Beside the items it writes what the pages read: each item's deadline rows and overdue events (as
+banli.deadlines.sync would, computed by its own specs after each batch is inserted), in-app
+notifications, message read marks, and Q&A questions with their answer deadlines. The people
+the page benchmark logs in as get realistic work: a featured member (bench_p0001) files a share
+of the current CPPCC session, so has drafts, co-sign invitations, replies to rate and unread
+messages; the busiest unit's liaison and head, its district leader (with key items and replies
+awaiting the leader), the offices (submissions, pending withdrawal requests, questions).
+
 It streams: items are planned, inserted and dropped batch by batch (one transaction per batch),
 so memory stays flat whatever N is. Meant for an empty (freshly migrated) database.
 
@@ -31,13 +39,15 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from banli.audit.models import AuditRecord
+from banli.deadlines.models import Deadline, OverdueEvent
+from banli.notify.models import Notification
 from banli.org.models import (
-    Assembly, Category, FeedbackGrade, Person, ReplyType, Session, StaffRole, Term, Unit, UnitKind, UnitLiaison,
+    Assembly, Category, FeedbackGrade, Person, ReplyType, Session, SessionPolicy, StaffRole, Term, Unit, UnitKind, UnitLiaison,
 )
 from banli.proposals.models import (
     AdjustmentRequest, Assignment, Attachment, ClosureReport, Consultation, CoOpinion, CoSigner, CoUnitGrade,
-    ExtensionRequest, Feedback, Item, ItemState, KeyItemMark, LeaderInstruction, Mediation, Message, ProgressUpdate,
-    Publication, PublicationRecord, Reply, ReplyApproval, Side, UrgeNotice,
+    ExtensionRequest, Feedback, Item, ItemState, KeyItemMark, LeaderInstruction, Mediation, Message, MessageReadMark,
+    ProgressUpdate, Publication, PublicationRecord, Question, Reply, ReplyApproval, Side, UrgeNotice,
 )
 
 S = ItemState
@@ -55,6 +65,11 @@ CURRENT_MIX = [
 # Each current session starts with one item of every state, so small runs still have them all.
 GUARANTEED = [S.REGISTERED, S.ASSIGNED, S.HANDLING, S.REPLIED, S.EVALUATED, S.REHANDLING, S.CLOSED, S.DRAFT, S.SUBMITTED,
               S.NOT_REGISTERED, S.MERGED, S.CONVERTED, S.WITHDRAWN]
+# The featured member (the first CPPCC person, bench_p0001) files the guaranteed items of the current
+# CPPCC session and this share of the rest of it; this share of the others' drafts there invites them.
+MEMBER_SHARE = 0.01
+MEMBER_INVITED = 0.5
+WITHDRAWAL_PENDING = 0.03  # registered/assigned/handling items of the current session with a pending request
 NUMBERED_LIVE = {S.REGISTERED, S.ASSIGNED, S.HANDLING, S.REPLIED, S.EVALUATED, S.REHANDLING, S.CLOSED}
 
 # ---------------------------------------------------------------------------------------------
@@ -187,7 +202,7 @@ def _make_org(rng, n_units=60, n_people=500) -> _Org:
     people_specs = []
     for i in range(n_people):
         assembly = Assembly.CPPCC if i < n_people * 3 // 5 else Assembly.NPC
-        collective = rng.random() < 0.03
+        collective = rng.random() < 0.03 and i > 0  # the first is the featured member
         pname = rng.choice(COLLECTIVES[assembly]) if collective else _name(rng)
         people_specs.append((assembly, collective, pname, user(f"bench_p{i + 1:04d}", pname)))
     User.objects.bulk_create(users, batch_size=500)
@@ -229,6 +244,8 @@ def _make_org(rng, n_units=60, n_people=500) -> _Org:
     # A few units get most of the work (Zipf-like), as in any district.
     org.unit_cum = list(accumulate(1 / (r + 1) ** 0.8 for r in range(len(org.units))))
     org.people = {a: [(p.pk, p.user_id, p.name) for p in people if p.assembly == a] for a in Assembly.values}
+    org.member = org.people[Assembly.CPPCC][0]
+    org.unit_by_id = {u["id"]: u for u in org.units}
     org.categories = {a: list(Category.objects.filter(assembly=a, active=True).values_list("id", flat=True)) for a in Assembly.values}
     types = list(ReplyType.objects.filter(active=True))
     org.rtype = {c: next(t for t in types if t.closure == c) for c in ReplyType.Closure.values}
@@ -278,7 +295,8 @@ def _historical_timestamps():
     patched = []
     for model in apps.get_app_config("proposals").get_models():
         patched += [f for f in model._meta.concrete_fields if isinstance(f, models.DateField) and (f.auto_now or f.auto_now_add)]
-    patched += [f for f in AuditRecord._meta.concrete_fields if isinstance(f, models.DateField) and (f.auto_now or f.auto_now_add)]
+    for model in (AuditRecord, Notification):
+        patched += [f for f in model._meta.concrete_fields if isinstance(f, models.DateField) and (f.auto_now or f.auto_now_add)]
     saved = [(f, f.auto_now, f.auto_now_add) for f in patched]
     for f in patched:
         f.auto_now = f.auto_now_add = False
@@ -337,10 +355,27 @@ class _Batch:
         self.merged = []
         self.rows = {k: [] for k in INSERT_ORDER}
         self.audits = []  # (AuditRecord, target object or None)
+        self.notes = []  # Notification rows (item set later)
+        self.reads = []  # (item, user id, the last message read)
 
     def add(self, key, obj):
         self.rows[key].append(obj)
         return obj
+
+
+# In-app notifications the planner writes beside the audit row of these actions (the main ones;
+# "assign" and "post_message" pick their recipients from the audit row).
+NOTIFIED = {
+    "submit": lambda p: [p.org.office_id[p.it.assembly]],
+    "register": lambda p: [p.proposer_uid],
+    "assign": None,
+    "post_message": None,
+    "send_reply": lambda p: [p.proposer_uid],
+    "approve_closure_report": lambda p: [p.proposer_uid],
+    "request_withdrawal": lambda p: [p.org.office_id[p.it.assembly]],
+}
+NOTIFY_TEXT = {"submit": "新提交待审查", "register": "已立案", "assign": "新交办，请在规定时限内签收", "post_message": "新留言",
+               "send_reply": "承办单位已答复，请评价", "approve_closure_report": "已办结", "request_withdrawal": "申请撤回"}
 
 
 class _SessionCtx:
@@ -358,6 +393,7 @@ class _Planner:
     def __init__(self, org, rng, now):
         self.org, self.rng, self.now = org, rng, now
         self.today = now.date()
+        self.member_unread = False  # the featured member has an answer they have not read yet
 
     # -- small helpers
     def after(self, t, lo, hi):
@@ -369,6 +405,30 @@ class _Planner:
         self.b.audits.append((rec, target))
         if at > self.last:
             self.last = at
+        if action in NOTIFIED:
+            self._notify(action, at, after or {})
+
+    def _notify(self, action, at, after):
+        """The in-app rows the action would have written (the main ones), for the last 90 days only:
+        older ones are all read, and the pages count only unread rows (index recipient, read_at)."""
+        if at < self.now - dt.timedelta(days=90):
+            return
+        org, it = self.org, self.it
+        if action == "assign":
+            users = [x for uid, _ in after["assignments"] for x in (org.unit_by_id[uid]["liaison"], org.unit_by_id[uid]["leader"])]
+        elif action == "post_message":
+            if after.get("side") == Side.PROPOSER:
+                unit = org.unit_by_id.get(after.get("to_unit"))
+                users = [unit["liaison"], unit["leader"]] if unit else [org.gov_ids[0]]
+            else:
+                users = [self.proposer_uid]
+        else:
+            users = NOTIFIED[action](self)
+        text = f"{NOTIFY_TEXT[action]}：{it.title}"[:300]
+        for uid in dict.fromkeys(users):
+            unread = at > self.now - dt.timedelta(days=30) and self.rng.random() < 0.5
+            read_at = None if unread else min(at + dt.timedelta(hours=self.rng.uniform(0.5, 72)), self.now)
+            self.b.notes.append(Notification(recipient_id=uid, kind=action, item=it, text=text, created_at=at, read_at=read_at))
 
     def pick_units(self, k, exclude=()):
         org, rng = self.org, self.rng
@@ -384,13 +444,20 @@ class _Planner:
         return states[bisect_right(cum, self.rng.random() * cum[-1])]
 
     # -- the item
-    def plan(self, batch, sc, state, seq):
+    def plan(self, batch, sc, state, seq, featured=""):
+        """featured: "member" (the featured member files it), "invite" (a draft inviting them), or ""."""
         self.b, self.sc = batch, sc
         rng, org = self.rng, self.org
         session = sc.session
         a = session.assembly
-        person_id, proposer_uid, _ = rng.choice(org.people[a])
+        member_session = a == Assembly.CPPCC and sc.is_current
+        if featured == "member" or (member_session and not featured and rng.random() < MEMBER_SHARE):
+            person_id, proposer_uid, _ = org.member
+        else:
+            person_id, proposer_uid, _ = rng.choice([p for p in org.people[a] if p != org.member] if featured == "invite" else org.people[a])
         self.proposer_uid = proposer_uid
+        self.invite_member = member_session and state == S.DRAFT and person_id != org.member[0] and (
+            featured == "invite" or rng.random() < MEMBER_INVITED)
         t = min(sc.open_dt + dt.timedelta(days=rng.uniform(-25, 8)), sc.limit - dt.timedelta(days=1))
         self.last = t
         topic = rng.choice(TOPICS)
@@ -460,8 +527,13 @@ class _Planner:
             return self._finish()
         if state == S.REGISTERED:
             self._messages(tr, None)
-            return self._finish()
-        self._handle(state, tr)
+        else:
+            self._handle(state, tr)
+        if state in (S.REGISTERED, S.ASSIGNED, S.HANDLING) and sc.is_current and rng.random() < WITHDRAWAL_PENDING:
+            # A withdrawal request the assembly office has not decided yet.
+            tq = self.after(self.last, 0.5, 5)
+            it.withdrawal_requested, it.withdrawal_reason = True, "相关问题已基本解决，申请撤回。"
+            self.audit(proposer_uid, "request_withdrawal", at=tq, after={"withdrawal_requested": True}, note=it.withdrawal_reason)
         return self._finish()
 
     def _finish(self, merged=False):
@@ -471,13 +543,17 @@ class _Planner:
     def _cosigners(self, t, state):
         rng, org, it = self.rng, self.org, self.it
         k = rng.choices((0, 1, 2, 3, 5), (35, 25, 20, 12, 8))[0]
-        if not k:
+        if not k and not self.invite_member:
             return
         others = [p for p in rng.sample(org.people[it.assembly], k + 1) if p[0] != it.proposer_id][:k]
+        if self.invite_member:
+            others = [p for p in others if p != org.member][: max(0, k - 1)] + [org.member]
         ti = self.after(t, 0, 1)
         self.audit(self.proposer_uid, "invite_cosigners", at=ti, after={"invited": [p[0] for p in others]})
         for pid, uid, _ in others:
-            if state == S.DRAFT:
+            if self.invite_member and pid == org.member[0]:
+                st = CoSigner.State.INVITED  # waiting on the featured member
+            elif state == S.DRAFT:
                 st = rng.choices((CoSigner.State.INVITED, CoSigner.State.CONFIRMED, CoSigner.State.DECLINED), (50, 40, 10))[0]
             else:
                 st = rng.choices((CoSigner.State.CONFIRMED, CoSigner.State.DECLINED, CoSigner.State.DROPPED), (80, 8, 12))[0]
@@ -501,13 +577,15 @@ class _Planner:
     def _messages(self, t, unit):
         """A message thread: the proposer writes (to the lead unit, or to the office), and is answered."""
         rng = self.rng
-        if rng.random() >= 0.35:
+        # The featured member's first thread in the current session: answered, and not read yet.
+        first = not self.member_unread and self.sc.is_current and self.proposer_uid == self.org.member[1]
+        if rng.random() >= 0.35 and not first:
             return
         tm = self.after(t, 1, 30)
         root = self.b.add("root_messages", Message(item=self.it, author_id=self.proposer_uid, side=Side.PROPOSER, to_unit_id=unit["id"] if unit else None,
                                                    body="请问目前办理进展如何？能否安排一次现场沟通？", at=tm))
         self.audit(self.proposer_uid, "post_message", target=root, at=tm, after={"side": Side.PROPOSER, "to_unit": unit["id"] if unit else None})
-        if rng.random() < 0.85:
+        if rng.random() < (0.85 if self.sc.is_current else 0.99) or first:  # old threads: nearly all answered
             ta = self.after(tm, 0.1, 4)
             if unit:
                 ans = Message(item=self.it, author_id=unit["liaison"], side=Side.UNIT, unit_id=unit["id"], reply_to=root,
@@ -519,6 +597,11 @@ class _Planner:
             root.answered_at = ta
             self.b.add("answer_messages", ans)
             self.audit(who, "post_message", target=ans, at=ta, after={"side": ans.side, "to_unit": None})
+            # The proposer has opened the item since (a read mark), except for some recent answers.
+            if first:
+                self.member_unread = True
+            elif ta < self.now - dt.timedelta(days=60) or rng.random() < 0.6:
+                self.b.reads.append((self.it, self.proposer_uid, ans))
 
     # -- assignment and everything after it
     def _handle(self, state, tr):
@@ -632,8 +715,11 @@ class _Planner:
         if state == S.HANDLING:
             for a_, u in ans:
                 if rng.random() < 0.4:
-                    stop = rng.choice((Reply.State.DRAFT, Reply.State.PENDING_UNIT, Reply.State.APPROVED))
-                    self._reply(a_, u, 1, self._type(), self.after(t_signed, 20, 60), stop=stop)
+                    rtype = self._type()
+                    # a reply that needs the district leader may be waiting on them
+                    stops = (Reply.State.DRAFT, Reply.State.PENDING_UNIT, Reply.State.APPROVED) + (
+                        (Reply.State.PENDING_LEADER,) if rtype.needs_leader_approval else ())
+                    self._reply(a_, u, 1, rtype, self.after(t_signed, 20, 60), stop=rng.choice(stops))
             return
 
         # Round 1 replies, all sent.
@@ -830,9 +916,10 @@ class _Planner:
         self.audit(u["leader"], "approve_closure_report", target=cr, at=cr.decided_at, before={"state": S.EVALUATED}, after={"closed_early": a_.closed_early})
 
     def _publication(self):
-        """The office decides within 20 working days of the reply (rule 13)."""
+        """The office decides within 20 working days of the reply (rule 13): in the current session
+        70% are decided so far; an old session's are all decided but for a small backlog."""
         rng, it, gov = self.rng, self.it, self.org.gov_ids[0]
-        if rng.random() >= 0.7:
+        if rng.random() >= (0.7 if self.sc.is_current else 0.99):
             return
         t = self.after(self.last, 5, 25)
         if it.consent_publish is True:
@@ -866,7 +953,7 @@ def _plain(v):
     return v
 
 
-def _insert(batch: _Batch, bulk: int) -> int:
+def _insert(batch: _Batch, bulk: int, policies: dict) -> int:
     n = 0
     Item.objects.bulk_create(batch.items, batch_size=bulk)
     n += len(batch.items)
@@ -900,7 +987,34 @@ def _insert(batch: _Batch, bulk: int) -> int:
         rec.after = {k: _plain(v) for k, v in rec.after.items()}
         audits.append(rec)
     AuditRecord.objects.bulk_create(audits, batch_size=bulk)
-    return n + len(audits)
+    n += len(audits)
+    Notification.objects.bulk_create(batch.notes, batch_size=bulk)
+    MessageReadMark.objects.bulk_create([MessageReadMark(user_id=uid, item=it, last_read_id=msg.pk) for it, uid, msg in batch.reads], batch_size=bulk)
+    n += len(batch.notes) + len(batch.reads)
+    return n + _write_deadlines([it.pk for it in batch.items + batch.merged], bulk, policies)
+
+
+def _write_deadlines(item_ids, bulk, policies) -> int:
+    """The deadline rows and overdue events banli.deadlines.sync.sync_item would write for these
+    items, computed by its own specs from the rows just inserted (one prefetch per batch)."""
+    from banli.deadlines.specs import item_specs
+    from banli.deadlines.sync import PREFETCH, _apply, overdue_event
+
+    today = timezone.localdate()
+    rows = []
+    for item in Item.objects.filter(pk__in=item_ids).select_related("session").prefetch_related(*PREFETCH):
+        if item.state == S.DRAFT and not item.submitted_at and not item.cosigners.all():
+            continue  # as sync_item: a lone draft has no milestone yet
+        policy = policies.get(item.session_id)
+        if policy is None:
+            policy = policies[item.session_id] = SessionPolicy.for_session(item.session)
+        for spec in item_specs(item, policy):
+            row, _ = _apply(spec, Deadline(key=spec.key, item_id=item.pk), today)
+            rows.append(row)
+    Deadline.objects.bulk_create(rows, batch_size=bulk)
+    events = [e for e in (overdue_event(r, None, today) for r in rows) if e is not None]
+    OverdueEvent.objects.bulk_create(events, batch_size=bulk)
+    return len(rows) + len(events)
 
 
 def generate(n_items: int, *, seed: int = 1, batch: int = 2000, progress=print) -> dict:
@@ -923,6 +1037,7 @@ def generate(n_items: int, *, seed: int = 1, batch: int = 2000, progress=print) 
     total_rows = 0
     done = 0
     state_counts: dict[str, int] = {}
+    policies: dict = {}
     with _historical_timestamps(), _wide_sqlite_inserts():
         plan = [(s, c) for s, c in zip(sessions, counts)]
         current = _Batch()
@@ -933,7 +1048,7 @@ def generate(n_items: int, *, seed: int = 1, batch: int = 2000, progress=print) 
             if not current.items and not current.merged:
                 return
             with transaction.atomic():
-                total_rows += _insert(current, bulk)
+                total_rows += _insert(current, bulk, policies)
                 for sc in ctxs:
                     if sc.number != sc.session.last_number:
                         Session.objects.filter(pk=sc.session.pk).update(last_number=sc.number)
@@ -947,8 +1062,12 @@ def generate(n_items: int, *, seed: int = 1, batch: int = 2000, progress=print) 
             mix = mixes["current" if session.is_current else "old"]
             recent_enough = session.year >= now.year - 2
             for i in range(count):
+                featured = ""
                 if session.is_current and i < len(GUARANTEED):
                     state = GUARANTEED[i]
+                    featured = "member" if session.assembly == Assembly.CPPCC else ""
+                elif session.is_current and session.assembly == Assembly.CPPCC and i == len(GUARANTEED):
+                    state, featured = S.DRAFT, "invite"  # someone's draft inviting the featured member
                 else:
                     state = planner.weighted(mix)
                 if state == S.EVALUATED and not session.is_current and not recent_enough:
@@ -956,7 +1075,7 @@ def generate(n_items: int, *, seed: int = 1, batch: int = 2000, progress=print) 
                 if state == S.MERGED and not sc.pool:
                     state = S.NOT_REGISTERED
                 seq += 1
-                planner.plan(current, sc, state, seq)
+                planner.plan(current, sc, state, seq, featured)
                 key = getattr(state, "value", state)
                 state_counts[key] = state_counts.get(key, 0) + 1
                 done += 1
@@ -968,6 +1087,9 @@ def generate(n_items: int, *, seed: int = 1, batch: int = 2000, progress=print) 
             # The pool keeps only a few recent items; drop the session's once it is done.
             sc.pool.clear()
         flush()
+        with transaction.atomic():
+            n_questions, q_rows = _make_questions(org, rng, now, n_items, bulk)
+            total_rows += q_rows
     elapsed = time.perf_counter() - started
     User = get_user_model()
     busiest = org.units[0]
@@ -983,9 +1105,64 @@ def generate(n_items: int, *, seed: int = 1, batch: int = 2000, progress=print) 
         "office_user_ids": dict(org.office_id),
         "busiest_unit_id": busiest["id"],
         "busiest_unit_liaison_id": busiest["liaison"],
+        "busiest_unit_head_id": busiest["leader"],
+        "leader_user_id": busiest["sup"],  # the district leader whose portfolio holds the busiest unit
+        "member_user_id": org.member[1],
+        "member_person_id": org.member[0],
+        "questions": n_questions,
+        "deadlines": Deadline.objects.count(),
+        "notifications": Notification.objects.count(),
     }
     progress(f"generated {n_items} items, {total_rows:,} rows in {elapsed:.1f}s, peak RSS {summary['peak_rss_mb']} MB")
     return summary
+
+
+def _make_questions(org, rng, now, n_items, bulk) -> tuple[int, int]:
+    """有问必答: questions over the last two years, to the office, to the busiest unit or to others;
+    most answered (and the answer read), the recent ones often still open. Their answer deadlines
+    come from banli.deadlines.sync.sync_question, as ask_question/answer_question write them."""
+    from banli.deadlines.sync import sync_question
+
+    n = max(12, n_items // 200)
+    busiest = org.units[0]
+    questions, audits, notes = [], [], []
+    for k in range(n):
+        person = org.member if k % 10 == 0 else rng.choice(org.people[rng.choice(Assembly.values)])
+        r = rng.random()
+        unit = busiest if r < 0.3 else None if r < 0.6 else rng.choice(org.units)
+        asked = now - dt.timedelta(days=rng.uniform(0.5, 730))
+        answered = asked < now - dt.timedelta(days=20) and rng.random() < 0.97 or rng.random() < 0.4
+        # The first three make every case exist at a small scale: an answer the member has not read,
+        # an open question to the busiest unit, one to the office.
+        if k < 3:
+            unit, asked = (None, busiest, None)[k], now - dt.timedelta(days=2 + k)
+            answered = k == 0
+        q = Question(asker_id=person[0], asked_by_id=person[1], to_unit_id=unit["id"] if unit else None, asked_at=asked,
+                     subject=f"关于{rng.choice(TOPICS)}的咨询", body="请问相关工作目前的安排和进度如何？")
+        if answered:
+            q.answered_at = min(asked + dt.timedelta(days=rng.uniform(0.2, 12)), now - dt.timedelta(hours=1))
+            q.answered_by_id = unit["liaison"] if unit else org.gov_ids[0]
+            q.answer = "感谢您的关心。相关工作正在按计划推进，我们将及时公开进展。"
+            unread = k == 0 or (q.answered_at > now - dt.timedelta(days=30) and rng.random() < 0.5)
+            q.answer_read_at = None if unread else min(q.answered_at + dt.timedelta(days=rng.uniform(0.1, 5)), now)
+        questions.append(q)
+    Question.objects.bulk_create(questions, batch_size=bulk)
+    for q in questions:
+        unit = org.unit_by_id.get(q.to_unit_id)
+        audits.append(AuditRecord(at=q.asked_at, actor_id=q.asked_by_id, action="ask_question", target_type="question", target_id=q.pk,
+                                  before={}, after={"to_unit": q.to_unit_id}, note=""))
+        for uid in ([unit["liaison"], unit["leader"]] if unit else [org.gov_ids[0]]):
+            notes.append(Notification(recipient_id=uid, kind="question", text=f"有问必答：{q.subject}", created_at=q.asked_at,
+                                      read_at=q.answered_at))
+        if q.answered_at:
+            audits.append(AuditRecord(at=q.answered_at, actor_id=q.answered_by_id, action="answer_question", target_type="question",
+                                      target_id=q.pk, before={}, after={"answered": True}, note=""))
+            notes.append(Notification(recipient_id=q.asked_by_id, kind="answer", text=f"您的提问已答复：{q.subject}", created_at=q.answered_at,
+                                      read_at=q.answer_read_at))
+        sync_question(q)
+    AuditRecord.objects.bulk_create(audits, batch_size=bulk)
+    Notification.objects.bulk_create(notes, batch_size=bulk)
+    return len(questions), len(questions) * 2 + len(audits) + len(notes)
 
 
 # ---------------------------------------------------------------------------------------------

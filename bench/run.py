@@ -1,14 +1,17 @@
 """Scale benchmark: does the cost of the item list, the item detail and a lifecycle action stay
-flat as the database grows?
+flat as the database grows? And do the pages (each role's to-do page, the filtered item list,
+rendered in full through the test Client, see bench.pages) meet p95 <= 100 ms at 100k items?
 
-    PYTHONPATH=src python -m bench.run [--scales 1000,10000,100000] [--repeat 20]
+    PYTHONPATH=src python -m bench.run [--scales 1000,10000,100000] [--repeat 20] [--page-repeat 40]
 
 For each scale a fresh database is made (an SQLite file under bench/out/, or, when DATABASE_URL
 names PostgreSQL, a database banli_bench_<scale> on that server; either is removed afterwards
 unless --keep), migrated and filled by bench.generate. Each scale runs in its own subprocess, so
 memory is measured cleanly.
 Every case is timed against a floor measured in the same run: the bare SQL that fetches or writes
-the same data. The ratio (case / floor) is what should not grow with N.
+the same data. The ratio (case / floor) is what should not grow with N, nor the number of queries
+of a page. With --keep the databases stay; --reuse then times a kept one again without generating
+it anew (the two action cases act on further rows of it).
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -50,10 +52,11 @@ def _pg_admin(base_url: str, *statements: str) -> None:
             conn.execute(sql)
 
 
-def _prepare_db(scale: int, out: Path, base_url: str | None) -> tuple[str, callable]:
+def _prepare_db(scale: int, out: Path, base_url: str | None, reuse: bool = False) -> tuple[str, callable]:
     if _is_postgres(base_url):
         name = f"banli_bench_{scale}"
-        _pg_admin(base_url, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
+        if not reuse:
+            _pg_admin(base_url, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
         url = urlunsplit(urlsplit(base_url)._replace(path="/" + name))
         return url, (lambda: _pg_admin(base_url, f'DROP DATABASE IF EXISTS "{name}"'))
     out.mkdir(parents=True, exist_ok=True)
@@ -63,7 +66,8 @@ def _prepare_db(scale: int, out: Path, base_url: str | None) -> tuple[str, calla
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(str(path) + suffix).unlink(missing_ok=True)
 
-    remove()
+    if not reuse:
+        remove()
     return f"sqlite:///{path}", remove
 
 
@@ -77,9 +81,58 @@ def _print_table(results: list[dict]) -> None:
             print(f"{res['scale']:>7}  {c['case']:<24} {c['median_ms']:>10.2f} {c['floor_ms']:>9.2f} {ratio:>6} {c['queries']:>7} {c['floor_queries']:>7} {c['n']:>3}")
     print("-" * 82)
     for res in results:
-        print(f"{res['scale']:>7}  generated {res['rows']:,} rows in {res['gen_seconds']:.1f}s; peak RSS {res['peak_rss_gen_mb']:.0f} MB "
-              f"after generation, {res['peak_rss_mb']:.0f} MB at the end; {res['backend']}; consistency problems in a "
-              f"{res['checked']}-item sample: {res['problems']}")
+        made = (f"reused a kept database ({res['rows']:,} rows, generated in {res['gen_seconds']:.0f}s)" if res.get("reused") else
+                f"generated {res['rows']:,} rows in {res['gen_seconds']:.1f}s; peak RSS {res['peak_rss_gen_mb']:.0f} MB after generation")
+        print(f"{res['scale']:>7}  {made}, {res['peak_rss_mb']:.0f} MB at the end; {res['backend']}; consistency problems in a "
+              f"{res['checked']}-item sample: {res['problems']}; load average {res.get('load', '?')}")
+    if any(res.get("pages") for res in results):
+        _print_pages(results, verdict=False)
+
+
+def _print_pages(results: list[dict], target_ms: float | None = None, verdict: bool = True) -> bool:
+    """The page table; with verdict, whether each page runs the same number of queries at every
+    scale and PASS/FAIL against the p95 target at the largest scale. True if all is well."""
+    target_ms = target_ms or results[-1].get("target_ms", 100.0)
+    print()
+    print(f"Pages, full server-side render through the test Client (ms; floor = bare SQL for the same rows; ratio = p50 / floor p50)")
+    print(f"{'scale':>7}  {'page':<44} {'p50':>7} {'p95':>7} {'floor50':>7} {'floor95':>7} {'ratio':>6} {'queries':>7} {'floor q':>7} {'hits':>6}  p95<={target_ms:g}")
+    print("-" * 124)
+    for res in results:
+        for c in res.get("pages", []):
+            ratio = f"{c['ratio']:.1f}" if c.get("ratio") is not None else "-"
+            print(f"{res['scale']:>7}  {c['case']:<44} {c['p50_ms']:>7.1f} {c['p95_ms']:>7.1f} {c['floor_p50_ms']:>7.1f} {c['floor_p95_ms']:>7.1f} "
+                  f"{ratio:>6} {c['queries']:>7} {c['floor_queries']:>7} {c['hits']:>6}  {'PASS' if c['p95_ms'] <= target_ms else 'FAIL'}")
+    print("-" * 124)
+    if not verdict:
+        return True
+    ok = True
+    counts: dict[str, dict[int, int]] = {}
+    for res in results:
+        for c in res.get("pages", []):
+            counts.setdefault(c["case"], {})[res["scale"]] = c["queries"]
+    varying = {k: v for k, v in counts.items() if len(set(v.values())) > 1}
+    if len(results) > 1:
+        if varying:
+            ok = False
+            for k, v in varying.items():
+                print(f"QUERIES VARY WITH N: {k}: " + ", ".join(f"{n}: {q}" for n, q in v.items()))
+        else:
+            print(f"Queries per page: the same at every scale ({', '.join(str(r['scale']) for r in results)}).")
+    mismatched = [(res["scale"], c["case"], c["mismatch"]) for res in results for c in res.get("pages", []) if c.get("mismatch")]
+    for scale, case, m in mismatched:
+        print(f"FLOOR READ OTHER ROWS: {scale} {case}: {m}")
+    last = results[-1]
+    failing = [c for c in last.get("pages", []) if c["p95_ms"] > target_ms]
+    verdict = "PASS" if not failing else "FAIL"
+    print(f"{verdict}: {len(last['pages']) - len(failing)}/{len(last['pages'])} pages within p95 <= {target_ms:g} ms at {last['scale']:,} items"
+          + (f" (the target is set for 100,000)" if last["scale"] < 100_000 else ""))
+    for c in failing:
+        print(f"  FAIL {c['case']}: p95 {c['p95_ms']:.1f} ms, {c['queries']} queries; slowest queries of one render:")
+        for q in c.get("slowest", [])[:2]:
+            print(f"    {q['ms']:.1f} ms  {q['sql'][:300]}")
+            for line in (q.get("plan") or "").splitlines()[:8]:
+                print(f"        {line}")
+    return ok and not failing
 
 
 def main(argv=None) -> int:
@@ -91,6 +144,10 @@ def main(argv=None) -> int:
     ap.add_argument("--batch", type=int, default=2000, help="items generated and inserted per transaction (default 2000)")
     ap.add_argument("--out", default=str(DEFAULT_OUT), help="directory for SQLite files and results (default bench/out)")
     ap.add_argument("--keep", action="store_true", help="keep each scale's database (SQLite file or PostgreSQL database) afterwards")
+    ap.add_argument("--reuse", action="store_true", help="time a database kept by an earlier --keep run again instead of generating it")
+    ap.add_argument("--page-repeat", type=int, default=40, help="timed runs per page case (default 40; p95 needs more than the median)")
+    ap.add_argument("--target-ms", type=float, default=100.0, help="the p95 target for the pages at the largest scale (default 100)")
+    ap.add_argument("--strict", action="store_true", help="exit 1 when a page misses the target or its query count varies with N")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--scale", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--result", help=argparse.SUPPRESS)
@@ -108,11 +165,13 @@ def main(argv=None) -> int:
     results = []
     for scale in scales:
         print(f"== scale {scale}", flush=True)
-        url, cleanup = _prepare_db(scale, out, base_url)
+        reuse = args.reuse and (out / f"summary_{scale}.json").exists()
+        url, cleanup = _prepare_db(scale, out, base_url, reuse=reuse)
         result_path = out / f"result_{scale}.json"
         result_path.unlink(missing_ok=True)
         cmd = [sys.executable, "-m", "bench.run", "--child", "--scale", str(scale), "--repeat", str(args.repeat), "--warmup", str(args.warmup),
-               "--seed", str(args.seed), "--batch", str(args.batch), "--result", str(result_path)]
+               "--seed", str(args.seed), "--batch", str(args.batch), "--result", str(result_path), "--page-repeat", str(args.page_repeat),
+               "--target-ms", str(args.target_ms)] + (["--reuse"] if reuse else [])
         try:
             proc = subprocess.run(cmd, env={**env, "DATABASE_URL": url}, cwd=ROOT)
         finally:
@@ -124,15 +183,12 @@ def main(argv=None) -> int:
         results.append(json.loads(result_path.read_text()))
         _print_table(results)
     (out / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
-    return 0
+    ok = _print_pages(results, args.target_ms) if any(r.get("pages") for r in results) else True
+    return 1 if args.strict and not ok else 0
 
 
 # ---------------------------------------------------------------------------------------------
 # Child: one scale, one database
-
-
-def _median_ms(samples):
-    return statistics.median(samples) * 1000
 
 
 def _child(args) -> int:
@@ -144,17 +200,23 @@ def _child(args) -> int:
 
     from bench.generate import check_consistency, generate, peak_rss_mb
 
-    t0 = time.perf_counter()
-    call_command("migrate", verbosity=0, interactive=False)
-    print(f"migrated in {time.perf_counter() - t0:.1f}s ({connection.vendor})", flush=True)
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cur:
-            cur.execute("PRAGMA synchronous=OFF")  # the load only; timings run with the settings' pragmas
-    summary = generate(args.scale, seed=args.seed, batch=args.batch, progress=lambda m: print(m, flush=True))
+    summary_path = Path(args.result).with_name(f"summary_{args.scale}.json")
+    if args.reuse:
+        summary = json.loads(summary_path.read_text())
+        print(f"reusing the kept database of {args.scale} items ({connection.vendor})", flush=True)
+    else:
+        t0 = time.perf_counter()
+        call_command("migrate", verbosity=0, interactive=False)
+        print(f"migrated in {time.perf_counter() - t0:.1f}s ({connection.vendor})", flush=True)
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cur:
+                cur.execute("PRAGMA synchronous=OFF")  # the load only; timings run with the settings' pragmas
+        summary = generate(args.scale, seed=args.seed, batch=args.batch, progress=lambda m: print(m, flush=True))
+        summary_path.write_text(json.dumps(summary, indent=1, ensure_ascii=False))
     rss_gen = peak_rss_mb()
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
-            cur.execute("ANALYZE")  # what autovacuum would soon do after a bulk load
+            cur.execute("ANALYZE")  # what autovacuum would soon do after a bulk load (SQLite: none runs, none here)
     connection.close()  # reconnect with the settings' own init (WAL, synchronous=NORMAL)
 
     import random
@@ -170,42 +232,31 @@ def _child(args) -> int:
     for p in problems[:20]:
         print("  consistency:", p)
 
+    from bench.pages import run_page_cases
+
+    load = [round(x, 1) for x in os.getloadavg()]
     cases = _run_cases(summary, args.repeat, args.warmup)
+    print("pages:", flush=True)
+    pages = run_page_cases(summary, repeat=args.page_repeat, warmup=args.warmup, target_ms=args.target_ms, progress=lambda m: print(m, flush=True))
+    load += [round(x, 1) for x in os.getloadavg()]
     result = {
         "scale": args.scale, "backend": connection.vendor, "rows": summary["rows"], "gen_seconds": summary["seconds"],
         "peak_rss_gen_mb": rss_gen, "peak_rss_mb": peak_rss_mb(), "states": summary["states"], "cases": cases,
-        "checked": len(sample), "problems": len(problems),
+        "checked": len(sample), "problems": len(problems), "pages": pages, "target_ms": args.target_ms,
+        "load": f"{load[0]} at the start, {load[3]} at the end (1-min, {os.cpu_count()} CPUs)", "reused": bool(args.reuse),
+        "counts": {k: summary.get(k) for k in ("deadlines", "notifications", "questions")},
     }
     Path(args.result).write_text(json.dumps(result, indent=1, ensure_ascii=False))
     return 0
 
 
 def _measure(case, floor, *, repeat, warmup):
-    """case and floor are (setup, run) pairs; setup() builds the arguments outside the timing (e.g.
-    a fresh user object, as each request loads one). Each is run once under CaptureQueriesContext
-    to count its queries, `warmup` times untimed, then `repeat` timed runs of the two alternate
-    (ABBA order), so background load on the machine hits both alike. Returns the two medians."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    """bench.timing.measure (alternate runs of the case and its floor, queries counted once),
+    as (median ms, queries, n) for the case and for the floor."""
+    from bench.timing import measure
 
-    counts = []
-    for setup, run in (case, floor):
-        with CaptureQueriesContext(connection) as ctx:
-            run(*setup())
-        counts.append(len(ctx.captured_queries))
-    for _ in range(warmup):
-        for setup, run in (case, floor):
-            run(*setup())
-    samples = ([], [])
-    for i in range(repeat):
-        for k in ((0, 1) if i % 2 == 0 else (1, 0)):
-            setup, run = (case, floor)[k]
-            a = setup()
-            t = time.perf_counter()
-            run(*a)
-            samples[k].append(time.perf_counter() - t)
-    med = [_median_ms(x) if x else float("nan") for x in samples]
-    return (med[0], counts[0], repeat), (med[1], counts[1], repeat)
+    timed, fl = measure(case, floor, repeat=repeat, warmup=warmup)
+    return (timed["p50"], timed["queries"], timed["n"]), (fl["p50"], fl["queries"], fl["n"])
 
 
 def _case(name, timed, floor):
