@@ -1,11 +1,11 @@
 """The to-do list (待办): for each role the user holds, what waits on them, each entry pointing at
-the form where it is done. Every section is one query (a window function carries the total), so
-the page costs the same at 100 items and at 100,000."""
+the form where it is done. Every section is a count and a short fetch, both on indexes, so the
+page costs the same at 100 items and at 100,000. (A window function carrying the total in one
+query was tried first: it sorts every matching row to show eight, 250 ms at 100k.)"""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from banli.deadlines.models import Deadline, Milestone
@@ -38,9 +38,9 @@ class Section:
 
 
 def _top(qs: QuerySet, order: list) -> tuple[list, int]:
-    """The first SHOWN rows and the total, in one query."""
-    rows = list(qs.annotate(_total=Window(Count("pk"))).order_by(*order)[:SHOWN])
-    return rows, (rows[0]._total if rows else 0)
+    """The first SHOWN rows and the total."""
+    total = qs.count()
+    return (list(qs.order_by(*order)[:SHOWN]) if total else []), total
 
 
 def _item_section(key, role, title, qs, anchor="", more_url="", note=None):
@@ -71,28 +71,18 @@ def _anchor(d: Deadline, anchor: str) -> str:
 
 
 def _deadline_sections(qs: QuerySet, kinds, role: str, key_prefix: str) -> list[Section]:
-    """Open milestones grouped by kind, late ones first: one query for every kind at once."""
-    qs = (
-        qs.filter(state__in=(Deadline.State.OPEN, Deadline.State.LATE), kind__in=[k for k, _, _ in kinds])
-        .annotate(
-            _rank=Window(RowNumber(), partition_by=[F("kind")], order_by=[LATE_FIRST.asc(), F("due_on").asc(), F("id").asc()]),
-            _total=Window(Count("pk"), partition_by=[F("kind")]),
-        )
-        .filter(_rank__lte=SHOWN)
-        .select_related("item", "unit", "assignment")
-        .order_by("kind", "_rank")
-    )
-    by_kind: dict[str, list] = {}
-    for d in qs:
-        by_kind.setdefault(d.kind, []).append(d)
+    """Open milestones grouped by kind, late ones first: one count per kind in one grouped query,
+    then the first few of each kind that has any (at most one query per kind of milestone)."""
+    qs = qs.filter(state__in=(Deadline.State.OPEN, Deadline.State.LATE))
+    totals = dict(qs.filter(kind__in=[k for k, _, _ in kinds]).values_list("kind").annotate(n=Count("pk")).order_by())
     out = []
     for kind, title, anchor in kinds:
-        rows = by_kind.get(kind, [])
-        if not rows:
+        if not totals.get(kind):
             continue
+        rows = qs.filter(kind=kind).select_related("item", "unit", "assignment").order_by(LATE_FIRST.asc(), "due_on", "id")[:SHOWN]
         entries = [Entry(d.item, anchor=_anchor(d, anchor), note=d.unit.name if d.unit else "", due_on=d.due_on,
                          late=d.state == Deadline.State.LATE) for d in rows]
-        out.append(Section(f"{key_prefix}_{kind}", role, title, rows[0]._total, entries, f"/deadlines/?kind={kind}"))
+        out.append(Section(f"{key_prefix}_{kind}", role, title, totals[kind], entries, f"/deadlines/?kind={kind}"))
     return out
 
 

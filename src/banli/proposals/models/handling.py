@@ -194,7 +194,8 @@ class Reply(models.Model):
             models.CheckConstraint(condition=~Q(state="sent") | Q(sent_at__isnull=False), name="sent_reply_has_date"),
             models.CheckConstraint(condition=~Q(recommendation="withhold") | ~Q(withhold_reason=""), name="withhold_recommendation_has_reason"),
         ]
-        indexes = [models.Index(fields=["item", "state"])]
+        # Replies awaiting a leader: few among many, found by state first (the to-do cards).
+        indexes = [models.Index(fields=["item", "state"]), models.Index(fields=["state", "assignment"], name="reply_state_assignment")]
 
 
 class ReplyApproval(models.Model):
@@ -285,3 +286,4 @@ class ClosureReport(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "办结报告"
         ordering = ["id"]
+        indexes = [models.Index(fields=["state", "assignment"], name="closure_state_assignment")]

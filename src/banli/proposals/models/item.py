@@ -86,6 +86,9 @@ class Item(models.Model):
             models.Index(fields=["session", "state"]),
             models.Index(fields=["assembly", "state"]),
             models.Index(fields=["category"]),
+            # The office's to-do cards: a handful of rows among 100k each, found without a scan.
+            models.Index(fields=["state"], condition=Q(publication="undecided"), name="item_publication_undecided"),
+            models.Index(fields=["assembly"], condition=Q(withdrawal_requested=True), name="item_withdrawal_requested"),
         ]
 
     def __str__(self):
