@@ -87,6 +87,24 @@ def _print_table(results: list[dict]) -> None:
               f"{res['checked']}-item sample: {res['problems']}; load average {res.get('load', '?')}")
     if any(res.get("pages") for res in results):
         _print_pages(results, verdict=False)
+    _print_documents(results)
+
+
+def _print_documents(results: list[dict]) -> None:
+    """The yearly report against its SQL floor (target <= 1.5x) and one dossier (target <= 1 s)."""
+    rows = [(res["scale"], d) for res in results for d in res.get("documents", [])]
+    if not rows:
+        return
+    print()
+    for scale, d in rows:
+        if d.get("skipped"):
+            print(f"{scale:>7}  {d['case']}: skipped ({d['skipped']})")
+            continue
+        target = f"ratio {d['ratio']} (target <= {d['target_ratio']})" if "target_ratio" in d else f"(target <= {d.get('target_ms', 1000):g} ms)"
+        verdict = "PASS" if d.get("pass") else "FAIL"
+        extra = f"; figures differ from SQL: {d['mismatch']}" if d.get("mismatch") else ""
+        print(f"{scale:>7}  {d['case']:<40} p50 {d.get('p50_ms')} ms  p95 {d.get('p95_ms')} ms  floor {d.get('floor_p50_ms', d.get('floor_ms', '-'))} ms  "
+              f"{target}  {verdict}{extra}")
 
 
 def _print_pages(results: list[dict], target_ms: float | None = None, verdict: bool = True) -> bool:
@@ -240,11 +258,18 @@ def _child(args) -> int:
     cases = _run_cases(summary, args.repeat, args.warmup)
     print("pages:", flush=True)
     pages = run_page_cases(summary, repeat=args.page_repeat, warmup=args.warmup, target_ms=args.target_ms, progress=lambda m: print(m, flush=True))
+    from bench.dossier import dossier_case
+    from bench.report import report_case
+
+    print("documents:", flush=True)
+    documents = [report_case(summary, repeat=args.page_repeat, warmup=args.warmup), dossier_case(summary, repeat=5, warmup=1)]
+    for d in documents:
+        print(f"  {d}", flush=True)
     load += [round(x, 1) for x in os.getloadavg()]
     result = {
         "scale": args.scale, "backend": connection.vendor, "rows": summary["rows"], "gen_seconds": summary["seconds"],
         "peak_rss_gen_mb": rss_gen, "peak_rss_mb": peak_rss_mb(), "states": summary["states"], "cases": cases,
-        "checked": len(sample), "problems": len(problems), "pages": pages, "target_ms": args.target_ms,
+        "checked": len(sample), "problems": len(problems), "pages": pages, "target_ms": args.target_ms, "documents": documents,
         "load": f"{load[0]} at the start, {load[3]} at the end (1-min, {os.cpu_count()} CPUs)", "reused": bool(args.reuse),
         "counts": {k: summary.get(k) for k in ("deadlines", "notifications", "questions")},
     }
