@@ -65,7 +65,7 @@ def units_workbook(table: dict, reply_types: list[str], grades: list[tuple[str, 
     wb.remove(wb.active)
     headers = ["承办单位", "主办", "会办", "分办", "已办结"]
     for _, label in ON_TIME:
-        headers += [f"{label}（件）", f"应办（件）", f"{label}率（%）"]
+        headers += [f"{label}（件）", "应办（件）", f"{label}率（%）"]
     headers += [f"{t}类答复" for t in reply_types] + [f"评价：{name}" for _, name in grades]
     headers += [f"会办评价：{name}" for _, name in grades] + ["表扬", "不同意", "申请调整", "被催办", "留言平均答复（小时）"]
     rows = []
