@@ -1,6 +1,6 @@
 """The situation report (情况专报) for a date range: the units with overdue milestones and those
 whose replies the proposers rated unsatisfactory or disagreed with, named with their items; and
-the practice the proposers commended. Three queries whatever the range.
+the practice the proposers commended. Two queries whatever the range.
 
 Overdue: milestones due in the range that were met late or are still open past their date
 (the permanent OverdueEvent rows). Unsatisfactory: feedback given in the range with a grade that
