@@ -48,6 +48,19 @@ def _item_section(key, role, title, qs, anchor="", more_url="", note=None):
     return Section(key, role, title, total, [Entry(r, anchor=anchor, note=note(r) if note else "") for r in rows], more_url)
 
 
+def _assignment_section(key, role, title, qs, action) -> Section:
+    """Records of one unit's assignment (a reply, a closure report) that wait on this person; each
+    entry opens the action on that assignment."""
+    rows, total = _top(qs.select_related("item__session", "assignment__unit"), ["id"])
+    return Section(key, role, title, total,
+                   [Entry(r.item, anchor=f"do-{action}-{r.assignment_id}", note=r.assignment.unit.name) for r in rows])
+
+
+def _question_section(key, role, qs) -> Section:
+    rows, total = _top(qs, ["asked_at"])
+    return Section(key, role, _("待答复的提问"), total, [Entry(None, note=q.subject, url=f"/questions/#q{q.pk}") for q in rows], "/questions/")
+
+
 # Milestones a unit liaison works through, in the order they come.
 LIAISON_MILESTONES = [
     (Milestone.SIGN, _("待签收"), "do-sign"),
@@ -152,9 +165,7 @@ def gov_office_sections(actor: Actor) -> list[Section]:
     sections.append(_item_section("publication", "gov_office", _("待决定是否公开"),
                                   Item.objects.filter(state__in=AFTER_REPLY, publication="undecided"), anchor="do-decide_publication",
                                   more_url="/items/?publication=undecided"))
-    questions = Question.objects.filter(to_unit__isnull=True, answered_at__isnull=True)
-    rows, total = _top(questions, ["asked_at"])
-    sections.append(Section("questions", "gov_office", _("待答复的提问"), total, [Entry(None, note=q.subject, url=f"/questions/#q{q.pk}") for q in rows], "/questions/"))
+    sections.append(_question_section("questions", "gov_office", Question.objects.filter(to_unit__isnull=True, answered_at__isnull=True)))
     return sections
 
 
@@ -163,11 +174,9 @@ def liaison_sections(actor: Actor) -> list[Section]:
         return []
     units = actor.liaison_unit_ids
     sections = _deadline_sections(Deadline.objects.filter(unit_id__in=units, item__isnull=False), LIAISON_MILESTONES, "liaison", "unit")
-    questions = Question.objects.filter(to_unit_id__in=units, answered_at__isnull=True)
-    rows, total = _top(questions, ["asked_at"])
-    if total:
-        sections.append(Section("unit_questions", "liaison", _("待答复的提问"), total,
-                                [Entry(None, note=q.subject, url=f"/questions/#q{q.pk}") for q in rows], "/questions/"))
+    questions = _question_section("unit_questions", "liaison", Question.objects.filter(to_unit_id__in=units, answered_at__isnull=True))
+    if questions.total:
+        sections.append(questions)
     if not sections:
         sections.append(Section("unit_clear", "liaison", _("承办事项"), 0))
     return sections
@@ -176,24 +185,21 @@ def liaison_sections(actor: Actor) -> list[Section]:
 def unit_head_sections(actor: Actor) -> list[Section]:
     if not actor.head_unit_ids:
         return []
-    replies = Reply.objects.filter(state=Reply.State.PENDING_UNIT, assignment__unit_id__in=actor.head_unit_ids).select_related("item__session", "assignment__unit")
-    rows, total = _top(replies, ["id"])
-    out = [Section("approve_replies", "unit_head", _("待审核的答复"), total,
-                   [Entry(r.item, anchor=f"do-approve_reply-{r.assignment_id}", note=r.assignment.unit.name) for r in rows])]
-    reports = ClosureReport.objects.filter(state=ClosureReport.State.PENDING, assignment__unit_id__in=actor.head_unit_ids).select_related("item__session", "assignment__unit")
-    rows, total = _top(reports, ["id"])
-    out.append(Section("approve_closure", "unit_head", _("待审核的办结报告"), total,
-                       [Entry(r.item, anchor=f"do-approve_closure_report-{r.assignment_id}", note=r.assignment.unit.name) for r in rows]))
-    return out
+    units = actor.head_unit_ids
+    return [
+        _assignment_section("approve_replies", "unit_head", _("待审核的答复"),
+                            Reply.objects.filter(state=Reply.State.PENDING_UNIT, assignment__unit_id__in=units), "approve_reply"),
+        _assignment_section("approve_closure", "unit_head", _("待审核的办结报告"),
+                            ClosureReport.objects.filter(state=ClosureReport.State.PENDING, assignment__unit_id__in=units), "approve_closure_report"),
+    ]
 
 
 def district_leader_sections(actor: Actor) -> list[Section]:
     if not actor.district_leader:
         return []
-    replies = Reply.objects.filter(state=Reply.State.PENDING_LEADER, assignment__unit_id__in=actor.portfolio_unit_ids).select_related("item__session", "assignment__unit")
-    rows, total = _top(replies, ["id"])
-    out = [Section("leader_replies", "district_leader", _("待阅批的答复（留作参考类）"), total,
-                   [Entry(r.item, anchor=f"do-leader_approve_reply-{r.assignment_id}", note=r.assignment.unit.name) for r in rows])]
+    out = [_assignment_section("leader_replies", "district_leader", _("待阅批的答复（留作参考类）"),
+                               Reply.objects.filter(state=Reply.State.PENDING_LEADER, assignment__unit_id__in=actor.portfolio_unit_ids),
+                               "leader_approve_reply")]
     out.append(_item_section("key_items", "district_leader", _("牵头督办的重点提案/建议"),
                              Item.objects.filter(key_leader=actor.user, is_key=True, state__in=SUPERVISED | {ItemState.CLOSED}),
                              more_url="/items/?key=1&mine_key=1", note=lambda i: i.get_state_display()))
