@@ -10,6 +10,8 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display on a server
 
+from django.utils import translation  # noqa: E402
+from django.utils.translation import gettext as _  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
@@ -71,17 +73,25 @@ def png(fig: Figure) -> bytes:
 
 
 def report_charts(figures: dict, *, family: str | None = None) -> dict[str, Figure]:
-    """The four charts of the yearly report, from its figures."""
+    """The four charts of the yearly report, from its figures, titled in the active language
+    (the Word report asks in Chinese; unit and category names are data and stay as they are)."""
     cur = figures["current"]
     family = family or cjk_font()
+    en = (translation.get_language() or "").startswith("en")
+
+    def note(n, share):
+        return f"{n} · {share}%" if en else f"{n}件 · {share}%"
 
     def of(rows, label):
-        return bars(label, [r["name"] for r in rows], [r["count"] for r in rows], [f"{r['count']}件 · {r['share']}%" for r in rows], family=family)
+        return bars(label, [r["name"] for r in rows], [r["count"] for r in rows], [note(r["count"], r["share"]) for r in rows], family=family)
+
+    def type_name(r):
+        return f"{r['code']} {r['name_en'] or r['name']}" if en else f"{r['code']}类 {r['name']}"
 
     return {
-        "category": of(cur["by_category"], "按类别"),
-        "reply_type": of([{**r, "name": f"{r['code']}类 {r['name']}"} for r in cur["by_reply_type"]], "按答复类型"),
-        "grade": of(cur["by_grade"], "按满意度"),
-        "units": bars("承办件数最多的单位", [u["name"] for u in cur["top_units"]], [u["items"] for u in cur["top_units"]],
-                      [f"{u['items']}件 · {u['share']}%" for u in cur["top_units"]], family=family),
+        "category": of(cur["by_category"], _("按类别")),
+        "reply_type": of([{**r, "name": type_name(r)} for r in cur["by_reply_type"]], _("按答复类型")),
+        "grade": of([{**r, "name": (r["name_en"] or r["name"]) if en else r["name"]} for r in cur["by_grade"]], _("按满意度")),
+        "units": bars(_("承办件数最多的单位"), [u["name"] for u in cur["top_units"]], [u["items"] for u in cur["top_units"]],
+                      [note(u["items"], u["share"]) for u in cur["top_units"]], family=family),
     }

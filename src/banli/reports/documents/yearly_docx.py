@@ -5,6 +5,7 @@ falls back to what the PC has."""
 
 import io
 
+from django.utils import translation
 from docx.shared import Cm
 
 from banli.org.models import WORDING
@@ -27,6 +28,12 @@ def _with_previous(cur_rows, prev_rows, key="name"):
 
 
 def yearly_report(figures: dict) -> bytes:
+    # The document the office hands in is Chinese, whatever language the page was in.
+    with translation.override("zh-hans"):
+        return _yearly_report(figures)
+
+
+def _yearly_report(figures: dict) -> bytes:
     cur, prev = figures["current"], figures["previous"]
     w = WORDING[cur["period"]["assembly"]]
     doc = new_document()
