@@ -32,6 +32,9 @@ def todo(request):
         if not roles or roles[-1]["role"] != s.role:
             roles.append({"role": s.role, "title": titles[s.role], "sections": []})
         roles[-1]["sections"].append(s)
+    for r in roles:
+        # Cards with work first (in their usual order), the empty ones after, shrunk to a line.
+        r["sections"].sort(key=lambda s: s.total == 0)
     waiting = sum(s.total for s in sections)
     return render(request, "web/todo.html", {"roles": roles, "waiting": waiting})
 
