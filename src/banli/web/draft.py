@@ -50,6 +50,13 @@ class DraftForm(forms.Form):
             people = people.exclude(pk=item.proposer_id)
         self.fields["cosigners"].queryset = people
 
+    def draft_fields(self) -> dict:
+        """What the drafting actions take, from the cleaned form (co-signers are invited apart)."""
+        d = self.cleaned_data
+        return {"title": d["title"], "reason": d["reason"], "suggestions": d["suggestions"],
+                "category": d["category"].pk if d["category"] else None, "urgent": d["urgent"],
+                "consent_publish": d["consent_publish"], "suggested_unit_ids": [u.pk for u in d["suggested_units"]]}
+
     def picked_people(self):
         """The co-signers to show as chips: what was posted, or who is invited already."""
         ids = self.data.getlist("cosigners") if self.is_bound else self.initial.get("cosigners", [])

@@ -4,7 +4,6 @@ themselves are the API's (banli.api.actions): one definition validates both door
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework.exceptions import ValidationError
 
 from banli.api.actions import input_serializer
 from banli.errors import BanliError
@@ -146,4 +145,4 @@ def field_errors(err: BanliError) -> dict[str, list[str]]:
     return {field: [err.message]} if field else {}
 
 
-__all__ = ["Field", "FORMS", "PLACED_ELSEWHERE", "validate", "FormErrors", "field_errors", "ValidationError"]
+__all__ = ["Field", "FORMS", "PLACED_ELSEWHERE", "validate", "FormErrors", "field_errors"]

@@ -110,12 +110,12 @@ def _bind(specs, choices: Choices, data=None, errors=None) -> list[BoundField]:
     return out
 
 
-def action_forms(request, item, actor, *, failed: str = "", data=None, errors=None, message: str = "") -> list[ActionForm]:
+def action_forms(request, item, available: list[dict], *, failed: str = "", data=None, errors=None, message: str = "") -> list[ActionForm]:
     """One form per action the table allows now. The one that just failed comes back open, with
     what was typed and the messages beside its fields."""
     choices = Choices(item)
     forms = []
-    for a in workflow.available_actions(actor, item):
+    for a in available:
         name = a["action"]
         if name in PLACED_ELSEWHERE:
             continue
@@ -192,13 +192,14 @@ def messages_with_marks(request, item) -> tuple[list, int]:
 def page_context(request, item, **form_state) -> dict:
     actor = actor_for(request.user)
     active = [a for a in item.assignments.all() if a.active]
-    available = {a["action"] for a in workflow.available_actions(actor, item)}
+    allowed = workflow.available_actions(actor, item)
+    available = {a["action"] for a in allowed}
     msgs, unread = messages_with_marks(request, item)
     return {
         "item": item,
         "w": wording(item.assembly),
         "contacts": can_see_contacts(actor, item, [a.unit_id for a in active]),
-        "forms": action_forms(request, item, actor, **form_state),
+        "forms": action_forms(request, item, allowed, **form_state),
         "can_edit": "edit_draft" in available,
         "can_message": "post_message" in available,
         "can_attach": "add_attachment" in available,

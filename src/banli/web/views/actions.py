@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from banli.api.actions import REGISTRY
 from banli.errors import BanliError, not_found
 from banli.proposals import selectors
+from banli.proposals.access import visible_items
 
 from ..forms import PLACED_ELSEWHERE, field_errors, validate
 from ..item_page import action_label, form_key, page_context
@@ -36,7 +37,7 @@ def do_action(request, item_id, action):
             ctx[f"{action}_errors"], ctx[f"{action}_data"] = errors, request.POST
         return render(request, "web/items/detail.html", ctx, status=err.status)
     messages.success(request, _("已完成：%(action)s") % {"action": action_label(action)})
-    if selectors.item_detail(request.user, item_id) is None:
+    if not visible_items(request.user).filter(pk=item_id).exists():
         # The step took the item out of this person's sight (e.g. returned to the proposer).
         return redirect("web:todo")
     anchor = {"post_message": "#messages", "add_attachment": "#attachments"}.get(action, "")

@@ -94,9 +94,7 @@ def item_new(request):
         d = form.cleaned_data
         try:
             with transaction.atomic():
-                item = A.create_draft(request.user, person_id=people[0].pk, title=d["title"], reason=d["reason"], suggestions=d["suggestions"],
-                                      category=d["category"].pk if d["category"] else None, urgent=d["urgent"],
-                                      consent_publish=d["consent_publish"], suggested_unit_ids=[u.pk for u in d["suggested_units"]])
+                item = A.create_draft(request.user, person_id=people[0].pk, **form.draft_fields())
                 if d["cosigners"]:
                     A.invite_cosigners(request.user, item.pk, person_ids=[p.pk for p in d["cosigners"]])
         except BanliError as err:
@@ -120,9 +118,7 @@ def item_edit(request, item_id):
         d = form.cleaned_data
         try:
             with transaction.atomic():
-                A.edit_draft(request.user, item.pk, title=d["title"], reason=d["reason"], suggestions=d["suggestions"],
-                             category=d["category"].pk if d["category"] else None, urgent=d["urgent"], consent_publish=d["consent_publish"],
-                             suggested_unit_ids=[u.pk for u in d["suggested_units"]])
+                A.edit_draft(request.user, item.pk, **form.draft_fields())
                 new = [p.pk for p in d["cosigners"] if p.pk not in form.invited_ids]
                 if new:
                     A.invite_cosigners(request.user, item.pk, person_ids=new)
