@@ -3,7 +3,11 @@ the reader's browser draws the Chinese with its own fonts; Word gets a PNG drawn
 found on the server (Debian: fonts-noto-cjk). Without such a font the PNG would show boxes, so
 `png` refuses and the document keeps its tables only (see `cjk_font`)."""
 
+import glob
 import io
+import logging
+import os
+import subprocess
 from functools import lru_cache
 
 import matplotlib
@@ -20,12 +24,73 @@ CJK_FAMILIES = ["Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", 
 WEB_FONTS = "'PingFang SC','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC',sans-serif"
 BLUE, GREY = "#1f4e8c", "#9aa5b1"
 
+# Where the families above live when fontconfig cannot be asked (Debian/Ubuntu packages first).
+FC_LIST = "fc-list"
+KNOWN_FONT_FILES = [
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",  # fonts-noto-cjk
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+    "/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",  # Fedora, Arch
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/source-han-sans/SourceHanSans-Regular.ttc",
+    "/usr/share/fonts/adobe-source-han-sans/SourceHanSans-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",  # fonts-wqy-microhei
+]
+KNOWN_FONT_GLOBS = ["/usr/share/fonts/**/NotoSansCJK*.tt[cf]", "/usr/share/fonts/**/NotoSansCJKsc*.otf",
+                    "/usr/local/share/fonts/**/NotoSansCJK*.tt[cf]", os.path.expanduser("~/.local/share/fonts/**/NotoSansCJK*.tt[cf]")]
+
+log = logging.getLogger(__name__)
+
+
+def _listed_family() -> str | None:
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((f for f in CJK_FAMILIES if f in installed), None)
+
+
+def _font_files_on_disk() -> list[str]:
+    """Files holding one of CJK_FAMILIES: as fontconfig lists them, else at their known paths."""
+    wanted = set(CJK_FAMILIES)
+    files = []
+    try:
+        out = subprocess.run([FC_LIST, "--format", "%{family}\t%{file}\n", ":lang=zh"], capture_output=True, text=True,
+                             timeout=10, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        out = ""
+    for line in out.splitlines():
+        families, _tab, path = line.partition("\t")
+        if path and wanted & {f.strip() for f in families.split(",")}:
+            files.append(path)
+    for pattern in KNOWN_FONT_GLOBS:
+        files += glob.glob(pattern, recursive=True)
+    files += KNOWN_FONT_FILES
+    return [f for f in dict.fromkeys(files) if os.path.isfile(f)]
+
 
 @lru_cache(maxsize=1)
 def cjk_font() -> str | None:
-    """The first installed family that draws Chinese, or None."""
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    return next((f for f in CJK_FAMILIES if f in installed), None)
+    """The first installed family that draws Chinese, or None.
+
+    matplotlib knows the fonts its cache (fontlist-*.json) listed when it was first written, and
+    never looks again: a font installed after that is unknown to it. So when the cache lists no
+    Chinese family, the font files are looked for on disk and registered for this process."""
+    family = _listed_family()
+    if family is not None:
+        return family
+    known = {f.fname for f in font_manager.fontManager.ttflist}
+    added = []
+    for path in _font_files_on_disk():
+        if path in known:
+            continue
+        try:
+            font_manager.fontManager.addfont(path)
+        except (OSError, RuntimeError, ValueError) as exc:  # unreadable or not a font: try the next one
+            log.warning("cannot read font %s: %s", path, exc)
+            continue
+        added.append(path)
+    family = _listed_family()
+    if added:
+        log.info("matplotlib's font cache did not list a Chinese font; registered %s, found %s", ", ".join(added), family)
+    return family
 
 
 def bars(title: str, labels: list[str], values: list[int], notes: list[str] | None = None, *, family: str | None = None) -> Figure:
