@@ -204,3 +204,85 @@ def test_others_cannot_withdraw(world, cppcc_office, cosigner):
     with refused("forbidden"):
         actions.withdraw_item(cosigner, item.pk)
     assert len(audit_rows("withdraw")) == 0
+
+
+# -- Which session a member files into (DOMAIN §3: the current session; between sessions, the term) --
+
+def _interim(world):
+    """The term's interim session (ordinal 0, 闭会期间): where items filed between sessions go."""
+    from banli.org.models import Session
+
+    term = world.ref.cppcc_term
+    return Session.objects.create(term=term, ordinal=0, name="闭会期间", year=term.starts_on.year, opens_on=term.starts_on)
+
+
+def test_a_member_cannot_file_into_a_past_session(world, member):
+    past = world.earlier_cppcc_session  # last year's session; this year's is current
+    with refused("invalid", field="session_id") as info:
+        actions.create_draft(member, session_id=past.pk, title="关于去年的提案", category=world.category("cppcc"))
+    assert past.name in info.value.zh and "当前会次" in info.value.zh
+    assert "past" in info.value.en and "current session" in info.value.en
+    assert not Item.objects.exists()
+
+
+def test_a_session_of_the_other_assembly_names_the_field(world, member):
+    with refused("invalid", field="session_id"):
+        actions.create_draft(member, session_id=world.npc_session.pk, title="标题", category=world.category("cppcc"))
+
+
+def test_between_sessions_a_member_files_into_the_term(world, member):
+    interim = _interim(world)
+    item = new_draft(world, session=interim)
+    assert fresh(item).session == interim
+    # With no session named and none current, a draft goes to the term's interim session.
+    type(interim).objects.filter(pk=world.cppcc_session.pk).update(is_current=False)
+    assert fresh(new_draft(world)).session == interim
+
+
+def test_the_interim_session_of_a_past_term_is_past(world, member):
+    import datetime
+
+    from banli.org.models import Term
+
+    interim = _interim(world)
+    Term.objects.filter(pk=world.ref.cppcc_term.pk).update(ends_on=datetime.date(2023, 12, 31))
+    Term.objects.create(assembly="cppcc", ordinal=7, name="第七届", starts_on=datetime.date(2024, 1, 1))
+    with refused("invalid", field="session_id"):
+        actions.create_draft(member, session_id=interim.pk, title="标题", category=world.category("cppcc"))
+
+
+def test_with_no_current_session_and_no_interim_a_member_is_told_so(world, member):
+    type(world.cppcc_session).objects.filter(pk=world.cppcc_session.pk).update(is_current=False)
+    with refused("invalid", field="session_id"):
+        actions.create_draft(member, title="标题", category=world.category("cppcc"))
+
+
+def test_a_session_was_open_for_filing_in_its_own_time(world, member):
+    """What is past is judged on the day of filing: the demo replays last year with the clock set
+    to then, when last year's session was the one in force."""
+    import datetime
+    from unittest import mock
+
+    from django.utils import timezone
+
+    past = world.earlier_cppcc_session
+    then = timezone.make_aware(datetime.datetime.combine(past.opens_on + datetime.timedelta(days=30), datetime.time(10)))
+    with mock.patch.object(timezone, "now", lambda: then):
+        item = actions.create_draft(member, session_id=past.pk, title="关于当年的提案", category=world.category("cppcc"))
+    assert fresh(item).session == past
+
+
+def test_the_api_refuses_a_past_session_and_writes_nothing(world, member):
+    from rest_framework.test import APIClient
+
+    c = APIClient()
+    c.force_login(member)
+    body = {"title": "关于去年的提案", "reason": "a", "suggestions": "b", "category": world.category("cppcc").pk}
+    r = c.post("/api/items/", {**body, "session_id": world.earlier_cppcc_session.pk}, format="json")
+    assert r.status_code == 400, r.content
+    data = r.json()
+    assert (data["code"], data["field"]) == ("invalid", "session_id")
+    assert "当前会次" in data["message_zh"] and "current session" in data["message_en"]
+    assert not Item.objects.exists()
+    r = c.post("/api/items/", {**body, "session_id": world.cppcc_session.pk}, format="json")
+    assert r.status_code == 201 and Item.objects.get().session == world.cppcc_session

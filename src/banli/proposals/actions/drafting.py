@@ -2,11 +2,11 @@
 
 from django.db import transaction
 
-from banli.org.models import Category, Person, Session, Unit
+from banli.org.models import Category, Person, Session, Term, Unit
 
 from ..access import actor_for
 from ..models import CoSigner, Item, ItemState, PublicationRecord
-from .common import item_action, begin, invalid, now, office_user_ids, require_text
+from .common import item_action, begin, invalid, now, office_user_ids, require_text, today
 
 DRAFT_FIELDS = ["title", "reason", "suggestions", "category", "consent_publish", "urgent"]
 
@@ -39,6 +39,49 @@ def _set_suggested_units(item, unit_ids):
     item.suggested_units.set(units)
 
 
+def _session_to_file_into(assembly, session_id, on) -> Session:
+    """DOMAIN §3: a member files into the current session or, between sessions (闭会期间), into
+    the term, whose interim session (ordinal 0) holds such items. Judged on the day of filing:
+
+    - the current session (Session.is_current, the administrator's word) is always open;
+    - a term's interim session is open while its term is in force: the assembly's latest term
+      begun by that day, not ended;
+    - any other session is open until it is past: its year is over, or a later session of the
+      assembly has opened. (So the session in force is open before the administrator flags it,
+      and a session can take items before it opens, as they are collected beforehand.)
+
+    With no session named, the draft goes to the current session, else to the interim session
+    of the term in force."""
+    sessions = Session.objects.filter(assembly=assembly).select_related("term")
+    if not session_id:
+        session = sessions.filter(is_current=True).first() or _interim_in_force(assembly, on)
+        if session is None:
+            raise invalid("session_id", "没有可提交的会次：当前没有会次，本届也没有闭会期间会次。",
+                          "No session to file into: none is current, and the term has no interim session.")
+        return session
+    session = sessions.filter(pk=session_id).first()
+    if session is None:
+        raise invalid("session_id", "会次不存在或不属于本会别。", "No such session for this assembly.")
+    if session.is_current:
+        return session
+    if session.ordinal == 0:
+        open_ = session == _interim_in_force(assembly, on)
+    else:
+        open_ = on.year <= session.year and not sessions.filter(
+            ordinal__gt=0, opens_on__gt=session.opens_on, opens_on__lte=on).exists()
+    if not open_:
+        raise invalid("session_id", f"{session}已过，不能再提交到该会次。请提交到当前会次；闭会期间请提交到本届（闭会期间）。",
+                      f"{session} is past: file into the current session, or between sessions into the term (闭会期间).")
+    return session
+
+
+def _interim_in_force(assembly, on) -> Session | None:
+    term = Term.objects.filter(assembly=assembly, starts_on__lte=on).order_by("-starts_on").first()
+    if term is None or (term.ends_on and term.ends_on < on):
+        return None
+    return Session.objects.filter(term=term, ordinal=0).select_related("term").first()
+
+
 @transaction.atomic
 def create_draft(user, *, person_id=None, session_id=None, suggested_unit_ids=(), **data) -> Item:
     actor = actor_for(user)
@@ -46,12 +89,7 @@ def create_draft(user, *, person_id=None, session_id=None, suggested_unit_ids=()
     person = people.filter(pk=person_id).first() if person_id else people.order_by("is_collective", "id").first()
     if person is None:
         raise invalid("person", "只有委员、代表或其授权的集体账号可以提出提案/建议。", "Only members, deputies or collective accounts may file items.")
-    if session_id:
-        session = Session.objects.filter(pk=session_id, assembly=person.assembly).first()
-    else:
-        session = Session.objects.filter(assembly=person.assembly, is_current=True).first()
-    if session is None:
-        raise invalid("session", "没有可提交的会次。", "No open session to file into.")
+    session = _session_to_file_into(person.assembly, session_id, today())
     fields = _clean_fields(person.assembly, {"title": data.get("title"), **{k: v for k, v in data.items() if k != "title"}})
     item = Item.objects.create(assembly=person.assembly, session=session, proposer=person, **fields)
     if suggested_unit_ids:
