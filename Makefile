@@ -17,7 +17,10 @@ $(VENV)/.installed: requirements.lock
 
 venv: $(VENV)/.installed
 
+# The Debian packages beyond Python (bin/system-deps lists them and says why): installed when
+# missing, as root or with password-less sudo; otherwise `make test` stops at once, naming the command to run.
 run: venv
+	@bin/system-deps run
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py load_demo --if-empty
@@ -27,6 +30,7 @@ run: venv
 
 # The whole suite; set DATABASE_URL=postgres://... to run it on PostgreSQL.
 test: venv
+	@bin/system-deps test
 	$(PY) -m pytest -n 2 --dist loadfile
 
 bench: venv
