@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from . import views
 from . import notify_views as nv
 from .calendar_views import CalendarWarningsView
+from .org_views import LeaderListView
 
 router = DefaultRouter()
 router.register("items", views.ItemViewSet, basename="item")
@@ -23,6 +24,7 @@ urlpatterns = [
     path("token/", obtain_auth_token, name="token"),
     path("me/", views.MeView.as_view(), name="me"),
     path("people/", views.PeopleSearchView.as_view(), name="people"),
+    path("leaders/", LeaderListView.as_view(), name="leaders"),
     path("items/<int:item_id>/actions/", views.ActionsAvailableView.as_view(), name="item-actions"),
 ]
 urlpatterns += [path(f"items/<int:item_id>/actions/{name}/", view, name=f"item-{name}") for name, view in views.action_views().items()]

@@ -66,9 +66,13 @@ def give_feedback(user, item_id, *, reply_id, grade, agrees: bool, comment="", p
 
 
 @item_action
-def record_no_feedback(user, item_id, *, reply_id) -> Feedback:
+def record_no_feedback(user, item_id, *, reply_id, on=None) -> Feedback:
     """After the feedback window: record that none came. Never a made-up grade. user None: the
-    daily scan records it after asking again (banli.deadlines.scan)."""
+    daily scan records it after asking again (banli.deadlines.scan), as of its own date `on`, so
+    that `run_scan --date` works for any day; the office records it as of today."""
+    if on is not None and user is not None:
+        raise ValueError("only the system's step takes a date; the office records no feedback as of today")
+    day = on or today()
     step = begin(user, "record_no_feedback", item_id) if user is not None else system_step("record_no_feedback", item_id)
     existing = Feedback.objects.filter(reply_id=reply_id, item=step.item).first()
     if existing:
@@ -77,12 +81,12 @@ def record_no_feedback(user, item_id, *, reply_id) -> Feedback:
     a, reply = _awaiting(step, reply_id)
     policy = SessionPolicy.for_session(step.item.session)
     window_end = policy.due("feedback", reply.sent_at)
-    if today() <= window_end:
+    if day <= window_end:
         raise invalid("reply_id", f"反馈期限至{window_end}，尚未届满。", f"The feedback window runs until {window_end}.")
     fb = Feedback.objects.create(reply=reply, item=step.item, lapsed=True, by=user)
     before = step.item.state
     state = _after_feedback(step, a, reply, fb)
-    step.audit(target=fb, before={"state": before}, after={"state": state, "lapsed": True})
+    step.audit(target=fb, before={"state": before}, after={"state": state, "lapsed": True, "as_of": day.isoformat()})
     return fb
 
 
