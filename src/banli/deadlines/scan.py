@@ -28,7 +28,7 @@ OPEN = (Deadline.State.OPEN, Deadline.State.LATE)
 @transaction.atomic
 def run_scan(today=None) -> dict:
     today = today or timezone.localdate()
-    backfilled = backfill()
+    backfilled = backfill(today)
     late = mark_late(today)
     sent = send_reminders(today) if is_working_day(today) else {}
     lapsed = record_lapsed_feedback(today) if is_working_day(today) else 0
@@ -46,25 +46,29 @@ def record_lapsed_feedback(today) -> int:
     from banli.errors import BanliError
     from banli.proposals.actions import record_no_feedback
 
+    from .sync import sync_item
+
     cutoff = add_working_days(today, -LAPSE_AFTER)
     rows = Deadline.objects.filter(kind=Milestone.FEEDBACK, state=Deadline.State.LATE, due_on__lte=cutoff).values_list("item_id", "key")
     done = 0
     for item_id, key in rows:
         try:
-            record_no_feedback(None, item_id, reply_id=int(key.split(":")[1]))
+            record_no_feedback(None, item_id, reply_id=int(key.split(":")[1]), on=today)
+            # The action brings the item's rows in line as of the wall clock; the scan's day rules.
+            sync_item(item_id, today=today)
             done += 1
         except BanliError as e:  # e.g. the item moved on meanwhile; the next scan looks again
             logging.getLogger(__name__).warning("no-feedback not recorded for item %s: %s", item_id, e.en)
     return done
 
 
-def backfill() -> int:
+def backfill(today) -> int:
     """Items filed before deadline rows existed (or imported) get theirs: one query when none."""
     from .sync import sync_item
 
     missing = list(Item.objects.filter(submitted_at__isnull=False, deadlines__isnull=True).values_list("pk", flat=True))
     for pk in missing:
-        sync_item(pk)
+        sync_item(pk, today=today)
     return len(missing)
 
 
