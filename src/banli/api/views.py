@@ -44,6 +44,7 @@ def detail_response(request, item_id, status=200):
 
 class ItemViewSet(viewsets.GenericViewSet):
     serializer_class = ser.ItemListSerializer
+    lookup_value_regex = r"\d+"  # /api/items/abc/ matches no endpoint: a JSON 404, not a failed int()
 
     def get_queryset(self):
         return selectors.item_list(self.request.user, self.request.query_params)
@@ -174,6 +175,7 @@ class PeopleSearchView(generics.ListAPIView):
 
 class QuestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ser.QuestionSerializer
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         return visible_questions(self.request.user).select_related("asker", "to_unit")
