@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from banli.deadlines import selectors as deadline_selectors
+from banli.deadlines.calendar import calendar_warnings
 from banli.deadlines.models import Milestone
 from banli.errors import BanliError
 from banli.org.models import WORDING, WORDING_EN
@@ -36,7 +37,18 @@ def todo(request):
         # Cards with work first (in their usual order), the empty ones after, shrunk to a line.
         r["sections"].sort(key=lambda s: s.total == 0)
     waiting = sum(s.total for s in sections)
-    return render(request, "web/todo.html", {"roles": roles, "waiting": waiting})
+    return render(request, "web/todo.html", {"roles": roles, "waiting": waiting, "calendar_warnings": office_calendar_warnings(request)})
+
+
+def office_calendar_warnings(request) -> list[str]:
+    """DOMAIN §5: a year without holiday data is counted Monday to Friday, and the office is told
+    on its dashboard; so is the administrator, who enters the data. The calendar's own message
+    (the API's too), in the page's language. Read from the calendar's cache: no query per page."""
+    actor = actor_for(request.user)
+    if not (actor.gov_office or actor.is_admin):
+        return []
+    english = request.LANGUAGE_CODE == "en"
+    return [w["en"] if english else w["zh"] for w in calendar_warnings()]
 
 
 @login_required
