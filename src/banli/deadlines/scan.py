@@ -1,9 +1,16 @@
 """The daily scan: open milestones past their due date become late and leave an overdue event;
-reminders go out on DOMAIN.md §5's schedule (5 and 1 working days before, on the day, then every
-working day while late; after 5 late working days the unit leader and the office too).
+reminders go out on DOMAIN.md §5's schedule (by default 5 and 1 working days before, on the day,
+then every working day while late; after 5 late working days the unit leader and the office too),
+and rule 9's "no feedback" is recorded after the proposer has been asked again (by default 5
+working days). Those numbers are settings of each session (SessionPolicy): a milestone follows the
+session of its item; a Q&A question, which has none, follows the current session of the asker's
+assembly, or the defaults where that assembly has no current session.
+
+Everything is judged as of the scan's date (`run_scan --date`), never the wall clock.
 
 Idempotent: a ReminderLog row per milestone per day remembers what was sent, so a second run on
-the same day sends nothing. Set-based: a fixed number of queries whatever the number of rows."""
+the same day sends nothing. Set-based: a fixed number of queries whatever the number of rows or
+sessions (every session's settings are read in one query)."""
 
 from collections import defaultdict
 
@@ -12,13 +19,12 @@ from django.db.models import Case, F, PositiveIntegerField, Q, Value, When
 from django.utils import timezone
 
 from banli.notify.service import notify_many_after_commit
-from banli.org.models import StaffRole, Unit, UnitLiaison
+from banli.org.models import SessionPolicy, StaffRole, Unit, UnitLiaison
 from banli.proposals.models import CoSigner, Item
 
 from .calendar import add_working_days, is_working_day, working_days_between
 from .models.deadline import Deadline, Milestone, OverdueEvent, ReminderLog
 
-ESCALATE_AFTER = 5  # late working days before the unit leader and the office are told
 UNIT_KINDS = {Milestone.SIGN, Milestone.CONSULT, Milestone.CO_OPINION, Milestone.REPLY, Milestone.SECOND_REPLY,
               Milestone.PROGRESS, Milestone.MESSAGE, Milestone.QUESTION}
 OFFICE_KINDS = {Milestone.ADJUST_DECISION, Milestone.PUBLICATION}
@@ -30,17 +36,39 @@ def run_scan(today=None) -> dict:
     today = today or timezone.localdate()
     backfilled = backfill(today)
     late = mark_late(today)
-    sent = send_reminders(today) if is_working_day(today) else {}
-    lapsed = record_lapsed_feedback(today) if is_working_day(today) else 0
+    sent, lapsed = {}, 0
+    if is_working_day(today):
+        policies = Policies.load()
+        sent = send_reminders(today, policies)
+        lapsed = record_lapsed_feedback(today, policies)
     return {"backfilled": backfilled, "marked_late": late, **sent, "feedback_lapsed": lapsed}
 
 
-LAPSE_AFTER = 5  # late working days of reminding the proposer before "no feedback" is recorded
+class Policies:
+    """Every session's settings, read in one query; a session without its row has the defaults."""
+
+    def __init__(self, rows):
+        self.default = SessionPolicy()
+        self.by_session = {p.session_id: p for p in rows}
+        # Questions belong to no session: the current session of the asker's assembly decides.
+        self.current = {p.session.assembly: p for p in rows if p.session.is_current}
+
+    @classmethod
+    def load(cls) -> "Policies":
+        return cls(list(SessionPolicy.objects.select_related("session")))
+
+    def all(self) -> list:
+        return [self.default, *self.by_session.values()]
+
+    def for_row(self, session_id=None, asker_assembly=None) -> SessionPolicy:
+        if session_id is not None:
+            return self.by_session.get(session_id, self.default)
+        return self.current.get(asker_assembly, self.default)
 
 
-def record_lapsed_feedback(today) -> int:
-    """Rule 9: the proposer is asked again (the daily late reminders); after LAPSE_AFTER working
-    days the system records "no feedback", never a grade."""
+def record_lapsed_feedback(today, policies: Policies) -> int:
+    """Rule 9: the proposer is asked again (the daily late reminders); after the session's
+    no_feedback_after_working_days the system records "no feedback", never a grade."""
     import logging
 
     from banli.errors import BanliError
@@ -48,10 +76,13 @@ def record_lapsed_feedback(today) -> int:
 
     from .sync import sync_item
 
-    cutoff = add_working_days(today, -LAPSE_AFTER)
-    rows = Deadline.objects.filter(kind=Milestone.FEEDBACK, state=Deadline.State.LATE, due_on__lte=cutoff).values_list("item_id", "key")
+    cutoff = {n: add_working_days(today, -n) for n in {p.no_feedback_after_working_days for p in policies.all()}}
+    rows = list(Deadline.objects.filter(kind=Milestone.FEEDBACK, state=Deadline.State.LATE, due_on__lte=max(cutoff.values()))
+                .values_list("item_id", "key", "due_on", "item__session_id"))
     done = 0
-    for item_id, key in rows:
+    for item_id, key, due_on, session_id in rows:
+        if due_on > cutoff[policies.for_row(session_id).no_feedback_after_working_days]:
+            continue  # this session asks again for longer
         try:
             record_no_feedback(None, item_id, reply_id=int(key.split(":")[1]), on=today)
             # The action brings the item's rows in line as of the wall clock; the scan's day rules.
@@ -95,33 +126,43 @@ def _days_late_by_due(today, dues) -> dict:
     return {due: working_days_between(due, today) for due in dues}
 
 
-def stage_for(row_due, today) -> str | None:
+def stage_for(row_due, today, policy: SessionPolicy, ahead: dict) -> str | None:
+    """The reminder a milestone due on `row_due` gets on `today` under `policy`; `ahead` maps a
+    number of working days to the date that many working days after today. The advance stages
+    keep their codes (before5: the first, before1: the second) whatever days the session sets;
+    0 days means that reminder is not sent."""
     if row_due == today:
         return "due"
     if row_due < today:
-        return "escalated" if working_days_between(row_due, today) >= ESCALATE_AFTER else "late"
-    if row_due == add_working_days(today, 1):
+        return "escalated" if working_days_between(row_due, today) >= policy.escalate_after_working_days else "late"
+    second, first = policy.remind_second_working_days, policy.remind_first_working_days
+    if second and row_due == ahead[second]:
         return "before1"
-    if row_due == add_working_days(today, 5):
+    if first and row_due == ahead[first]:
         return "before5"
     return None
 
 
-def send_reminders(today) -> dict:
-    soon = {add_working_days(today, 1), add_working_days(today, 5)}
+def send_reminders(today, policies: Policies | None = None) -> dict:
+    policies = policies or Policies.load()
+    days = {n for p in policies.all() for n in (p.remind_first_working_days, p.remind_second_working_days) if n}
+    ahead = {n: add_working_days(today, n) for n in days}
     rows = list(
         Deadline.objects.filter(state__in=OPEN)
-        .filter(Q(due_on__lte=today) | Q(due_on__in=soon))
+        .filter(Q(due_on__lte=today) | Q(due_on__in=set(ahead.values())))
         .exclude(reminders__on_date=today)
         .select_related("item")
-        .only("id", "kind", "due_on", "unit_id", "item_id", "question_id", "item__title", "item__assembly", "item__proposer_id")
+        .annotate(asker_assembly=F("question__asker__assembly"))
+        .only("id", "kind", "due_on", "unit_id", "item_id", "question_id", "item__title", "item__assembly", "item__proposer_id",
+              "item__session_id")
     )
     if not rows:
         return {"reminded": 0}
     who = Recipients(rows)
     logs, counts, messages = [], defaultdict(int), []
     for row in rows:
-        stage = stage_for(row.due_on, today)
+        policy = policies.for_row(row.item.session_id if row.item_id else None, row.asker_assembly)
+        stage = stage_for(row.due_on, today, policy, ahead)
         if stage is None:
             continue
         users = who.for_row(row, escalate=stage == "escalated")

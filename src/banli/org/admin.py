@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Category, FeedbackGrade, Person, ReplyType, Session, SessionPolicy, StaffRole, Term, Unit, UnitLiaison
+from .models import LIMITS, Category, FeedbackGrade, Person, ReplyType, Session, SessionPolicy, StaffRole, Term, Unit, UnitLiaison
 
 admin.site.site_header = "Banli 提案办理系统 · 管理"
 admin.site.site_title = "Banli 管理"
@@ -33,9 +33,17 @@ class TermAdmin(admin.ModelAdmin):
     inlines = [SessionInline]
 
 
+SCAN_SETTINGS = ["remind_first_working_days", "remind_second_working_days", "escalate_after_working_days", "no_feedback_after_working_days"]
+
+
 class PolicyInline(admin.StackedInline):
     model = SessionPolicy
     can_delete = False
+    # Each time limit beside how it is counted; then the daily scan's reminders and escalation.
+    fieldsets = [
+        ("办理时限", {"fields": [(amount, f"{name}_unit") for name, (amount, _) in LIMITS.items()]}),
+        ("提醒与催问", {"fields": SCAN_SETTINGS}),
+    ]
 
 
 @admin.register(Session)

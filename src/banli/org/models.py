@@ -297,12 +297,31 @@ class SessionPolicy(models.Model):
     publication_unit = _unit_field(PeriodUnit.WORKING_DAYS)
     message_working_days = models.PositiveSmallIntegerField("回复留言时限", default=3)
     message_unit = _unit_field(PeriodUnit.WORKING_DAYS)
+    # The daily scan's schedule (DOMAIN §5, rule 9), read per deadline from its item's session. The
+    # two advance reminders keep the stage codes before5 / before1 (ReminderLog, the notification
+    # kinds reminder_before5 / reminder_before1 that 通知渠道下限 may name) whatever days are set.
+    remind_first_working_days = models.PositiveSmallIntegerField(
+        "到期前第一次提醒（工作日）", default=5, help_text="到期前第几个工作日第一次提醒；0 表示不发")
+    remind_second_working_days = models.PositiveSmallIntegerField(
+        "到期前第二次提醒（工作日）", default=1, help_text="到期前第几个工作日再次提醒；0 表示不发")
+    escalate_after_working_days = models.PositiveSmallIntegerField(
+        "超期升级提醒（超期工作日）", default=5, help_text="超期达到该工作日数起，同时提醒承办单位主要领导和区府办")
+    no_feedback_after_working_days = models.PositiveSmallIntegerField(
+        "逾期未反馈登记（超期工作日）", default=5,
+        help_text="委员反馈期限届满后每个工作日再次催问，达到该工作日数后由系统登记“未反馈”（不代为评价）")
 
     class Meta:
         verbose_name = verbose_name_plural = "会次办理时限设置"
 
     def __str__(self):
         return f"{self.session} 时限设置"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        first, second = self.remind_first_working_days, self.remind_second_working_days
+        if first and second and first <= second:
+            raise ValidationError({"remind_first_working_days": "第一次提醒应早于第二次提醒（工作日数更大）。"})
 
     def due(self, name: str, start):
         """The due date of the limit `name` (a key of LIMITS) counted from `start` (a date, or a
