@@ -918,7 +918,7 @@ class _Planner:
                                                      decided_at=self.after(t_done, 0.5, 5), comment="同意办结。"))
         self.audit(u["liaison"], "file_closure_report", target=cr, at=t_done, after={"done_on": cr.done_on})
         a_.closed_at = cr.decided_at
-        a_.closed_early = bool(r.planned_date and cr.done_on < r.planned_date)
+        a_.closed_early = bool(rtype.needs_planned_date and r.planned_date and cr.done_on < r.planned_date)  # B only, as the action
         self.audit(u["leader"], "approve_closure_report", target=cr, at=cr.decided_at, before={"state": S.EVALUATED}, after={"closed_early": a_.closed_early})
 
     def _publication(self):

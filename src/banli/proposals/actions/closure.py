@@ -49,9 +49,11 @@ def approve_closure_report(user, item_id, assignment_id, *, comment="") -> Closu
     r.state, r.decided_by, r.decided_at, r.comment = ClosureReport.State.APPROVED, user, now(), (comment or "").strip()
     r.save()
     last = [x for x in a.replies.all() if x.state == Reply.State.SENT][-1]
-    # B items done before the planned date are "closed early" (提前办结).
+    # A planned-type (B) reply done before its planned date is "closed early" (提前办结, rule 11).
+    # An A reply that promises something by a date has a planned date too: finishing it early is
+    # not what the report counts as B closed early.
     a.closed_at = now()
-    a.closed_early = bool(last.planned_date and r.done_on < last.planned_date)
+    a.closed_early = bool(last.reply_type.needs_planned_date and last.planned_date and r.done_on < last.planned_date)
     a.save(update_fields=["closed_at", "closed_early"])
     before = step.item.state
     state = settle_item(step.item)
