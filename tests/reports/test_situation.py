@@ -113,3 +113,37 @@ def test_only_report_readers_get_it_and_bad_input_gets_a_message(world):
     r = login(kw.world.gov_office).get("/reports/situation.docx?from=2026-06-01&to=2026-01-01")
     assert r.status_code == 400 and "结束日期不能早于开始日期" in r.content.decode()
     assert Client().get(url).status_code == 302
+
+
+def test_a_late_answer_to_a_question_is_named_under_its_unit(world):
+    """A Q&A question (有问必答) sits outside any item: its late answer is an overdue event with a
+    unit and no item. The situation report lists it under the unit, by the question's subject,
+    for both assemblies and for the asker's; not under the other assembly's."""
+    from banli.deadlines.sync import sync_question
+    from banli.proposals import actions
+    from banli.proposals.models import Question
+
+    build_known_world(world)
+    q = actions.ask_question(world.member, subject="老旧小区加装电梯补贴何时发放", body="请问补贴申请流程？", to_unit_id=world.lead_unit.pk)
+    Question.objects.filter(pk=q.pk).update(asked_at=timezone.now() - datetime.timedelta(days=20))
+    sync_question(Question.objects.get(pk=q.pk))
+    actions.answer_question(world.lead_liaison, q.pk, answer="本月底前发放。")
+    sync_question(Question.objects.get(pk=q.pk))
+    event = OverdueEvent.objects.get(kind="question")
+    assert event.item is None and event.unit == world.lead_unit and event.done_on == timezone.localdate()
+
+    start, end = this_year()
+    late = {g["name"]: g["entries"] for g in situation(start, end)["overdue"]}
+    (entry,) = [e for e in late[world.lead_unit.name] if e["id"] is None]
+    assert entry["title"] == "老旧小区加装电梯补贴何时发放" and entry["kind"] == "超期答复提问" and entry["question"] == q.pk
+    assert entry["days_late"] > 0
+    assert any(e["question"] == q.pk for g in situation(start, end, "cppcc")["overdue"] for e in g["entries"] if e.get("question"))
+    assert not any(e.get("question") for g in situation(start, end, "npc")["overdue"] for e in g["entries"])
+
+    for query in (f"from={start}&to={end}", f"from={start}&to={end}&assembly=cppcc"):
+        r = login(world.gov_office).get(f"/reports/situation.docx?{query}")
+        assert r.status_code == 200, query
+        doc = docx.Document(io.BytesIO(r.content))
+        rows = [" | ".join(c.text for c in row.cells) for t in doc.tables for row in t.rows]
+        assert any(world.lead_unit.name in p.text for p in doc.paragraphs)
+        assert any("有问必答 | 老旧小区加装电梯补贴何时发放 | 超期答复提问" in row for row in rows), rows

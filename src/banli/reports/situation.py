@@ -3,7 +3,9 @@ whose replies the proposers rated unsatisfactory or disagreed with, named with t
 the practice the proposers commended. Two queries whatever the range.
 
 Overdue: milestones due in the range that were met late or are still open past their date
-(the permanent OverdueEvent rows). Unsatisfactory: feedback given in the range with a grade that
+(the permanent OverdueEvent rows), a late answer to a Q&A question (有问必答, outside any item)
+among them, named by the question's subject; with an assembly chosen, a question counts under
+the asker's assembly. Unsatisfactory: feedback given in the range with a grade that
 sends the item back for re-handling, or "不同意". Commended: feedback in the range with praise."""
 
 from collections import OrderedDict
@@ -33,6 +35,18 @@ def _item(i) -> dict:
     return {"id": i.pk, "number": i.number, "title": i.title, "assembly": i.assembly}
 
 
+def _late(e) -> dict:
+    """An overdue milestone: of an item, or (no item) the answer to a Q&A question."""
+    if e.item is not None:
+        where = _item(e.item)
+    else:
+        q = e.deadline.question
+        where = {"id": None, "number": None, "title": q.subject if q else "", "assembly": q.asker.assembly if q else None,
+                 "question": q.pk if q else None}
+    return {**where, "kind": OVERDUE_LABEL.get(e.kind, e.kind), "due_on": e.due_on.isoformat(),
+            "done_on": e.done_on.isoformat() if e.done_on else None, "days_late": e.days_late}
+
+
 def _group(rows, unit_of, entry):
     units = OrderedDict()
     for r in rows:
@@ -45,9 +59,10 @@ def _group(rows, unit_of, entry):
 
 def situation(start: date, end: date, assembly: str | None = None) -> dict:
     scope = Q(item__assembly=assembly) if assembly else Q()
+    late_scope = (Q(item__assembly=assembly) | Q(item__isnull=True, deadline__question__asker__assembly=assembly)) if assembly else Q()
     # Milestones of the proposer (feedback, co-sign) carry no unit and are not a unit's delay.
-    overdue = (OverdueEvent.objects.filter(scope, due_on__range=(start, end), unit__isnull=False)
-               .select_related("unit", "item").order_by("unit__name", "due_on", "id"))
+    overdue = (OverdueEvent.objects.filter(late_scope, due_on__range=(start, end), unit__isnull=False)
+               .select_related("unit", "item", "deadline__question__asker").order_by("unit__name", "due_on", "id"))
     feedback = (Feedback.objects.filter(scope, at__date__range=(start, end), lapsed=False)
                 .select_related("item", "grade", "reply__assignment__unit").order_by("at", "id"))
     feedback = list(feedback)
@@ -55,9 +70,7 @@ def situation(start: date, end: date, assembly: str | None = None) -> dict:
     praised = [f for f in feedback if f.praise]
     return {
         "from": start.isoformat(), "to": end.isoformat(), "assembly": assembly,
-        "overdue": _group(overdue, lambda e: e.unit, lambda e: {
-            **_item(e.item), "kind": OVERDUE_LABEL.get(e.kind, e.kind), "due_on": e.due_on.isoformat(),
-            "done_on": e.done_on.isoformat() if e.done_on else None, "days_late": e.days_late}),
+        "overdue": _group(overdue, lambda e: e.unit, _late),
         "unsatisfactory": _group(unhappy, lambda f: f.reply.assignment.unit, lambda f: {
             **_item(f.item), "grade": f.grade.name if f.grade else "", "agrees": f.agrees, "comment": f.comment}),
         "commended": _group(praised, lambda f: f.reply.assignment.unit, lambda f: {

@@ -16,6 +16,8 @@ def _d(iso: str | None) -> str:
 
 
 def _no(e) -> str:
+    if e.get("question"):
+        return "有问必答"
     return f"第{e['number']:04d}号" if e.get("number") else "—"
 
 
