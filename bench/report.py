@@ -26,48 +26,76 @@ def _largest_session() -> tuple[int, int]:
 
 
 def _floor_figures(session_id: int) -> dict:
-    """The figures the report states, by plain SQL (the received filter written out)."""
+    """The figures the report states, by plain SQL (the received filter written out), as the
+    records stood at the end of today: the reply type and the rating in force, closures, key
+    marks and consultations by then, as reports/asof.py defines them, in the same shape (one
+    correlated subquery per item for each thing in force)."""
     from django.db import connection
 
+    from banli.reports.asof import as_of
     from banli.reports.periods import period, previous
+
+    end = connection.ops.adapt_datetimefield_value(as_of().end)
+    t, f = True, False
+    # For the item i: its latest reply sent by then; its rating in force (the latest rating by
+    # then of a unit's reply that no later reply of that unit, sent by then, supersedes).
+    type_now = ("(SELECT r.reply_type_id FROM proposals_reply r WHERE r.item_id = i.id AND r.state = 'sent' AND r.sent_at < %s "
+                "ORDER BY r.sent_at DESC, r.id DESC LIMIT 1)")
+    rating_now = ("(SELECT f.{col} FROM proposals_feedback f JOIN proposals_reply fr ON fr.id = f.reply_id WHERE f.item_id = i.id AND f.at < %s "
+                  "AND NOT EXISTS (SELECT 1 FROM proposals_reply l WHERE l.assignment_id = fr.assignment_id AND l.state = 'sent' "
+                  "AND l.sent_at < %s AND l.is_conversion = %s AND l.id > fr.id) ORDER BY f.at DESC, f.id DESC LIMIT 1)")
+    key_now = "(SELECT k.marked FROM proposals_keyitemmark k WHERE k.item_id = i.id AND k.at < %s ORDER BY k.at DESC, k.id DESC LIMIT 1)"
+    contact = "EXISTS (SELECT 1 FROM proposals_consultation c WHERE c.item_id = i.id AND c.kind = %s AND c.recorded_at < %s)"
 
     def one(p):
         out = {}
         with connection.cursor() as c:
-            recv = ("i.session_id = %s AND i.assembly = %s AND i.registered_at IS NOT NULL AND i.state NOT IN "
+            recv = ("i.session_id = %s AND i.assembly = %s AND i.registered_at < %s AND i.state NOT IN "
                     f"({', '.join(['%s'] * len(NOT_RECEIVED))})")
-            args = [p.value, p.assembly, *NOT_RECEIVED]
-            c.execute(f"""SELECT COUNT(*), SUM(CASE WHEN i.replied_at IS NOT NULL THEN 1 ELSE 0 END),
-                SUM(CASE WHEN i.state = 'closed' THEN 1 ELSE 0 END), SUM(CASE WHEN i.is_key THEN 1 ELSE 0 END),
-                SUM(CASE WHEN i.is_key AND i.state = 'closed' THEN 1 ELSE 0 END),
-                SUM(CASE WHEN t.needs_planned_date AND i.state <> 'closed' THEN 1 ELSE 0 END),
-                SUM(CASE WHEN t.closure = 'feedback' THEN 1 ELSE 0 END)
-                FROM proposals_item i LEFT JOIN org_replytype t ON t.id = i.reply_type_id WHERE {recv}""", args)
-            out["totals"] = [int(x or 0) for x in c.fetchone()]
+            args = [p.value, p.assembly, end, *NOT_RECEIVED]
+            c.execute(f"""SELECT COUNT(*), SUM(CASE WHEN x.type_now IS NOT NULL THEN 1 ELSE 0 END),
+                SUM(CASE WHEN x.closed THEN 1 ELSE 0 END), SUM(CASE WHEN x.key_now = %s THEN 1 ELSE 0 END),
+                SUM(CASE WHEN x.key_now = %s AND x.closed THEN 1 ELSE 0 END),
+                SUM(CASE WHEN t.needs_planned_date AND NOT x.closed THEN 1 ELSE 0 END),
+                SUM(CASE WHEN t.closure = 'feedback' THEN 1 ELSE 0 END),
+                SUM(CASE WHEN x.lapsed_now = %s THEN 1 ELSE 0 END), SUM(CASE WHEN x.lapsed_now = %s THEN 1 ELSE 0 END),
+                SUM(CASE WHEN x.type_now IS NOT NULL AND x.c1 AND x.c2 AND x.c3 THEN 1 ELSE 0 END)
+                FROM (SELECT {type_now} AS type_now, CASE WHEN i.closed_at < %s THEN 1 ELSE 0 END AS closed, {key_now} AS key_now,
+                             {rating_now.format(col="lapsed")} AS lapsed_now,
+                             {contact} AS c1, {contact} AS c2, {contact} AS c3
+                      FROM proposals_item i WHERE {recv}) x
+                LEFT JOIN org_replytype t ON t.id = x.type_now""",
+                      [t, t, f, t, end, end, end, end, end, f, "before", end, "during", end, "after", end, *args])
+            out["totals"] = [int(v or 0) for v in c.fetchone()]
             c.execute(f"""SELECT COALESCE(pc.name, cc.name), COUNT(*) FROM proposals_item i
                 LEFT JOIN org_category cc ON cc.id = i.category_id LEFT JOIN org_category pc ON pc.id = cc.parent_id
                 WHERE {recv} GROUP BY 1""", args)
             out["categories"] = sorted(c.fetchall())
-            c.execute(f"""SELECT t.code, COUNT(*) FROM proposals_item i JOIN org_replytype t ON t.id = i.reply_type_id
-                WHERE {recv} GROUP BY t.code""", args)
+            c.execute(f"""SELECT t.code, COUNT(*) FROM (SELECT {type_now} AS type_now FROM proposals_item i WHERE {recv}) x
+                JOIN org_replytype t ON t.id = x.type_now GROUP BY t.code""", [end, *args])
             out["types"] = sorted(c.fetchall())
+            active = "a.assigned_at < %s AND (a.state <> 'ended' OR a.ended_at >= %s)"
             c.execute(f"""SELECT a.unit_id, COUNT(DISTINCT CASE WHEN a.role IN ('lead', 'separate') THEN a.item_id END)
                 FROM proposals_assignment a JOIN proposals_item i ON i.id = a.item_id
-                WHERE a.state <> 'ended' AND {recv} GROUP BY a.unit_id""", args)
+                WHERE {active} AND {recv} GROUP BY a.unit_id""", [end, end, *args])
             out["units"] = len(c.fetchall())
             c.execute(f"""SELECT COUNT(DISTINCT a.item_id) FROM proposals_assignment a JOIN proposals_item i ON i.id = a.item_id
-                WHERE a.closed_early AND {recv}""", args)
+                WHERE a.closed_early AND a.closed_at < %s AND {recv} AND (SELECT t.needs_planned_date FROM proposals_reply r
+                  JOIN org_replytype t ON t.id = r.reply_type_id WHERE r.assignment_id = a.id AND r.state = 'sent' AND r.sent_at < %s
+                  ORDER BY r.sent_at DESC, r.id DESC LIMIT 1) = %s""", [end, *args, end, t])
             out["early"] = c.fetchone()[0]
-            c.execute(f"""SELECT SUM(CASE WHEN NOT f.lapsed THEN 1 ELSE 0 END), SUM(CASE WHEN f.lapsed THEN 1 ELSE 0 END),
-                COUNT(DISTINCT CASE WHEN f.agrees = %s THEN f.item_id END), COUNT(DISTINCT CASE WHEN f.praise THEN f.item_id END)
-                FROM proposals_feedback f JOIN proposals_item i ON i.id = f.item_id WHERE {recv}""", [False, *args])
-            out["feedback"] = [int(x or 0) for x in c.fetchone()]
-            c.execute(f"""SELECT COUNT(DISTINCT a.unit_id) FROM proposals_feedback f JOIN proposals_item i ON i.id = f.item_id
-                JOIN proposals_reply r ON r.id = f.reply_id JOIN proposals_assignment a ON a.id = r.assignment_id
-                WHERE f.praise AND {recv}""", args)
-            out["praised_units"] = c.fetchone()[0]
-            c.execute(f"""SELECT g.code, COUNT(*) FROM proposals_feedback f JOIN proposals_item i ON i.id = f.item_id
-                JOIN org_feedbackgrade g ON g.id = f.grade_id WHERE NOT f.lapsed AND {recv} GROUP BY g.code""", args)
+            rehandle = "(r.round = 1 AND NOT f.lapsed AND (f.agrees = %s OR g.sends_to_rehandling))"
+            second = ("EXISTS (SELECT 1 FROM proposals_reply s WHERE s.assignment_id = r.assignment_id AND s.round >= 2 "
+                      "AND s.state = 'sent' AND s.sent_at < %s)")
+            c.execute(f"""SELECT COUNT(DISTINCT CASE WHEN f.agrees = %s THEN f.item_id END), COUNT(DISTINCT CASE WHEN f.praise THEN f.item_id END),
+                COUNT(DISTINCT CASE WHEN {rehandle} THEN f.item_id END), COUNT(DISTINCT CASE WHEN {rehandle} AND NOT {second} THEN f.item_id END),
+                COUNT(DISTINCT CASE WHEN f.praise THEN a.unit_id END)
+                FROM proposals_feedback f JOIN proposals_item i ON i.id = f.item_id JOIN proposals_reply r ON r.id = f.reply_id
+                JOIN proposals_assignment a ON a.id = r.assignment_id LEFT JOIN org_feedbackgrade g ON g.id = f.grade_id
+                WHERE f.at < %s AND {recv}""", [f, f, f, end, end, *args])
+            out["feedback"] = [int(v or 0) for v in c.fetchone()]
+            c.execute(f"""SELECT g.code, COUNT(*) FROM (SELECT {rating_now.format(col="grade_id")} AS grade_now FROM proposals_item i
+                WHERE {recv}) x JOIN org_feedbackgrade g ON g.id = x.grade_now GROUP BY g.code""", [end, end, f, *args])
             out["grades"] = sorted(c.fetchall())
         return out
 
@@ -85,11 +113,11 @@ def _same(fig: dict, floor: dict) -> list[str]:
             if (f is None) != (s is None):
                 problems.append(f"{key}: one side has no previous period")
             continue
-        t = s["totals"]
+        t, fb = s["totals"], s["feedback"]
         pairs = {"received": t[0], "replied": t[1], "closed": t[2], "key_items": t[3], "key_closed": t[4], "b_in_progress": t[5],
-                 "c_items": t[6], "units_involved": s["units"], "b_closed_early": s["early"], "feedback": s["feedback"][0],
-                 "feedback_lapsed": s["feedback"][1], "disagreed_items": s["feedback"][2], "praised_items": s["feedback"][3],
-                 "praised_units": s["praised_units"]}
+                 "c_items": t[6], "feedback": t[7], "feedback_lapsed": t[8], "contacts_all_three": t[9], "units_involved": s["units"],
+                 "b_closed_early": s["early"], "disagreed_items": fb[0], "praised_items": fb[1], "rehandled_items": fb[2],
+                 "rehandling_items": fb[3], "praised_units": fb[4]}
         problems += [f"{key}.{k}: report {f[k]} vs SQL {v}" for k, v in pairs.items() if f[k] != v]
         cats = sorted((c["name"], c["count"]) for c in f["by_category"])
         if cats != sorted((n or "未分类", c) for n, c in s["categories"]):

@@ -47,13 +47,13 @@ def test_the_late_unit_the_unhappy_proposer_and_the_praise_are_named_with_their_
     assert entry["kind"] == "超期接收" and entry["days_late"] > 0 and entry["title"] == it["i7"].title
     assert set(late) == set(OverdueEvent.objects.filter(item__assembly="cppcc", unit__isnull=False,
                                                         due_on__range=(start, end)).values_list("unit__name", flat=True))
-    # i5: rated 差 and 不同意; i1 and the earlier session's p2: praised.
+    # i5 and i9 (its first reply): rated 差 and 不同意; i1, i10 and the earlier session's p2: praised.
     unhappy = names(s["unsatisfactory"])
-    assert unhappy == {w.lead_unit.name: [it["i5"].pk]}
+    assert unhappy == {w.lead_unit.name: [it["i5"].pk, it["i9"].pk]}
     bad = s["unsatisfactory"][0]["entries"][0]
     assert bad["grade"] == "差" and bad["agrees"] is False
     praised = {e["id"] for g in s["commended"] for e in g["entries"]}
-    assert it["i1"].pk in praised and it["i5"].pk not in praised
+    assert it["i1"].pk in praised and it["i10"].pk in praised and it["i5"].pk not in praised
 
 
 def test_the_range_and_the_assembly_limit_what_is_named(world):

@@ -2,8 +2,6 @@
 term or a year, each beside the previous one: exact numbers for a world worked out by hand
 (tests/reports/known_world.py), and what does not count as received."""
 
-import datetime
-
 import pytest
 from django.utils import timezone
 
@@ -14,7 +12,7 @@ from banli.reports import service
 from banli.reports.periods import period, previous
 from banli.reports.statistics import NOT_RECEIVED, received, yearly_figures
 from tests.builders import make_item, new_draft, submit
-from tests.reports import known_world as kw_
+from tests.reports import known_figures as kw_
 from tests.reports.known_world import build_known_world
 
 pytestmark = pytest.mark.django_db
@@ -33,13 +31,16 @@ def test_figures_of_a_session_a_term_and_a_year_beside_the_one_before(world):
     assert figures["previous"] == kw_.previous_session_figures(kw)
     assert figures == {"as_of": figures["as_of"], "current": kw_.session_figures(kw), "previous": kw_.previous_session_figures(kw)}
 
-    # Received: exactly i1-i8; the draft, submitted, rejected, merged, converted and withdrawn are not.
+    # Received: exactly i1-i10; the draft, submitted, rejected, merged, converted and withdrawn are not.
     got = set(Item.objects.filter(received(p)).values_list("pk", flat=True))
-    assert got == {kw.items[f"i{n}"].pk for n in range(1, 9)}
+    assert got == {kw.items[f"i{n}"].pk for n in range(1, 11)}
 
     # Pure: the same records give the same figures, whoever asks and whenever.
     assert yearly_figures(p) == figures
-    assert yearly_figures(p, as_of=datetime.date(2026, 3, 1))["as_of"] == "2026-03-01"
+    # As of yesterday: what TODAY's steps recorded does not count (see known_world).
+    before = yearly_figures(p, as_of=kw.yesterday)
+    assert before == {"as_of": kw.yesterday.isoformat(), "current": kw_.session_figures(kw, yesterday=True),
+                      "previous": kw_.previous_session_figures(kw)}
     params = {"kind": "session", "value": str(kw.session.pk)}
     for user in (world.gov_office, world.cppcc_office, world.district_leader, world.admin_user):
         assert service.figures_for(user, params) == figures
@@ -77,7 +78,7 @@ def test_figures_of_a_session_a_term_and_a_year_beside_the_one_before(world):
     assert npc["previous"] is None
     npc_year = yearly_figures(period("year", year, "npc"))["current"]
     assert with_period(npc_year, kind="session", value=world.npc_session.pk, label="区人大第七届第五次会议") == kw_.npc_figures(kw)
-    assert term["current"]["received"] == 12  # n1, n2 not among them
+    assert term["current"]["received"] == 14  # n1, n2 not among them
 
 
 def test_items_that_never_were_or_are_no_longer_received_are_not_counted(world):

@@ -15,8 +15,9 @@ from banli.reports.periods import period
 from banli.reports.statistics import yearly_figures
 from banli.reports.units import unit_table
 from tests.builders import fresh, lead_assignment, make_item, rate, reply, reply_fields
-from tests.reports import known_world as kw_
-from tests.reports.known_world import build_known_world, unit_row
+from tests.reports import known_figures as kw_
+from tests.reports.known_figures import unit_row
+from tests.reports.known_world import build_known_world
 
 pytestmark = pytest.mark.django_db
 
@@ -29,17 +30,21 @@ def test_unit_table_of_a_session_and_of_the_one_before(world):
     for got, want in zip(rows, expected):
         assert got == want, got["name"]
     assert rows == expected
+    # As of yesterday: TODAY's closure, ratings, reply, after visit and urge left out.
+    assert unit_table(period("session", kw.session.pk), as_of=kw.yesterday) == kw_.session_unit_table(kw, yesterday=True)
 
     # P: four items led by lead_unit, all signed, met and replied on time; p1 closed by report,
-    # p2 (C) closed on feedback; replies A p1 p4, B p3, C p2; grades 好 p1 p2, 较好 p3; praise on p2.
+    # p2 (C) closed on feedback; replies A p1 p4, B p3, C p2; grades 好 p1 p2, 较好 p3; praise on p2;
+    # each proposer met before the reply, and no other contact.
     assert unit_table(period("session", kw.previous_session.pk)) == [
         unit_row(world.lead_unit, lead=4, closed=2, sign=(4, 0), consult=(4, 0), reply=(4, 0), reply_types=(2, 1, 1),
-                 grades=(2, 1, 0, 0), praise=1),
+                 grades=(2, 1, 0, 0), praise=1, contacts=(4, 0, 0, 0)),
     ]
     # The term adds both up, unit by unit.
     term = {r["id"]: r for r in unit_table(period("term", world.ref.cppcc_term.pk))}
-    assert term[world.lead_unit.pk]["lead"] == 11 and term[world.lead_unit.pk]["sign"] == {"due": 12, "on_time": 12, "late": 0, "rate": 100}
-    assert term[world.lead_unit.pk]["reply_types"] == {"A": 5, "B": 3, "C": 2}
+    assert term[world.lead_unit.pk]["lead"] == 12 and term[world.lead_unit.pk]["sign"] == {"due": 14, "on_time": 14, "late": 0, "rate": 100}
+    assert term[world.lead_unit.pk]["reply_types"] == {"A": 6, "B": 4, "C": 2}
+    assert term[world.lead_unit.pk]["contacts"] == {"before": 12, "during": 4, "after": 2, "all": 2}
     assert term[world.spare_unit.pk] == expected[1]
     # The congress's suggestions: their own table.
     npc = unit_table(period("session", world.npc_session.pk))

@@ -10,7 +10,7 @@ from .periods import comparison_words
 CN_DIGITS = "〇一二三四五六七八九"
 
 
-def _date(iso: str) -> str:
+def cn_date(iso: str) -> str:
     d = date.fromisoformat(iso)
     return f"{d.year}年{d.month}月{d.day}日"
 
@@ -38,7 +38,7 @@ def basic_situation(figures: dict) -> list[str]:
     item, person = w["item"], w["person"]
     period = cur["period"]["label"]
     _, pw = comparison_words(cur["period"]["kind"])
-    lead = f"截至{_date(figures['as_of'])}，区政府共收到{period}{item}{cur['received']}件"
+    lead = f"截至{cn_date(figures['as_of'])}，区政府共收到{period}{item}{cur['received']}件"
     if prev:
         lead += f"（{_change(cur['received'], prev['received'], '件', pw)}）"
     lead += f"，涉及{cur['units_involved']}家承办单位"
@@ -56,15 +56,22 @@ def basic_situation(figures: dict) -> list[str]:
     if prev:
         reply += f"（{pw}{prev['closure_rate']}%）"
     reply += f"；列入计划拟解决的{item}中，提前办结{cur['b_closed_early']}件，仍在推进{cur['b_in_progress']}件。"
+    if cur["replied"]:
+        reply += (f"已答复的{item}中，办前面商、办中沟通、办后回访三次沟通均已完成的{cur['contacts_all_three']}件，"
+                  f"占{cur['contacts_share']}%。")
     paras.append(reply)
+    # Each item once, by its rating in force (a re-handled item by the rating of its second reply).
     grades = [g for g in cur["by_grade"] if g["count"]]
-    fb = f"共收到{person}反馈意见{cur['feedback']}份"
+    fb = f"{person}已对{cur['feedback']}件{item}的答复作出评价"
     if grades:
-        fb += "，其中" + _list(grades, lambda g: f"“{g['name']}”{g['count']}份，占{g['share']}%")
+        fb += "，其中" + _list(grades, lambda g: f"“{g['name']}”{g['count']}件，占{g['share']}%")
     if cur["feedback_lapsed"]:
-        fb += f"；逾期未反馈{cur['feedback_lapsed']}份"
-    fb += f"。{person}对答复表示“不同意”的{item}{cur['disagreed_items']}件，已按规定重新办理。"
-    paras.append(fb)
+        fb += f"；逾期未评价{cur['feedback_lapsed']}件"
+    fb += f"。{person}对答复表示“不同意”的{item}{cur['disagreed_items']}件"
+    if cur["rehandled_items"]:
+        fb += (f"；转入重新办理的{cur['rehandled_items']}件，已重新答复{cur['rehandled_done']}件，"
+               f"仍在重新办理{cur['rehandling_items']}件")
+    paras.append(fb + "。")
     praise = f"受到{person}表扬的{item}{cur['praised_items']}件、承办单位{cur['praised_units']}家"
     if prev:
         praise += f"（{pw}分别为{prev['praised_items']}件、{prev['praised_units']}家）"

@@ -1,13 +1,24 @@
-"""The one door to the figures for the page, the documents and the API, so all three show the
-same numbers for the same request."""
+"""The one door to the figures for the page, the documents and the API, so all of them show the
+same numbers for the same request: a period and the day the report is written as of (as_of,
+YYYY-MM-DD; default today), after which nothing recorded counts."""
+
+from dataclasses import dataclass
+from datetime import date
 
 from banli.org.models import Assembly, Session
 from banli.proposals.access import actor_for
 
 from .access import check_reports
+from .asof import as_of, parse_as_of
 from .periods import Period, period
 from .statistics import yearly_figures
 from .units import unit_table
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    period: Period
+    as_of: date | None  # None: today
 
 
 def requested_period(user, params) -> Period:
@@ -25,10 +36,23 @@ def requested_period(user, params) -> Period:
     return p
 
 
+def requested(user, params) -> ReportRequest:
+    """The period and the as-of day asked for; a bad one is refused (BanliError) before any figure."""
+    p = requested_period(user, params)
+    return ReportRequest(p, parse_as_of(params.get("as_of")))
+
+
+def figures(req: ReportRequest) -> dict:
+    return yearly_figures(req.period, as_of=req.as_of)
+
+
+def units(req: ReportRequest) -> dict:
+    return {"period": req.period.as_dict(), "as_of": as_of(req.as_of).day.isoformat(), "units": unit_table(req.period, as_of=req.as_of)}
+
+
 def figures_for(user, params) -> dict:
-    return yearly_figures(requested_period(user, params))
+    return figures(requested(user, params))
 
 
 def units_for(user, params) -> dict:
-    p = requested_period(user, params)
-    return {"period": p.as_dict(), "units": unit_table(p)}
+    return units(requested(user, params))

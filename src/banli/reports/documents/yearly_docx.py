@@ -52,10 +52,14 @@ def _yearly_report(figures: dict) -> bytes:
         ["已答复（件）", cur["replied"], prev["replied"] if prev else "—"],
         ["已办结（件）", cur["closed"], prev["closed"] if prev else "—"],
         ["办结率", f"{cur['closure_rate']}%", f"{prev['closure_rate']}%" if prev else "—"],
-        [f"{w['person']}反馈（份）", cur["feedback"], prev["feedback"] if prev else "—"],
+        [f"{w['person']}已评价（件）", cur["feedback"], prev["feedback"] if prev else "—"],
         ["“不同意”（件）", cur["disagreed_items"], prev["disagreed_items"] if prev else "—"],
+        ["重新办理（件/已重新答复）", f"{cur['rehandled_items']}/{cur['rehandled_done']}",
+         f"{prev['rehandled_items']}/{prev['rehandled_done']}" if prev else "—"],
         ["受表扬（件/家）", f"{cur['praised_items']}/{cur['praised_units']}", f"{prev['praised_items']}/{prev['praised_units']}" if prev else "—"],
         ["C类占比", f"{cur['c_share']}%", f"{prev['c_share']}%" if prev else "—"],
+        ["三次沟通均完成（件）", f"{cur['contacts_all_three']}（{cur['contacts_share']}%）",
+         f"{prev['contacts_all_three']}（{prev['contacts_share']}%）" if prev else "—"],
         [f"重点{w['item']}（件/已办结）", f"{cur['key_items']}/{cur['key_closed']}", f"{prev['key_items']}/{prev['key_closed']}" if prev else "—"],
     ])
     heads = ["", f"{this}（件）", "占比", f"{pl}（件）", "占比"]
@@ -66,7 +70,7 @@ def _yearly_report(figures: dict) -> bytes:
     named_prev = [{**r, "name": f"{r['code']}类 {r['name']}"} for r in (prev["by_reply_type"] if prev else [])]
     table(doc, ["答复类型", *heads[1:]], _with_previous(named, named_prev))
     para(doc, "（四）按满意度", face=SUBHEADING)
-    table(doc, ["满意度", f"{this}（份）", "占比", f"{pl}（份）", "占比"], _with_previous(cur["by_grade"], prev and prev["by_grade"]))
+    table(doc, ["满意度", *heads[1:]], _with_previous(cur["by_grade"], prev and prev["by_grade"]))
     para(doc, "（五）主办件数最多的单位", face=SUBHEADING)
     table(doc, ["承办单位", "主办（件）", f"占收到{w['item']}"], [[u["name"], u["items"], f"{u['share']}%"] for u in cur["top_units"]])
 

@@ -6,6 +6,7 @@ from urllib.parse import quote
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from banli.errors import BanliError
@@ -18,7 +19,6 @@ from banli.reports.documents.xlsx import report_workbook, units_workbook
 from banli.reports.situation import parse_range, situation
 from banli.reports.documents.yearly_docx import yearly_report
 from banli.reports.prose import basic_situation
-from banli.reports.units import unit_table
 
 from .common import error_page
 
@@ -36,16 +36,17 @@ def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
 @login_required
 def report_page(request):
     try:
-        p = service.requested_period(request.user, request.GET)
-        figures = service.yearly_figures(p)
-        units = unit_table(p)
+        req = service.requested(request.user, request.GET)
+        figures = service.figures(req)
+        units = service.units(req)["units"]
     except BanliError as err:
         return error_page(request, err)
+    p = req.period
     cur, prev = figures["current"], figures["previous"]
     svgs = {k: charts.svg(fig) for k, fig in charts.report_charts(figures).items()}
     query = request.GET.urlencode() or f"kind={p.kind}&value={p.value}&assembly={p.assembly}"
     return render(request, "web/reports/page.html", {
-        "p": p, "cur": cur, "prev": prev, "prev_word": PREV_WORD[p.kind], "may_export": may_export(request.user), "as_of": figures["as_of"], "prose": basic_situation(figures), "charts": svgs,
+        "p": p, "cur": cur, "prev": prev, "prev_word": PREV_WORD[p.kind], "may_export": may_export(request.user), "as_of": figures["as_of"], "today": timezone.localdate().isoformat(), "prose": basic_situation(figures), "charts": svgs,
         "units": units, "query": query, "reply_types": [t.code for t in ReplyType.objects.filter(active=True)],
         "grades": list(FeedbackGrade.objects.values_list("code", "name")),
         "sessions": Session.objects.select_related("term").order_by("assembly", "-opens_on"), "terms": Term.objects.all(),
@@ -54,20 +55,20 @@ def report_page(request):
 
 def _file(request, build):
     try:
-        p = service.requested_period(request.user, request.GET)
-        return build(p)
+        req = service.requested(request.user, request.GET)
     except BanliError as err:
         return error_page(request, err)
+    return build(req)
 
 
 @login_required
 def yearly_docx(request):
-    return _file(request, lambda p: _download(yearly_report(service.yearly_figures(p)), DOCX, f"{p.label}办理工作情况报告.docx"))
+    return _file(request, lambda req: _download(yearly_report(service.figures(req)), DOCX, f"{req.period.label}办理工作情况报告.docx"))
 
 
 @login_required
 def report_xlsx(request):
-    return _file(request, lambda p: _download(report_workbook(service.yearly_figures(p)), XLSX, f"{p.label}办理情况统计表.xlsx"))
+    return _file(request, lambda req: _download(report_workbook(service.figures(req)), XLSX, f"{req.period.label}办理情况统计表.xlsx"))
 
 
 @login_required
@@ -86,9 +87,9 @@ def situation_docx(request):
 
 @login_required
 def units_xlsx(request):
-    def build(p):
-        table = {"period": p.as_dict(), "units": unit_table(p)}
+    def build(req):
+        table = service.units(req)
         types = [t.code for t in ReplyType.objects.filter(active=True)]
         grades = list(FeedbackGrade.objects.values_list("code", "name"))
-        return _download(units_workbook(table, types, grades), XLSX, f"{p.label}承办单位统计表.xlsx")
+        return _download(units_workbook(table, types, grades), XLSX, f"{req.period.label}承办单位统计表.xlsx")
     return _file(request, build)
