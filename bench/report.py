@@ -28,8 +28,8 @@ def _largest_session() -> tuple[int, int]:
 def _floor_figures(session_id: int) -> dict:
     """The figures the report states, by plain SQL (the received filter written out), as the
     records stood at the end of today: the reply type and the rating in force, closures, key
-    marks and consultations by then, as reports/asof.py defines them, in the same shape (one
-    correlated subquery per item for each thing in force)."""
+    marks and consultations by then, as reports/asof.py defines them, in the same shape: one
+    correlated subquery per item for each thing in force, the items grouped by what they are."""
     from django.db import connection
 
     from banli.reports.asof import as_of
@@ -38,14 +38,16 @@ def _floor_figures(session_id: int) -> dict:
     end = connection.ops.adapt_datetimefield_value(as_of().end)
     t, f = True, False
     # For the item i: its latest reply sent by then; its rating in force (the latest rating by
-    # then of a unit's reply that no later reply of that unit, sent by then, supersedes).
+    # then of a unit's reply that no later reply of that unit, sent by then, supersedes) as the
+    # grade's id, 0 when lapsed; its latest key mark; closed by then; the kinds of contact made.
     type_now = ("(SELECT r.reply_type_id FROM proposals_reply r WHERE r.item_id = i.id AND r.state = 'sent' AND r.sent_at < %s "
                 "ORDER BY r.sent_at DESC, r.id DESC LIMIT 1)")
-    rating_now = ("(SELECT f.{col} FROM proposals_feedback f JOIN proposals_reply fr ON fr.id = f.reply_id WHERE f.item_id = i.id AND f.at < %s "
-                  "AND NOT EXISTS (SELECT 1 FROM proposals_reply l WHERE l.assignment_id = fr.assignment_id AND l.state = 'sent' "
-                  "AND l.sent_at < %s AND l.is_conversion = %s AND l.id > fr.id) ORDER BY f.at DESC, f.id DESC LIMIT 1)")
+    rating_now = ("(SELECT COALESCE(f.grade_id, 0) FROM proposals_feedback f JOIN proposals_reply fr ON fr.id = f.reply_id "
+                  "WHERE f.item_id = i.id AND f.at < %s AND NOT EXISTS (SELECT 1 FROM proposals_reply l WHERE l.assignment_id = fr.assignment_id "
+                  "AND l.state = 'sent' AND l.sent_at < %s AND l.is_conversion = %s AND l.id > fr.id) ORDER BY f.at DESC, f.id DESC LIMIT 1)")
     key_now = "(SELECT k.marked FROM proposals_keyitemmark k WHERE k.item_id = i.id AND k.at < %s ORDER BY k.at DESC, k.id DESC LIMIT 1)"
-    contact = "EXISTS (SELECT 1 FROM proposals_consultation c WHERE c.item_id = i.id AND c.kind = %s AND c.recorded_at < %s)"
+    kinds = ("(SELECT COUNT(DISTINCT c.kind) FROM proposals_consultation c WHERE c.item_id = i.id AND c.kind IN ('before', 'during', 'after') "
+             "AND c.recorded_at < %s)")
 
     def one(p):
         out = {}
@@ -53,27 +55,29 @@ def _floor_figures(session_id: int) -> dict:
             recv = ("i.session_id = %s AND i.assembly = %s AND i.registered_at < %s AND i.state NOT IN "
                     f"({', '.join(['%s'] * len(NOT_RECEIVED))})")
             args = [p.value, p.assembly, end, *NOT_RECEIVED]
-            c.execute(f"""SELECT COUNT(*), SUM(CASE WHEN x.type_now IS NOT NULL THEN 1 ELSE 0 END),
-                SUM(CASE WHEN x.closed THEN 1 ELSE 0 END), SUM(CASE WHEN x.key_now = %s THEN 1 ELSE 0 END),
-                SUM(CASE WHEN x.key_now = %s AND x.closed THEN 1 ELSE 0 END),
-                SUM(CASE WHEN t.needs_planned_date AND NOT x.closed THEN 1 ELSE 0 END),
-                SUM(CASE WHEN t.closure = 'feedback' THEN 1 ELSE 0 END),
-                SUM(CASE WHEN x.lapsed_now = %s THEN 1 ELSE 0 END), SUM(CASE WHEN x.lapsed_now = %s THEN 1 ELSE 0 END),
-                SUM(CASE WHEN x.type_now IS NOT NULL AND x.c1 AND x.c2 AND x.c3 THEN 1 ELSE 0 END)
-                FROM (SELECT {type_now} AS type_now, CASE WHEN i.closed_at < %s THEN 1 ELSE 0 END AS closed, {key_now} AS key_now,
-                             {rating_now.format(col="lapsed")} AS lapsed_now,
-                             {contact} AS c1, {contact} AS c2, {contact} AS c3
-                      FROM proposals_item i WHERE {recv}) x
-                LEFT JOIN org_replytype t ON t.id = x.type_now""",
-                      [t, t, f, t, end, end, end, end, end, f, "before", end, "during", end, "after", end, *args])
-            out["totals"] = [int(v or 0) for v in c.fetchone()]
+            c.execute(f"""SELECT x.type_now, t.code, t.needs_planned_date, t.closure, g.code, x.rating_now, x.key_now, x.closed, x.kinds,
+                COUNT(*) FROM (SELECT {type_now} AS type_now, {rating_now} AS rating_now, {key_now} AS key_now,
+                                      CASE WHEN i.closed_at < %s THEN 1 ELSE 0 END AS closed, {kinds} AS kinds
+                               FROM proposals_item i WHERE {recv}) x
+                LEFT JOIN org_replytype t ON t.id = x.type_now LEFT JOIN org_feedbackgrade g ON g.id = x.rating_now
+                GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9""", [end, end, end, f, end, end, end, *args])
+            groups = c.fetchall()
+            total = [0] * 10
+            types, grades = {}, {}
+            for _, code, planned, closure, grade, rating, key, closed, kinds_made, n in groups:
+                replied = code is not None
+                for i, hit in enumerate((True, replied, closed, key, key and closed, replied and planned and not closed,
+                                         closure == "feedback", rating is not None and rating > 0, rating == 0, replied and kinds_made == 3)):
+                    total[i] += n if hit else 0
+                if replied:
+                    types[code] = types.get(code, 0) + n
+                if grade is not None:
+                    grades[grade] = grades.get(grade, 0) + n
+            out["totals"], out["types"], out["grades"] = total, sorted(types.items()), sorted(grades.items())
             c.execute(f"""SELECT COALESCE(pc.name, cc.name), COUNT(*) FROM proposals_item i
                 LEFT JOIN org_category cc ON cc.id = i.category_id LEFT JOIN org_category pc ON pc.id = cc.parent_id
                 WHERE {recv} GROUP BY 1""", args)
             out["categories"] = sorted(c.fetchall())
-            c.execute(f"""SELECT t.code, COUNT(*) FROM (SELECT {type_now} AS type_now FROM proposals_item i WHERE {recv}) x
-                JOIN org_replytype t ON t.id = x.type_now GROUP BY t.code""", [end, *args])
-            out["types"] = sorted(c.fetchall())
             active = "a.assigned_at < %s AND (a.state <> 'ended' OR a.ended_at >= %s)"
             c.execute(f"""SELECT a.unit_id, COUNT(DISTINCT CASE WHEN a.role IN ('lead', 'separate') THEN a.item_id END)
                 FROM proposals_assignment a JOIN proposals_item i ON i.id = a.item_id
@@ -94,9 +98,6 @@ def _floor_figures(session_id: int) -> dict:
                 JOIN proposals_assignment a ON a.id = r.assignment_id LEFT JOIN org_feedbackgrade g ON g.id = f.grade_id
                 WHERE f.at < %s AND {recv}""", [f, f, f, end, end, *args])
             out["feedback"] = [int(v or 0) for v in c.fetchone()]
-            c.execute(f"""SELECT g.code, COUNT(*) FROM (SELECT {rating_now.format(col="grade_id")} AS grade_now FROM proposals_item i
-                WHERE {recv}) x JOIN org_feedbackgrade g ON g.id = x.grade_now GROUP BY g.code""", [end, end, f, *args])
-            out["grades"] = sorted(c.fetchall())
         return out
 
     p = period("session", session_id)

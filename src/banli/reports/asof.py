@@ -25,7 +25,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from banli.errors import invalid
@@ -97,9 +98,11 @@ def ratings_in_force(at: AsOf):
     return Feedback.objects.filter(at__lt=at.end).filter(~superseded(at))
 
 
-def item_rating(at: AsOf, field: str) -> Subquery:
-    """For each item: `field` of its rating in force (the latest of its units' ratings in force)."""
-    return Subquery(ratings_in_force(at).filter(item=OuterRef("pk")).order_by("-at", "-pk").values(field)[:1])
+def item_rating(at: AsOf) -> Subquery:
+    """For each item, its rating in force (the latest of its units' ratings in force) in one
+    value: the grade's id, 0 for "no feedback" (the window lapsed), None if none yet."""
+    return Subquery(ratings_in_force(at).filter(item=OuterRef("pk")).order_by("-at", "-pk").values(r=Coalesce("grade_id", 0))[:1],
+                    output_field=IntegerField())
 
 
 def key_by(at: AsOf) -> Subquery:
@@ -107,13 +110,18 @@ def key_by(at: AsOf) -> Subquery:
     return Subquery(KeyItemMark.objects.filter(item=OuterRef("pk"), at__lt=at.end).order_by("-at", "-pk").values("marked")[:1])
 
 
-CONTACTS = (Consultation.Kind.BEFORE, Consultation.Kind.DURING, Consultation.Kind.AFTER)
+# The three contacts of DOMAIN rule 5, as bits of one number.
+CONTACT_BIT = {Consultation.Kind.BEFORE: 1, Consultation.Kind.DURING: 2, Consultation.Kind.AFTER: 4}
+ALL_CONTACTS = sum(CONTACT_BIT.values())
 
 
-def contact(at: AsOf, kind: str, item: str = "pk", unit: str | None = None) -> Exists:
-    """Whether a consultation of this kind (办前面商 / 办中沟通 / 办后回访) was recorded by then for
-    the item (by any unit, or by `unit`: the path to the unit in the outer query)."""
-    qs = Consultation.objects.filter(item=OuterRef(item), kind=kind, recorded_at__lt=at.end)
-    if unit:
-        qs = qs.filter(unit=OuterRef(unit))
-    return Exists(qs)
+def contacts_made(at: AsOf, *, by_unit: bool = False):
+    """The kinds of contact (办前面商 / 办中沟通 / 办后回访) recorded by then, as bits (CONTACT_BIT;
+    7: all three; 0: none), one expression for all three: for each item (by any unit), or, with
+    by_unit, for each assignment (its unit, on its item)."""
+    def made(kind):
+        qs = Consultation.objects.filter(item=OuterRef("item" if by_unit else "pk"), kind=kind, recorded_at__lt=at.end)
+        return Exists(qs.filter(unit=OuterRef("unit")) if by_unit else qs)
+
+    bits = [Case(When(made(k), then=Value(b)), default=Value(0), output_field=IntegerField()) for k, b in CONTACT_BIT.items()]
+    return bits[0] + bits[1] + bits[2]

@@ -9,14 +9,14 @@ reply type in force and by the rating in force (asof.py says which). Shares of a
 to 100 (largest remainder); single rates are rounded half up. A figure that is a breakdown's
 share (the C share is the C row of the reply types) is that share wherever it is stated."""
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce
 
 from banli.org.models import FeedbackGrade, ReplyType
 from banli.proposals.models import Assignment, AssignmentRole, Feedback, Item, Reply
 
 from . import asof
-from .asof import NOT_RECEIVED, AsOf, CONTACTS  # noqa: F401  (NOT_RECEIVED: part of this module's interface)
+from .asof import NOT_RECEIVED, AsOf  # noqa: F401  (NOT_RECEIVED: part of this module's interface)
 from .periods import Period, previous
 from .rounding import rate, shares
 
@@ -34,33 +34,43 @@ def _breakdown(rows: list[dict]) -> list[dict]:
     return rows
 
 
-def _ids(types, test) -> list[int]:
-    return [t.pk for t in types if test(t)] or [0]  # [0]: no such type, matches nothing
+def _classified(items, at: AsOf) -> list[dict]:
+    """The items grouped by what the figures ask of each (reply type and rating in force, key
+    item, closed, contacts made): one pass, each per-item subquery evaluated once; the groups
+    are few (a few dozen) whatever the number of items."""
+    closed = Case(When(closed_at__lt=at.end, then=Value(True)), default=Value(False), output_field=BooleanField())
+    return list(items.annotate(type_now=asof.latest_reply(at, "reply_type_id"), rating_now=asof.item_rating(at), key_now=asof.key_by(at),
+                               closed_now=closed, contacts_now=asof.contacts_made(at))
+                .values("type_now", "rating_now", "key_now", "closed_now", "contacts_now").annotate(n=Count("pk")).order_by())
+
+
+def _sum(groups, test) -> int:
+    return sum(g["n"] for g in groups if test(g))
 
 
 def _figures(p: Period, at: AsOf, reply_types, grades) -> dict:
     items = Item.objects.filter(received(p, at=at))
-    planned = _ids(reply_types, lambda t: t.needs_planned_date)
-    for_reference = _ids(reply_types, lambda t: t.closure == ReplyType.Closure.FEEDBACK)
-    closed = Q(closed_at__lt=at.end)
-    all_three = Q(**{f"contact_{k}": True for k in CONTACTS})
-    totals = (items.annotate(type_now=asof.latest_reply(at, "reply_type_id"), key_now=asof.key_by(at),
-                             lapsed_now=asof.item_rating(at, "lapsed"), **{f"contact_{k}": asof.contact(at, k) for k in CONTACTS})
-              .aggregate(received=Count("pk"), replied=Count("pk", filter=Q(type_now__isnull=False)), closed=Count("pk", filter=closed),
-                         key=Count("pk", filter=Q(key_now=True)), key_closed=Count("pk", filter=Q(key_now=True) & closed),
-                         b_open=Count("pk", filter=Q(type_now__in=planned) & ~closed), c=Count("pk", filter=Q(type_now__in=for_reference)),
-                         rated=Count("pk", filter=Q(lapsed_now=False)), lapsed=Count("pk", filter=Q(lapsed_now=True)),
-                         contacts=Count("pk", filter=Q(type_now__isnull=False) & all_three)))
+    planned = {t.pk for t in reply_types if t.needs_planned_date}
+    for_reference = {t.pk for t in reply_types if t.closure == ReplyType.Closure.FEEDBACK}
+    groups = _classified(items, at)
+    replied = [g for g in groups if g["type_now"] is not None]
+    totals = {
+        "received": _sum(groups, lambda g: True), "replied": _sum(replied, lambda g: True), "closed": _sum(groups, lambda g: g["closed_now"]),
+        "key": _sum(groups, lambda g: g["key_now"]), "key_closed": _sum(groups, lambda g: g["key_now"] and g["closed_now"]),
+        "b_open": _sum(replied, lambda g: g["type_now"] in planned and not g["closed_now"]),
+        "c": _sum(replied, lambda g: g["type_now"] in for_reference),
+        "rated": _sum(groups, lambda g: g["rating_now"]), "lapsed": _sum(groups, lambda g: g["rating_now"] == 0),
+        "contacts": _sum(replied, lambda g: g["contacts_now"] == asof.ALL_CONTACTS),
+    }
     # Categories: a sub-category counts under its top-level category.
     cats = (items.annotate(top=Coalesce("category__parent__name", "category__name"))
             .values("top").annotate(count=Count("pk")).order_by("-count", "top"))
     by_category = _breakdown([{"name": c["top"] or "未分类", "count": c["count"]} for c in cats])
     # Reply types: every active type, and a retired one only while items still stand under it,
     # so that the rows add up to the items replied.
-    types = dict(items.annotate(type_now=asof.latest_reply(at, "reply_type_id")).filter(type_now__isnull=False)
-                 .values_list("type_now").annotate(n=Count("pk")))
-    by_type = _breakdown([{"code": t.code, "name": t.name, "name_en": t.name_en, "count": types.get(t.pk, 0)}
-                          for t in reply_types if t.active or types.get(t.pk)])
+    types = {t.pk: _sum(replied, lambda g, pk=t.pk: g["type_now"] == pk) for t in reply_types}
+    by_type = _breakdown([{"code": t.code, "name": t.name, "name_en": t.name_en, "count": types[t.pk]}
+                          for t in reply_types if t.active or types[t.pk]])
     # Units: every unit handling a received item; the largest share counts the items it leads.
     units = list(Assignment.objects.filter(received(p, "item__", at), asof.active_by(at))
                  .values("unit_id", "unit__name")
@@ -89,9 +99,8 @@ def _figures(p: Period, at: AsOf, reply_types, grades) -> dict:
                      rehandling=Count("item", filter=rehandle & Q(second_sent=False), distinct=True)))
     # Grades: each item once, by its rating in force; an item handled separately (分办) by the
     # rating given last (the unit table counts each unit's own).
-    by_grade_n = dict(items.annotate(grade_now=asof.item_rating(at, "grade_id")).filter(grade_now__isnull=False)
-                      .values_list("grade_now").annotate(n=Count("pk")))
-    by_grade = _breakdown([{"code": g.code, "name": g.name, "name_en": g.name_en, "count": by_grade_n.get(g.pk, 0)} for g in grades])
+    by_grade = _breakdown([{"code": g.code, "name": g.name, "name_en": g.name_en, "count": _sum(groups, lambda x, pk=g.pk: x["rating_now"] == pk)}
+                           for g in grades])
     c_rows = [t for t in by_type if t["code"] in {x.code for x in reply_types if x.pk in for_reference}]
     return {
         "period": p.as_dict(),

@@ -18,13 +18,11 @@ from banli.org.models import FeedbackGrade, ReplyType, Unit
 from banli.proposals.models import AdjustmentRequest, Assignment, AssignmentRole, CoUnitGrade, Feedback, Message, Reply, Side, UrgeNotice
 
 from . import asof
-from .asof import CONTACTS
 from .periods import Period
 from .rounding import rate
 
 ON_TIME_KINDS = {"sign": (Milestone.SIGN,), "consult": (Milestone.CONSULT,), "reply": (Milestone.REPLY, Milestone.SECOND_REPLY),
                  "co_opinion": (Milestone.CO_OPINION,), "message": (Milestone.MESSAGE,)}
-ANSWERING = (AssignmentRole.LEAD, AssignmentRole.SEPARATE)
 
 
 def _blank(unit_id, name, types, grades) -> dict:
@@ -42,19 +40,23 @@ def unit_table(p: Period, *, as_of=None) -> list[dict]:
     received = asof.received
     types = list(ReplyType.objects.filter(active=True).values_list("code", flat=True))
     grades = dict(FeedbackGrade.objects.values_list("pk", "code"))
-    answering = Q(role__in=ANSWERING)
-    assignments = (Assignment.objects.filter(received(p, at, "item__"), asof.active_by(at))
-                   .annotate(**{f"contact_{k}": asof.contact(at, k, item="item", unit="unit") for k in CONTACTS})
-                   .values("unit_id", "unit__name")
+    # Grouped by the kinds of contact made too (bits, asof.contacts_made): a unit has a row per
+    # combination, added up here.
+    assignments = (Assignment.objects.filter(received(p, at, "item__"), asof.active_by(at)).annotate(contacts=asof.contacts_made(at, by_unit=True))
+                   .values("unit_id", "unit__name", "contacts")
                    .annotate(lead=Count("pk", filter=Q(role=AssignmentRole.LEAD)), co=Count("pk", filter=Q(role=AssignmentRole.CO)),
-                             separate=Count("pk", filter=Q(role=AssignmentRole.SEPARATE)), closed=Count("pk", filter=Q(closed_at__lt=at.end)),
-                             **{k: Count("pk", filter=answering & Q(**{f"contact_{k}": True})) for k in CONTACTS},
-                             all=Count("pk", filter=answering & Q(**{f"contact_{k}": True for k in CONTACTS}))))
+                             separate=Count("pk", filter=Q(role=AssignmentRole.SEPARATE)), closed=Count("pk", filter=Q(closed_at__lt=at.end)))
+                   .order_by())
     rows = {}
     for a in assignments:
-        row = rows[a["unit_id"]] = _blank(a["unit_id"], a["unit__name"], types, grades.values())
-        row.update(lead=a["lead"], co=a["co"], separate=a["separate"], closed=a["closed"])
-        row["contacts"] = {k: a[k] for k in ("before", "during", "after", "all")}
+        if a["unit_id"] not in rows:
+            rows[a["unit_id"]] = _blank(a["unit_id"], a["unit__name"], types, grades.values())
+        row = rows[a["unit_id"]]
+        for k in ("lead", "co", "separate", "closed"):
+            row[k] += a[k]
+        for kind, bit in asof.CONTACT_BIT.items():
+            row["contacts"][kind] += (a["lead"] + a["separate"]) if a["contacts"] & bit else 0
+        row["contacts"]["all"] += (a["lead"] + a["separate"]) if a["contacts"] == asof.ALL_CONTACTS else 0
 
     # Deadlines as they stood then: met by then (on time or late), or not met by then and past due.
     kinds = [k for ks in ON_TIME_KINDS.values() for k in ks]
@@ -92,12 +94,17 @@ def unit_table(p: Period, *, as_of=None) -> list[dict]:
             row["grades"][code] += f[f"grade_{pk}"]
         row["praise"] += f["praise"]
         row["disagreed"] += f["disagreed"]
-    # A co-handling unit's grade on an item: the one given with the item's latest rating by then.
-    later_grade = CoUnitGrade.objects.filter(unit=OuterRef("unit"), feedback__item=OuterRef("feedback__item"),
-                                             feedback__at__lt=at.end, feedback_id__gt=OuterRef("feedback_id"))
-    for g in (CoUnitGrade.objects.filter(received(p, at, "feedback__item__"), feedback__at__lt=at.end, unit_id__in=rows)
-              .filter(~Exists(later_grade)).values("unit_id", "grade__code").annotate(n=Count("pk"))):
-        rows[g["unit_id"]]["co_grades"][g["grade__code"]] += g["n"]
+    # A co-handling unit's grade on an item: the one given with the latest rating by then that
+    # graded it (picked here: a few rows per co-handled item, and a correlated subquery per row
+    # costs more than reading them).
+    latest = {}
+    for unit_id, item_id, feedback_id, code in (CoUnitGrade.objects.filter(received(p, at, "feedback__item__"), feedback__at__lt=at.end,
+                                                                          unit_id__in=rows)
+                                                .values_list("unit_id", "feedback__item_id", "feedback_id", "grade__code")):
+        if latest.get((unit_id, item_id), (0,))[0] < feedback_id:
+            latest[unit_id, item_id] = (feedback_id, code)
+    for (unit_id, _), (_, code) in latest.items():
+        rows[unit_id]["co_grades"][code] += 1
 
     for a in (AdjustmentRequest.objects.filter(received(p, at, "assignment__item__"), assignment__unit_id__in=rows, requested_at__lt=at.end)
               .values("assignment__unit_id").annotate(n=Count("pk"))):
