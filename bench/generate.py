@@ -734,7 +734,7 @@ class _Planner:
         for i, (a_, u) in enumerate(ans):
             closure = self._type(no_c=force_ab and i == 0)
             sent[i] = self._reply(a_, u, 1, closure, self.after(t_signed, 25, 70))
-        self._publication()
+        self._publication([a_ for a_, _ in ans])
 
         # Feedback, re-handling and closure.
         rehandle_first = state == S.REHANDLING or (state == S.CLOSED and rng.random() < 0.15) or (state == S.REPLIED and rng.random() < 0.1)
@@ -921,24 +921,31 @@ class _Planner:
         a_.closed_early = bool(rtype.needs_planned_date and r.planned_date and cr.done_on < r.planned_date)  # B only, as the action
         self.audit(u["leader"], "approve_closure_report", target=cr, at=cr.decided_at, before={"state": S.EVALUATED}, after={"closed_early": a_.closed_early})
 
-    def _publication(self):
-        """The office decides within 20 working days of the reply (rule 13): in the current session
-        70% are decided so far; an old session's are all decided but for a small backlog."""
+    def _publication(self, replying):
+        """The office decides within 20 working days of the reply (rule 13), on each replying unit's
+        reply (rule 3): in the current session 70% are decided so far; an old session's are all
+        decided but for a small backlog."""
         rng, it, gov = self.rng, self.it, self.org.gov_ids[0]
         if rng.random() >= (0.7 if self.sc.is_current else 0.99):
             return
         t = self.after(self.last, 5, 25)
-        if it.consent_publish is True:
-            it.publication, kind, reason = Publication.PUBLISHED, PublicationRecord.Kind.PUBLISH, ""
-        else:
-            it.publication, kind, reason = Publication.WITHHELD, PublicationRecord.Kind.WITHHOLD, "委员/代表未同意公开。"
-        rec = self.b.add(PublicationRecord, PublicationRecord(item=it, kind=kind, reason=reason, by_id=gov, at=t))
-        self.audit(gov, "decide_publication", target=rec, at=t, before={"publication": Publication.UNDECIDED}, after={"publication": it.publication}, note=reason)
-        if it.publication == Publication.PUBLISHED and rng.random() < 0.01:
-            t2 = self.after(t, 10, 60)
-            it.publication = Publication.REVOKED
-            rec = self.b.add(PublicationRecord, PublicationRecord(item=it, kind=PublicationRecord.Kind.REVOKE, reason="涉及个人信息，撤销公开。", by_id=gov, at=t2))
-            self.audit(gov, "revoke_publication", target=rec, at=t2, before={"publication": Publication.PUBLISHED}, after={"publication": Publication.REVOKED}, note=rec.reason)
+        for a_ in replying:
+            if it.consent_publish is True:
+                a_.publication, kind, reason = Publication.PUBLISHED, PublicationRecord.Kind.PUBLISH, ""
+            else:
+                a_.publication, kind, reason = Publication.WITHHELD, PublicationRecord.Kind.WITHHOLD, "委员/代表未同意公开。"
+            rec = self.b.add(PublicationRecord, PublicationRecord(item=it, assignment=a_, kind=kind, reason=reason, by_id=gov, at=t))
+            self.audit(gov, "decide_publication", target=rec, at=t, before={"publication": Publication.UNDECIDED},
+                       after={"publication": a_.publication}, note=reason)
+            if a_.publication == Publication.PUBLISHED and rng.random() < 0.01:
+                t2 = self.after(t, 10, 60)
+                a_.publication = Publication.REVOKED
+                rec = self.b.add(PublicationRecord, PublicationRecord(item=it, assignment=a_, kind=PublicationRecord.Kind.REVOKE,
+                                                                      reason="涉及个人信息，撤销公开。", by_id=gov, at=t2))
+                self.audit(gov, "revoke_publication", target=rec, at=t2, before={"publication": Publication.PUBLISHED},
+                           after={"publication": Publication.REVOKED}, note=rec.reason)
+        states = {a_.publication for a_ in replying}
+        it.publication = next(p for p in (Publication.PUBLISHED, Publication.REVOKED, Publication.WITHHELD) if p in states)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -349,14 +349,19 @@ def approve(world, item, assignment) -> Reply:
 
 
 def reply(world, item, assignment=None, reply_type="A", *, send=True, **over) -> Reply:
-    """Draft, submit, approve and (by default) send one unit's reply. For the lead's first reply,
-    meet the proposer and get the co-handling opinions first if that has not happened."""
+    """Draft, submit, approve and (by default) send one unit's reply. For a first reply, meet the
+    proposer (and for the lead, get the co-handling opinions) first if that has not happened; for a
+    second reply, call the proposer again."""
     a = assignment or lead_assignment(item)
     liaison = world.liaison_of(a.unit)
-    if a.role == AssignmentRole.LEAD and a.reply_round == 1:
+    if a.answers and a.reply_round == 1:
         if not item.consultations.filter(unit=a.unit, kind="before", form__in=["visit", "meeting", "site"]).exists():
             consult(world, item, a)
-        send_co_opinions(world, item)
+        if a.role == AssignmentRole.LEAD:
+            send_co_opinions(world, item)
+    elif a.reply_round > 1:
+        # Rule 9: in re-handling the unit contacts the proposer again before the second reply.
+        consult(world, item, a, kind="during", form="phone")
     r = actions.draft_reply(liaison, item.pk, a.pk, **reply_fields(reply_type, **over))
     actions.submit_reply(liaison, item.pk, a.pk)
     r = approve(world, item, a)

@@ -85,7 +85,9 @@ def test_reply_feedback_and_progress_milestones(world):
     assert row(f"reply:{lead.pk}").state == "met"
     fb = row(f"feedback:{reply.pk}")
     assert fb.state == "open" and fb.unit_id is None and fb.due_on == add_working_days(local(reply.sent_at), 15)
-    assert row(f"publication:{item.pk}").due_on == add_working_days(local(reply.sent_at), 20)
+    # The office decides on publishing each replying unit's reply (rule 3), 20 working days from it.
+    publish = row(f"publish:{lead.pk}")
+    assert (publish.kind, publish.assignment_id, publish.due_on) == ("publication", lead.pk, add_working_days(local(reply.sent_at), 20))
     progress = row(f"progress:{lead.pk}:0")
     assert progress.due_on == add_months(local(reply.sent_at), 1)  # type A: monthly
 

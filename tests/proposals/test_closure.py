@@ -76,7 +76,7 @@ def test_closure_report_approved_by_the_unit_head_closes_an_a_item(world, lead_l
 
 def test_closure_report_refusals(world, lead_liaison, lead_head):
     replied = make_item(world, state="replied", reply_type="A")
-    with refused("wrong_state"):  # the proposer has not rated yet
+    with refused("not_rated"):  # the proposer has not rated yet
         actions.file_closure_report(lead_liaison, replied.pk, lead_assignment(replied).pk, text="完成", done_on=today())
     item = make_item(world, state="evaluated", reply_type="A")
     lead = lead_assignment(item)

@@ -123,7 +123,7 @@ def test_feedback_input_is_checked(world, member, kw, field):
 
 def test_no_rating_before_the_reply(world, member):
     item = make_item(world, state="handling")
-    with refused("wrong_state"):
+    with refused("nothing_to_rate"):
         actions.give_feedback(member, item.pk, reply_id=1, grade="good", agrees=True)
 
 

@@ -182,13 +182,17 @@ def test_no_reply_without_a_face_to_face_meeting_before(world, lead_liaison, co_
     assert fresh(item).state == ItemState.REPLIED
 
 
-def test_a_separate_unit_replies_without_the_lead_rules(world):
-    """分办: each unit replies on its own; the co-opinion and before-meeting rules bind the lead only."""
+def test_a_separate_unit_replies_on_its_own_after_meeting_the_proposer(world):
+    """分办: each unit replies on its own and, like a lead unit, meets the proposer first (rule 5:
+    its meeting clock runs from its signing); the co-opinion rule binds the lead only."""
     item = make_item(world, state="handling", separate=True)
     for a in item.assignments.all():
         r = actions.draft_reply(world.liaison_of(a.unit), item.pk, a.pk, **reply_fields("A"))
         actions.submit_reply(world.liaison_of(a.unit), item.pk, a.pk)
         actions.approve_reply(world.head_of(a.unit), item.pk, a.pk)
+        with refused("no_consultation"):
+            actions.send_reply(world.liaison_of(a.unit), item.pk, a.pk)
+        consult(world, item, a)
         actions.send_reply(world.liaison_of(a.unit), item.pk, a.pk)
         assert Reply.objects.get(pk=r.pk).state == Reply.State.SENT
     assert fresh(item).state == ItemState.REPLIED

@@ -76,7 +76,7 @@ def test_withholding_needs_a_reason(world, gov_office):
 
 def test_publication_is_decided_after_the_reply_by_the_office(world, gov_office, lead_liaison):
     item = make_item(world, state="handling", consent_publish=True)
-    with refused("wrong_state"):
+    with refused("not_replied"):
         actions.decide_publication(gov_office, item.pk, publish=True)
     replied = make_item(world, state="replied", consent_publish=True)
     with refused("forbidden"):
@@ -85,7 +85,7 @@ def test_publication_is_decided_after_the_reply_by_the_office(world, gov_office,
 
 def test_revoke_a_publication(world, gov_office):
     item = make_item(world, state="closed", consent_publish=True)
-    with refused("invalid"):  # not published yet
+    with refused("not_published"):  # not published yet
         actions.revoke_publication(gov_office, item.pk, reason="撤销")
     actions.decide_publication(gov_office, item.pk, publish=True)
     with refused("invalid", field="reason"):

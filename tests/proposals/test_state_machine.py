@@ -19,6 +19,7 @@ from banli.proposals.actions.common import ITEM_PREFETCH
 from banli.proposals.actions.settle import derived_state
 from banli.proposals.models import ENDED_STATES, Assignment, Item, ItemState, Reply
 from tests.builders import new_draft, reply_fields, today
+from tests.clocks import clocks_without_a_step
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +110,10 @@ def check_invariants(item_ids):
             if stored not in (ItemState.WITHDRAWN, ItemState.MERGED, ItemState.CONVERTED, ItemState.NOT_REGISTERED):
                 assert derived_state(Item.objects.get(pk=item.pk)) == stored, f"item {item.pk} state {stored} disagrees with its records"
         assert AuditRecord.objects.filter(item=item).exists(), "every item has its audit trail"
+    # DOMAIN §5: every open deadline row belongs to a step that the person it waits on may take now,
+    # so no overdue record can come from a step the system refused.
+    stuck = clocks_without_a_step(item_ids)
+    assert not stuck, f"clocks running on refused steps: {stuck}"
 
 
 class ItemLife(RuleBasedStateMachine):

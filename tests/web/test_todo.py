@@ -143,7 +143,7 @@ def test_gov_office_sees_what_it_must_decide(world, gov_office, lead_liaison, me
         "to_assign": [f"/items/{registered.pk}/#do-assign"],
         "adjustments": [f"/items/{adjusting.pk}/#do-decide_adjustment-{a_adj.pk}"],
         "extensions": [f"/items/{extending.pk}/#do-decide_extension-{a_ext.pk}"],
-        "publication": [f"/items/{replied.pk}/#do-decide_publication"],
+        "publication": [f"/items/{replied.pk}/#do-decide_publication-{lead_assignment(replied).pk}"],
         "questions": [f"/questions/#q{q.pk}"],
     }
     sections = todo_sections(page)

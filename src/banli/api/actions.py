@@ -17,6 +17,9 @@ def _id_field(**kw):
 
 
 ASSIGNMENT = {"assignment": _id_field(help_text="交办记录编号 (assignment id)")}
+# Publication is decided per replying unit; an item with one replying unit may leave it out.
+OPT_ASSIGNMENT = {"assignment": _id_field(required=False, allow_null=True, default=None,
+                                          help_text="交办记录编号；只有一个答复单位时可省略 (assignment id; optional with one replying unit)")}
 REASON = {"reason": S.CharField(max_length=5000)}
 OPT_REASON = {"reason": S.CharField(max_length=5000, required=False, allow_blank=True, default="")}
 COMMENT = {"comment": S.CharField(max_length=5000)}
@@ -104,8 +107,9 @@ REGISTRY = {
     "approve_closure_report": ({**ASSIGNMENT, **OPT_COMMENT}, lambda u, i, d: A.approve_closure_report(u, i, *_a(d)[:1], **_a(d)[1])),
     "return_closure_report": ({**ASSIGNMENT, **COMMENT}, lambda u, i, d: A.return_closure_report(u, i, *_a(d)[:1], **_a(d)[1])),
     "reopen": (REASON, lambda u, i, d: A.reopen_item(u, i, **d)),
-    "decide_publication": ({"publish": S.BooleanField(), **OPT_REASON}, lambda u, i, d: A.decide_publication(u, i, **d)),
-    "revoke_publication": (REASON, lambda u, i, d: A.revoke_publication(u, i, **d)),
+    "decide_publication": ({**OPT_ASSIGNMENT, "publish": S.BooleanField(), **OPT_REASON},
+                           lambda u, i, d: A.decide_publication(u, i, *_a(d)[:1], **_a(d)[1])),
+    "revoke_publication": ({**OPT_ASSIGNMENT, **REASON}, lambda u, i, d: A.revoke_publication(u, i, *_a(d)[:1], **_a(d)[1])),
     "mark_key": ({"leader_id": _id_field(), **OPT_REASON}, lambda u, i, d: A.mark_key_item(u, i, **d)),
     "unmark_key": (REASON, lambda u, i, d: A.unmark_key_item(u, i, **d)),
     "give_instruction": ({"text": S.CharField(max_length=5000)}, lambda u, i, d: A.give_instruction(u, i, **d)),

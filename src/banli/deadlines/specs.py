@@ -37,6 +37,7 @@ def months(start, n):
     return add_months(day(start), n)
 
 
+REPLIED_STATES = {"replied", "evaluated", "closed"}
 ENDED_REASON = {"withdrawn": "已撤回", "merged": "已并案", "converted": "已转为意见建议", "not_registered": "不予立案"}
 
 
@@ -60,16 +61,14 @@ def item_specs(item, policy: SessionPolicy) -> list[Spec]:
     for a in item.assignments.all():
         out += assignment_specs(item, a, policy)
 
-    first_reply = min((r.sent_at for r in item.replies.all() if r.sent_at), default=None)
-    if first_reply:
-        decided = min((p.at for p in item.publication_records.all() if p.kind in ("publish", "withhold")), default=None)
-        out.append(Spec(f"publication:{item.pk}", M.PUBLICATION, day(first_reply), policy.due("publication", first_reply),
-                        met_on=day(decided)))
-        for r in item.replies.all():
-            if r.sent_at and not r.is_conversion:
-                fb = r.feedback if _has(r, "feedback") else None
-                out.append(Spec(f"feedback:{r.pk}", M.FEEDBACK, day(r.sent_at), policy.due("feedback", r.sent_at),
-                                met_on=day(fb.at) if fb else None))
+    ended_units = {a.pk for a in item.assignments.all() if a.state == "ended"}
+    for r in item.replies.all():
+        if r.sent_at and not r.is_conversion:
+            fb = r.feedback if _has(r, "feedback") else None
+            s = Spec(f"feedback:{r.pk}", M.FEEDBACK, day(r.sent_at), policy.due("feedback", r.sent_at), met_on=day(fb.at) if fb else None)
+            if fb is None and r.assignment_id in ended_units:
+                s.waived = "交办已调整撤出"  # the proposer can no longer rate a withdrawn unit's reply
+            out.append(s)
 
     for m in item.messages.all():
         if m.side == "proposer" and m.to_unit_id:
@@ -100,13 +99,19 @@ def assignment_specs(item, a, policy) -> list[Spec]:
         s = Spec(f"co_opinion:{a.pk}", M.CO_OPINION, day(a.assigned_at), policy.due("co_opinion", a.assigned_at), **common)
         if op is not None:
             s.met_on, s.waived = (None, "区府办豁免：" + op.waiver_reason[:80]) if op.waived else (day(op.at), "")
+        elif item.state in REPLIED_STATES:
+            # A unit added after the lead replied has no reply left to inform (the opinion is refused now).
+            s.waived = "主办单位已答复"
         out.append(s)
     else:
+        first = min((r.sent_at for r in replies if r.round == 1 and not r.is_conversion), default=None)
         if a.signed_at:
             met = min((c.held_on for c in item.consultations.all()
                        if c.unit_id == unit and c.kind == "before" and c.form in ("visit", "meeting", "site")), default=None)
-            out.append(Spec(f"consult:{a.pk}", M.CONSULT, day(a.signed_at), policy.due("consult", a.signed_at), met_on=met, **common))
-        first = min((r.sent_at for r in replies if r.round == 1 and not r.is_conversion), default=None)
+            s = Spec(f"consult:{a.pk}", M.CONSULT, day(a.signed_at), policy.due("consult", a.signed_at), met_on=met, **common)
+            if met is None and first is not None:
+                s.waived = "已答复"  # a meeting before the reply can no longer be held
+            out.append(s)
         out.append(Spec(f"reply:{a.pk}", M.REPLY, day(a.assigned_at), a.reply_due or policy.due("reply", a.assigned_at),
                         met_on=day(first), **common))
         if a.reply_round >= 2:
@@ -116,6 +121,8 @@ def assignment_specs(item, a, policy) -> list[Spec]:
                 out.append(Spec(f"second_reply:{a.pk}", M.SECOND_REPLY, day(bad[0]), policy.due("rehandle", bad[0]),
                                 met_on=day(second), **common))
         out += progress_specs(a, replies, common)
+        if first is not None:
+            out.append(publication_spec(a, first, policy))
     if a.state == "ended":
         for s in out:
             if s.met_on is None and not s.waived:
@@ -123,13 +130,23 @@ def assignment_specs(item, a, policy) -> list[Spec]:
     return out
 
 
+def publication_spec(a, first_reply, policy) -> Spec:
+    """The office decides on publishing each replying unit's reply (rule 13; per unit, rule 3)."""
+    decided = min((p.at for p in a.publication_records.all() if p.kind in ("publish", "withhold")), default=None)
+    return Spec(f"publish:{a.pk}", M.PUBLICATION, day(first_reply), policy.due("publication", first_reply), met_on=day(decided),
+                assignment_id=a.pk)
+
+
 def progress_specs(a, replies, common) -> list[Spec]:
-    """A replied A item reports monthly, B quarterly, until closed: one rolling milestone."""
-    current = [r for r in replies if r.reply_type.progress_every_months]
-    if not current or a.role == "co":
+    """A replied A item reports monthly, B quarterly, until closed: one rolling milestone. The
+    clock follows the reply in force and stops while the unit owes a second reply (rule 9): the
+    update would be refused then."""
+    if not replies or a.role == "co" or a.replied_round < a.reply_round:
         return []
-    every = current[-1].reply_type.progress_every_months
-    start = max(r.sent_at for r in current)
+    every = replies[-1].reply_type.progress_every_months
+    if not every:
+        return []
+    start = replies[-1].sent_at
     updates = sorted(p.at for p in a.progress_updates.all() if p.at >= start)
     out, prev = [], start
     for n, at in enumerate(updates):

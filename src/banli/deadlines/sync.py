@@ -13,10 +13,11 @@ from .models.deadline import Deadline, OverdueEvent
 from .specs import Spec, item_specs
 
 PREFETCH = [
-    "cosigners", "consultations", "publication_records", "messages",
+    "cosigners", "consultations", "messages",
     Prefetch("replies", queryset=Reply.objects.select_related("feedback")),
     Prefetch("assignments", queryset=Assignment.objects.select_related("co_opinion").prefetch_related(
-        "adjustments", "progress_updates", Prefetch("replies", queryset=Reply.objects.select_related("reply_type", "feedback")))),
+        "adjustments", "progress_updates", "publication_records",
+        Prefetch("replies", queryset=Reply.objects.select_related("reply_type", "feedback")))),
 ]
 
 

@@ -1166,14 +1166,17 @@ class ItemPlan:
         if s.target in (S.CLOSED, S.EVALUATED):
             tp = self.wd(max(last_sent, all_rated if s.rehandle else last_sent), 5, 18)
             withhold_rec = s.withhold_rec
-            if consent and not withhold_rec:
-                self.add(tp, "publish", lambda: A.decide_publication(office, item(), publish=True))
-                if s.revoke:
-                    self.add(self.wd(tp, 20, 30), "revoke_publication",
-                             lambda: A.revoke_publication(office, item(), reason="答复中涉及的项目选址方案已调整，原答复内容不宜继续公开。"))
-            else:
-                why = "提案人（代表）不同意公开。" if not consent else "答复内容涉及尚未公布的规划方案，暂不公开。"
-                self.add(tp, "withhold", lambda: A.decide_publication(office, item(), publish=False, reason=why))
+            # Each replying unit's reply is decided on (rule 3: a separate unit's reply on its own).
+            for u in answering:
+                asg = lambda u=u: self.ctx.asg[u.pk]
+                if consent and not withhold_rec:
+                    self.add(tp, "publish", lambda asg=asg: A.decide_publication(office, item(), asg(), publish=True))
+                    if s.revoke:
+                        self.add(self.wd(tp, 20, 30), "revoke_publication",
+                                 lambda asg=asg: A.revoke_publication(office, item(), asg(), reason="答复中涉及的项目选址方案已调整，原答复内容不宜继续公开。"))
+                else:
+                    why = "提案人（代表）不同意公开。" if not consent else "答复内容涉及尚未公布的规划方案，暂不公开。"
+                    self.add(tp, "withhold", lambda asg=asg, why=why: A.decide_publication(office, item(), asg(), publish=False, reason=why))
         # progress, closure
         for u in answering:
             self.plan_closure(u, types[u], sent[u], all_rated, last_sent)

@@ -52,7 +52,8 @@ def item_list(user, params) -> QuerySet[Item]:
     if params.get("publication"):
         if params["publication"] not in Publication.values:
             raise invalid("publication", "未知的公开状态。", "Unknown publication state.")
-        qs = qs.filter(publication=params["publication"], state__in=(ItemState.REPLIED, ItemState.EVALUATED, ItemState.CLOSED))
+        # Any item with a sent reply: a separate unit's reply is decided on while others still handle the item.
+        qs = qs.filter(publication=params["publication"], replied_at__isnull=False)
     if _truthy(params.get("withdrawal")):
         qs = qs.filter(withdrawal_requested=True)
     if _truthy(params.get("mine_key")):
@@ -81,7 +82,7 @@ def item_detail(user, item_id) -> Item:
         Prefetch("cosigners", queryset=CoSigner.objects.select_related("person")),
         Prefetch("assignments", queryset=Assignment.objects.select_related("unit", "co_opinion", "assigned_by").prefetch_related(
             "adjustments__suggested_unit", "extensions", "closure_reports",
-            Prefetch("replies", queryset=Reply.objects.select_related("reply_type").prefetch_related("approvals")),
+            Prefetch("replies", queryset=Reply.objects.select_related("reply_type", "feedback").prefetch_related("approvals")),
         )),
         "consultations__unit",
         Prefetch("replies", queryset=Reply.objects.select_related("reply_type", "assignment__unit").prefetch_related("approvals__by")),

@@ -11,8 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from banli.deadlines.models import Deadline, Milestone
 
 from .access import Actor, actor_for
-from .models import Assignment, ClosureReport, CoSigner, ExtensionRequest, Item, ItemState, Message, MessageReadMark, Question, Reply, Side
-from .workflow import AFTER_REPLY, SUPERVISED
+from .models import (
+    ENDED_STATES, Assignment, ClosureReport, CoSigner, ExtensionRequest, Item, ItemState, Message, MessageReadMark, Publication, Question,
+    Reply, Side,
+)
+from .workflow import SUPERVISED
 
 SHOWN = 8  # entries listed per section; the total is always given
 
@@ -110,9 +113,15 @@ def proposer_sections(actor: Actor) -> list[Section]:
         _item_section("cosign", "proposer", _("待回应的联名邀请"),
                       Item.objects.filter(state=ItemState.DRAFT, cosigners__person_id__in=people, cosigners__state=CoSigner.State.INVITED),
                       anchor="do-respond_cosign"),
-        _item_section("to_rate", "proposer", _("待评价的答复"), mine.filter(state=ItemState.REPLIED), anchor="do-give_feedback",
-                      more_url="/items/?mine=1&state=replied"),
     ]
+    # Every sent reply whose rating clock runs, whatever the item's state: a separate unit's reply
+    # is rated while the other units are still handling the item (rule 3).
+    waiting = Deadline.objects.filter(Q(state=Deadline.State.OPEN) | Q(state=Deadline.State.LATE), kind=Milestone.FEEDBACK,
+                                      item__proposer_id__in=people).select_related("item__session")
+    rows, total = _top(waiting, ["due_on", "id"])
+    sections.append(Section("to_rate", "proposer", _("待评价的答复"), total,
+                            [Entry(d.item, anchor="do-give_feedback", due_on=d.due_on, late=d.state == Deadline.State.LATE) for d in rows],
+                            "/items/?mine=1&state=replied"))
     mark = MessageReadMark.objects.filter(user=actor.user, item=OuterRef("item_id"), last_read_id__gte=OuterRef("pk"))
     # Grouped by item: a proposer has a few items a year, so every group is fetched and counted.
     rows = list(Message.objects.filter(item__proposer_id__in=people).exclude(side=Side.PROPOSER).exclude(Exists(mark))
@@ -162,9 +171,13 @@ def gov_office_sections(actor: Actor) -> list[Section]:
                             [Entry(d.item, anchor="deadlines", note=f"{d.get_kind_display()} · {d.unit.name if d.unit else ''}".strip(" ·"),
                                    due_on=d.due_on, late=True, url="" if d.item_id else f"/questions/#q{d.question_id}") for d in rows],
                             "/deadlines/?late=1"))
-    sections.append(_item_section("publication", "gov_office", _("待决定是否公开"),
-                                  Item.objects.filter(state__in=AFTER_REPLY, publication="undecided"), anchor="do-decide_publication",
-                                  more_url="/items/?publication=undecided"))
+    # Per replying unit (rule 3): a separate unit's reply is decided on as soon as it is sent.
+    undecided = (Assignment.objects.filter(publication=Publication.UNDECIDED, replied_round__gte=1).exclude(state=Assignment.State.ENDED)
+                 .exclude(item__state__in=ENDED_STATES).select_related("item__session", "unit"))
+    rows, total = _top(undecided, ["id"])
+    sections.append(Section("publication", "gov_office", _("待决定是否公开"), total,
+                            [Entry(a.item, anchor=f"do-decide_publication-{a.pk}", note=a.unit.name) for a in rows],
+                            "/items/?publication=undecided"))
     sections.append(_question_section("questions", "gov_office", Question.objects.filter(to_unit__isnull=True, answered_at__isnull=True)))
     return sections
 

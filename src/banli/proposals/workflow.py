@@ -5,12 +5,13 @@ the rest with the table's reason. Action functions call `check` before they writ
 from dataclasses import dataclass
 from typing import Callable
 
-from django.utils import translation
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils import timezone, translation
 
 from banli.errors import BanliError, forbidden
 
 from .access import Actor
-from .models import STATE_EN, Assignment, AssignmentRole, CoOpinion, Item, ItemState, Reply
+from .models import STATE_EN, Assignment, AssignmentRole, CoOpinion, Item, ItemState, Publication, Reply
 
 S = ItemState
 OPEN_HANDLING = frozenset({S.ASSIGNED, S.HANDLING, S.REHANDLING})
@@ -19,6 +20,13 @@ LIVE = frozenset({S.SUBMITTED, S.REGISTERED, S.ASSIGNED, S.HANDLING, S.REPLIED, 
 REPLY_STATES = frozenset({S.ASSIGNED, S.HANDLING, S.REHANDLING, S.EVALUATED, S.CLOSED})
 SUPERVISED = frozenset({S.REGISTERED, S.ASSIGNED, S.HANDLING, S.REPLIED, S.EVALUATED, S.REHANDLING})
 ALL_BUT_DRAFT = LIVE | {S.NOT_REGISTERED, S.MERGED, S.CONVERTED, S.WITHDRAWN}
+# A unit signs (or asks for adjustment) whenever it has been assigned and the item is still being
+# handled: a co-handling unit added late may still be signing after the lead has replied.
+HANDLED = frozenset({S.ASSIGNED, S.HANDLING, S.REHANDLING, S.REPLIED, S.EVALUATED})
+# Steps that follow one unit's reply: rating, progress, closure, publication. In separate handling
+# (分办, rule 3) each unit's reply is rated, tracked, closed and published on its own, so these run
+# while other units are still handling (or re-handling) the item; the guards ask about the unit.
+AFTER_A_REPLY = frozenset({S.HANDLING, S.REHANDLING, S.REPLIED, S.EVALUATED})
 
 
 @dataclass(frozen=True)
@@ -96,10 +104,73 @@ def _owes_reply(item, a: Assignment):
 def _may_convert(item, a: Assignment):
     if not a.answers:
         return _err("not_replying_unit", "会办单位不单独答复。", "A co-handling unit does not reply.")
-    current = item.reply_type
-    if current is None or current.closure != current.Closure.FEEDBACK:
+    last = _last_sent_reply(a)
+    if last is None or last.reply_type.closure != last.reply_type.Closure.FEEDBACK:
         return _err("not_reference_type", "只有留作参考类答复可以转换类型。", "Only a for-reference reply can be converted.")
+    return _unit_rated(a)
+
+
+def _owes_no_reply(a: Assignment):
+    if a.replied_round < a.reply_round:
+        return _err("reply_owed", "该单位正在办理答复（或重新办理），答复发出后再办此事项。",
+                    "This unit owes a reply (or a second reply); this step comes after it is sent.")
     return None
+
+
+def _unit_rated(a: Assignment):
+    """The unit's reply has been rated (or the window lapsed) and no second reply is owed."""
+    err = _owes_no_reply(a)
+    if err:
+        return err
+    r = rated_reply(a)
+    if r is not None and not _has(r, "feedback"):
+        return _err("not_rated", "该单位的答复尚待委员/代表评价。", "This unit's reply still awaits the proposer's rating.")
+    return None
+
+
+def _has(obj, attr) -> bool:
+    try:
+        return getattr(obj, attr) is not None
+    except ObjectDoesNotExist:  # a missing reverse one-to-one raises rather than returning None
+        return False
+
+
+def rated_reply(a: Assignment) -> Reply | None:
+    """The reply the proposer rates: the latest sent one of the current round (a type
+    conversion is not rated again)."""
+    sent = [r for r in a.replies.all() if r.state == Reply.State.SENT and not r.is_conversion]
+    return sent[-1] if sent else None
+
+
+def awaiting_rating(item) -> list[Reply]:
+    """Sent replies of the item's replying units that await the proposer's rating, one per unit."""
+    out = []
+    for a in item.assignments.all():
+        r = rated_reply(a) if a.active and a.answers else None
+        if r is not None and not _has(r, "feedback"):
+            out.append(r)
+    return out
+
+
+def _awaiting_rating(item, a=None):
+    if not awaiting_rating(item):
+        return _err("nothing_to_rate", "没有待评价的答复。", "No reply awaits a rating.")
+    return None
+
+
+def _has_replied(item, a: Assignment):
+    if not a.answers:
+        return _err("not_replying_unit", "会办单位不单独答复，公开随主办单位答复。", "A co-handling unit's work is published with the lead's reply.")
+    if a.replied_round < 1:
+        return _err("not_replied", "该单位尚未答复。", "This unit has not replied yet.")
+    return None
+
+
+def _published(item, a: Assignment):
+    err = _has_replied(item, a)
+    if err is None and a.publication != Publication.PUBLISHED:
+        err = _err("not_published", "该答复尚未公开。", "This reply is not published.")
+    return err
 
 
 def _closure_open(item, a: Assignment):
@@ -113,6 +184,12 @@ def _closure_open(item, a: Assignment):
         return _err("no_reply", "尚未答复，不能报送办结报告。", "No reply has been sent yet.")
     if any(r.state == r.State.PENDING for r in a.closure_reports.all()):
         return _err("report_pending", "办结报告正在审核中。", "A closure report is awaiting approval.")
+    return _unit_rated(a)
+
+
+def _closure_pending(item, a: Assignment):
+    if not any(r.state == "pending" for r in a.closure_reports.all()):
+        return _err("no_report", "没有待审核的办结报告。", "No closure report awaits approval.")
     return None
 
 
@@ -122,7 +199,7 @@ def _progress_open(item, a: Assignment):
     last = _last_sent_reply(a)
     if last is None or not last.reply_type.progress_every_months:
         return _err("no_progress_due", "该答复类型无需报送办理进展。", "This reply type needs no progress updates.")
-    return None
+    return _owes_no_reply(a)
 
 
 def _last_sent_reply(a: Assignment) -> Reply | None:
@@ -171,11 +248,27 @@ def _may_send(item, a: Assignment):
             names = "、".join(missing)
             return _err("co_opinions_missing", f"尚缺会办意见：{names}。收齐或经区府办豁免后方可答复。",
                         f"Co-handling opinions missing from: {names}. They must be in or waived first.")
+    if a.answers and a.reply_round == 1 and not open_reply(a).is_conversion:
+        # Rule 5, for the lead and for each separate unit, which replies on its own (rule 3).
         met = any(c.unit_id == a.unit_id and c.kind == "before" and c.form in c.FACE_TO_FACE for c in item.consultations.all())
         if not met:
             return _err("no_consultation", "答复前须与委员/代表当面沟通至少一次（办前面商）。",
                         "The unit must meet the proposer face to face before replying.")
+    if a.reply_round > 1 and not _contacted_again(item, a):
+        return _err("no_second_contact", "重新办理须再次与委员/代表沟通后方可再次答复。",
+                    "In re-handling the unit contacts the proposer again before the second reply.")
     return None
+
+
+def _contacted_again(item, a: Assignment) -> bool:
+    """Rule 9: a contact with the proposer on or after the rating that sent the unit back."""
+    rated = [r for r in a.replies.all() if r.round == a.reply_round - 1 and not r.is_conversion and _has(r, "feedback")]
+    if not rated:
+        return True
+    rated_at = rated[-1].feedback.at
+    since = timezone.localtime(rated_at).date()
+    # Recorded after the rating, and held on or after its day (not an earlier meeting entered late).
+    return any(c.unit_id == a.unit_id and c.held_on >= since and c.recorded_at > rated_at for c in item.consultations.all())
 
 
 def _extension_pending(item, a: Assignment):
@@ -212,19 +305,20 @@ TRANSITIONS = [
     # Assignment and signing (rules 3-4)
     T("assign", "交办", "assign", F({S.REGISTERED}), S.ASSIGNED, F({"gov_office"})),
     T("reassign", "调整交办", "re-assign", OPEN_HANDLING, None, F({"gov_office"})),
-    T("sign", "签收", "sign for the item", F({S.ASSIGNED, S.HANDLING}), None, F({"liaison"}), "assignment", _pending_assignment),
-    T("request_adjustment", "申请调整", "request adjustment", F({S.ASSIGNED, S.HANDLING}), None, F({"liaison"}), "assignment", _may_request_adjustment),
-    T("decide_adjustment", "审核调整申请", "decide on the adjustment", F({S.ASSIGNED, S.HANDLING}), None, F({"gov_office"}), "assignment",
+    T("sign", "签收", "sign for the item", HANDLED, None, F({"liaison"}), "assignment", _pending_assignment),
+    T("request_adjustment", "申请调整", "request adjustment", HANDLED, None, F({"liaison"}), "assignment", _may_request_adjustment),
+    T("decide_adjustment", "审核调整申请", "decide on the adjustment", HANDLED, None, F({"gov_office"}), "assignment",
       lambda item, a: None if a.state == Assignment.State.ADJUSTING else _err("no_adjustment", "没有待决定的调整申请。", "No adjustment request is pending.")),
     # Consultation and co-handling (rules 5-6)
-    # From ASSIGNED too: a unit that has signed meets the proposer while another unit has not signed yet.
-    T("record_consultation", "记录面商沟通", "record a consultation", F({S.ASSIGNED, S.HANDLING, S.REHANDLING, S.REPLIED, S.EVALUATED}), None, F({"liaison"}), "assignment",
+    # From ASSIGNED too: a unit that has signed meets the proposer while another unit has not signed yet;
+    # and after closure, for the visit after handling (办后回访, rule 5).
+    T("record_consultation", "记录面商沟通", "record a consultation", HANDLED | {S.CLOSED}, None, F({"liaison"}), "assignment",
       lambda item, a: _signed(a)),
     T("send_co_opinion", "提交会办意见", "send the co-handling opinion", OPEN_HANDLING, None, F({"liaison"}), "assignment", _co_opinion_open),
     T("waive_co_opinion", "豁免会办意见", "waive the co-handling opinion", OPEN_HANDLING, None, F({"gov_office"}), "assignment", _waivable),
     # Reply and its approvals (rules 7, 12)
     T("draft_reply", "拟写答复", "draft the reply", OPEN_HANDLING, None, F({"liaison"}), "assignment", _may_draft),
-    T("convert_reply_type", "转换答复类型", "convert the reply type", F({S.EVALUATED, S.CLOSED}), None, F({"liaison"}), "assignment", _may_draft_conversion),
+    T("convert_reply_type", "转换答复类型", "convert the reply type", AFTER_A_REPLY | {S.CLOSED}, None, F({"liaison"}), "assignment", _may_draft_conversion),
     T("submit_reply", "提交审核", "submit the reply for approval", REPLY_STATES, None, F({"liaison"}), "assignment", _reply_in(Reply.State.DRAFT)),
     T("approve_reply", "单位领导审核答复", "approve the reply (unit leader)", REPLY_STATES, None, F({"unit_head"}), "assignment", _reply_in(Reply.State.PENDING_UNIT)),
     T("return_reply", "单位领导退回答复", "return the reply (unit leader)", REPLY_STATES, None, F({"unit_head"}), "assignment", _reply_in(Reply.State.PENDING_UNIT)),
@@ -234,20 +328,18 @@ TRANSITIONS = [
     T("request_extension", "申请延期", "request an extension", OPEN_HANDLING, None, F({"liaison"}), "assignment", _owes_reply),
     T("decide_extension", "审批延期", "decide on the extension", OPEN_HANDLING, None, F({"gov_office"}), "assignment", _extension_pending),
     # Feedback and re-handling (rule 9)
-    T("give_feedback", "评价答复", "rate the reply", F({S.REPLIED}), None, F({"proposer"})),
-    T("record_no_feedback", "登记逾期未反馈", "record no feedback", F({S.REPLIED}), None, F({"gov_office"})),
+    T("give_feedback", "评价答复", "rate the reply", AFTER_A_REPLY, None, F({"proposer"}), guard=_awaiting_rating),
+    T("record_no_feedback", "登记逾期未反馈", "record no feedback", AFTER_A_REPLY, None, F({"gov_office"}), guard=_awaiting_rating),
     T("record_mediation", "记录协调会", "record a mediation meeting", F({S.REHANDLING, S.REPLIED, S.EVALUATED}), None, F({"gov_office", "assembly_office"})),
     # Progress and closure (rules 10-11)
-    T("report_progress", "报送办理进展", "report progress", F({S.REPLIED, S.EVALUATED}), None, F({"liaison"}), "assignment", _progress_open),
-    T("file_closure_report", "报送办结报告", "file the closure report", F({S.EVALUATED}), None, F({"liaison"}), "assignment", _closure_open),
-    T("approve_closure_report", "审核办结报告", "approve the closure report", F({S.EVALUATED}), None, F({"unit_head"}), "assignment",
-      lambda item, a: None if any(r.state == "pending" for r in a.closure_reports.all()) else _err("no_report", "没有待审核的办结报告。", "No closure report awaits approval.")),
-    T("return_closure_report", "退回办结报告", "return the closure report", F({S.EVALUATED}), None, F({"unit_head"}), "assignment",
-      lambda item, a: None if any(r.state == "pending" for r in a.closure_reports.all()) else _err("no_report", "没有待审核的办结报告。", "No closure report awaits approval.")),
+    T("report_progress", "报送办理进展", "report progress", AFTER_A_REPLY, None, F({"liaison"}), "assignment", _progress_open),
+    T("file_closure_report", "报送办结报告", "file the closure report", AFTER_A_REPLY, None, F({"liaison"}), "assignment", _closure_open),
+    T("approve_closure_report", "审核办结报告", "approve the closure report", AFTER_A_REPLY, None, F({"unit_head"}), "assignment", _closure_pending),
+    T("return_closure_report", "退回办结报告", "return the closure report", AFTER_A_REPLY, None, F({"unit_head"}), "assignment", _closure_pending),
     T("reopen", "重新打开", "reopen", F({S.CLOSED}), S.EVALUATED, F({"gov_office"})),
     # Publication (rule 13)
-    T("decide_publication", "决定是否公开", "decide on publication", AFTER_REPLY, None, F({"gov_office"})),
-    T("revoke_publication", "撤销公开", "revoke publication", AFTER_REPLY | {S.REHANDLING}, None, F({"gov_office"})),
+    T("decide_publication", "决定是否公开", "decide on publication", AFTER_A_REPLY | {S.CLOSED}, None, F({"gov_office"}), "assignment", _has_replied),
+    T("revoke_publication", "撤销公开", "revoke publication", AFTER_A_REPLY | {S.CLOSED}, None, F({"gov_office"}), "assignment", _published),
     # Supervision (rule 14)
     T("mark_key", "设为重点提案", "mark as key item", SUPERVISED, None, F({"gov_office"})),
     T("unmark_key", "取消重点", "unmark key item", SUPERVISED | {S.CLOSED}, None, F({"gov_office"})),

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from banli.org.models import WORDING, WORDING_EN, FeedbackGrade, ReplyType, StaffRole, Unit
 from banli.proposals import workflow
 from banli.proposals.access import actor_for, can_see_contacts
-from banli.proposals.actions.settle import _rated_reply
 from banli.proposals.models import Consultation, MessageReadMark, Reply, Side
 
 from .forms import FORMS, PLACED_ELSEWHERE, Field
@@ -124,7 +123,7 @@ def action_forms(request, item, available: list[dict], *, failed: str = "", data
         if name == "give_feedback":
             # One rating per reply awaiting it (separately handled items have several).
             targets = [{"reply_id": r.pk, "_unit": r.assignment.unit.name, "_co": _co_units(item)}
-                       for r in _awaiting_replies(item)]
+                       for r in workflow.awaiting_rating(item)]
         for n, extra in enumerate(targets):
             hidden = {k: v for k, v in extra.items() if not k.startswith("_")}
             anchor = f"do-{name}"
@@ -155,15 +154,6 @@ def _key(name, hidden) -> str:
 def form_key(name: str, post) -> str:
     hidden = {k: post.get(k) for k in ("assignment", "reply_id") if post.get(k)}
     return _key(name, hidden)
-
-
-def _awaiting_replies(item) -> list:
-    out = []
-    for a in item.assignments.all():
-        r = _rated_reply(a) if a.active and a.answers else None
-        if r is not None and not any(fb.reply_id == r.pk for fb in item.feedbacks.all()):
-            out.append(r)
-    return out
 
 
 def _co_units(item):

@@ -21,7 +21,7 @@ ITEM_PREFETCH = [
     "cosigners",
     "consultations",
     Prefetch("assignments", queryset=Assignment.objects.select_related("unit", "co_opinion").prefetch_related(
-        Prefetch("replies", queryset=Reply.objects.select_related("reply_type")), "closure_reports", "adjustments")),
+        Prefetch("replies", queryset=Reply.objects.select_related("reply_type", "feedback")), "closure_reports", "adjustments")),
 ]
 
 

@@ -6,13 +6,14 @@ from banli.org.models import FeedbackGrade, SessionPolicy
 from ..models import CoUnitGrade, Feedback, Mediation, Reply
 from .common import item_action, begin, system_step, invalid, require_text, today, unit_user_ids
 from .handling import parse_date
-from .settle import _rated_reply, settle_item
+from ..workflow import rated_reply
+from .settle import settle_item
 
 
 def _awaiting(step, reply_id) -> Reply:
     """The sent reply awaiting the proposer's rating."""
     for a in step.item.assignments.all():
-        r = _rated_reply(a) if a.active and a.answers else None
+        r = rated_reply(a) if a.active and a.answers else None
         if r is not None and str(r.pk) == str(reply_id):
             return a, r
     raise invalid("reply_id", "没有待评价的这份答复。", "That reply is not awaiting a rating.")

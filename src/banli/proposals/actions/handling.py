@@ -3,7 +3,7 @@
 import datetime
 
 
-from ..models import Consultation, CoOpinion
+from ..models import Consultation, CoOpinion, ItemState
 from .common import item_action, begin, invalid, require_text, today, unit_user_ids
 
 
@@ -22,6 +22,8 @@ def record_consultation(user, item_id, assignment_id, *, kind, form, held_on, pa
     step.check()
     if kind not in Consultation.Kind.values:
         raise invalid("kind", "沟通环节应为办前面商、办中沟通或办后回访。", "Kind must be before, during or after.")
+    if step.item.state == ItemState.CLOSED and kind != Consultation.Kind.AFTER:
+        raise invalid("kind", "已办结的只能登记办后回访。", "After closure only a follow-up visit (办后回访) can be recorded.")
     if form not in Consultation.Form.values:
         raise invalid("form", "请选择沟通方式。", "Choose a form of contact.")
     held_on = parse_date(held_on, "held_on")

@@ -1,44 +1,66 @@
 """Publication (rule 13): the proposer's consent, the unit's recommendation (on the reply), the
-office's decision, and revocation."""
+office's decision, and revocation. The decision concerns one replying unit's reply (rule 3: in
+separate handling each unit's reply is published on its own); Item.publication sums them up."""
 
 
-from ..models import Publication, PublicationRecord
+from ..models import Assignment, Publication, PublicationRecord
 from .common import item_action, begin, invalid, require_text
+
+P = Publication
+
+
+def summary(assignments) -> str:
+    """The item's publication as lists show it: undecided while any replied unit awaits the
+    office's decision (the office's work queue), else published if any reply is public."""
+    states = [a.publication for a in assignments if a.active and a.answers and a.replied_round >= 1]
+    for state in (P.UNDECIDED, P.PUBLISHED, P.REVOKED, P.WITHHELD):
+        if state in states:
+            return state
+    return P.UNDECIDED
+
+
+def _decide(step, kind, wanted, reason) -> PublicationRecord:
+    a, item = step.assignment, step.item
+    before = {"publication": a.publication, "unit": a.unit_id}
+    a.publication = wanted
+    a.save(update_fields=["publication"])
+    item.publication = summary(item.assignments.all())
+    item.save(update_fields=["publication", "updated_at"])
+    rec = PublicationRecord.objects.create(item=item, assignment=a, kind=kind, reason=reason, by=step.user)
+    step.audit(target=rec, before=before, after={"publication": wanted, "unit": a.unit_id}, note=reason)
+    return rec
+
+
+def sole_replying_unit(item_id) -> int | None:
+    """Callers that name no unit mean the item's only replying unit (a lead item's), or else the
+    only one that has replied; with several, the unit must be named."""
+    rows = list(Assignment.objects.filter(item_id=item_id, role__in=("lead", "separate"))
+                .exclude(state=Assignment.State.ENDED).values_list("pk", "replied_round"))
+    replied = [pk for pk, n in rows if n >= 1]
+    if len(rows) == 1:
+        return rows[0][0]
+    return replied[0] if len(replied) == 1 else None
 
 
 @item_action
-def decide_publication(user, item_id, *, publish: bool, reason="") -> PublicationRecord | None:
-    step = begin(user, "decide_publication", item_id)
-    item = step.item
-    wanted = Publication.PUBLISHED if publish else Publication.WITHHELD
-    if item.publication == wanted:
+def decide_publication(user, item_id, assignment_id=None, *, publish: bool, reason="") -> PublicationRecord | None:
+    step = begin(user, "decide_publication", item_id, assignment_id=assignment_id or sole_replying_unit(item_id))
+    wanted = P.PUBLISHED if publish else P.WITHHELD
+    if step.assignment.publication == wanted:
         return None
     step.check()
     reason = (reason or "").strip()
-    if publish and item.consent_publish is not True:
+    if publish and step.item.consent_publish is not True:
         raise invalid("publish", "委员/代表未同意公开，不能公开。", "The proposer has not consented to publication.")
     if not publish and not reason:
         raise invalid("reason", "不公开须说明理由。", "Withholding needs a reason.")
-    before = {"publication": item.publication}
-    item.publication = wanted
-    item.save(update_fields=["publication", "updated_at"])
-    rec = PublicationRecord.objects.create(item=item, kind=PublicationRecord.Kind.PUBLISH if publish else PublicationRecord.Kind.WITHHOLD, reason=reason, by=user)
-    step.audit(target=rec, before=before, after={"publication": wanted}, note=reason)
-    return rec
+    return _decide(step, PublicationRecord.Kind.PUBLISH if publish else PublicationRecord.Kind.WITHHOLD, wanted, reason)
 
 
 @item_action
-def revoke_publication(user, item_id, *, reason) -> PublicationRecord | None:
-    step = begin(user, "revoke_publication", item_id)
-    item = step.item
-    if item.publication == Publication.REVOKED:
+def revoke_publication(user, item_id, assignment_id=None, *, reason) -> PublicationRecord | None:
+    step = begin(user, "revoke_publication", item_id, assignment_id=assignment_id or sole_replying_unit(item_id))
+    if step.assignment.publication == P.REVOKED:
         return None
     step.check()
-    if item.publication != Publication.PUBLISHED:
-        raise invalid(None, "该件尚未公开。", "The item is not published.")
-    reason = require_text(reason, "reason", "撤销理由", "A reason")
-    item.publication = Publication.REVOKED
-    item.save(update_fields=["publication", "updated_at"])
-    rec = PublicationRecord.objects.create(item=item, kind=PublicationRecord.Kind.REVOKE, reason=reason, by=user)
-    step.audit(target=rec, before={"publication": Publication.PUBLISHED}, after={"publication": item.publication}, note=reason)
-    return rec
+    return _decide(step, PublicationRecord.Kind.REVOKE, P.REVOKED, require_text(reason, "reason", "撤销理由", "A reason"))

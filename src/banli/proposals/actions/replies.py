@@ -8,6 +8,7 @@ from ..workflow import open_reply
 from ..models import ExtensionRequest, Item, ItemState, Reply, ReplyApproval
 from .common import item_action, begin, invalid, now, office_user_ids, proposer_user_ids, require_text, today, unit_user_ids
 from .handling import parse_date
+from .publication import summary as publication_summary
 from .settle import settle_item
 
 REPLY_FIELDS = ("body", "promise", "planned_date", "reference_reason", "signatory", "contact_person", "contact_phone", "recommendation", "withhold_reason")
@@ -181,6 +182,8 @@ def send_reply(user, item_id, assignment_id) -> Reply:
     a.save(update_fields=["replied_round", "closed_at", "closed_early"])
     item.reply_type = reply.reply_type
     item.replied_at = reply.sent_at
+    # A newly replied unit awaits the office's publication decision (rule 13, per unit).
+    item.publication = publication_summary(item.assignments.all())
     settle_item(item)
     step.audit(target=reply, before=before, after={"state": item.state, "reply_type": reply.reply_type.code, "round": reply.round})
     merged_proposers = list(Item.objects.filter(merged_into=item).values_list("proposer__user_id", flat=True))

@@ -3,16 +3,12 @@ reply, feedback and closure actions cannot disagree about it."""
 
 from django.utils import timezone
 
-from ..models import Assignment, ItemState, Reply
+from ..models import Assignment, ItemState
+from ..workflow import rated_reply
 
 AFTER_ASSIGNMENT = {ItemState.ASSIGNED, ItemState.HANDLING, ItemState.REHANDLING, ItemState.REPLIED, ItemState.EVALUATED, ItemState.CLOSED}
 
 
-def _rated_reply(a: Assignment) -> Reply | None:
-    """The reply the proposer rates: the latest sent one of the current round (a type
-    conversion is not rated again)."""
-    sent = [r for r in a.replies.all() if r.state == Reply.State.SENT and not r.is_conversion]
-    return sent[-1] if sent else None
 
 
 def derived_state(item) -> str:
@@ -24,11 +20,13 @@ def derived_state(item) -> str:
         .prefetch_related("replies__feedback")
     ]
     if any(a.replied_round < a.reply_round for a in answering):
-        if any(a.reply_round > 1 and a.replied_round < a.reply_round for a in answering):
+        # Re-handling once every unit has replied at least once; while a separate unit still owes
+        # its first reply the item is in handling (another unit's second reply has its own clock).
+        if all(a.replied_round >= 1 for a in answering) and any(a.reply_round > 1 for a in answering if a.replied_round < a.reply_round):
             state = ItemState.REHANDLING
         else:
             state = item.state if item.state in (ItemState.ASSIGNED, ItemState.HANDLING) else ItemState.HANDLING
-    elif any(not hasattr(_rated_reply(a), "feedback") for a in answering):
+    elif any(not hasattr(rated_reply(a), "feedback") for a in answering):
         state = ItemState.REPLIED
     elif all(a.closed_at for a in answering):
         state = ItemState.CLOSED

@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from banli.org.models import FeedbackGrade, ReplyType, Unit
 
-from .item import Item
+from .item import Item, Publication
 
 User = settings.AUTH_USER_MODEL
 
@@ -43,6 +43,9 @@ class Assignment(models.Model):
     replied_round = models.PositiveSmallIntegerField("已答复轮次", default=0)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
     closed_early = models.BooleanField("提前办结", default=False)
+    # Rule 3: a separate unit's reply is published on its own, so the decision is per replying
+    # unit; Item.publication sums these up for lists (see actions.publication.summary).
+    publication = models.CharField("公开状态", max_length=10, choices=Publication.choices, default=Publication.UNDECIDED)
 
     class Meta:
         verbose_name = verbose_name_plural = "交办"
@@ -51,7 +54,12 @@ class Assignment(models.Model):
             models.UniqueConstraint(fields=["item", "unit"], condition=~Q(state="ended"), name="one_active_assignment_per_unit"),
             models.UniqueConstraint(fields=["item"], condition=Q(role="lead") & ~Q(state="ended"), name="one_active_lead_per_item"),
         ]
-        indexes = [models.Index(fields=["unit", "state"])]
+        indexes = [
+            models.Index(fields=["unit", "state"]),
+            # The office's "decide on publication" card: replied units still undecided, few among many.
+            models.Index(fields=["id"], condition=Q(publication="undecided", replied_round__gte=1) & ~Q(state="ended"),
+                         name="assign_publication_undecided"),
+        ]
 
     def __str__(self):
         return f"{self.unit} ({self.get_role_display()})"

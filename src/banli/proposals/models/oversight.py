@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from banli.org.models import Person, Unit
 
-from .handling import Consultation
+from .handling import Assignment, Consultation
 from .item import Item
 
 User = settings.AUTH_USER_MODEL
@@ -21,6 +21,9 @@ class PublicationRecord(models.Model):
         REVOKE = "revoke", _("撤销公开")
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="publication_records")
+    # The replying unit whose reply the decision concerns; empty for the proposer's consent.
+    assignment = models.ForeignKey(Assignment, null=True, blank=True, on_delete=models.PROTECT, related_name="publication_records",
+                                   verbose_name="交办")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     consent = models.BooleanField(null=True)
     reason = models.TextField("理由", blank=True)
