@@ -1,5 +1,5 @@
-"""Serialisers: thin. Visibility of parts of an item (drafts, opinions, contacts) is decided
-here from the actor's relation to the item, on data the selector already fetched."""
+"""Serialisers: thin. What a reader sees of an item (drafts, opinions, contacts, internal steps)
+is decided once in banli.proposals.reading; the item detail renders that view."""
 
 from rest_framework import serializers
 
@@ -7,7 +7,8 @@ from banli.audit.models import AuditRecord
 from banli.deadlines.models import OVERDUE_LABEL, OverdueEvent
 from banli.org.models import WORDING, Category, FeedbackGrade, Person, ReplyType, Session, Unit
 from banli.proposals import workflow
-from banli.proposals.access import actor_for, can_see_contacts
+from banli.proposals.access import actor_for
+from banli.proposals.reading import ItemView, item_view
 from banli.proposals.models import (
     STATE_EN, AdjustmentRequest, Assignment, ClosureReport, Consultation, CoSigner, ExtensionRequest, Feedback, Item,
     LeaderInstruction, Mediation, Message, ProgressUpdate, PublicationRecord, Question, Reply, ReplyApproval, UrgeNotice,
@@ -52,6 +53,13 @@ class PersonPublicSerializer(serializers.ModelSerializer):
     class Meta:
         model = Person
         fields = ["id", "name", "assembly", "is_collective", "sector", "party"]
+
+
+class PersonOnItemSerializer(PersonPublicSerializer):
+    """A proposer or co-signer on an item: the unit of work is not contact data (the dossier prints it)."""
+
+    class Meta(PersonPublicSerializer.Meta):
+        fields = PersonPublicSerializer.Meta.fields + ["employer"]
 
 
 class PersonContactSerializer(PersonPublicSerializer):
@@ -106,20 +114,15 @@ class AssignmentSerializer(serializers.ModelSerializer):
     adjustments = AdjustmentSerializer(many=True)
     extensions = ExtensionSerializer(many=True)
     co_opinion = serializers.SerializerMethodField()
+    publication = serializers.CharField()
 
     class Meta:
         model = Assignment
         fields = ["id", "unit", "role", "state", "note", "assigned_at", "signed_at", "ended_at", "end_reason", "reply_due",
-                  "reply_round", "replied_round", "closed_at", "closed_early", "adjustments", "extensions", "co_opinion"]
+                  "reply_round", "replied_round", "closed_at", "closed_early", "publication", "adjustments", "extensions", "co_opinion"]
 
     def get_co_opinion(self, a) -> dict | None:
-        if a.role != "co" or not self.context.get("see_opinions", {}).get(a.pk):
-            return None
-        try:
-            op = a.co_opinion
-        except Assignment.co_opinion.RelatedObjectDoesNotExist:
-            return None
-        return {"text": op.text, "waived": op.waived, "waiver_reason": op.waiver_reason, "at": op.at}
+        return None
 
 
 class ConsultationSerializer(serializers.ModelSerializer):
@@ -180,7 +183,7 @@ class ClosureSerializer(serializers.ModelSerializer):
 class PublicationRecordSerializer(serializers.ModelSerializer):
     class Meta:
         model = PublicationRecord
-        fields = ["kind", "consent", "reason", "at"]
+        fields = ["kind", "assignment", "consent", "reason", "at"]
 
 
 class InstructionSerializer(serializers.ModelSerializer):
@@ -233,12 +236,24 @@ def _has_overdue(deadline) -> bool:
         return False
 
 
-# Steps internal to a unit: shown only to the unit itself, its leaders and the office.
-INTERNAL_ACTIONS = {"draft_reply", "convert_reply_type", "submit_reply", "approve_reply", "return_reply", "leader_approve_reply",
-                    "leader_return_reply", "send_co_opinion", "waive_co_opinion", "request_extension", "decide_extension"}
+class ViewAssignmentSerializer(AssignmentSerializer):
+    """An assignment as the read model shows it (reading.AssignmentView): its opinion and
+    extension requests only where this reader may see them."""
+
+    contacts = serializers.DictField(child=serializers.IntegerField(), help_text="办前面商、办中沟通、办后回访各几次（主办、分办单位）")
+
+    class Meta(AssignmentSerializer.Meta):
+        fields = AssignmentSerializer.Meta.fields + ["contacts"]
+
+    def get_co_opinion(self, av) -> dict | None:
+        op = av.opinion
+        return None if op is None else {"text": op.text, "waived": op.waived, "waiver_reason": op.waiver_reason, "at": op.at}
 
 
 class ItemDetailSerializer(serializers.ModelSerializer):
+    """The whole record of one item as reading.item_view lets this reader see it; the item page
+    and the dossier render the same view."""
+
     display_number = serializers.CharField()
     state_label = serializers.CharField(source="get_state_display")
     state_en = serializers.SerializerMethodField()
@@ -246,19 +261,19 @@ class ItemDetailSerializer(serializers.ModelSerializer):
     session = SessionSerializer()
     category = CategorySerializer(allow_null=True)
     proposer = serializers.SerializerMethodField()
-    cosigners = CoSignerSerializer(many=True)
+    cosigners = serializers.SerializerMethodField()
     suggested_units = UnitSerializer(many=True)
     assignments = serializers.SerializerMethodField()
-    consultations = ConsultationSerializer(many=True)
+    consultations = serializers.SerializerMethodField()
     replies = serializers.SerializerMethodField()
-    feedbacks = FeedbackSerializer(many=True)
-    progress_updates = ProgressSerializer(many=True)
-    closure_reports = ClosureSerializer(many=True)
-    publication_records = PublicationRecordSerializer(many=True)
-    instructions = InstructionSerializer(many=True)
-    urges = UrgeSerializer(many=True)
-    mediations = MediationSerializer(many=True)
-    messages = MessageSerializer(many=True)
+    feedbacks = serializers.SerializerMethodField()
+    progress_updates = serializers.SerializerMethodField()
+    closure_reports = serializers.SerializerMethodField()
+    publication_records = serializers.SerializerMethodField()
+    instructions = serializers.SerializerMethodField()
+    urges = serializers.SerializerMethodField()
+    mediations = serializers.SerializerMethodField()
+    messages = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
     history = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
@@ -278,13 +293,11 @@ class ItemDetailSerializer(serializers.ModelSerializer):
     def _actor(self):
         return actor_for(self.context["request"].user)
 
-    def _insider_units(self, item):
-        """Unit ids whose internal steps this reader may see."""
-        actor = self._actor()
-        if actor.gov_office or actor.is_admin:
-            return None  # all
-        mine = set(actor.unit_ids) | (set(actor.portfolio_unit_ids) if actor.district_leader else set())
-        return mine
+    def _view(self, item) -> ItemView:
+        view = getattr(item, "_read_view", None)
+        if view is None:
+            view = item._read_view = item_view(self._actor(), item)
+        return view
 
     def get_state_en(self, item) -> str:
         return STATE_EN[item.state]
@@ -293,37 +306,63 @@ class ItemDetailSerializer(serializers.ModelSerializer):
         return dict(WORDING[item.assembly])
 
     def get_proposer(self, item) -> dict:
-        active_units = [a.unit_id for a in item.assignments.all() if a.active]
-        cls = PersonContactSerializer if can_see_contacts(self._actor(), item, active_units) else PersonPublicSerializer
-        return cls(item.proposer).data
+        view = self._view(item)
+        return (PersonContactSerializer if view.contacts else PersonOnItemSerializer)(view.proposer).data
+
+    def get_cosigners(self, item) -> list[dict]:
+        view = self._view(item)
+        person = PersonContactSerializer if view.contacts else PersonOnItemSerializer
+        return [{"id": c.id, "person": person(c.person).data, "state": c.state, "invited_at": c.invited_at, "responded_at": c.responded_at}
+                for c in view.cosigners]
 
     def get_assignments(self, item) -> list[dict]:
-        actor = self._actor()
-        active = [a for a in item.assignments.all() if a.active]
-        answering_mine = any(a.answers and a.unit_id in actor.unit_ids for a in active)
-        office = actor.gov_office or actor.is_admin or item.assembly in actor.assembly_offices
-        see = {a.pk: office or answering_mine or a.unit_id in actor.unit_ids for a in item.assignments.all()}
-        return AssignmentSerializer(item.assignments.all(), many=True, context={**self.context, "see_opinions": see}).data
+        return ViewAssignmentSerializer(self._view(item).assignments, many=True).data
+
+    def get_consultations(self, item) -> list[dict]:
+        return ConsultationSerializer(self._view(item).consultations, many=True).data
 
     def get_replies(self, item) -> list[dict]:
-        insiders = self._insider_units(item)
-        shown = [r for r in item.replies.all() if r.state == Reply.State.SENT or insiders is None or r.assignment.unit_id in insiders]
-        return ReplySerializer(shown, many=True).data
+        out = []
+        for rv in self._view(item).replies:
+            data = ReplySerializer(rv.reply).data
+            data["approvals"] = ApprovalSerializer(rv.approvals, many=True).data
+            out.append(data)
+        return out
+
+    def get_feedbacks(self, item) -> list[dict]:
+        return FeedbackSerializer(self._view(item).feedbacks, many=True).data
+
+    def get_progress_updates(self, item) -> list[dict]:
+        return ProgressSerializer(self._view(item).progress_updates, many=True).data
+
+    def get_closure_reports(self, item) -> list[dict]:
+        return ClosureSerializer(self._view(item).closure_reports, many=True).data
+
+    def get_publication_records(self, item) -> list[dict]:
+        return PublicationRecordSerializer(self._view(item).publication_records, many=True).data
+
+    def get_instructions(self, item) -> list[dict]:
+        return InstructionSerializer(self._view(item).instructions, many=True).data
+
+    def get_urges(self, item) -> list[dict]:
+        return UrgeSerializer(self._view(item).urges, many=True).data
+
+    def get_mediations(self, item) -> list[dict]:
+        return MediationSerializer(self._view(item).mediations, many=True).data
+
+    def get_messages(self, item) -> list[dict]:
+        return MessageSerializer(self._view(item).messages, many=True).data
 
     def get_attachments(self, item) -> list[dict]:
-        return [{"id": a.id, "name": a.name, "size": a.size, "content_type": a.content_type, "at": a.at} for a in item.attachments.all()]
+        return [{"id": a.id, "name": a.name, "size": a.size, "content_type": a.content_type, "at": a.at} for a in self._view(item).attachments]
 
     def get_history(self, item) -> list[dict]:
-        insiders = self._insider_units(item)
-        records = list(item.audit_records.all())
-        if insiders is not None and not insiders & {a.unit_id for a in item.assignments.all()}:
-            records = [r for r in records if r.action not in INTERNAL_ACTIONS]
-        return AuditSerializer(records, many=True).data
+        return AuditSerializer(self._view(item).history, many=True).data
 
     def get_deadlines(self, item) -> list[dict]:
         """Each milestone with its due date and state, and the overdue record where it went late."""
         out = []
-        for d in item.deadlines.all():
+        for d in self._view(item).deadlines:
             event = d.overdue if _has_overdue(d) else None
             out.append({"kind": d.kind, "label": d.get_kind_display(), "unit": d.unit_id, "assignment": d.assignment_id,
                         "due_on": d.due_on, "state": d.state, "met_on": d.met_on, "waived_reason": d.waived_reason,

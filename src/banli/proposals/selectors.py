@@ -10,7 +10,7 @@ from banli.org.models import Assembly, Category
 
 from .access import actor_for, visible_items
 from .models import (
-    Assignment, CoSigner, Feedback, Item, ItemState, Message, Publication, Reply,
+    Assignment, CoSigner, Feedback, Item, ItemState, Message, Publication, PublicationRecord, Reply,
 )
 
 LIST_ORDERINGS = {"id": "id", "-id": "-id", "number": "number", "-number": "-number", "submitted_at": "submitted_at",
@@ -89,7 +89,7 @@ def item_detail(user, item_id) -> Item:
         Prefetch("feedbacks", queryset=Feedback.objects.select_related("grade").prefetch_related("co_grades__grade", "co_grades__unit")),
         "progress_updates__assignment__unit",
         "closure_reports__assignment__unit",
-        "publication_records",
+        Prefetch("publication_records", queryset=PublicationRecord.objects.select_related("assignment__unit")),
         "instructions__leader",
         "urges__unit",
         "mediations",

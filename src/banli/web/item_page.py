@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from banli.org.models import WORDING, WORDING_EN, FeedbackGrade, ReplyType, StaffRole, Unit
 from banli.proposals import workflow
-from banli.proposals.access import actor_for, can_see_contacts
+from banli.proposals.access import actor_for
+from banli.proposals.reading import item_view
 from banli.proposals.models import Consultation, MessageReadMark, Reply, Side
 
 from .forms import FORMS, PLACED_ELSEWHERE, Field
@@ -160,14 +161,13 @@ def _co_units(item):
     return [(a.unit_id, a.unit.name) for a in item.assignments.all() if a.active and a.role == "co"]
 
 
-def timeline(item) -> list[dict]:
-    return [{"at": r.at, "who": (r.actor.get_full_name() or r.actor.username) if r.actor else _("系统"),
-             "what": action_label(r.action), "note": r.note, "after": r.after} for r in item.audit_records.all()]
+def timeline(records) -> list[dict]:
+    return [{"at": r.at, "who": (r.actor.get_full_name() or r.actor.username) if r.actor else _("系统"), "action": r.action,
+             "what": action_label(r.action), "note": r.note, "after": r.after} for r in records]
 
 
-def messages_with_marks(request, item) -> tuple[list, int]:
+def messages_with_marks(request, item, msgs) -> tuple[list, int]:
     """The item's messages with the ones this person has not seen marked, then the watermark moves."""
-    msgs = list(item.messages.all())
     mark = MessageReadMark.objects.filter(user=request.user, item=item).first()
     seen = mark.last_read_id if mark else 0
     actor = actor_for(request.user)
@@ -180,25 +180,28 @@ def messages_with_marks(request, item) -> tuple[list, int]:
 
 
 def page_context(request, item, **form_state) -> dict:
+    """The page renders the read model (banli.proposals.reading), as the API and the dossier do."""
     actor = actor_for(request.user)
+    view = item_view(actor, item)
     active = [a for a in item.assignments.all() if a.active]
     allowed = workflow.available_actions(actor, item)
     available = {a["action"] for a in allowed}
-    msgs, unread = messages_with_marks(request, item)
+    msgs, unread = messages_with_marks(request, item, view.messages)
     return {
         "item": item,
+        "view": view,
         "w": wording(item.assembly),
-        "contacts": can_see_contacts(actor, item, [a.unit_id for a in active]),
+        "contacts": view.contacts,
         "forms": action_forms(request, item, allowed, **form_state),
         "can_edit": "edit_draft" in available,
         "can_message": "post_message" in available,
         "can_attach": "add_attachment" in available,
         "message_units": [(a.unit_id, a.unit.name) for a in active if a.answers],
-        "assignments": list(item.assignments.all()),
-        "timeline": timeline(item),
-        "deadlines": list(item.deadlines.all()),
+        "assignments": view.assignments,
+        "timeline": timeline(view.history),
+        "deadlines": view.deadlines,
         "messages_list": msgs,
         "unread": unread,
-        "replies": list(item.replies.all()),
+        "replies": view.replies,
         "upload_mb": settings.BANLI_UPLOAD_MAX_BYTES // (1024 * 1024),
     }

@@ -17,8 +17,9 @@ from django.utils import timezone, translation
 from banli.deadlines.models import OVERDUE_LABEL
 from banli.org.models import WORDING
 from banli.proposals import workflow
-from banli.proposals.access import Actor, can_see_contacts
-from banli.proposals.models import ENDED_STATES, AssignmentRole, CoOpinion, ItemState, PublicationRecord, Reply
+from banli.proposals.access import Actor
+from banli.proposals.models import ENDED_STATES, AssignmentRole, ItemState, PublicationRecord, Reply
+from banli.proposals.reading import item_view
 
 from .dossier_blocks import (
     Dossier, Fields, Note, Section, Subheading, Table, Text, fmt_date, fmt_time, numeral, paragraphs, person_name, yes_no,
@@ -59,12 +60,14 @@ class _Builder:
         self.item = item
         self.actor = actor
         self.w = WORDING[item.assembly]
-        self.assignments = list(item.assignments.all())
+        # Everything shown comes from the read model, as on the item page and in the API.
+        self.view = view = item_view(actor, item)
+        self.assignments = view.assignments
         self.units = {a.unit_id: a.unit.name for a in self.assignments}
-        self.contacts = can_see_contacts(actor, item, [a.unit_id for a in self.assignments if a.active])
-        self.trail = _Trail(item.audit_records.all())
-        self.replies = [r for r in item.replies.all() if r.state == Reply.State.SENT or self._sees_drafts(r.assignment.unit_id)]
-        self.deadlines = list(item.deadlines.all())
+        self.contacts = view.contacts
+        self.trail = _Trail(view.history)
+        self.replies = view.replies
+        self.deadlines = view.deadlines
 
     def words(self, text: str) -> str:
         """Labels of the shared tables say 委员/代表 and 提案/建议; a dossier names its own assembly."""
@@ -73,16 +76,12 @@ class _Builder:
             text = text.replace("重点提案", "重点" + self.w["item"]).replace("委员", self.w["person"])
         return text
 
-    def _sees_drafts(self, unit_id) -> bool:
-        # A unit's reply before it is sent is internal to that unit and the office.
-        return self.actor.gov_office or self.actor.is_admin or unit_id in self.actor.unit_ids
-
     def build(self, now) -> Dossier:
         item, w = self.item, self.w
         sections = [
             self.the_item(), self.cosigners(), self.registration(), self.assignment(), self.signing(),
             self.consultations(), self.co_opinions(), self.reply_section(), self.progress(), self.feedback(),
-            self.closure(), self.publication(), self.supervision(), self.time_limits(), self.trail_section(),
+            self.closure(), self.publication(), self.supervision(), self.talk(), self.time_limits(), self.trail_section(),
         ]
         for n, s in enumerate(sections, 1):
             s.title = f"{numeral(n)}、{s.title}"
@@ -110,7 +109,7 @@ class _Builder:
 
     # -- 1. the item ---------------------------------------------------------------------------
     def the_item(self) -> Section:
-        item, w, p = self.item, self.w, self.item.proposer
+        item, w, p = self.item, self.w, self.view.proposer
         rows = [
             ("编号", item.display_number),
             ("标题", item.title),
@@ -140,7 +139,7 @@ class _Builder:
     # -- 2. co-signers --------------------------------------------------------------------------
     def cosigners(self) -> Section:
         w = self.w
-        cos = list(self.item.cosigners.all())
+        cos = self.view.cosigners
         title = f"联名{w['person']}"
         if not cos:
             return Section("cosigners", title, [Note(f"无联名{w['person']}。")])
@@ -200,7 +199,7 @@ class _Builder:
             blocks.append(Text(tuple(notes), "交办说明"))
         for r in self.trail.actions("reassign"):
             blocks.append(Note(f"{fmt_time(r.at)} {person_name(r.actor)}调整交办：{r.note}"))
-        adjustments = [(a, req) for a in self.assignments for req in a.adjustments.all()]
+        adjustments = [(a, req) for a in self.assignments for req in a.adjustments]
         if adjustments:
             blocks.append(Subheading("调整申请"))
             blocks.append(Table(
@@ -210,7 +209,7 @@ class _Builder:
                        req.get_state_display() + (f"\n{fmt_date(req.decided_at)}" if req.decided_at else ""), req.decision_note)
                       for a, req in adjustments),
                 (28, 27, 45, 25, 27, 18)))
-        extensions = [(a, e) for a in self.assignments for e in a.extensions.all()]
+        extensions = [(a, e) for a in self.assignments for e in a.extensions]
         if extensions:
             blocks.append(Subheading("延期申请"))
             blocks.append(Table(
@@ -248,12 +247,17 @@ class _Builder:
 
     # -- 6. consultations -----------------------------------------------------------------------
     def consultations(self) -> Section:
-        cs = list(self.item.consultations.all())
+        cs = self.view.consultations
         blocks = []
         leads = [a for a in self.assignments if a.answers]
         due = [(a.unit.name, self.deadline_text("consult", a)) for a in leads if self.deadline_text("consult", a)]
         if due:
             blocks.append(Fields(tuple((f"首次面商期限（{unit}）", text) for unit, text in due)))
+        made = [(a.unit.name, a.contacts) for a in leads if a.active and a.contacts]
+        if made:
+            names = {"before": "办前面商", "during": "办中沟通", "after": "办后回访"}
+            blocks.append(Fields(tuple((f"三次沟通（{unit}）", "　".join(f"{names[k]}{'✓' if n else '—'}" for k, n in c.items()))
+                                       for unit, c in made)))
         if not cs:
             blocks.append(Note("无面商沟通记录。"))
             return Section("consultations", "面商沟通", blocks)
@@ -268,12 +272,12 @@ class _Builder:
         co = [a for a in self.assignments if a.role == AssignmentRole.CO]
         if not co:
             return Section("co_opinions", "会办意见", [Note("无会办单位。")])
+        if not any(a.opinion_shown for a in co):
+            names = "、".join(a.unit.name for a in co)
+            return Section("co_opinions", "会办意见", [Fields((("会办单位", names),)), Note("会办意见供主办单位办理参考，不向本读者显示。")])
         blocks = []
         for a in co:
-            try:
-                op = a.co_opinion
-            except CoOpinion.DoesNotExist:
-                op = None
+            op = a.opinion
             rows = [("会办单位", a.unit.name + ("" if a.active else f"（{a.get_state_display()}）"))]
             if op is None:
                 rows.append(("会办意见", "尚未提交"))
@@ -314,7 +318,7 @@ class _Builder:
                 rows.append(("答复期限", self.deadline_text("second_reply" if r.round > 1 else "reply", r.assignment)))
             blocks.append(Fields(tuple((k, v) for k, v in rows if v)))
             blocks.append(Text(paragraphs(r.body), "答复正文"))
-            approvals = list(r.approvals.all())
+            approvals = r.approvals
             if approvals:
                 blocks.append(Table(("审核层级", "审核人", "意见", "批示", "时间"),
                                     tuple((ap.get_level_display(), person_name(ap.by), ap.get_decision_display(), ap.comment, fmt_time(ap.at))
@@ -324,7 +328,7 @@ class _Builder:
 
     # -- 9. progress ----------------------------------------------------------------------------
     def progress(self) -> Section:
-        ps = list(self.item.progress_updates.all())
+        ps = self.view.progress_updates
         if not ps:
             return Section("progress", "办理进展", [Note("无办理进展报送。")])
         rows = tuple((fmt_time(p.at), p.assignment.unit.name, p.text, self.trail.who(p, "report_progress")) for p in ps)
@@ -334,10 +338,10 @@ class _Builder:
     def feedback(self) -> Section:
         w = self.w
         title = f"{w['person']}反馈"
-        fbs = list(self.item.feedbacks.all())
+        fbs = self.view.feedbacks
         if not fbs:
             return Section("feedback", title, [Note(f"尚无{w['person']}反馈。")])
-        replies = {r.pk: r for r in self.item.replies.all()}
+        replies = {r.pk: r for r in self.replies}
         blocks = []
         for n, fb in enumerate(fbs, 1):
             r = replies.get(fb.reply_id)
@@ -370,7 +374,7 @@ class _Builder:
         if early:
             rows.append(("提前办结", "、".join(early)))
         blocks = [Fields(tuple(rows))]
-        for n, cr in enumerate(item.closure_reports.all(), 1):
+        for n, cr in enumerate(self.view.closure_reports, 1):
             blocks.append(Subheading(f"{n}. 办结报告：{cr.assignment.unit.name}"))
             blocks.append(Fields(tuple((k, v) for k, v in (
                 ("完成日期", fmt_date(cr.done_on)),
@@ -395,7 +399,7 @@ class _Builder:
         rows.append(("公开状态", item.get_publication_display()))
         rows.append(("决定期限", self.deadline_text("publication")))
         blocks = [Fields(tuple((k, v) for k, v in rows if v))]
-        recs = list(item.publication_records.all())
+        recs = self.view.publication_records
         if recs:
             def what(rec):
                 label = self.words(rec.get_kind_display())
@@ -419,22 +423,40 @@ class _Builder:
         item, w = self.item, self.w
         blocks = [Fields(((f"重点{w['item']}", "是" if item.is_key else "否"),)
                          + ((("牵头督办领导", person_name(item.key_leader)),) if item.key_leader else ()))]
-        instructions = list(item.instructions.all())
+        instructions = self.view.instructions
         if instructions:
             blocks.append(Subheading("领导批示"))
             blocks.append(Table(("时间", "领导", "批示内容"), tuple((fmt_time(i.at), person_name(i.leader), i.text) for i in instructions), (37, 28, 105)))
-        urges = list(item.urges.all())
+        urges = self.view.urges
         if urges:
             blocks.append(Subheading("催办"))
             blocks.append(Table(("时间", "被催办单位", "催办内容", "经办人"),
                                 tuple((fmt_time(u.at), u.unit.name, u.text, self.trail.who(u, "urge")) for u in urges), (37, 35, 75, 23)))
-        mediations = list(item.mediations.all())
+        mediations = self.view.mediations
         if mediations:
             blocks.append(Subheading("协调会"))
             blocks.append(Table(("日期", "参加人员", "协调结果"), tuple((fmt_date(m.held_on), m.participants, m.outcome) for m in mediations), (27, 60, 83)))
         if len(blocks) == 1 and not item.is_key:
             blocks.append(Note("无领导批示、催办或协调记录。"))
         return Section("supervision", "督办与协调", blocks)
+
+    def talk(self) -> Section:
+        """沟通互动 and attachments: what the item page and the API show, the archive keeps too."""
+        blocks = []
+        msgs = self.view.messages
+        if msgs:
+            side = {"proposer": self.w["person"], "unit": "承办单位", "office": "区府办", "assembly_office": self.w["office"]}
+            rows = tuple((fmt_time(m.at), side.get(m.side, m.side) + (f"（{m.unit.name}）" if m.unit else ""),
+                          m.to_unit.name if m.to_unit else "", m.body) for m in msgs)
+            blocks.append(Table(("时间", "留言方", "发给", "内容"), rows, (37, 35, 28, 70)))
+        files = self.view.attachments
+        if files:
+            blocks.append(Subheading("附件"))
+            blocks.append(Table(("上传时间", "文件名", "大小"), tuple((fmt_time(f.at), f.name, f"{max(1, f.size // 1024)} KB") for f in files),
+                                (37, 103, 30)))
+        if not blocks:
+            blocks.append(Note("无留言和附件。"))
+        return Section("talk", "沟通互动与附件", blocks)
 
     def time_limits(self) -> Section:
         rows = []
