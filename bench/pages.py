@@ -232,7 +232,8 @@ def todo_floor(session_key, uid) -> dict:
         Assignment, ClosureReport, CoSigner, ExtensionRequest, Item, Message, MessageReadMark, Question, Reply,
     )
     from banli.proposals.todo import LIAISON_MILESTONES, SHOWN
-    from banli.proposals.workflow import AFTER_REPLY, SUPERVISED
+    from banli.proposals.models import ENDED_STATES
+    from banli.proposals.workflow import SUPERVISED
 
     I, A, U = _t(Item), _t(Assignment), _t(Unit)
     sections = {}
@@ -261,7 +262,9 @@ def todo_floor(session_key, uid) -> dict:
             top("drafts", f"{I} i", f"i.proposer_id IN ({ph}) AND i.state = 'draft'", persons, "i.id DESC", item_cols)
             top("cosign", f"{I} i JOIN {_t(CoSigner)} c ON c.item_id = i.id", f"i.state = 'draft' AND c.person_id IN ({ph}) AND c.state = 'invited'",
                 persons, "i.id DESC", item_cols)
-            top("to_rate", f"{I} i", f"i.proposer_id IN ({ph}) AND i.state = 'replied'", persons, "i.id DESC", item_cols)
+            top("to_rate", f"{_t(Deadline)} d JOIN {I} i ON i.id = d.item_id",
+                f"d.kind = 'feedback' AND d.state IN ('open', 'late') AND i.proposer_id IN ({ph})", persons, "d.due_on, d.id",
+                "d.item_id, i.number, i.title, d.due_on", count_from=f"{_t(Deadline)} d JOIN {I} i ON i.id = d.item_id")
             cur.execute(f"SELECT m.item_id, COUNT(*) FROM {_t(Message)} m JOIN {I} i ON i.id = m.item_id "
                         f"WHERE i.proposer_id IN ({ph}) AND m.side <> 'proposer' AND NOT EXISTS (SELECT 1 FROM {_t(MessageReadMark)} r "
                         f"WHERE r.user_id = %s AND r.item_id = m.item_id AND r.last_read_id >= m.id) GROUP BY m.item_id ORDER BY m.item_id DESC",
@@ -289,8 +292,11 @@ def todo_floor(session_key, uid) -> dict:
                 f"LEFT JOIN {_t(Question)} q ON q.id = d.question_id", "d.state = 'late'", [], "d.due_on, d.id",
                 "d.item_id, d.question_id, i.number, i.title, u.name, d.kind, d.due_on, q.subject", count_from=f"{_t(Deadline)} d",
                 ids_of=lambda r: r[0] if r[0] else f"/questions/#q{r[1]}", split=True)
-            after = sorted(AFTER_REPLY)
-            top("publication", f"{I} i", f"i.state IN ({_ph(after)}) AND i.publication = 'undecided'", after, "i.id DESC", item_cols)
+            # Per replying unit, as the card: replied and still undecided, on a live item.
+            ended = sorted(ENDED_STATES)
+            top("publication", f"{A} a JOIN {I} i ON i.id = a.item_id JOIN {U} u ON u.id = a.unit_id",
+                f"a.publication = 'undecided' AND a.replied_round >= 1 AND a.state <> 'ended' AND i.state NOT IN ({_ph(ended)})", ended,
+                "a.id", "a.item_id, i.number, i.title, u.name", count_from=f"{A} a JOIN {I} i ON i.id = a.item_id")
             top("questions", _t(Question), "to_unit_id IS NULL AND answered_at IS NULL", [], "asked_at", "id, subject",
                 ids_of=lambda r: f"/questions/#q{r[0]}")
         if me["liaison"]:

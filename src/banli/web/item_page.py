@@ -4,11 +4,11 @@ take now (exactly the transition table's answer), each as a form, and the histor
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from banli.org.models import WORDING, WORDING_EN, FeedbackGrade, ReplyType, StaffRole, Unit
+from banli.org.selectors import district_leaders
+from banli.org.models import WORDING, WORDING_EN, FeedbackGrade, ReplyType, Unit
 from banli.proposals import workflow
 from banli.proposals.access import actor_for
 from banli.proposals.reading import item_view
@@ -84,8 +84,8 @@ class Choices:
         return [(g.code, (g.name_en or g.name) if en() else g.name) for g in FeedbackGrade.objects.all()]
 
     def _leaders(self):
-        users = get_user_model().objects.filter(staff_roles__kind=StaffRole.Kind.DISTRICT_LEADER).distinct().order_by("id")
-        return [(u.pk, u.get_full_name() or u.username) for u in users]
+        # The API's list (/api/leaders/): the same active leaders, one query, no portfolio needed here.
+        return [(u.pk, u.get_full_name() or u.username) for u in district_leaders().prefetch_related(None)]
 
     def _recommendation(self):
         return list(Reply.Recommendation.choices)

@@ -333,6 +333,14 @@ def test_life_of_a_proposal(page_for, live_server, world, request_log):
     assert not second.approvals.filter(level=ReplyApproval.Level.DISTRICT).exists()
 
     page = walk.open_item("lead_liaison")
+    # Rule 9: before the second reply goes out, the unit contacts the proposer again.
+    expect(page.locator(f"details.action#do-send_reply-{lead.pk}")).to_have_count(0)
+    details = walk.action(page, f"do-record_consultation-{lead.pk}")
+    details.locator("select[name=kind]").select_option("during")
+    details.locator("select[name=form]").select_option("phone")
+    details.locator("input[name=held_on]").fill(today().isoformat())
+    details.locator("textarea[name=participants]").fill("王委员、建委联络员")
+    walk.submit(page, details, "记录面商沟通")
     walk.submit(page, walk.action(page, f"do-send_reply-{lead.pk}"), "发出答复")
     walk.badge(page, "已答复", "replied")
     second.refresh_from_db()
