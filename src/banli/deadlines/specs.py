@@ -4,10 +4,10 @@ Pure reading: sync.py writes the rows. One place holds the rules of DOMAIN.md §
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
 from banli.org.models import SessionPolicy
+from banli.proposals.models import has_related
 
 from .calendar import add_months
 from .models.deadline import Milestone as M
@@ -64,7 +64,7 @@ def item_specs(item, policy: SessionPolicy) -> list[Spec]:
     ended_units = {a.pk for a in item.assignments.all() if a.state == "ended"}
     for r in item.replies.all():
         if r.sent_at and not r.is_conversion:
-            fb = r.feedback if _has(r, "feedback") else None
+            fb = r.feedback if has_related(r, "feedback") else None
             s = Spec(f"feedback:{r.pk}", M.FEEDBACK, day(r.sent_at), policy.due("feedback", r.sent_at), met_on=day(fb.at) if fb else None)
             if fb is None and r.assignment_id in ended_units:
                 s.waived = "交办已调整撤出"  # the proposer can no longer rate a withdrawn unit's reply
@@ -95,7 +95,7 @@ def assignment_specs(item, a, policy) -> list[Spec]:
                         met_on=day(r.decided_at), assignment_id=a.pk))
     replies = [r for r in a.replies.all() if r.sent_at]
     if a.role == "co":
-        op = getattr(a, "co_opinion", None) if _has(a, "co_opinion") else None
+        op = getattr(a, "co_opinion", None) if has_related(a, "co_opinion") else None
         s = Spec(f"co_opinion:{a.pk}", M.CO_OPINION, day(a.assigned_at), policy.due("co_opinion", a.assigned_at), **common)
         if op is not None:
             s.met_on, s.waived = (None, "区府办豁免：" + op.waiver_reason[:80]) if op.waived else (day(op.at), "")
@@ -115,7 +115,7 @@ def assignment_specs(item, a, policy) -> list[Spec]:
         out.append(Spec(f"reply:{a.pk}", M.REPLY, day(a.assigned_at), a.reply_due or policy.due("reply", a.assigned_at),
                         met_on=day(first), **common))
         if a.reply_round >= 2:
-            bad = [r.feedback.at for r in replies if r.round == 1 and _has(r, "feedback")]
+            bad = [r.feedback.at for r in replies if r.round == 1 and has_related(r, "feedback")]
             if bad:
                 second = min((r.sent_at for r in replies if r.round == 2), default=None)
                 out.append(Spec(f"second_reply:{a.pk}", M.SECOND_REPLY, day(bad[0]), policy.due("rehandle", bad[0]),
@@ -157,10 +157,3 @@ def progress_specs(a, replies, common) -> list[Spec]:
         tail.waived = "已办结"
     out.append(tail)
     return out
-
-
-def _has(obj, attr) -> bool:
-    try:
-        return getattr(obj, attr) is not None
-    except ObjectDoesNotExist:  # an absent reverse one-to-one raises rather than returning None
-        return False

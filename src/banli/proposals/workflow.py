@@ -5,13 +5,12 @@ the rest with the table's reason. Action functions call `check` before they writ
 from dataclasses import dataclass
 from typing import Callable
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone, translation
 
 from banli.errors import BanliError, forbidden
 
 from .access import Actor
-from .models import STATE_EN, Assignment, AssignmentRole, CoOpinion, Item, ItemState, Publication, Reply
+from .models import STATE_EN, Assignment, AssignmentRole, CoOpinion, Item, ItemState, Publication, Reply, has_related
 
 S = ItemState
 OPEN_HANDLING = frozenset({S.ASSIGNED, S.HANDLING, S.REHANDLING})
@@ -123,16 +122,9 @@ def _unit_rated(a: Assignment):
     if err:
         return err
     r = rated_reply(a)
-    if r is not None and not _has(r, "feedback"):
+    if r is not None and not has_related(r, "feedback"):
         return _err("not_rated", "该单位的答复尚待委员/代表评价。", "This unit's reply still awaits the proposer's rating.")
     return None
-
-
-def _has(obj, attr) -> bool:
-    try:
-        return getattr(obj, attr) is not None
-    except ObjectDoesNotExist:  # a missing reverse one-to-one raises rather than returning None
-        return False
 
 
 def rated_reply(a: Assignment) -> Reply | None:
@@ -147,7 +139,7 @@ def awaiting_rating(item) -> list[Reply]:
     out = []
     for a in item.assignments.all():
         r = rated_reply(a) if a.active and a.answers else None
-        if r is not None and not _has(r, "feedback"):
+        if r is not None and not has_related(r, "feedback"):
             out.append(r)
     return out
 
@@ -262,7 +254,7 @@ def _may_send(item, a: Assignment):
 
 def _contacted_again(item, a: Assignment) -> bool:
     """Rule 9: a contact with the proposer on or after the rating that sent the unit back."""
-    rated = [r for r in a.replies.all() if r.round == a.reply_round - 1 and not r.is_conversion and _has(r, "feedback")]
+    rated = [r for r in a.replies.all() if r.round == a.reply_round - 1 and not r.is_conversion and has_related(r, "feedback")]
     if not rated:
         return True
     rated_at = rated[-1].feedback.at
