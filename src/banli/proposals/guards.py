@@ -1,0 +1,245 @@
+"""The guards of the transition table (workflow.py): what each step needs beyond the item's
+state, asked of one item and, for a unit's step, its assignment. They read prefetched relations
+only, so the table answers the pages, the API and the actions without a query per question."""
+
+from django.utils import timezone
+
+from banli.errors import BanliError
+
+from .models import Assignment, AssignmentRole, CoOpinion, Publication, Reply, has_related
+
+
+def refuse(code, zh, en):
+    return BanliError(code, zh, en, status=409)
+
+
+# Guards that depend on more than the item's state. They read prefetched relations only.
+def pending_assignment(item, a: Assignment):
+    if a.state == Assignment.State.ADJUSTING:
+        return refuse("adjustment_pending", "调整申请正在等待区府办决定。", "An adjustment request awaits the office's decision.")
+    if a.state != Assignment.State.PENDING:
+        return refuse("already_signed", "该单位已签收。", "This unit has already signed for the item.")
+    return None
+
+
+def may_request_adjustment(item, a: Assignment):
+    err = pending_assignment(item, a)
+    if err:
+        return err
+    # Rule 4: once the office has refused an adjustment, the unit must sign for the item.
+    if any(r.state == "refused" for r in a.adjustments.all()):
+        return refuse("adjustment_refused", "区府办已不同意调整，请签收办理。", "The office refused the adjustment; sign for the item.")
+    return None
+
+
+def signed(a: Assignment):
+    if a.state != Assignment.State.SIGNED:
+        return refuse("not_signed", "请先签收。", "Sign for the item first.")
+    return None
+
+
+def co_opinion_open(item, a: Assignment):
+    if a.role != AssignmentRole.CO:
+        return refuse("not_co_unit", "只有会办单位提出会办意见。", "Only a co-handling unit writes a co-handling opinion.")
+    if has_opinion(a):
+        return refuse("opinion_exists", "会办意见已提交或已豁免。", "The co-handling opinion is already in or waived.")
+    return signed(a)
+
+
+def has_opinion(a: Assignment) -> bool:
+    try:
+        return a.co_opinion is not None
+    except CoOpinion.DoesNotExist:
+        return False
+
+
+def waivable(item, a: Assignment):
+    if a.role != AssignmentRole.CO:
+        return refuse("not_co_unit", "只有会办单位的意见可以豁免。", "Only a co-handling opinion can be waived.")
+    if has_opinion(a):
+        return refuse("opinion_exists", "会办意见已提交或已豁免。", "The co-handling opinion is already in or waived.")
+    return None
+
+
+def owes_reply(item, a: Assignment):
+    if not a.answers:
+        return refuse("not_replying_unit", "会办单位不单独答复，请提出会办意见。", "A co-handling unit sends an opinion, not a reply.")
+    if a.replied_round >= a.reply_round:
+        return refuse("already_replied", "本轮答复已发出。", "This round's reply has already been sent.")
+    return signed(a)
+
+
+def may_convert(item, a: Assignment):
+    if not a.answers:
+        return refuse("not_replying_unit", "会办单位不单独答复。", "A co-handling unit does not reply.")
+    last = last_sent_reply(a)
+    if last is None or last.reply_type.closure != last.reply_type.Closure.FEEDBACK:
+        return refuse("not_reference_type", "只有留作参考类答复可以转换类型。", "Only a for-reference reply can be converted.")
+    return unit_rated(a)
+
+
+def owes_no_reply(a: Assignment):
+    if a.replied_round < a.reply_round:
+        return refuse("reply_owed", "该单位正在办理答复（或重新办理），答复发出后再办此事项。",
+                    "This unit owes a reply (or a second reply); this step comes after it is sent.")
+    return None
+
+
+def unit_rated(a: Assignment):
+    """The unit's reply has been rated (or the window lapsed) and no second reply is owed."""
+    err = owes_no_reply(a)
+    if err:
+        return err
+    r = rated_reply(a)
+    if r is not None and not has_related(r, "feedback"):
+        return refuse("not_rated", "该单位的答复尚待委员/代表评价。", "This unit's reply still awaits the proposer's rating.")
+    return None
+
+
+def rated_reply(a: Assignment) -> Reply | None:
+    """The reply the proposer rates: the latest sent one of the current round (a type
+    conversion is not rated again)."""
+    sent = [r for r in a.replies.all() if r.state == Reply.State.SENT and not r.is_conversion]
+    return sent[-1] if sent else None
+
+
+def awaiting_rating(item) -> list[Reply]:
+    """Sent replies of the item's replying units that await the proposer's rating, one per unit."""
+    out = []
+    for a in item.assignments.all():
+        r = rated_reply(a) if a.active and a.answers else None
+        if r is not None and not has_related(r, "feedback"):
+            out.append(r)
+    return out
+
+
+def reply_awaits_rating(item, a=None):
+    if not awaiting_rating(item):
+        return refuse("nothing_to_rate", "没有待评价的答复。", "No reply awaits a rating.")
+    return None
+
+
+def has_replied(item, a: Assignment):
+    if not a.answers:
+        return refuse("not_replying_unit", "会办单位不单独答复，公开随主办单位答复。", "A co-handling unit's work is published with the lead's reply.")
+    if a.replied_round < 1:
+        return refuse("not_replied", "该单位尚未答复。", "This unit has not replied yet.")
+    return None
+
+
+def published(item, a: Assignment):
+    err = has_replied(item, a)
+    if err is None and a.publication != Publication.PUBLISHED:
+        err = refuse("not_published", "该答复尚未公开。", "This reply is not published.")
+    return err
+
+
+def closure_open(item, a: Assignment):
+    if not a.answers:
+        return refuse("not_replying_unit", "会办单位不报送办结报告。", "A co-handling unit files no closure report.")
+    if a.closed_at:
+        return refuse("already_closed", "该单位已办结。", "This unit's handling is already closed.")
+    # A for-reference (C) assignment closes on feedback; one still open in "evaluated" was reopened
+    # by the office, and a closure report is how it closes again.
+    if last_sent_reply(a) is None:
+        return refuse("no_reply", "尚未答复，不能报送办结报告。", "No reply has been sent yet.")
+    if any(r.state == r.State.PENDING for r in a.closure_reports.all()):
+        return refuse("report_pending", "办结报告正在审核中。", "A closure report is awaiting approval.")
+    return unit_rated(a)
+
+
+def closure_pending(item, a: Assignment):
+    if not any(r.state == "pending" for r in a.closure_reports.all()):
+        return refuse("no_report", "没有待审核的办结报告。", "No closure report awaits approval.")
+    return None
+
+
+def progress_open(item, a: Assignment):
+    if not a.answers or a.closed_at:
+        return refuse("no_progress_due", "该单位无需报送办理进展。", "This unit has no progress to report.")
+    last = last_sent_reply(a)
+    if last is None or not last.reply_type.progress_every_months:
+        return refuse("no_progress_due", "该答复类型无需报送办理进展。", "This reply type needs no progress updates.")
+    return owes_no_reply(a)
+
+
+def last_sent_reply(a: Assignment) -> Reply | None:
+    sent = [r for r in a.replies.all() if r.state == Reply.State.SENT]
+    return sent[-1] if sent else None
+
+
+def open_reply(a: Assignment) -> Reply | None:
+    """The unit's reply not yet sent (draft or in approval), if any."""
+    open_ = [r for r in a.replies.all() if r.state != Reply.State.SENT]
+    return open_[-1] if open_ else None
+
+
+def reply_in(*states):
+    def guard(item, a: Assignment):
+        r = open_reply(a)
+        if r is None or r.state not in states:
+            return refuse("no_reply_here", "没有处于此环节的答复。", "No reply is at this step.")
+        return None
+
+    return guard
+
+
+def draftable(item, a: Assignment):
+    r = open_reply(a)
+    if r is not None and r.state != Reply.State.DRAFT:
+        return refuse("reply_in_approval", "答复正在审核中，退回后方可修改。", "The reply is being approved; it can be changed once returned.")
+    return None
+
+
+def may_draft(item, a: Assignment):
+    return owes_reply(item, a) or draftable(item, a)
+
+
+def may_draft_conversion(item, a: Assignment):
+    return may_convert(item, a) or draftable(item, a)
+
+
+def may_send(item, a: Assignment):
+    err = reply_in(Reply.State.APPROVED)(item, a)
+    if err:
+        return err
+    if a.role == AssignmentRole.LEAD and a.reply_round == 1 and not open_reply(a).is_conversion:
+        missing = [c.unit.name for c in item.assignments.all() if c.active and c.role == AssignmentRole.CO and not has_opinion(c)]
+        if missing:
+            names = "、".join(missing)
+            return refuse("co_opinions_missing", f"尚缺会办意见：{names}。收齐或经区府办豁免后方可答复。",
+                        f"Co-handling opinions missing from: {names}. They must be in or waived first.")
+    if a.answers and a.reply_round == 1 and not open_reply(a).is_conversion:
+        # Rule 5, for the lead and for each separate unit, which replies on its own (rule 3).
+        met = any(c.unit_id == a.unit_id and c.kind == "before" and c.form in c.FACE_TO_FACE for c in item.consultations.all())
+        if not met:
+            return refuse("no_consultation", "答复前须与委员/代表当面沟通至少一次（办前面商）。",
+                        "The unit must meet the proposer face to face before replying.")
+    if a.reply_round > 1 and not contacted_again(item, a):
+        return refuse("no_second_contact", "重新办理须再次与委员/代表沟通后方可再次答复。",
+                    "In re-handling the unit contacts the proposer again before the second reply.")
+    return None
+
+
+def contacted_again(item, a: Assignment) -> bool:
+    """Rule 9: a contact with the proposer on or after the rating that sent the unit back."""
+    rated = [r for r in a.replies.all() if r.round == a.reply_round - 1 and not r.is_conversion and has_related(r, "feedback")]
+    if not rated:
+        return True
+    rated_at = rated[-1].feedback.at
+    since = timezone.localtime(rated_at).date()
+    # Recorded after the rating, and held on or after its day (not an earlier meeting entered late).
+    return any(c.unit_id == a.unit_id and c.held_on >= since and c.recorded_at > rated_at for c in item.consultations.all())
+
+
+def extension_pending(item, a: Assignment):
+    err = assignment_active(item, a)
+    if err is None and not any(e.state == "pending" for e in a.extensions.all()):
+        err = refuse("no_extension", "没有待审批的延期申请。", "No extension request is pending.")
+    return err
+
+
+def assignment_active(item, a: Assignment):
+    if not a.active:
+        return refuse("assignment_ended", "该交办已调整撤出。", "This assignment has ended.")
+    return None
