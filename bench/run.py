@@ -300,7 +300,8 @@ def _run_cases(summary, repeat, warmup) -> list[dict]:
     from rest_framework.test import APIRequestFactory
 
     from banli.api.pagination import ItemPagination
-    from banli.api.serializers import ItemDetailSerializer, ItemListSerializer
+    from banli.api.item_detail import ItemDetailSerializer
+    from banli.api.serializers import ItemListSerializer
     from banli.audit.models import AuditRecord
     from banli.org.models import UnitLiaison
     from banli.proposals import selectors

@@ -20,6 +20,7 @@ from banli.proposals.models import Attachment, Item
 
 from . import serializers as ser
 from .actions import REGISTRY, input_serializer
+from .item_detail import ItemDetailSerializer
 
 LIST_FILTERS = [
     OpenApiParameter("session", int, description="会次"),
@@ -39,7 +40,7 @@ def detail_response(request, item_id, status=200):
     item = selectors.item_detail(request.user, item_id)
     if item is None:
         raise not_found()
-    return Response(ser.ItemDetailSerializer(item, context={"request": request}).data, status=status)
+    return Response(ItemDetailSerializer(item, context={"request": request}).data, status=status)
 
 
 class ItemViewSet(viewsets.GenericViewSet):
@@ -54,18 +55,18 @@ class ItemViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(ser.ItemListSerializer(page, many=True).data)
 
-    @extend_schema(responses=ser.ItemDetailSerializer)
+    @extend_schema(responses=ItemDetailSerializer)
     def retrieve(self, request, pk=None):
         return detail_response(request, pk)
 
-    @extend_schema(request=ser.ItemCreateSerializer, responses={201: ser.ItemDetailSerializer})
+    @extend_schema(request=ser.ItemCreateSerializer, responses={201: ItemDetailSerializer})
     def create(self, request):
         s = ser.ItemCreateSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         item = A.create_draft(request.user, **s.validated_data)
         return detail_response(request, item.pk, status=201)
 
-    @extend_schema(request=ser.ItemEditSerializer, responses=ser.ItemDetailSerializer)
+    @extend_schema(request=ser.ItemEditSerializer, responses=ItemDetailSerializer)
     def partial_update(self, request, pk=None):
         s = ser.ItemEditSerializer(data=request.data, partial=True)
         s.is_valid(raise_exception=True)
@@ -91,7 +92,7 @@ def make_action_view(name: str):
     class ActionView(APIView):
         parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-        @extend_schema(request=input_cls, responses=ser.ItemDetailSerializer, operation_id=f"items_{name}",
+        @extend_schema(request=input_cls, responses=ItemDetailSerializer, operation_id=f"items_{name}",
                        summary=f"{t.zh} ({t.en})", tags=["item actions"])
         def post(self, request, item_id):
             s = input_cls(data=request.data)
@@ -102,7 +103,7 @@ def make_action_view(name: str):
                 # The step took the item out of the actor's sight (e.g. returned to the proposer's drafts).
                 state = Item.objects.values_list("state", flat=True).get(pk=item_id)
                 return Response({"id": int(item_id), "state": state, "visible": False})
-            return Response(ser.ItemDetailSerializer(item, context={"request": request}).data)
+            return Response(ItemDetailSerializer(item, context={"request": request}).data)
 
     ActionView.__name__ = ActionView.__qualname__ = "".join(p.title() for p in name.split("_")) + "View"
     return ActionView.as_view()

@@ -1,0 +1,161 @@
+"""The item detail: the whole record of one item as banli.proposals.reading lets this reader see
+it (the item page and the dossier render the same view)."""
+
+from rest_framework import serializers
+
+from banli.deadlines.models import OVERDUE_LABEL, OverdueEvent
+from banli.org.models import WORDING
+from banli.proposals import workflow
+from banli.proposals.access import actor_for
+from banli.proposals.models import STATE_EN, Item
+from banli.proposals.reading import ItemView, item_view
+
+from .serializers import (
+    ApprovalSerializer, AssignmentSerializer, AuditSerializer, CategorySerializer, ClosureSerializer, ConsultationSerializer,
+    FeedbackSerializer, InstructionSerializer, MediationSerializer, MessageSerializer, PersonContactSerializer, PersonOnItemSerializer,
+    ProgressSerializer, PublicationRecordSerializer, ReplySerializer, SessionSerializer, UnitSerializer, UrgeSerializer,
+)
+
+
+def _has_overdue(deadline) -> bool:
+    try:
+        return deadline.overdue is not None
+    except OverdueEvent.DoesNotExist:
+        return False
+
+
+class ViewAssignmentSerializer(AssignmentSerializer):
+    """An assignment as the read model shows it (reading.AssignmentView): its opinion and
+    extension requests only where this reader may see them."""
+
+    contacts = serializers.DictField(child=serializers.IntegerField(), help_text="办前面商、办中沟通、办后回访各几次（主办、分办单位）")
+
+    class Meta(AssignmentSerializer.Meta):
+        fields = AssignmentSerializer.Meta.fields + ["contacts"]
+
+    def get_co_opinion(self, av) -> dict | None:
+        op = av.opinion
+        return None if op is None else {"text": op.text, "waived": op.waived, "waiver_reason": op.waiver_reason, "at": op.at}
+
+
+class ItemDetailSerializer(serializers.ModelSerializer):
+    """The whole record of one item as reading.item_view lets this reader see it; the item page
+    and the dossier render the same view."""
+
+    display_number = serializers.CharField()
+    state_label = serializers.CharField(source="get_state_display")
+    state_en = serializers.SerializerMethodField()
+    wording = serializers.SerializerMethodField()
+    session = SessionSerializer()
+    category = CategorySerializer(allow_null=True)
+    proposer = serializers.SerializerMethodField()
+    cosigners = serializers.SerializerMethodField()
+    suggested_units = UnitSerializer(many=True)
+    assignments = serializers.SerializerMethodField()
+    consultations = serializers.SerializerMethodField()
+    replies = serializers.SerializerMethodField()
+    feedbacks = serializers.SerializerMethodField()
+    progress_updates = serializers.SerializerMethodField()
+    closure_reports = serializers.SerializerMethodField()
+    publication_records = serializers.SerializerMethodField()
+    instructions = serializers.SerializerMethodField()
+    urges = serializers.SerializerMethodField()
+    mediations = serializers.SerializerMethodField()
+    messages = serializers.SerializerMethodField()
+    attachments = serializers.SerializerMethodField()
+    history = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+    deadlines = serializers.SerializerMethodField()
+    reply_type = serializers.CharField(source="reply_type.code", default=None)
+
+    class Meta:
+        model = Item
+        fields = ["id", "assembly", "wording", "session", "number", "display_number", "title", "reason", "suggestions", "category",
+                  "proposer", "cosigners", "suggested_units", "consent_publish", "urgent", "state", "state_label", "state_en",
+                  "state_reason", "merged_into", "converted_to", "withdrawal_requested", "is_key", "key_leader", "reply_type",
+                  "publication", "created_at", "submitted_at", "registered_at", "assigned_at", "replied_at", "closed_at",
+                  "assignments", "consultations", "replies", "feedbacks", "progress_updates", "closure_reports",
+                  "publication_records", "instructions", "urges", "mediations", "messages", "attachments", "history", "actions",
+                  "deadlines"]
+
+    def _actor(self):
+        return actor_for(self.context["request"].user)
+
+    def _view(self, item) -> ItemView:
+        view = getattr(item, "_read_view", None)
+        if view is None:
+            view = item._read_view = item_view(self._actor(), item)
+        return view
+
+    def get_state_en(self, item) -> str:
+        return STATE_EN[item.state]
+
+    def get_wording(self, item) -> dict:
+        return dict(WORDING[item.assembly])
+
+    def get_proposer(self, item) -> dict:
+        view = self._view(item)
+        return (PersonContactSerializer if view.contacts else PersonOnItemSerializer)(view.proposer).data
+
+    def get_cosigners(self, item) -> list[dict]:
+        view = self._view(item)
+        person = PersonContactSerializer if view.contacts else PersonOnItemSerializer
+        return [{"id": c.id, "person": person(c.person).data, "state": c.state, "invited_at": c.invited_at, "responded_at": c.responded_at}
+                for c in view.cosigners]
+
+    def get_assignments(self, item) -> list[dict]:
+        return ViewAssignmentSerializer(self._view(item).assignments, many=True).data
+
+    def get_consultations(self, item) -> list[dict]:
+        return ConsultationSerializer(self._view(item).consultations, many=True).data
+
+    def get_replies(self, item) -> list[dict]:
+        out = []
+        for rv in self._view(item).replies:
+            data = ReplySerializer(rv.reply).data
+            data["approvals"] = ApprovalSerializer(rv.approvals, many=True).data
+            out.append(data)
+        return out
+
+    def get_feedbacks(self, item) -> list[dict]:
+        return FeedbackSerializer(self._view(item).feedbacks, many=True).data
+
+    def get_progress_updates(self, item) -> list[dict]:
+        return ProgressSerializer(self._view(item).progress_updates, many=True).data
+
+    def get_closure_reports(self, item) -> list[dict]:
+        return ClosureSerializer(self._view(item).closure_reports, many=True).data
+
+    def get_publication_records(self, item) -> list[dict]:
+        return PublicationRecordSerializer(self._view(item).publication_records, many=True).data
+
+    def get_instructions(self, item) -> list[dict]:
+        return InstructionSerializer(self._view(item).instructions, many=True).data
+
+    def get_urges(self, item) -> list[dict]:
+        return UrgeSerializer(self._view(item).urges, many=True).data
+
+    def get_mediations(self, item) -> list[dict]:
+        return MediationSerializer(self._view(item).mediations, many=True).data
+
+    def get_messages(self, item) -> list[dict]:
+        return MessageSerializer(self._view(item).messages, many=True).data
+
+    def get_attachments(self, item) -> list[dict]:
+        return [{"id": a.id, "name": a.name, "size": a.size, "content_type": a.content_type, "at": a.at} for a in self._view(item).attachments]
+
+    def get_history(self, item) -> list[dict]:
+        return AuditSerializer(self._view(item).history, many=True).data
+
+    def get_deadlines(self, item) -> list[dict]:
+        """Each milestone with its due date and state, and the overdue record where it went late."""
+        out = []
+        for d in self._view(item).deadlines:
+            event = d.overdue if _has_overdue(d) else None
+            out.append({"kind": d.kind, "label": d.get_kind_display(), "unit": d.unit_id, "assignment": d.assignment_id,
+                        "due_on": d.due_on, "state": d.state, "met_on": d.met_on, "waived_reason": d.waived_reason,
+                        "overdue": {"label": OVERDUE_LABEL[event.kind], "days_late": event.days_late, "done_on": event.done_on} if event else None})
+        return out
+
+    def get_actions(self, item) -> list[dict]:
+        return workflow.available_actions(self._actor(), item)
