@@ -30,28 +30,41 @@ STEPS = {
 }
 
 
-def _people(row: Deadline, item: Item) -> list:
-    """Everyone the milestone waits on."""
-    User = get_user_model()
-    ids = set()
-    if row.unit_id:
-        unit = row.unit
-        ids |= set(UnitLiaison.objects.filter(unit=unit, ended_on__isnull=True).values_list("user_id", flat=True))
-        ids |= {unit.leader_id, unit.supervising_leader_id}
-    if row.kind in (M.ADJUST_DECISION, M.PUBLICATION, M.CO_OPINION):
-        ids |= set(StaffRole.objects.filter(kind=StaffRole.Kind.GOV_OFFICE).values_list("user_id", flat=True))
-    if row.kind == M.REGISTER:
-        ids |= set(StaffRole.objects.filter(kind=StaffRole.Kind.ASSEMBLY_OFFICE, assembly=item.assembly).values_list("user_id", flat=True))
-    if row.kind == M.FEEDBACK:
-        ids.add(item.proposer.user_id)
-    if row.kind == M.COSIGN:
-        ids |= set(CoSigner.objects.filter(item=item, state=CoSigner.State.INVITED).values_list("person__user_id", flat=True))
-    return list(User.objects.filter(pk__in=ids - {None}))
+class _People:
+    """Everyone a milestone waits on, loaded once per check (a User keeps its roles cached)."""
+
+    def __init__(self):
+        User = get_user_model()
+        self.liaisons = {}
+        for unit_id, user_id in UnitLiaison.objects.filter(ended_on__isnull=True).values_list("unit_id", "user_id"):
+            self.liaisons.setdefault(unit_id, set()).add(user_id)
+        roles = list(StaffRole.objects.values_list("kind", "assembly", "user_id"))
+        self.gov = {u for k, _, u in roles if k == StaffRole.Kind.GOV_OFFICE}
+        self.assembly = {}
+        for k, a, u in roles:
+            if k == StaffRole.Kind.ASSEMBLY_OFFICE:
+                self.assembly.setdefault(a, set()).add(u)
+        self.users = {u.pk: u for u in User.objects.all()}
+
+    def __call__(self, row: Deadline, item: Item) -> list:
+        ids = set()
+        if row.unit_id:
+            unit = row.unit
+            ids |= self.liaisons.get(unit.pk, set()) | {unit.leader_id, unit.supervising_leader_id}
+        if row.kind in (M.ADJUST_DECISION, M.PUBLICATION, M.CO_OPINION):
+            ids |= self.gov
+        if row.kind == M.REGISTER:
+            ids |= self.assembly.get(item.assembly, set())
+        if row.kind == M.FEEDBACK:
+            ids.add(item.proposer.user_id)
+        if row.kind == M.COSIGN:
+            ids |= {c.person.user_id for c in item.cosigners.all() if c.state == CoSigner.State.INVITED}
+        return [self.users[i] for i in sorted(ids - {None})]
 
 
-def may_step(row: Deadline, item: Item) -> bool:
+def may_step(row: Deadline, item: Item, people) -> bool:
     assignment = next((a for a in item.assignments.all() if a.pk == row.assignment_id), None)
-    for user in _people(row, item):
+    for user in people(row, item):
         actor = actor_for(user)
         for action in STEPS[row.kind]:
             scope = workflow.TABLE[action].scope
@@ -66,8 +79,11 @@ def may_step(row: Deadline, item: Item) -> bool:
 
 
 def clocks_without_a_step(item_ids) -> list[str]:
-    items = {i.pk: i for i in Item.objects.filter(pk__in=item_ids).prefetch_related(*ITEM_PREFETCH, "assignments__extensions")
+    items = {i.pk: i for i in Item.objects.filter(pk__in=item_ids).prefetch_related(*ITEM_PREFETCH, "assignments__extensions", "cosigners__person")
              .select_related("reply_type", "session", "proposer")}
-    rows = Deadline.objects.filter(item_id__in=item_ids, state__in=(Deadline.State.OPEN, Deadline.State.LATE)).select_related("unit")
+    rows = list(Deadline.objects.filter(item_id__in=item_ids, state__in=(Deadline.State.OPEN, Deadline.State.LATE)).select_related("unit"))
+    if not rows:
+        return []
+    people = _People()
     return [f"{row.key} ({row.get_kind_display()}, {row.state}) on item {row.item_id} in state {items[row.item_id].state}"
-            for row in rows if not may_step(row, items[row.item_id])]
+            for row in rows if not may_step(row, items[row.item_id], people)]

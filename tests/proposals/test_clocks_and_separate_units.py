@@ -177,3 +177,19 @@ def test_the_scan_records_no_feedback_for_a_separate_reply(world):
     assert fb.lapsed and fb.grade is None
     assert result["feedback_lapsed"] == 1
     assert fresh(item).state == ItemState.HANDLING
+
+
+def test_a_separate_reply_is_rated_and_decided_while_the_other_unit_has_not_signed(world, member, gov_office):
+    """Found by the state machine on PostgreSQL: one separate unit signed and replied while the other
+    had not signed yet (the item still 已交办); its publication and progress clocks ran, refused."""
+    item = make_item(world, state="assigned", separate=True, consent_publish=True)
+    first, second = _units(item)
+    actions.sign_assignment(world.liaison_of(first.unit), item.pk, first.pk)
+    r = reply(world, item, first, "A")
+    assert fresh(item).state == ItemState.ASSIGNED
+    assert clocks_without_a_step([item.pk]) == []
+    actions.give_feedback(member, item.pk, reply_id=r.pk, grade="good", agrees=True)
+    actions.report_progress(world.liaison_of(first.unit), item.pk, first.pk, text="推进中")
+    actions.decide_publication(gov_office, item.pk, first.pk, publish=True)
+    assert fresh(item).state == ItemState.ASSIGNED
+    assert clocks_without_a_step([item.pk]) == []

@@ -29,8 +29,9 @@ ALL_BUT_DRAFT = LIVE | {S.NOT_REGISTERED, S.MERGED, S.CONVERTED, S.WITHDRAWN}
 HANDLED = frozenset({S.ASSIGNED, S.HANDLING, S.REHANDLING, S.REPLIED, S.EVALUATED})
 # Steps that follow one unit's reply: rating, progress, closure, publication. In separate handling
 # (分办, rule 3) each unit's reply is rated, tracked, closed and published on its own, so these run
-# while other units are still handling (or re-handling) the item; the guards ask about the unit.
-AFTER_A_REPLY = frozenset({S.HANDLING, S.REHANDLING, S.REPLIED, S.EVALUATED})
+# while other units are still handling (or re-handling) the item, or have not even signed yet
+# (assigned); the guards ask about the unit.
+AFTER_A_REPLY = frozenset({S.ASSIGNED, S.HANDLING, S.REHANDLING, S.REPLIED, S.EVALUATED})
 
 
 @dataclass(frozen=True)
