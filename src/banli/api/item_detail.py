@@ -7,13 +7,13 @@ from banli.deadlines.models import OVERDUE_LABEL, OverdueEvent
 from banli.org.models import WORDING
 from banli.proposals import workflow
 from banli.proposals.access import actor_for
-from banli.proposals.models import STATE_EN, Item
+from banli.proposals.models import STATE_EN, Assignment, Item
 from banli.proposals.reading import ItemView, item_view
 
 from .serializers import (
-    ApprovalSerializer, AssignmentSerializer, AuditSerializer, CategorySerializer, ClosureSerializer, ConsultationSerializer,
+    AdjustmentSerializer, ApprovalSerializer, AuditSerializer, CategorySerializer, ClosureSerializer, ConsultationSerializer,
     FeedbackSerializer, InstructionSerializer, MediationSerializer, MessageSerializer, PersonContactSerializer, PersonOnItemSerializer,
-    ProgressSerializer, PublicationRecordSerializer, ReplySerializer, SessionSerializer, UnitSerializer, UrgeSerializer,
+    ExtensionSerializer, ProgressSerializer, PublicationRecordSerializer, ReplySerializer, SessionSerializer, UnitSerializer, UrgeSerializer,
 )
 
 
@@ -24,14 +24,22 @@ def _has_overdue(deadline) -> bool:
         return False
 
 
-class ViewAssignmentSerializer(AssignmentSerializer):
+class AssignmentSerializer(serializers.ModelSerializer):
     """An assignment as the read model shows it (reading.AssignmentView): its opinion and
     extension requests only where this reader may see them."""
 
+    unit = UnitSerializer()
+    adjustments = AdjustmentSerializer(many=True)
+    extensions = ExtensionSerializer(many=True)
+    co_opinion = serializers.SerializerMethodField()
+    publication = serializers.CharField()
     contacts = serializers.DictField(child=serializers.IntegerField(), help_text="办前面商、办中沟通、办后回访各几次（主办、分办单位）")
 
-    class Meta(AssignmentSerializer.Meta):
-        fields = AssignmentSerializer.Meta.fields + ["contacts"]
+    class Meta:
+        model = Assignment
+        fields = ["id", "unit", "role", "state", "note", "assigned_at", "signed_at", "ended_at", "end_reason", "reply_due",
+                  "reply_round", "replied_round", "closed_at", "closed_early", "publication", "adjustments", "extensions", "co_opinion",
+                  "contacts"]
 
     def get_co_opinion(self, av) -> dict | None:
         op = av.opinion
@@ -104,7 +112,7 @@ class ItemDetailSerializer(serializers.ModelSerializer):
                 for c in view.cosigners]
 
     def get_assignments(self, item) -> list[dict]:
-        return ViewAssignmentSerializer(self._view(item).assignments, many=True).data
+        return AssignmentSerializer(self._view(item).assignments, many=True).data
 
     def get_consultations(self, item) -> list[dict]:
         return ConsultationSerializer(self._view(item).consultations, many=True).data

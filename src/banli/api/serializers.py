@@ -6,7 +6,7 @@ from rest_framework import serializers
 from banli.audit.models import AuditRecord
 from banli.org.models import WORDING, Category, FeedbackGrade, Person, ReplyType, Session, Unit
 from banli.proposals.models import (
-    AdjustmentRequest, Assignment, ClosureReport, Consultation, CoSigner, ExtensionRequest, Feedback, Item,
+    AdjustmentRequest, ClosureReport, Consultation, ExtensionRequest, Feedback, Item,
     LeaderInstruction, Mediation, Message, ProgressUpdate, PublicationRecord, Question, Reply, ReplyApproval, UrgeNotice,
 )
 
@@ -85,14 +85,6 @@ class ItemListSerializer(serializers.ModelSerializer):
         return WORDING[item.assembly]["item"]
 
 
-class CoSignerSerializer(serializers.ModelSerializer):
-    person = PersonPublicSerializer()
-
-    class Meta:
-        model = CoSigner
-        fields = ["id", "person", "state", "invited_at", "responded_at"]
-
-
 class AdjustmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = AdjustmentRequest
@@ -103,22 +95,6 @@ class ExtensionSerializer(serializers.ModelSerializer):
     class Meta:
         model = ExtensionRequest
         fields = ["id", "requested_due", "previous_due", "reason", "requested_at", "state", "decided_at", "decision_note"]
-
-
-class AssignmentSerializer(serializers.ModelSerializer):
-    unit = UnitSerializer()
-    adjustments = AdjustmentSerializer(many=True)
-    extensions = ExtensionSerializer(many=True)
-    co_opinion = serializers.SerializerMethodField()
-    publication = serializers.CharField()
-
-    class Meta:
-        model = Assignment
-        fields = ["id", "unit", "role", "state", "note", "assigned_at", "signed_at", "ended_at", "end_reason", "reply_due",
-                  "reply_round", "replied_round", "closed_at", "closed_early", "publication", "adjustments", "extensions", "co_opinion"]
-
-    def get_co_opinion(self, a) -> dict | None:
-        return None
 
 
 class ConsultationSerializer(serializers.ModelSerializer):

@@ -95,7 +95,7 @@ def assignment_specs(item, a, policy) -> list[Spec]:
                         met_on=day(r.decided_at), assignment_id=a.pk))
     replies = [r for r in a.replies.all() if r.sent_at]
     if a.role == "co":
-        op = getattr(a, "co_opinion", None) if has_related(a, "co_opinion") else None
+        op = a.co_opinion if has_related(a, "co_opinion") else None
         s = Spec(f"co_opinion:{a.pk}", M.CO_OPINION, day(a.assigned_at), policy.due("co_opinion", a.assigned_at), **common)
         if op is not None:
             s.met_on, s.waived = (None, "区府办豁免：" + op.waiver_reason[:80]) if op.waived else (day(op.at), "")

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from banli.errors import BanliError
 
-from .models import Assignment, AssignmentRole, CoOpinion, Publication, Reply, has_related
+from .models import Assignment, AssignmentRole, Publication, Reply, has_related
 
 
 def refuse(code, zh, en):
@@ -47,10 +47,7 @@ def co_opinion_open(item, a: Assignment):
 
 
 def has_opinion(a: Assignment) -> bool:
-    try:
-        return a.co_opinion is not None
-    except CoOpinion.DoesNotExist:
-        return False
+    return has_related(a, "co_opinion")
 
 
 def waivable(item, a: Assignment):

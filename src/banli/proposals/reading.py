@@ -15,7 +15,7 @@ import copy
 from dataclasses import dataclass, field
 
 from .access import Actor, can_see_contacts
-from .models import ClosureReport, CoOpinion, Reply
+from .models import ClosureReport, CoOpinion, Reply, has_related
 
 # Audit actions that are a unit's internal steps; rows of these are shown to the unit's insiders.
 INTERNAL_ACTIONS = frozenset({
@@ -37,10 +37,6 @@ class AssignmentView:
     adjustments: list = field(default_factory=list)
     # Rule 5's three contacts (办前面商、办中沟通、办后回访): how many of each this unit recorded.
     contacts: dict = field(default_factory=dict)
-
-    @property
-    def three_contacts(self) -> bool:
-        return all(self.contacts.get(k) for k in CONTACT_KINDS)
 
     def __getattr__(self, name):  # the template and serializers read the assignment's own fields
         return getattr(self.assignment, name)
@@ -77,10 +73,6 @@ class ItemView:
     history: list
     deadlines: list
 
-    @property
-    def opinions(self) -> list:
-        return [av for av in self.assignments if av.opinion is not None]
-
 
 class _Rule:
     def __init__(self, actor: Actor, item):
@@ -108,10 +100,7 @@ def _without_contacts(person):
 
 
 def _opinion(a):
-    try:
-        return a.co_opinion
-    except CoOpinion.DoesNotExist:
-        return None
+    return a.co_opinion if has_related(a, "co_opinion") else None
 
 
 def item_view(actor: Actor, item) -> ItemView:

@@ -191,7 +191,6 @@ def page_context(request, item, **form_state) -> dict:
         "item": item,
         "view": view,
         "w": wording(item.assembly),
-        "contacts": view.contacts,
         "forms": action_forms(request, item, allowed, **form_state),
         "can_edit": "edit_draft" in available,
         "can_message": "post_message" in available,
