@@ -305,7 +305,7 @@ def _run_cases(summary, repeat, warmup) -> list[dict]:
     from banli.audit.models import AuditRecord
     from banli.org.models import UnitLiaison
     from banli.proposals import selectors
-    from banli.proposals.actions import register_item, sign_assignment
+    from banli.proposals.actions import register, sign
     from banli.proposals.models import Assignment, Item
 
     User = get_user_model()
@@ -360,8 +360,8 @@ def _run_cases(summary, repeat, warmup) -> list[dict]:
     pending = list(Assignment.objects.filter(state="pending", item__state="assigned").order_by("id").values_list("id", "item_id", "unit_id")[:need])
     liaison = dict(UnitLiaison.objects.filter(ended_on__isnull=True).values_list("unit_id", "user_id"))
     for name, todo, action, floor_run, args_of in (
-        ("action register_item", submitted, register_item, _register_floor, lambda row: (fresh(office[row[1]]), row[0])),
-        ("action sign_assignment", pending, sign_assignment, _sign_floor, lambda row: (fresh(liaison[row[2]]), row[1], row[0])),
+        ("action register", submitted, register, _register_floor, lambda row: (fresh(office[row[1]]), row[0])),
+        ("action sign", pending, sign, _sign_floor, lambda row: (fresh(liaison[row[2]]), row[1], row[0])),
     ):
         if len(todo) < act_warmup + 2:
             print(f"  {name}: only {len(todo)} rows to act on, skipped", flush=True)
@@ -376,7 +376,7 @@ def _run_cases(summary, repeat, warmup) -> list[dict]:
         def floor_setup(done=done, floor_at=floor_at, name=name):
             row = done[min(floor_at[0], len(done) - 1)]  # in ABBA order the floor may be one ahead
             floor_at[0] += 1
-            if name == "action register_item":
+            if name == "action register":
                 return (row[0],)
             return (row[0], liaison[row[2]])
 

@@ -294,36 +294,36 @@ def new_draft(world, *, assembly="cppcc", proposer=None, session=None, **fields)
 
 
 def submit(world, item) -> Item:
-    return actions.submit_item(fresh(item).proposer.user, item.pk)
+    return actions.submit(fresh(item).proposer.user, item.pk)
 
 
 def register(world, item) -> Item:
-    return actions.register_item(world.assembly_office(item.assembly), item.pk)
+    return actions.register(world.assembly_office(item.assembly), item.pk)
 
 
 def assign(world, item, *, co=True, separate=False) -> list[Assignment]:
     """Lead unit (+ co-handling unit), or with separate=True two separate units (分办)."""
     if separate:
-        return actions.assign_units(world.gov_office, item.pk, separate=[world.lead_unit.pk, world.spare_unit.pk], note="请分别答复")
-    return actions.assign_units(world.gov_office, item.pk, lead=world.lead_unit.pk, co=[world.co_unit.pk] if co else [], note="请按时办理")
+        return actions.assign(world.gov_office, item.pk, separate=[world.lead_unit.pk, world.spare_unit.pk], note="请分别答复")
+    return actions.assign(world.gov_office, item.pk, lead=world.lead_unit.pk, co=[world.co_unit.pk] if co else [], note="请按时办理")
 
 
 def sign_all(world, item) -> None:
     for a in active_assignments(item):
         if a.state == Assignment.State.PENDING:
-            actions.sign_assignment(world.liaison_of(a.unit), item.pk, a.pk)
+            actions.sign(world.liaison_of(a.unit), item.pk, assignment=a.pk)
 
 
 def consult(world, item, assignment=None, *, kind="before", form="visit", held_on=None):
     a = assignment or lead_assignment(item)
-    return actions.record_consultation(world.liaison_of(a.unit), item.pk, a.pk, kind=kind, form=form, held_on=held_on or today(),
+    return actions.record_consultation(world.liaison_of(a.unit), item.pk, assignment=a.pk, kind=kind, form=form, held_on=held_on or today(),
                                        participants="王委员、建委联络员", proposer_views="希望年内启动试点。")
 
 
 def send_co_opinions(world, item) -> None:
     for a in active_assignments(item):
         if a.role == AssignmentRole.CO and not hasattr(a, "co_opinion"):
-            actions.send_co_opinion(world.liaison_of(a.unit), item.pk, a.pk, text="同意主办单位意见，我委将配合做好交通组织。")
+            actions.send_co_opinion(world.liaison_of(a.unit), item.pk, assignment=a.pk, text="同意主办单位意见，我委将配合做好交通组织。")
 
 
 def reply_fields(code="A", **over) -> dict:
@@ -341,10 +341,10 @@ def reply_fields(code="A", **over) -> dict:
 
 def approve(world, item, assignment) -> Reply:
     """Unit head approves; a type needing it is then approved by the supervising district leader."""
-    reply = actions.approve_reply(world.head_of(assignment.unit), item.pk, assignment.pk)
+    reply = actions.approve_reply(world.head_of(assignment.unit), item.pk, assignment=assignment.pk)
     if reply.state == Reply.State.PENDING_LEADER:
         leader = assignment.unit.supervising_leader
-        reply = actions.leader_approve_reply(leader, item.pk, assignment.pk, comment="同意。")
+        reply = actions.leader_approve_reply(leader, item.pk, assignment=assignment.pk, comment="同意。")
     return reply
 
 
@@ -362,11 +362,11 @@ def reply(world, item, assignment=None, reply_type="A", *, send=True, **over) ->
     elif a.reply_round > 1:
         # Rule 9: in re-handling the unit contacts the proposer again before the second reply.
         consult(world, item, a, kind="during", form="phone")
-    r = actions.draft_reply(liaison, item.pk, a.pk, **reply_fields(reply_type, **over))
-    actions.submit_reply(liaison, item.pk, a.pk)
+    r = actions.draft_reply(liaison, item.pk, assignment=a.pk, **reply_fields(reply_type, **over))
+    actions.submit_reply(liaison, item.pk, assignment=a.pk)
     r = approve(world, item, a)
     if send:
-        r = actions.send_reply(liaison, item.pk, a.pk)
+        r = actions.send_reply(liaison, item.pk, assignment=a.pk)
     return r
 
 
@@ -378,8 +378,8 @@ def rate(world, item, *, grade="good", agrees=True, reply=None, comment="满意"
 
 def close_by_report(world, item, assignment=None, *, done_on=None):
     a = assignment or lead_assignment(item)
-    actions.file_closure_report(world.liaison_of(a.unit), item.pk, a.pk, text="已完成加装电梯试点。", done_on=done_on or today())
-    return actions.approve_closure_report(world.head_of(a.unit), item.pk, a.pk, comment="同意办结。")
+    actions.file_closure_report(world.liaison_of(a.unit), item.pk, assignment=a.pk, text="已完成加装电梯试点。", done_on=done_on or today())
+    return actions.approve_closure_report(world.head_of(a.unit), item.pk, assignment=a.pk, comment="同意办结。")
 
 
 def advance(world, item, state: str, *, reply_type="A", co=True, separate=False) -> Item:

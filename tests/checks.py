@@ -2,7 +2,7 @@
 refused or repeated action changed nothing at all.
 
     with refused("wrong_state"):
-        actions.register_item(world.cppcc_office, item.pk)
+        actions.register(world.cppcc_office, item.pk)
 
     row = assert_audit("register", item=item, actor=world.cppcc_office, before={"state": "submitted"}, after={"number": 1})
 """

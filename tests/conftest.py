@@ -4,7 +4,7 @@ shared assertions (audit rows, "refused and nothing changed") in tests/checks.py
 
     def test_register(world, cppcc_office):
         item = make_item(world, state="submitted")
-        actions.register_item(cppcc_office, item.pk)
+        actions.register(cppcc_office, item.pk)
 
 Persona fixtures return django Users, all built together by `world` (asking for one builds the
 whole world once per test). Every persona logs in with builders.PASSWORD, e.g. for API tests:

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
-from banli.api.actions import REGISTRY
+from banli.proposals.commands import COMMANDS
 from tests.builders import make_item
 
 pytestmark = pytest.mark.django_db
@@ -19,11 +19,10 @@ ANY_JSON = st.recursive(
 
 
 def fields_of(name):
-    fields, _ = REGISTRY[name]
-    return sorted(fields or {})
+    return sorted(COMMANDS[name].inputs)
 
 
-ACTIONS = sorted(n for n, (_, call) in REGISTRY.items() if call is not None and n != "add_attachment")
+ACTIONS = sorted(n for n in COMMANDS if n != "add_attachment")
 
 
 @pytest.mark.parametrize("action", ACTIONS)

@@ -60,31 +60,31 @@ def _drafted(world, code="A"):
     consult(world, item)
     send_co_opinions(world, item)
     a = lead_assignment(item)
-    A.draft_reply(world.lead_liaison, item.pk, a.pk, **reply_fields(code))
+    A.draft_reply(world.lead_liaison, item.pk, assignment=a.pk, **reply_fields(code))
     return item
 
 
 def _pending_unit(world, code="A"):
     item = _drafted(world, code)
-    A.submit_reply(world.lead_liaison, item.pk, lead_assignment(item).pk)
+    A.submit_reply(world.lead_liaison, item.pk, assignment=lead_assignment(item).pk)
     return item
 
 
 def _pending_leader(world):
     item = _pending_unit(world, "C")
-    A.approve_reply(world.lead_head, item.pk, lead_assignment(item).pk)
+    A.approve_reply(world.lead_head, item.pk, assignment=lead_assignment(item).pk)
     return item
 
 
 def _approved(world):
     item = _pending_unit(world, "A")
-    A.approve_reply(world.lead_head, item.pk, lead_assignment(item).pk)
+    A.approve_reply(world.lead_head, item.pk, assignment=lead_assignment(item).pk)
     return item
 
 
 def _closure_pending(world):
     item = make_item(world, "evaluated")
-    A.file_closure_report(world.lead_liaison, item.pk, lead_assignment(item).pk, text="完成", done_on=today())
+    A.file_closure_report(world.lead_liaison, item.pk, assignment=lead_assignment(item).pk, text="完成", done_on=today())
     return item
 
 
@@ -170,14 +170,14 @@ def _withdrawal_requested(W):
 
 def _adjusting(W):
     item = make_item(W, "assigned")
-    A.request_adjustment(W.lead_liaison, item.pk, lead_assignment(item).pk, reason="属街道", suggested_unit_id=W.spare_unit.pk)
+    A.request_adjustment(W.lead_liaison, item.pk, assignment=lead_assignment(item).pk, reason="属街道", suggested_unit_id=W.spare_unit.pk)
     return item
 
 
 def _extension_requested(W):
     item = make_item(W, "handling")
     a = lead_assignment(item)
-    A.request_extension(W.lead_liaison, item.pk, a.pk, requested_due=a.reply_due + datetime.timedelta(days=20), reason="需调研")
+    A.request_extension(W.lead_liaison, item.pk, assignment=a.pk, requested_due=a.reply_due + datetime.timedelta(days=20), reason="需调研")
     return item
 
 
@@ -189,7 +189,7 @@ def _published(W):
 
 def _key(W):
     item = make_item(W, "handling")
-    A.mark_key_item(W.gov_office, item.pk, leader_id=W.district_leader.pk)
+    A.mark_key(W.gov_office, item.pk, leader_id=W.district_leader.pk)
     return item
 
 

@@ -36,7 +36,7 @@ def test_assignment_opens_signing_deadlines_and_signing_meets_them(world):
     assert row(f"reply:{lead.pk}").due_on == lead.reply_due
     assert not Deadline.objects.filter(key=f"consult:{lead.pk}").exists()  # opens at signing
 
-    actions.sign_assignment(world.lead_liaison, item.pk, lead.pk)
+    actions.sign(world.lead_liaison, item.pk, assignment=lead.pk)
     lead.refresh_from_db()
     d.refresh_from_db()
     assert (d.state, d.met_on) == ("met", local(lead.signed_at))
@@ -58,13 +58,13 @@ def test_late_signing_leaves_a_permanent_overdue_event(world):
     assert event.label == "超期接收"
     assert event.days_late == working_days_between(d.due_on, timezone.localdate())
 
-    actions.sign_assignment(world.lead_liaison, item.pk, lead.pk)
+    actions.sign(world.lead_liaison, item.pk, assignment=lead.pk)
     d.refresh_from_db()
     event.refresh_from_db()
     assert d.state == "met" and event.done_on == timezone.localdate()
     assert event.days_late == working_days_between(d.due_on, timezone.localdate()) > 0
     # Permanent: later steps never remove it.
-    actions.record_consultation(world.lead_liaison, item.pk, lead.pk, kind="before", form="visit", held_on=timezone.localdate(), participants="双方")
+    actions.record_consultation(world.lead_liaison, item.pk, assignment=lead.pk, kind="before", form="visit", held_on=timezone.localdate(), participants="双方")
     assert OverdueEvent.objects.filter(deadline=d).count() == 1
 
 
@@ -72,9 +72,9 @@ def test_an_approved_extension_moves_the_reply_deadline(world):
     item = make_item(world, "handling", co=False)
     lead = lead_assignment(item)
     new_due = lead.reply_due + datetime.timedelta(days=30)
-    actions.request_extension(world.lead_liaison, item.pk, lead.pk, requested_due=new_due, reason="需要调研")
+    actions.request_extension(world.lead_liaison, item.pk, assignment=lead.pk, requested_due=new_due, reason="需要调研")
     assert row(f"reply:{lead.pk}").due_on == lead.reply_due
-    actions.decide_extension(world.gov_office, item.pk, lead.pk, approve=True, note="同意")
+    actions.decide_extension(world.gov_office, item.pk, assignment=lead.pk, approve=True, note="同意")
     assert row(f"reply:{lead.pk}").due_on == new_due
 
 
@@ -93,7 +93,7 @@ def test_reply_feedback_and_progress_milestones(world):
 
     rate(world, item, grade="good")
     assert row(f"feedback:{reply.pk}").state == "met"
-    actions.report_progress(world.lead_liaison, item.pk, lead.pk, text="已开工")
+    actions.report_progress(world.lead_liaison, item.pk, assignment=lead.pk, text="已开工")
     assert row(f"progress:{lead.pk}:0").state == "met"
     assert row(f"progress:{lead.pk}:1").state == "open"
 
@@ -260,8 +260,8 @@ def test_each_limit_counts_in_the_unit_the_session_sets(world):
     policy.save()
     from banli.errors import BanliError
 
-    actions.sign_assignment(world.lead_liaison, item.pk, lead.pk)
+    actions.sign(world.lead_liaison, item.pk, assignment=lead.pk)
     with pytest.raises(BanliError) as refused:
-        actions.request_extension(world.lead_liaison, item.pk, lead.pk, requested_due=add_working_days(start, 51), reason="调研")
+        actions.request_extension(world.lead_liaison, item.pk, assignment=lead.pk, requested_due=add_working_days(start, 51), reason="调研")
     assert "50工作日" in refused.value.zh
-    actions.request_extension(world.lead_liaison, item.pk, lead.pk, requested_due=add_working_days(start, 50), reason="调研")
+    actions.request_extension(world.lead_liaison, item.pk, assignment=lead.pk, requested_due=add_working_days(start, 50), reason="调研")

@@ -79,7 +79,7 @@ def test_an_urge_notice_goes_by_sms_after_the_action_commits(world, gov_office, 
     item = make_item(world, "handling", co=False)
     OutboxMessage.objects.all().delete()  # whatever the builder's steps queued
     with django_capture_on_commit_callbacks(execute=True):
-        actions.urge_unit(gov_office, item.pk, lead_assignment(item).pk, text="答复期限将至，请抓紧办理。")
+        actions.urge(gov_office, item.pk, assignment=lead_assignment(item).pk, text="答复期限将至，请抓紧办理。")
     mine = OutboxMessage.objects.filter(recipient=lead_liaison, kind="urge")
     assert sorted(mine.values_list("channel", "address", "state", "item")) == [
         ("email", "jw@example.gov.cn", "queued", item.pk), ("sms", "13700000001", "queued", item.pk)]

@@ -14,7 +14,7 @@ def test_assign_a_lead_and_a_co_handling_unit(world, gov_office, django_capture_
     item = make_item(world, state="registered")
 
     with django_capture_on_commit_callbacks(execute=True):
-        made = actions.assign_units(gov_office, item.pk, lead=world.lead_unit.pk, co=[world.co_unit.pk], note="请抓紧办理")
+        made = actions.assign(gov_office, item.pk, lead=world.lead_unit.pk, co=[world.co_unit.pk], note="请抓紧办理")
 
     item = fresh(item)
     assert item.state == ItemState.ASSIGNED and item.assigned_at is not None
@@ -29,13 +29,13 @@ def test_assign_a_lead_and_a_co_handling_unit(world, gov_office, django_capture_
     assert item in visible_items(world.lead_liaison) and item in visible_items(world.co_head)
     assert item not in visible_items(world.outsider_liaison)
     with unchanged():
-        actions.assign_units(gov_office, item.pk, lead=world.lead_unit.pk, co=[world.co_unit.pk])
+        actions.assign(gov_office, item.pk, lead=world.lead_unit.pk, co=[world.co_unit.pk])
 
 
 def test_assign_separate_units(world, gov_office):
     item = make_item(world, state="registered")
 
-    actions.assign_units(gov_office, item.pk, separate=[world.lead_unit.pk, world.spare_unit.pk])
+    actions.assign(gov_office, item.pk, separate=[world.lead_unit.pk, world.spare_unit.pk])
 
     assert sorted((a.unit.name, a.role) for a in active_assignments(item)) == sorted(
         [(world.lead_unit.name, "separate"), (world.spare_unit.name, "separate")])
@@ -56,23 +56,23 @@ def test_assignment_shape_errors(world, gov_office, shape, field):
 
     kwargs = {k: ([pk(x) for x in v] if isinstance(v, list) else pk(v)) for k, v in shape.items()}
     with refused("invalid", field=field):
-        actions.assign_units(gov_office, item.pk, **kwargs)
+        actions.assign(gov_office, item.pk, **kwargs)
 
 
 def test_only_the_government_office_assigns_registered_items(world, gov_office, cppcc_office):
     item = make_item(world, state="submitted")
     with refused("wrong_state"):
-        actions.assign_units(gov_office, item.pk, lead=world.lead_unit.pk)
-    actions.register_item(cppcc_office, item.pk)
+        actions.assign(gov_office, item.pk, lead=world.lead_unit.pk)
+    actions.register(cppcc_office, item.pk)
     with refused("forbidden"):
-        actions.assign_units(cppcc_office, item.pk, lead=world.lead_unit.pk)
+        actions.assign(cppcc_office, item.pk, lead=world.lead_unit.pk)
 
 
 def test_item_is_in_handling_once_every_unit_has_signed(world, lead_liaison, co_liaison):
     item = make_item(world, state="assigned")
     lead, co = lead_assignment(item), co_assignment(item)
 
-    actions.sign_assignment(lead_liaison, item.pk, lead.pk)
+    actions.sign(lead_liaison, item.pk, assignment=lead.pk)
 
     lead.refresh_from_db()
     assert (lead.state, lead.signed_by) == ("signed", lead_liaison) and lead.signed_at is not None
@@ -80,9 +80,9 @@ def test_item_is_in_handling_once_every_unit_has_signed(world, lead_liaison, co_
     assert_audit("sign", item=item, actor=lead_liaison, target=lead, before={"state": "pending"},
                  after={"state": "signed", "item_state": "assigned"})
     with unchanged():
-        actions.sign_assignment(lead_liaison, item.pk, lead.pk)
+        actions.sign(lead_liaison, item.pk, assignment=lead.pk)
 
-    actions.sign_assignment(co_liaison, item.pk, co.pk)
+    actions.sign(co_liaison, item.pk, assignment=co.pk)
 
     assert fresh(item).state == ItemState.HANDLING
     assert_audit("sign", item=item, actor=co_liaison, target=co, after={"item_state": "handling"}, count=2)
@@ -92,29 +92,29 @@ def test_a_unit_signs_only_for_its_own_assignment(world, co_liaison, outsider_li
     item = make_item(world, state="assigned")
     lead = lead_assignment(item)
     with refused("forbidden"):
-        actions.sign_assignment(co_liaison, item.pk, lead.pk)
+        actions.sign(co_liaison, item.pk, assignment=lead.pk)
     with refused("forbidden"):  # signing is the liaison's job
-        actions.sign_assignment(lead_head, item.pk, lead.pk)
+        actions.sign(lead_head, item.pk, assignment=lead.pk)
     with refused("forbidden"):
-        actions.sign_assignment(gov_office, item.pk, lead.pk)
+        actions.sign(gov_office, item.pk, assignment=lead.pk)
     with refused("not_found"):
-        actions.sign_assignment(outsider_liaison, item.pk, lead.pk)
+        actions.sign(outsider_liaison, item.pk, assignment=lead.pk)
 
 
 def test_adjustment_request_must_say_whose_business_it_is(world, lead_liaison):
     item = make_item(world, state="assigned")
     lead = lead_assignment(item)
     with refused("invalid", field="suggested_unit_id"):
-        actions.request_adjustment(lead_liaison, item.pk, lead.pk, reason="不属于我委职责")
+        actions.request_adjustment(lead_liaison, item.pk, assignment=lead.pk, reason="不属于我委职责")
     with refused("invalid", field="suggested_unit_id"):
-        actions.request_adjustment(lead_liaison, item.pk, lead.pk, reason="不属于我委职责", suggested_unit_id=world.lead_unit.pk)
+        actions.request_adjustment(lead_liaison, item.pk, assignment=lead.pk, reason="不属于我委职责", suggested_unit_id=world.lead_unit.pk)
     with refused("invalid", field="reason"):
-        actions.request_adjustment(lead_liaison, item.pk, lead.pk, reason="", suggested_unit_id=world.spare_unit.pk)
+        actions.request_adjustment(lead_liaison, item.pk, assignment=lead.pk, reason="", suggested_unit_id=world.spare_unit.pk)
 
 
 def _request(world, item, **kw):
     lead = lead_assignment(item)
-    req = actions.request_adjustment(world.lead_liaison, item.pk, lead.pk, reason="属地管理事项，应由街道办理",
+    req = actions.request_adjustment(world.lead_liaison, item.pk, assignment=lead.pk, reason="属地管理事项，应由街道办理",
                                      suggested_unit_id=world.spare_unit.pk, **kw)
     return lead, req
 
@@ -134,22 +134,22 @@ def test_adjustment_request_waits_for_the_office(world, lead_liaison, django_cap
     with unchanged():
         _request(world, item)
     with refused("adjustment_pending"):
-        actions.sign_assignment(lead_liaison, item.pk, lead.pk)
+        actions.sign(lead_liaison, item.pk, assignment=lead.pk)
 
 
 def test_adjustment_request_may_name_a_unit_in_words(world, lead_liaison):
     item = make_item(world, state="assigned")
-    req = actions.request_adjustment(lead_liaison, item.pk, lead_assignment(item).pk, reason="市级事权", suggested_unit_text="市住建委")
+    req = actions.request_adjustment(lead_liaison, item.pk, assignment=lead_assignment(item).pk, reason="市级事权", suggested_unit_text="市住建委")
     assert req.suggested_unit is None and req.suggested_unit_text == "市住建委"
 
 
 def test_approved_adjustment_moves_the_item_and_keeps_the_history(world, gov_office, spare_liaison, django_capture_on_commit_callbacks):
     item = make_item(world, state="assigned")
-    actions.sign_assignment(world.co_liaison, item.pk, co_assignment(item).pk)
+    actions.sign(world.co_liaison, item.pk, assignment=co_assignment(item).pk)
     old, req = _request(world, item)
 
     with django_capture_on_commit_callbacks(execute=True):
-        actions.decide_adjustment(gov_office, item.pk, old.pk, approve=True, note="同意由街道主办")
+        actions.decide_adjustment(gov_office, item.pk, assignment=old.pk, approve=True, note="同意由街道主办")
 
     old.refresh_from_db()
     req.refresh_from_db()
@@ -165,19 +165,19 @@ def test_approved_adjustment_moves_the_item_and_keeps_the_history(world, gov_off
     assert "lead_liaison" in notified("decide_adjustment", item)
     # The old unit no longer sees it; the new unit signs and the item is in handling.
     assert item not in visible_items(world.lead_liaison)
-    actions.sign_assignment(spare_liaison, item.pk, new.pk)
+    actions.sign(spare_liaison, item.pk, assignment=new.pk)
     assert fresh(item).state == ItemState.HANDLING
     with refused("no_adjustment"):
-        actions.decide_adjustment(gov_office, item.pk, old.pk, approve=True)
+        actions.decide_adjustment(gov_office, item.pk, assignment=old.pk, approve=True)
 
 
 def test_refused_adjustment_returns_the_assignment_to_pending(world, gov_office, lead_liaison):
     item = make_item(world, state="assigned")
     lead, req = _request(world, item)
     with refused("invalid", field="note"):
-        actions.decide_adjustment(gov_office, item.pk, lead.pk, approve=False)
+        actions.decide_adjustment(gov_office, item.pk, assignment=lead.pk, approve=False)
 
-    actions.decide_adjustment(gov_office, item.pk, lead.pk, approve=False, note="属本单位职责，请签收办理")
+    actions.decide_adjustment(gov_office, item.pk, assignment=lead.pk, approve=False, note="属本单位职责，请签收办理")
 
     lead.refresh_from_db()
     req.refresh_from_db()
@@ -185,21 +185,21 @@ def test_refused_adjustment_returns_the_assignment_to_pending(world, gov_office,
     assert_audit("decide_adjustment", item=item, actor=gov_office, after={"state": "refused"})
     # The unit must now sign: a second request is not entertained.
     with refused("adjustment_refused"):
-        actions.request_adjustment(lead_liaison, item.pk, lead.pk, reason="还是不归我们管", suggested_unit_id=world.spare_unit.pk)
-    actions.sign_assignment(lead_liaison, item.pk, lead.pk)
+        actions.request_adjustment(lead_liaison, item.pk, assignment=lead.pk, reason="还是不归我们管", suggested_unit_id=world.spare_unit.pk)
+    actions.sign(lead_liaison, item.pk, assignment=lead.pk)
     assert lead_assignment(item).state == Assignment.State.SIGNED
 
 
 def test_approving_a_suggestion_in_words_needs_the_office_to_name_the_unit(world, gov_office, lead_liaison):
     item = make_item(world, state="assigned")
     lead = lead_assignment(item)
-    actions.request_adjustment(lead_liaison, item.pk, lead.pk, reason="市级事权", suggested_unit_text="市住建委")
+    actions.request_adjustment(lead_liaison, item.pk, assignment=lead.pk, reason="市级事权", suggested_unit_text="市住建委")
     with refused("invalid", field="new_unit_id"):
-        actions.decide_adjustment(gov_office, item.pk, lead.pk, approve=True)
+        actions.decide_adjustment(gov_office, item.pk, assignment=lead.pk, approve=True)
     with refused("invalid", field="new_unit_id"):  # already on the item
-        actions.decide_adjustment(gov_office, item.pk, lead.pk, approve=True, new_unit_id=world.co_unit.pk)
+        actions.decide_adjustment(gov_office, item.pk, assignment=lead.pk, approve=True, new_unit_id=world.co_unit.pk)
 
-    req = actions.decide_adjustment(gov_office, item.pk, lead.pk, approve=True, new_unit_id=world.outsider_unit.pk, note="改由教育局")
+    req = actions.decide_adjustment(gov_office, item.pk, assignment=lead.pk, approve=True, new_unit_id=world.outsider_unit.pk, note="改由教育局")
 
     assert req.new_assignment.unit == world.outsider_unit and lead_assignment(item).unit == world.outsider_unit
 
@@ -208,17 +208,17 @@ def test_only_the_office_decides_adjustments(world, lead_head):
     item = make_item(world, state="assigned")
     lead, _ = _request(world, item)
     with refused("forbidden"):
-        actions.decide_adjustment(lead_head, item.pk, lead.pk, approve=True)
+        actions.decide_adjustment(lead_head, item.pk, assignment=lead.pk, approve=True)
 
 
 def test_reassign_keeps_the_ended_assignment(world, gov_office, django_capture_on_commit_callbacks):
     item = make_item(world, state="handling")
     co = co_assignment(item)
     with refused("invalid", field="reason"):
-        actions.reassign_units(gov_office, item.pk, remove=[co.pk], co=[world.spare_unit.pk], reason="")
+        actions.reassign(gov_office, item.pk, remove=[co.pk], co=[world.spare_unit.pk], reason="")
 
     with django_capture_on_commit_callbacks(execute=True):
-        made = actions.reassign_units(gov_office, item.pk, remove=[co.pk], co=[world.spare_unit.pk], reason="改由街道会办")
+        made = actions.reassign(gov_office, item.pk, remove=[co.pk], co=[world.spare_unit.pk], reason="改由街道会办")
 
     co.refresh_from_db()
     assert co.state == Assignment.State.ENDED and co.end_reason == "改由街道会办"
@@ -236,20 +236,20 @@ def test_reassign_refusals(world, gov_office, lead_liaison):
     item = make_item(world, state="handling")
     lead, co = lead_assignment(item), co_assignment(item)
     with refused("invalid", field="lead"):  # removing the lead leaves nobody to reply
-        actions.reassign_units(gov_office, item.pk, remove=[lead.pk], reason="调整")
+        actions.reassign(gov_office, item.pk, remove=[lead.pk], reason="调整")
     with refused("invalid", field="units"):  # already handling it
-        actions.reassign_units(gov_office, item.pk, co=[world.co_unit.pk], reason="调整")
+        actions.reassign(gov_office, item.pk, co=[world.co_unit.pk], reason="调整")
     with refused("invalid"):  # nothing to do
-        actions.reassign_units(gov_office, item.pk, reason="调整")
+        actions.reassign(gov_office, item.pk, reason="调整")
     with refused("forbidden"):
-        actions.reassign_units(lead_liaison, item.pk, remove=[co.pk], reason="调整")
+        actions.reassign(lead_liaison, item.pk, remove=[co.pk], reason="调整")
 
 
 def test_reassign_can_replace_the_lead(world, gov_office):
     item = make_item(world, state="handling")
     lead = lead_assignment(item)
 
-    actions.reassign_units(gov_office, item.pk, remove=[lead.pk], lead=world.spare_unit.pk, reason="职能调整")
+    actions.reassign(gov_office, item.pk, remove=[lead.pk], lead=world.spare_unit.pk, reason="职能调整")
 
     assert lead_assignment(item).unit == world.spare_unit
     assert Assignment.objects.get(pk=lead.pk).state == Assignment.State.ENDED

@@ -46,12 +46,12 @@ def test_a_separate_units_reply_is_rated_while_the_other_unit_handles(world, mem
 def test_a_separate_unit_reports_progress_and_closes_on_its_own(world, member, gov_office):
     item, first, second, r = _one_unit_replied(world, "A")
     liaison, head = world.liaison_of(first.unit), world.head_of(first.unit)
-    actions.report_progress(liaison, item.pk, first.pk, text="已完成选址")  # refused before: item in 办理中
+    actions.report_progress(liaison, item.pk, assignment=first.pk, text="已完成选址")  # refused before: item in 办理中
     with refused("not_rated"):
-        actions.file_closure_report(liaison, item.pk, first.pk, text="已完成", done_on=datetime.date.today())
+        actions.file_closure_report(liaison, item.pk, assignment=first.pk, text="已完成", done_on=datetime.date.today())
     rate(world, item, reply=r)
-    actions.file_closure_report(liaison, item.pk, first.pk, text="已完成", done_on=datetime.date.today())
-    report = actions.approve_closure_report(head, item.pk, first.pk, comment="同意")
+    actions.file_closure_report(liaison, item.pk, assignment=first.pk, text="已完成", done_on=datetime.date.today())
+    report = actions.approve_closure_report(head, item.pk, assignment=first.pk, comment="同意")
     assert_audit("approve_closure_report", item=item, actor=head, target=report)
     assert Assignment.objects.get(pk=first.pk).closed_at is not None
     assert Assignment.objects.get(pk=second.pk).closed_at is None
@@ -68,7 +68,7 @@ def test_each_separate_reply_is_published_on_its_own(world, gov_office):
     assert (rec.assignment_id, rec.kind) == (first.pk, "publish")
     assert_audit("decide_publication", item=item, actor=gov_office, target=rec, after={"publication": "published", "unit": first.unit_id})
     with refused("not_replied"):
-        actions.decide_publication(gov_office, item.pk, second.pk, publish=True)
+        actions.decide_publication(gov_office, item.pk, assignment=second.pk, publish=True)
     assert Assignment.objects.get(pk=first.pk).publication == Publication.PUBLISHED
     assert fresh(item).publication == Publication.PUBLISHED
 
@@ -76,13 +76,13 @@ def test_each_separate_reply_is_published_on_its_own(world, gov_office):
     assert fresh(item).publication == Publication.UNDECIDED  # the second reply awaits its own decision
     with refused("invalid", field="assignment"):  # two replying units: the office names the one it decides on
         actions.decide_publication(gov_office, item.pk, publish=False, reason="涉及个人信息")
-    actions.decide_publication(gov_office, item.pk, second.pk, publish=False, reason="涉及个人信息")
+    actions.decide_publication(gov_office, item.pk, assignment=second.pk, publish=False, reason="涉及个人信息")
     assert [a.publication for a in _units(item)] == [Publication.PUBLISHED, Publication.WITHHELD]
     assert fresh(item).publication == Publication.PUBLISHED
     assert set(Deadline.objects.filter(kind="publication", item=item).values_list("assignment_id", "state")) == {
         (first.pk, "met"), (second.pk, "met")}
     # Revoking one unit's reply leaves the other's decision alone.
-    actions.revoke_publication(gov_office, item.pk, first.pk, reason="方案调整")
+    actions.revoke_publication(gov_office, item.pk, assignment=first.pk, reason="方案调整")
     assert [a.publication for a in _units(item)] == [Publication.REVOKED, Publication.WITHHELD]
 
 
@@ -107,7 +107,7 @@ def test_no_progress_clock_while_the_unit_owes_a_second_reply(world):
     assert not Deadline.objects.filter(item=item, kind="progress", state__in=("open", "late")).exists()
     lead = next(a for a in _units(item) if a.role == "lead")
     with refused("reply_owed"):
-        actions.report_progress(world.liaison_of(lead.unit), item.pk, lead.pk, text="推进中")
+        actions.report_progress(world.liaison_of(lead.unit), item.pk, assignment=lead.pk, text="推进中")
     assert clocks_without_a_step([item.pk]) == []
 
 
@@ -123,13 +123,13 @@ def test_the_second_reply_needs_a_new_contact_with_the_proposer(world):
     item = make_item(world, state="rehandling", reply_type="A")
     lead = next(a for a in _units(item) if a.role == "lead")
     liaison = world.liaison_of(lead.unit)
-    actions.draft_reply(liaison, item.pk, lead.pk, reply_type="A", body="再次答复", signatory="张主任", contact_person="李")
-    actions.submit_reply(liaison, item.pk, lead.pk)
-    actions.approve_reply(world.head_of(lead.unit), item.pk, lead.pk)
+    actions.draft_reply(liaison, item.pk, assignment=lead.pk, reply_type="A", body="再次答复", signatory="张主任", contact_person="李")
+    actions.submit_reply(liaison, item.pk, assignment=lead.pk)
+    actions.approve_reply(world.head_of(lead.unit), item.pk, assignment=lead.pk)
     with refused("no_second_contact"):
-        actions.send_reply(liaison, item.pk, lead.pk)
+        actions.send_reply(liaison, item.pk, assignment=lead.pk)
     consult(world, item, lead, kind="during", form="phone")
-    actions.send_reply(liaison, item.pk, lead.pk)
+    actions.send_reply(liaison, item.pk, assignment=lead.pk)
     assert fresh(item).state == ItemState.REPLIED
 
 
@@ -184,12 +184,12 @@ def test_a_separate_reply_is_rated_and_decided_while_the_other_unit_has_not_sign
     had not signed yet (the item still 已交办); its publication and progress clocks ran, refused."""
     item = make_item(world, state="assigned", separate=True, consent_publish=True)
     first, second = _units(item)
-    actions.sign_assignment(world.liaison_of(first.unit), item.pk, first.pk)
+    actions.sign(world.liaison_of(first.unit), item.pk, assignment=first.pk)
     r = reply(world, item, first, "A")
     assert fresh(item).state == ItemState.ASSIGNED
     assert clocks_without_a_step([item.pk]) == []
     actions.give_feedback(member, item.pk, reply_id=r.pk, grade="good", agrees=True)
-    actions.report_progress(world.liaison_of(first.unit), item.pk, first.pk, text="推进中")
-    actions.decide_publication(gov_office, item.pk, first.pk, publish=True)
+    actions.report_progress(world.liaison_of(first.unit), item.pk, assignment=first.pk, text="推进中")
+    actions.decide_publication(gov_office, item.pk, assignment=first.pk, publish=True)
     assert fresh(item).state == ItemState.ASSIGNED
     assert clocks_without_a_step([item.pk]) == []

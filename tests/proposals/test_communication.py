@@ -145,7 +145,7 @@ def _media_files(settings):
 def test_an_allowed_file_is_stored_with_its_type(world, member, settings):
     item = make_item(world, state="handling")
 
-    att = actions.add_attachment(member, item.pk, upload=SimpleUploadedFile("现场照片说明.pdf", PDF, content_type="application/pdf"))
+    att = actions.add_attachment(member, item.pk, file=SimpleUploadedFile("现场照片说明.pdf", PDF, content_type="application/pdf"))
 
     att.refresh_from_db()
     assert (att.item, att.name, att.size, att.content_type, att.by) == (item, "现场照片说明.pdf", len(PDF), "application/pdf", member)
@@ -157,15 +157,15 @@ def test_an_allowed_file_is_stored_with_its_type(world, member, settings):
 def test_a_unit_attaches_a_file_to_a_consultation(world, lead_liaison):
     item = make_item(world, state="handling")
     c = consult(world, item)
-    att = actions.add_attachment(lead_liaison, item.pk, upload=SimpleUploadedFile("纪要.txt", "面商纪要".encode()), consultation_id=c.pk)
+    att = actions.add_attachment(lead_liaison, item.pk, file=SimpleUploadedFile("纪要.txt", "面商纪要".encode()), consultation_id=c.pk)
     assert att.consultation == c and att.content_type == "text/plain"
     with refused("invalid", field="consultation_id"):
-        actions.add_attachment(lead_liaison, item.pk, upload=SimpleUploadedFile("纪要.txt", b"x"), consultation_id=999999)
+        actions.add_attachment(lead_liaison, item.pk, file=SimpleUploadedFile("纪要.txt", b"x"), consultation_id=999999)
 
 
 def test_a_proposer_attaches_to_a_draft(world, member):
     item = new_draft(world)
-    att = actions.add_attachment(member, item.pk, upload=SimpleUploadedFile("调研报告.docx", b"PK\x03\x04rest-of-zip"))
+    att = actions.add_attachment(member, item.pk, file=SimpleUploadedFile("调研报告.docx", b"PK\x03\x04rest-of-zip"))
     assert att.item == item
 
 
@@ -179,7 +179,7 @@ def test_a_proposer_attaches_to_a_draft(world, member):
 def test_bad_files_are_refused(world, member, settings, name, content):
     item = make_item(world, state="handling")
     with refused("invalid", field="file"):
-        actions.add_attachment(member, item.pk, upload=SimpleUploadedFile(name, content))
+        actions.add_attachment(member, item.pk, file=SimpleUploadedFile(name, content))
     assert _media_files(settings) == []
 
 
@@ -187,10 +187,10 @@ def test_oversize_file_is_refused(world, member, settings):
     settings.BANLI_UPLOAD_MAX_BYTES = 1024
     item = make_item(world, state="handling")
     with refused("invalid", field="file") as info:
-        actions.add_attachment(member, item.pk, upload=SimpleUploadedFile("大文件.pdf", PDF + b"0" * 1024))
+        actions.add_attachment(member, item.pk, file=SimpleUploadedFile("大文件.pdf", PDF + b"0" * 1024))
     assert "过大" in info.value.zh
     assert _media_files(settings) == []
-    actions.add_attachment(member, item.pk, upload=SimpleUploadedFile("小文件.pdf", PDF))
+    actions.add_attachment(member, item.pk, file=SimpleUploadedFile("小文件.pdf", PDF))
     assert Attachment.objects.filter(item=item).count() == 1
 
 
@@ -198,15 +198,15 @@ def test_attachment_refusals_by_person(world, outsider_liaison, cosigner, distri
     item = make_item(world, state="handling", cosigners=[cosigner])
     upload = SimpleUploadedFile("a.pdf", PDF)
     with refused("not_found"):
-        actions.add_attachment(outsider_liaison, item.pk, upload=upload)
+        actions.add_attachment(outsider_liaison, item.pk, file=upload)
     with refused("forbidden"):  # co-signers comment, they do not add files
-        actions.add_attachment(cosigner, item.pk, upload=upload)
+        actions.add_attachment(cosigner, item.pk, file=upload)
     with refused("forbidden"):
-        actions.add_attachment(district_leader, item.pk, upload=upload)
+        actions.add_attachment(district_leader, item.pk, file=upload)
 
 
 def test_co_handling_unit_may_attach(world, co_liaison):
     item = make_item(world, state="handling")
     assert co_assignment(item).unit == world.co_unit
-    att = actions.add_attachment(co_liaison, item.pk, upload=SimpleUploadedFile("会办意见.pdf", PDF))
+    att = actions.add_attachment(co_liaison, item.pk, file=SimpleUploadedFile("会办意见.pdf", PDF))
     assert att.by == co_liaison

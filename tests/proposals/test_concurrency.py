@@ -46,7 +46,7 @@ def race(fn, args_list):
 def test_clerks_registering_at_once_get_distinct_consecutive_numbers():
     world = build_world()
     items = [make_item(world, "submitted") for _ in range(6)]
-    race(lambda pk: actions.register_item(world.cppcc_office, pk), [(i.pk,) for i in items])
+    race(lambda pk: actions.register(world.cppcc_office, pk), [(i.pk,) for i in items])
     numbers = sorted(Item.objects.filter(pk__in=[i.pk for i in items]).values_list("number", flat=True))
     assert numbers == [1, 2, 3, 4, 5, 6]
     assert world.cppcc_session.__class__.objects.get(pk=world.cppcc_session.pk).last_number == 6
@@ -56,7 +56,7 @@ def test_a_double_clicked_sign_takes_effect_once():
     world = build_world()
     item = make_item(world, "assigned", co=False)
     a = lead_assignment(item)
-    results = race(lambda: actions.sign_assignment(world.lead_liaison, item.pk, a.pk), [(), (), ()])
+    results = race(lambda: actions.sign(world.lead_liaison, item.pk, assignment=a.pk), [(), (), ()])
     assert not [r for r in results if isinstance(r, BanliError)]
     assert AuditRecord.objects.filter(item=item, action="sign").count() == 1
     assert Item.objects.get(pk=item.pk).state == "handling"

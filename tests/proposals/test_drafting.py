@@ -60,7 +60,7 @@ def test_edit_draft_refusals(world, member, cosigner, other_member):
         actions.edit_draft(cosigner, item.pk, title="改一改")
     with refused("not_found"):  # someone else's draft does not exist for them
         actions.edit_draft(other_member, item.pk, title="改一改")
-    actions.submit_item(member, item.pk)
+    actions.submit(member, item.pk)
     with refused("wrong_state"):
         actions.edit_draft(member, item.pk, title="提交后不能再改")
 
@@ -124,7 +124,7 @@ def test_cosigner_declines_and_loses_sight_of_the_item(world, member, cosigner):
     assert item not in visible_items(cosigner)
     with refused("not_found"):  # a second click: the draft is no longer theirs to see
         actions.respond_cosign(cosigner, item.pk, confirm=False)
-    actions.submit_item(member, item.pk)
+    actions.submit(member, item.pk)
     # Not a co-signer: the submitted item is not theirs to read either.
     assert item not in visible_items(cosigner)
 
@@ -144,7 +144,7 @@ def test_submit_drops_unconfirmed_co_signers(world, member, cosigner, django_cap
     actions.respond_cosign(cosigner, item.pk, confirm=True)
 
     with django_capture_on_commit_callbacks(execute=True):
-        actions.submit_item(member, item.pk)
+        actions.submit(member, item.pk)
 
     item = fresh(item)
     assert item.state == ItemState.SUBMITTED and item.submitted_at is not None
@@ -158,28 +158,28 @@ def test_submit_drops_unconfirmed_co_signers(world, member, cosigner, django_cap
     assert item in visible_items(cosigner)
     assert item not in visible_items(world.other_member)
     with unchanged():
-        actions.submit_item(member, item.pk)
+        actions.submit(member, item.pk)
 
 
 @pytest.mark.parametrize("blank", ["reason", "suggestions", "category"])
 def test_submit_needs_title_both_body_parts_and_a_category(world, member, blank):
     item = new_draft(world, **{blank: None if blank == "category" else ""})
     with refused("invalid"):
-        actions.submit_item(member, item.pk)
+        actions.submit(member, item.pk)
     assert fresh(item).state == ItemState.DRAFT
 
 
 def test_only_the_proposer_submits(world, member, cosigner):
     item = make_item(world, state="draft", cosigners=[cosigner])
     with refused("forbidden"):
-        actions.submit_item(cosigner, item.pk)
+        actions.submit(cosigner, item.pk)
 
 
 @pytest.mark.parametrize("state", ["draft", "submitted"])
 def test_proposer_withdraws_before_registration(world, member, state):
     item = make_item(world, state=state)
 
-    actions.withdraw_item(member, item.pk, reason="情况已变化")
+    actions.withdraw(member, item.pk, reason="情况已变化")
 
     item = fresh(item)
     assert item.state == ItemState.WITHDRAWN and item.state_reason == "情况已变化"
@@ -188,21 +188,21 @@ def test_proposer_withdraws_before_registration(world, member, state):
     # Nothing is deleted: the withdrawn item stays, with its reason.
     assert Item.objects.filter(pk=item.pk).exists()
     with unchanged():
-        actions.withdraw_item(member, item.pk, reason="情况已变化")
+        actions.withdraw(member, item.pk, reason="情况已变化")
 
 
 def test_after_registration_withdrawal_needs_the_office(world, member):
     item = make_item(world, state="registered")
     with refused("wrong_state"):
-        actions.withdraw_item(member, item.pk, reason="不想提了")
+        actions.withdraw(member, item.pk, reason="不想提了")
 
 
 def test_others_cannot_withdraw(world, cppcc_office, cosigner):
     item = make_item(world, state="submitted", cosigners=[cosigner])
     with refused("forbidden"):
-        actions.withdraw_item(cppcc_office, item.pk)
+        actions.withdraw(cppcc_office, item.pk)
     with refused("forbidden"):
-        actions.withdraw_item(cosigner, item.pk)
+        actions.withdraw(cosigner, item.pk)
     assert len(audit_rows("withdraw")) == 0
 
 

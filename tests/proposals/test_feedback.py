@@ -49,7 +49,7 @@ def test_second_reply_and_no_second_rehandling(world, member, lead_liaison):
     item = make_item(world, state="rehandling", reply_type="A")
     lead = lead_assignment(item)
     # The unit contacts the proposer again and sends a second reply.
-    actions.record_consultation(lead_liaison, item.pk, lead.pk, kind="during", form="visit", held_on=today(), participants="王委员")
+    actions.record_consultation(lead_liaison, item.pk, assignment=lead.pk, kind="during", form="visit", held_on=today(), participants="王委员")
     second = reply(world, item, lead, "A", body="再次答复：已追加资金")
 
     assert second.round == 2 and Reply.objects.filter(item=item, state="sent").count() == 2
@@ -90,7 +90,7 @@ def test_disagreement_with_a_c_reply_reopens_handling_instead_of_closing(world, 
     reply(world, item, lead, "B")
     rate(world, item, grade="good", agrees=True)
     assert fresh(item).state == ItemState.EVALUATED and fresh(item).reply_type.code == "B"
-    actions.report_progress(lead_liaison, item.pk, lead.pk, text="已列入明年计划")
+    actions.report_progress(lead_liaison, item.pk, assignment=lead.pk, text="已列入明年计划")
 
 
 def test_only_the_lead_proposer_rates(world, cosigner, other_member, lead_liaison):

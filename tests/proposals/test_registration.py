@@ -17,7 +17,7 @@ def test_register_numbers_items_per_session(world, cppcc_office, django_capture_
 
     with django_capture_on_commit_callbacks(execute=True):
         for item in items:
-            actions.register_item(cppcc_office, item.pk)
+            actions.register(cppcc_office, item.pk)
 
     items = [fresh(i) for i in items]
     assert [i.number for i in items] == [1, 2, 3]
@@ -36,7 +36,7 @@ def test_each_session_counts_from_one(world, cppcc_office, npc_office):
     current2 = make_item(world, state="submitted")
 
     for item, office in ((current, cppcc_office), (earlier, cppcc_office), (npc, npc_office), (current2, cppcc_office)):
-        actions.register_item(office, item.pk)
+        actions.register(office, item.pk)
 
     assert [fresh(i).number for i in (current, earlier, npc, current2)] == [1, 1, 1, 2]
     assert fresh(earlier).session == world.earlier_cppcc_session
@@ -45,24 +45,24 @@ def test_each_session_counts_from_one(world, cppcc_office, npc_office):
 def test_registering_twice_changes_nothing(world, cppcc_office):
     item = make_item(world, state="registered")
     with unchanged():
-        actions.register_item(cppcc_office, item.pk)
+        actions.register(cppcc_office, item.pk)
     assert fresh(item).number == 1
 
 
 def test_only_the_items_own_assembly_office_registers(world, npc_office, gov_office, member):
     item = make_item(world, state="submitted")
     with refused("not_found"):  # the NPC office does not see CPPCC items
-        actions.register_item(npc_office, item.pk)
+        actions.register(npc_office, item.pk)
     with refused("forbidden"):  # the government office sees it but does not register
-        actions.register_item(gov_office, item.pk)
+        actions.register(gov_office, item.pk)
     with refused("forbidden"):
-        actions.register_item(member, item.pk)
+        actions.register(member, item.pk)
 
 
 def test_a_draft_is_not_the_offices_to_register(world, cppcc_office):
     item = make_item(world, state="draft")
     with refused("not_found"):
-        actions.register_item(cppcc_office, item.pk)
+        actions.register(cppcc_office, item.pk)
 
 
 def test_return_for_revision_sends_it_back_to_the_proposer(world, cppcc_office, member, django_capture_on_commit_callbacks):
@@ -80,8 +80,8 @@ def test_return_for_revision_sends_it_back_to_the_proposer(world, cppcc_office, 
         actions.return_for_revision(cppcc_office, item.pk, reason="建议部分不够具体")
     # The proposer revises and submits again; the office can register it then.
     actions.edit_draft(member, item.pk, suggestions="一是……；二是……；三是……（已细化）")
-    actions.submit_item(member, item.pk)
-    actions.register_item(cppcc_office, item.pk)
+    actions.submit(member, item.pk)
+    actions.register(cppcc_office, item.pk)
     assert fresh(item).state == ItemState.REGISTERED and fresh(item).state_reason == ""
 
 
@@ -94,9 +94,9 @@ def test_return_for_revision_needs_a_reason(world, cppcc_office):
 def test_reject_needs_a_reason_and_keeps_the_item(world, cppcc_office, member):
     item = make_item(world, state="submitted")
     with refused("invalid", field="reason"):
-        actions.reject_item(cppcc_office, item.pk, reason="")
+        actions.reject(cppcc_office, item.pk, reason="")
 
-    actions.reject_item(cppcc_office, item.pk, reason="属于个人诉求，不符合提案要求")
+    actions.reject(cppcc_office, item.pk, reason="属于个人诉求，不符合提案要求")
 
     item = fresh(item)
     assert item.state == ItemState.NOT_REGISTERED and item.state_reason == "属于个人诉求，不符合提案要求"
@@ -105,9 +105,9 @@ def test_reject_needs_a_reason_and_keeps_the_item(world, cppcc_office, member):
     # The proposer still reads it, with the reason.
     assert access_item(member, item.pk).state_reason == "属于个人诉求，不符合提案要求"
     with unchanged():
-        actions.reject_item(cppcc_office, item.pk, reason="再次点击")
+        actions.reject(cppcc_office, item.pk, reason="再次点击")
     with refused("wrong_state"):
-        actions.register_item(cppcc_office, item.pk)
+        actions.register(cppcc_office, item.pk)
 
 
 def test_merge_into_a_registered_item(world, cppcc_office, other_member, django_capture_on_commit_callbacks):
@@ -116,7 +116,7 @@ def test_merge_into_a_registered_item(world, cppcc_office, other_member, django_
     assert target not in visible_items(other_member)
 
     with django_capture_on_commit_callbacks(execute=True):
-        actions.merge_item(cppcc_office, merged.pk, into_id=target.pk, reason="内容相近")
+        actions.merge(cppcc_office, merged.pk, into_id=target.pk, reason="内容相近")
 
     merged = fresh(merged)
     assert merged.state == ItemState.MERGED and merged.merged_into == target and merged.state_reason == "内容相近"
@@ -127,13 +127,13 @@ def test_merge_into_a_registered_item(world, cppcc_office, other_member, django_
     assert target in visible_items(other_member)
     assert access_item(other_member, target.pk) == target
     with unchanged():
-        actions.merge_item(cppcc_office, merged.pk, into_id=target.pk)
+        actions.merge(cppcc_office, merged.pk, into_id=target.pk)
 
 
 def test_each_merged_proposer_hears_of_the_reply(world, cppcc_office, other_member, django_capture_on_commit_callbacks):
     target = make_item(world, state="registered")
     merged = make_item(world, state="submitted", proposer=other_member)
-    actions.merge_item(cppcc_office, merged.pk, into_id=target.pk)
+    actions.merge(cppcc_office, merged.pk, into_id=target.pk)
     item = advance(world, target, "handling")
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -147,28 +147,28 @@ def test_merge_only_into_a_registered_item(world, cppcc_office, other_member, ta
     target = make_item(world, state=target_state)
     merged = make_item(world, state="submitted", proposer=other_member)
     with refused("invalid", field="into_id"):
-        actions.merge_item(cppcc_office, merged.pk, into_id=target.pk)
+        actions.merge(cppcc_office, merged.pk, into_id=target.pk)
 
 
 def test_merge_only_within_the_session(world, cppcc_office, other_member):
     target = make_item(world, state="registered", session=world.earlier_cppcc_session)
     merged = make_item(world, state="submitted", proposer=other_member)
     with refused("invalid", field="into_id"):
-        actions.merge_item(cppcc_office, merged.pk, into_id=target.pk)
+        actions.merge(cppcc_office, merged.pk, into_id=target.pk)
 
 
 def test_convert_to_social_conditions_report(world, cppcc_office):
     item = make_item(world, state="submitted")
     with refused("invalid", field="to"):
-        actions.convert_item(cppcc_office, item.pk, to="别的什么")
+        actions.convert(cppcc_office, item.pk, to="别的什么")
 
-    actions.convert_item(cppcc_office, item.pk, to="社情民意", reason="更适合作为社情民意信息报送")
+    actions.convert(cppcc_office, item.pk, to="社情民意", reason="更适合作为社情民意信息报送")
 
     item = fresh(item)
     assert item.state == ItemState.CONVERTED and item.converted_to == "社情民意"
     assert_audit("convert", item=item, actor=cppcc_office, before={"state": "submitted"}, after={"state": "converted", "converted_to": "社情民意"})
     with unchanged():
-        actions.convert_item(cppcc_office, item.pk, to="社情民意")
+        actions.convert(cppcc_office, item.pk, to="社情民意")
 
 
 def test_withdrawal_after_registration_needs_the_offices_consent(world, member, cppcc_office, django_capture_on_commit_callbacks):
@@ -227,5 +227,5 @@ def test_a_refused_action_tells_nobody(world, cppcc_office, django_capture_on_co
     item = make_item(world, state="submitted")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with refused("invalid", field="reason"):
-            actions.reject_item(cppcc_office, item.pk, reason="")
+            actions.reject(cppcc_office, item.pk, reason="")
     assert callbacks == [] and notified() == set()

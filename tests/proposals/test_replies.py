@@ -26,7 +26,7 @@ def test_draft_a_reply_of_each_type(world, lead_liaison, code):
     item = make_item(world, state="handling")
     lead = lead_assignment(item)
 
-    r = actions.draft_reply(lead_liaison, item.pk, lead.pk, **reply_fields(code))
+    r = actions.draft_reply(lead_liaison, item.pk, assignment=lead.pk, **reply_fields(code))
 
     r.refresh_from_db()
     assert (r.item, r.assignment, r.reply_type.code, r.state, r.round, r.drafted_by) == (item, lead, code, "draft", 1, lead_liaison)
@@ -51,15 +51,15 @@ def test_draft_a_reply_of_each_type(world, lead_liaison, code):
 def test_reply_drafts_are_checked_per_type(world, lead_liaison, code, over, field):
     item = make_item(world, state="handling")
     with refused("invalid", field=field):
-        actions.draft_reply(lead_liaison, item.pk, lead_assignment(item).pk, **reply_fields(code, **over))
+        actions.draft_reply(lead_liaison, item.pk, assignment=lead_assignment(item).pk, **reply_fields(code, **over))
 
 
 def test_redrafting_edits_the_same_draft(world, lead_liaison):
     item = make_item(world, state="handling")
     lead = lead_assignment(item)
-    first = actions.draft_reply(lead_liaison, item.pk, lead.pk, **reply_fields("A"))
+    first = actions.draft_reply(lead_liaison, item.pk, assignment=lead.pk, **reply_fields("A"))
 
-    second = actions.draft_reply(lead_liaison, item.pk, lead.pk, **reply_fields("B", body="修改后的答复"))
+    second = actions.draft_reply(lead_liaison, item.pk, assignment=lead.pk, **reply_fields("B", body="修改后的答复"))
 
     assert first.pk == second.pk and Reply.objects.filter(item=item).count() == 1
     second.refresh_from_db()
@@ -70,38 +70,38 @@ def test_redrafting_edits_the_same_draft(world, lead_liaison):
 def test_only_the_lead_or_separate_unit_replies(world, co_liaison, outsider_liaison):
     item = make_item(world, state="handling")
     with refused("not_replying_unit"):
-        actions.draft_reply(co_liaison, item.pk, co_assignment(item).pk, **reply_fields("A"))
+        actions.draft_reply(co_liaison, item.pk, assignment=co_assignment(item).pk, **reply_fields("A"))
     with refused("not_found"):
-        actions.draft_reply(outsider_liaison, item.pk, lead_assignment(item).pk, **reply_fields("A"))
+        actions.draft_reply(outsider_liaison, item.pk, assignment=lead_assignment(item).pk, **reply_fields("A"))
 
 
 def test_type_c_goes_to_the_unit_head_then_the_district_leader(world, lead_liaison, lead_head, district_leader,
                                                                django_capture_on_commit_callbacks):
     item = make_item(world, state="handling")
     lead = _ready(world, item)
-    r = actions.draft_reply(lead_liaison, item.pk, lead.pk, **reply_fields("C"))
+    r = actions.draft_reply(lead_liaison, item.pk, assignment=lead.pk, **reply_fields("C"))
 
     with django_capture_on_commit_callbacks(execute=True):
-        actions.submit_reply(lead_liaison, item.pk, lead.pk)
+        actions.submit_reply(lead_liaison, item.pk, assignment=lead.pk)
     assert Reply.objects.get(pk=r.pk).state == Reply.State.PENDING_UNIT
     assert_audit("submit_reply", item=item, actor=lead_liaison, target=r, before={"state": "draft"}, after={"state": "pending_unit"})
     assert notified("submit_reply", item) == {"lead_head"}
     with unchanged():
-        actions.submit_reply(lead_liaison, item.pk, lead.pk)
+        actions.submit_reply(lead_liaison, item.pk, assignment=lead.pk)
     with refused("reply_in_approval"):  # no changes while it is being approved
-        actions.draft_reply(lead_liaison, item.pk, lead.pk, **reply_fields("C", body="偷偷改"))
+        actions.draft_reply(lead_liaison, item.pk, assignment=lead.pk, **reply_fields("C", body="偷偷改"))
 
     with django_capture_on_commit_callbacks(execute=True):
-        actions.approve_reply(lead_head, item.pk, lead.pk, comment="同意")
+        actions.approve_reply(lead_head, item.pk, assignment=lead.pk, comment="同意")
     assert Reply.objects.get(pk=r.pk).state == Reply.State.PENDING_LEADER
     assert_audit("approve_reply", item=item, actor=lead_head, before={"state": "pending_unit"}, after={"state": "pending_leader", "level": "unit"})
     assert notified("approve_reply", item) == {"district_leader"}
     with unchanged():
-        actions.approve_reply(lead_head, item.pk, lead.pk)
+        actions.approve_reply(lead_head, item.pk, assignment=lead.pk)
     with refused("no_reply_here"):  # the leader's approval is still missing
-        actions.send_reply(lead_liaison, item.pk, lead.pk)
+        actions.send_reply(lead_liaison, item.pk, assignment=lead.pk)
 
-    actions.leader_approve_reply(district_leader, item.pk, lead.pk, comment="同意留作参考")
+    actions.leader_approve_reply(district_leader, item.pk, assignment=lead.pk, comment="同意留作参考")
 
     assert Reply.objects.get(pk=r.pk).state == Reply.State.APPROVED
     assert [(a.level, a.decision, a.by) for a in ReplyApproval.objects.filter(reply=r)] == [
@@ -109,51 +109,51 @@ def test_type_c_goes_to_the_unit_head_then_the_district_leader(world, lead_liais
     assert_audit("leader_approve_reply", item=item, actor=district_leader, before={"state": "pending_leader"},
                  after={"state": "approved", "level": "district"})
     with unchanged():
-        actions.leader_approve_reply(district_leader, item.pk, lead.pk)
+        actions.leader_approve_reply(district_leader, item.pk, assignment=lead.pk)
 
 
 def test_a_c_reply_is_approved_by_the_units_own_district_leader_only(world, lead_liaison, lead_head, other_leader, co_head):
     item = make_item(world, state="handling")
     lead = _ready(world, item)
-    actions.draft_reply(lead_liaison, item.pk, lead.pk, **reply_fields("C"))
-    actions.submit_reply(lead_liaison, item.pk, lead.pk)
+    actions.draft_reply(lead_liaison, item.pk, assignment=lead.pk, **reply_fields("C"))
+    actions.submit_reply(lead_liaison, item.pk, assignment=lead.pk)
     with refused("forbidden"):  # the head of another unit
-        actions.approve_reply(co_head, item.pk, lead.pk)
+        actions.approve_reply(co_head, item.pk, assignment=lead.pk)
     with refused("forbidden"):
-        actions.approve_reply(lead_liaison, item.pk, lead.pk)
-    actions.approve_reply(lead_head, item.pk, lead.pk)
+        actions.approve_reply(lead_liaison, item.pk, assignment=lead.pk)
+    actions.approve_reply(lead_head, item.pk, assignment=lead.pk)
     with refused("not_found"):  # not in their portfolio
-        actions.leader_approve_reply(other_leader, item.pk, lead.pk)
+        actions.leader_approve_reply(other_leader, item.pk, assignment=lead.pk)
     with refused("forbidden"):
-        actions.leader_approve_reply(lead_head, item.pk, lead.pk)
+        actions.leader_approve_reply(lead_head, item.pk, assignment=lead.pk)
 
 
 def test_type_a_skips_the_district_leader(world, lead_liaison, lead_head, district_leader):
     item = make_item(world, state="handling")
     lead = _ready(world, item)
-    r = actions.draft_reply(lead_liaison, item.pk, lead.pk, **reply_fields("A"))
-    actions.submit_reply(lead_liaison, item.pk, lead.pk)
+    r = actions.draft_reply(lead_liaison, item.pk, assignment=lead.pk, **reply_fields("A"))
+    actions.submit_reply(lead_liaison, item.pk, assignment=lead.pk)
 
-    actions.approve_reply(lead_head, item.pk, lead.pk)
+    actions.approve_reply(lead_head, item.pk, assignment=lead.pk)
 
     assert Reply.objects.get(pk=r.pk).state == Reply.State.APPROVED
     assert [a.level for a in ReplyApproval.objects.filter(reply=r)] == ["unit"]
     # Nothing waits for the district leader: their "approval" writes nothing.
     with unchanged():
-        actions.leader_approve_reply(district_leader, item.pk, lead.pk)
+        actions.leader_approve_reply(district_leader, item.pk, assignment=lead.pk)
     assert not ReplyApproval.objects.filter(reply=r, level="district").exists()
 
 
 def test_unit_head_returns_the_reply_with_a_comment(world, lead_liaison, lead_head, django_capture_on_commit_callbacks):
     item = make_item(world, state="handling")
     lead = lead_assignment(item)
-    r = actions.draft_reply(lead_liaison, item.pk, lead.pk, **reply_fields("A"))
-    actions.submit_reply(lead_liaison, item.pk, lead.pk)
+    r = actions.draft_reply(lead_liaison, item.pk, assignment=lead.pk, **reply_fields("A"))
+    actions.submit_reply(lead_liaison, item.pk, assignment=lead.pk)
     with refused("invalid", field="comment"):
-        actions.return_reply(lead_head, item.pk, lead.pk, comment="")
+        actions.return_reply(lead_head, item.pk, assignment=lead.pk, comment="")
 
     with django_capture_on_commit_callbacks(execute=True):
-        actions.return_reply(lead_head, item.pk, lead.pk, comment="请补充资金来源")
+        actions.return_reply(lead_head, item.pk, assignment=lead.pk, comment="请补充资金来源")
 
     assert Reply.objects.get(pk=r.pk).state == Reply.State.DRAFT
     approval = ReplyApproval.objects.get(reply=r)
@@ -162,21 +162,21 @@ def test_unit_head_returns_the_reply_with_a_comment(world, lead_liaison, lead_he
     assert row.note == "请补充资金来源"
     assert notified("return_reply", item) == {"lead_liaison", "lead_head"}
     with refused("no_reply_here"):
-        actions.return_reply(lead_head, item.pk, lead.pk, comment="再退一次")
+        actions.return_reply(lead_head, item.pk, assignment=lead.pk, comment="再退一次")
     # Back in draft: the liaison revises and submits again.
-    actions.draft_reply(lead_liaison, item.pk, lead.pk, **reply_fields("A", body="补充了资金来源的答复"))
-    actions.submit_reply(lead_liaison, item.pk, lead.pk)
+    actions.draft_reply(lead_liaison, item.pk, assignment=lead.pk, **reply_fields("A", body="补充了资金来源的答复"))
+    actions.submit_reply(lead_liaison, item.pk, assignment=lead.pk)
     assert Reply.objects.get(pk=r.pk).state == Reply.State.PENDING_UNIT
 
 
 def test_district_leader_returns_a_c_reply(world, lead_liaison, lead_head, district_leader):
     item = make_item(world, state="handling")
     lead = lead_assignment(item)
-    r = actions.draft_reply(lead_liaison, item.pk, lead.pk, **reply_fields("C"))
-    actions.submit_reply(lead_liaison, item.pk, lead.pk)
-    actions.approve_reply(lead_head, item.pk, lead.pk)
+    r = actions.draft_reply(lead_liaison, item.pk, assignment=lead.pk, **reply_fields("C"))
+    actions.submit_reply(lead_liaison, item.pk, assignment=lead.pk)
+    actions.approve_reply(lead_head, item.pk, assignment=lead.pk)
 
-    actions.leader_return_reply(district_leader, item.pk, lead.pk, comment="能否列入明年计划？")
+    actions.leader_return_reply(district_leader, item.pk, assignment=lead.pk, comment="能否列入明年计划？")
 
     assert Reply.objects.get(pk=r.pk).state == Reply.State.DRAFT
     assert ReplyApproval.objects.filter(reply=r, level="district", decision="returned").count() == 1
@@ -186,12 +186,12 @@ def test_district_leader_returns_a_c_reply(world, lead_liaison, lead_head, distr
 def test_sending_the_reply_moves_the_item_to_replied(world, lead_liaison, django_capture_on_commit_callbacks):
     item = make_item(world, state="handling")
     lead = _ready(world, item)
-    r = actions.draft_reply(lead_liaison, item.pk, lead.pk, **reply_fields("B"))
-    actions.submit_reply(lead_liaison, item.pk, lead.pk)
-    actions.approve_reply(world.lead_head, item.pk, lead.pk)
+    r = actions.draft_reply(lead_liaison, item.pk, assignment=lead.pk, **reply_fields("B"))
+    actions.submit_reply(lead_liaison, item.pk, assignment=lead.pk)
+    actions.approve_reply(world.lead_head, item.pk, assignment=lead.pk)
 
     with django_capture_on_commit_callbacks(execute=True):
-        actions.send_reply(lead_liaison, item.pk, lead.pk)
+        actions.send_reply(lead_liaison, item.pk, assignment=lead.pk)
 
     r.refresh_from_db()
     item = fresh(item)
@@ -202,22 +202,22 @@ def test_sending_the_reply_moves_the_item_to_replied(world, lead_liaison, django
                  after={"state": "replied", "reply_type": "B", "round": 1})
     assert notified("replied", item) == {"member"}
     with unchanged():
-        actions.send_reply(lead_liaison, item.pk, lead.pk)
+        actions.send_reply(lead_liaison, item.pk, assignment=lead.pk)
     with refused("wrong_state"):
-        actions.draft_reply(lead_liaison, item.pk, lead.pk, **reply_fields("A"))
+        actions.draft_reply(lead_liaison, item.pk, assignment=lead.pk, **reply_fields("A"))
 
 
 def test_the_reply_cannot_be_sent_before_approval(world, lead_liaison):
     item = make_item(world, state="handling")
     lead = _ready(world, item)
-    actions.draft_reply(lead_liaison, item.pk, lead.pk, **reply_fields("A"))
+    actions.draft_reply(lead_liaison, item.pk, assignment=lead.pk, **reply_fields("A"))
     with refused("no_reply_here"):
-        actions.send_reply(lead_liaison, item.pk, lead.pk)
-    actions.submit_reply(lead_liaison, item.pk, lead.pk)
+        actions.send_reply(lead_liaison, item.pk, assignment=lead.pk)
+    actions.submit_reply(lead_liaison, item.pk, assignment=lead.pk)
     with refused("no_reply_here"):
-        actions.send_reply(lead_liaison, item.pk, lead.pk)
+        actions.send_reply(lead_liaison, item.pk, assignment=lead.pk)
     with refused("forbidden"):  # the head approves; the liaison sends
-        actions.send_reply(world.lead_head, item.pk, lead.pk)
+        actions.send_reply(world.lead_head, item.pk, assignment=lead.pk)
 
 
 def test_with_separate_units_the_item_is_replied_once_all_have_sent(world):
@@ -236,17 +236,17 @@ def test_extension_request_within_the_maximum(world, lead_liaison, gov_office, d
     assert lead.reply_due == add_months(today(), 3)
 
     with django_capture_on_commit_callbacks(execute=True):
-        req = actions.request_extension(lead_liaison, item.pk, lead.pk, requested_due=latest.isoformat(), reason="需待年度预算批复")
+        req = actions.request_extension(lead_liaison, item.pk, assignment=lead.pk, requested_due=latest.isoformat(), reason="需待年度预算批复")
 
     req.refresh_from_db()
     assert (req.state, req.requested_due, req.previous_due, req.requested_by) == ("pending", latest, lead.reply_due, lead_liaison)
     assert_audit("request_extension", item=item, actor=lead_liaison, target=req, after={"requested_due": str(latest)})
     assert notified("request_extension", item) == {"gov_office"}
     with unchanged():
-        actions.request_extension(lead_liaison, item.pk, lead.pk, requested_due=latest, reason="再次申请")
+        actions.request_extension(lead_liaison, item.pk, assignment=lead.pk, requested_due=latest, reason="再次申请")
 
     with django_capture_on_commit_callbacks(execute=True):
-        actions.decide_extension(gov_office, item.pk, lead.pk, approve=True, note="同意")
+        actions.decide_extension(gov_office, item.pk, assignment=lead.pk, approve=True, note="同意")
 
     req.refresh_from_db()
     assert req.state == ExtensionRequest.State.APPROVED and req.decided_by == gov_office
@@ -255,7 +255,7 @@ def test_extension_request_within_the_maximum(world, lead_liaison, gov_office, d
                  after={"reply_due": str(latest), "state": "approved"})
     assert notified("decide_extension", item) == {"lead_liaison", "lead_head"}
     with refused("no_extension"):  # nothing pending any more: the table no longer offers it
-        actions.decide_extension(gov_office, item.pk, lead.pk, approve=True)
+        actions.decide_extension(gov_office, item.pk, assignment=lead.pk, approve=True)
 
 
 @pytest.mark.parametrize("due, field", [
@@ -266,17 +266,17 @@ def test_extension_request_within_the_maximum(world, lead_liaison, gov_office, d
 def test_extension_beyond_the_maximum_is_refused(world, lead_liaison, due, field):
     item = make_item(world, state="handling")
     with refused("invalid", field=field):
-        actions.request_extension(lead_liaison, item.pk, lead_assignment(item).pk, requested_due=due(), reason="理由")
+        actions.request_extension(lead_liaison, item.pk, assignment=lead_assignment(item).pk, requested_due=due(), reason="理由")
 
 
 def test_refused_extension_keeps_the_deadline(world, lead_liaison, gov_office):
     item = make_item(world, state="handling")
     lead = lead_assignment(item)
-    actions.request_extension(lead_liaison, item.pk, lead.pk, requested_due=add_months(today(), 4), reason="需要更多时间")
+    actions.request_extension(lead_liaison, item.pk, assignment=lead.pk, requested_due=add_months(today(), 4), reason="需要更多时间")
     with refused("forbidden"):
-        actions.decide_extension(lead_liaison, item.pk, lead.pk, approve=True)
+        actions.decide_extension(lead_liaison, item.pk, assignment=lead.pk, approve=True)
 
-    actions.decide_extension(gov_office, item.pk, lead.pk, approve=False, note="请按期答复")
+    actions.decide_extension(gov_office, item.pk, assignment=lead.pk, approve=False, note="请按期答复")
 
     assert lead_assignment(item).reply_due == add_months(today(), 3)
     assert ExtensionRequest.objects.get(assignment=lead).state == ExtensionRequest.State.REFUSED
@@ -286,4 +286,4 @@ def test_refused_extension_keeps_the_deadline(world, lead_liaison, gov_office):
 def test_no_extension_once_replied(world, lead_liaison):
     item = make_item(world, state="replied")
     with refused("wrong_state"):
-        actions.request_extension(lead_liaison, item.pk, lead_assignment(item).pk, requested_due=add_months(today(), 4), reason="晚了")
+        actions.request_extension(lead_liaison, item.pk, assignment=lead_assignment(item).pk, requested_due=add_months(today(), 4), reason="晚了")

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
-from banli.api.actions import REGISTRY
+from banli.proposals.commands import COMMANDS
 from banli.audit.models import AuditRecord
 from banli.errors import BanliError
 from banli.proposals import workflow
@@ -182,7 +182,7 @@ class ItemLife(RuleBasedStateMachine):
             data["assignment"] = assignment or 0
         before = (Item.objects.values_list("state", "updated_at").get(pk=item_id), AuditRecord.objects.count())
         try:
-            REGISTRY[action][1](user, item_id, data)
+            COMMANDS[action].run(user, item_id, data)
             self.reached[action] += 1
             self.reached[Item.objects.values_list("state", flat=True).get(pk=item_id)] += 1
         except BanliError:

@@ -136,7 +136,7 @@ def build_known_world(world) -> KnownWorld:
     # -- S: received ----------------------------------------------------------------------------
     i1 = make_item(world, "handling", co=True, category=economy, session=S)
     reply(world, i1, lead_assignment(i1), "A", promise="年内完成加装电梯试点。", planned_date=timezone.localdate() + later)
-    actions.mark_key_item(gov, i1.pk, leader_id=world.district_leader.pk, reason="群众关注度高")
+    actions.mark_key(gov, i1.pk, leader_id=world.district_leader.pk, reason="群众关注度高")
     rate(world, i1, grade="good", agrees=True, praise=True, co_grades={str(world.co_unit.pk): "fair"})
     consult(world, i1, kind="during", form="phone")
 
@@ -154,12 +154,12 @@ def build_known_world(world) -> KnownWorld:
 
     i6 = make_item(world, "assigned", co=True, category=economy, session=S)
     co6 = co_assignment(i6)
-    actions.request_adjustment(world.co_liaison, i6.pk, co6.pk, reason="主要涉及住建职能", suggested_unit_id=world.spare_unit.pk)
-    actions.decide_adjustment(gov, i6.pk, co6.pk, approve=False, note="交通组织需贵委配合")
+    actions.request_adjustment(world.co_liaison, i6.pk, assignment=co6.pk, reason="主要涉及住建职能", suggested_unit_id=world.spare_unit.pk)
+    actions.decide_adjustment(gov, i6.pk, assignment=co6.pk, approve=False, note="交通组织需贵委配合")
     for a in active_assignments(i6):
-        actions.sign_assignment(world.liaison_of(a.unit), i6.pk, a.pk)
-    actions.mark_key_item(gov, i6.pk, leader_id=world.district_leader.pk)
-    actions.urge_unit(gov, i6.pk, lead_assignment(i6).pk, text="请抓紧面商。")
+        actions.sign(world.liaison_of(a.unit), i6.pk, assignment=a.pk)
+    actions.mark_key(gov, i6.pk, leader_id=world.district_leader.pk)
+    actions.urge(gov, i6.pk, assignment=lead_assignment(i6).pk, text="请抓紧面商。")
     asked = actions.post_message(world.member, i6.pk, body="请问何时面商？")
     actions.post_message(world.lead_liaison, i6.pk, body="下周二上门面商。")
     answered = Message.objects.get(pk=asked.pk).answered_at
@@ -171,7 +171,7 @@ def build_known_world(world) -> KnownWorld:
     Assignment.objects.filter(pk=spare7.pk).update(assigned_at=timezone.now() - datetime.timedelta(days=30))
     sync_item(i7.pk)
     i7 = advance(world, i7, "handling", separate=True)
-    actions.urge_unit(gov, i7.pk, spare7.pk, text="请尽快签收。")
+    actions.urge(gov, i7.pk, assignment=spare7.pk, text="请尽快签收。")
     it["i7"] = fresh(i7)
 
     i8 = make_item(world, "replied", reply_type="A", co=False, category=economy, session=S)
@@ -198,14 +198,14 @@ def build_known_world(world) -> KnownWorld:
     it["draft"] = new_draft(world, session=S, category=general)
     it["submitted"] = submit(world, new_draft(world, session=S, category=general))
     rejected = submit(world, new_draft(world, session=S, category=general))
-    it["rejected"] = actions.reject_item(office, rejected.pk, reason="不属于提案范围")
+    it["rejected"] = actions.reject(office, rejected.pk, reason="不属于提案范围")
     merged = submit(world, new_draft(world, session=S, category=general))
-    it["merged"] = actions.merge_item(office, merged.pk, into_id=i1.pk, reason="内容相近")
+    it["merged"] = actions.merge(office, merged.pk, into_id=i1.pk, reason="内容相近")
     converted = submit(world, new_draft(world, session=S, category=general))
-    it["converted"] = actions.convert_item(office, converted.pk, to="社情民意", reason="更适合反映社情民意")
+    it["converted"] = actions.convert(office, converted.pk, to="社情民意", reason="更适合反映社情民意")
     withdrawn = make_item(world, "handling", co=True, category=general, session=S)
-    actions.mark_key_item(gov, withdrawn.pk, leader_id=world.district_leader.pk)
-    actions.urge_unit(gov, withdrawn.pk, lead_assignment(withdrawn).pk, text="请抓紧。")
+    actions.mark_key(gov, withdrawn.pk, leader_id=world.district_leader.pk)
+    actions.urge(gov, withdrawn.pk, assignment=lead_assignment(withdrawn).pk, text="请抓紧。")
     actions.request_withdrawal(world.member, withdrawn.pk, reason="问题已解决")
     actions.decide_withdrawal(office, withdrawn.pk, approve=True)
     it["withdrawn"] = fresh(withdrawn)
@@ -220,7 +220,7 @@ def build_known_world(world) -> KnownWorld:
     it["p3"] = fresh(p3)
     it["p4"] = make_item(world, "replied", reply_type="A", co=False, category=economy, session=P)
     p_rejected = submit(world, new_draft(world, session=P, category=general))
-    it["p_rejected"] = actions.reject_item(office, p_rejected.pk, reason="不属于提案范围")
+    it["p_rejected"] = actions.reject(office, p_rejected.pk, reason="不属于提案范围")
 
     # -- NPC ------------------------------------------------------------------------------------------
     it["n1"] = make_item(world, "closed", reply_type="A", co=False, assembly="npc", category=world.category("npc", 0))
@@ -236,7 +236,7 @@ def build_known_world(world) -> KnownWorld:
     shift_history(HISTORY_DAYS)
     close_by_report(world, i1)
     consult(world, i3, kind="after", form="phone")
-    actions.urge_unit(gov, i6.pk, co6.pk, text="请按时提交会办意见。")
+    actions.urge(gov, i6.pk, assignment=co6.pk, text="请按时提交会办意见。")
     reply(world, fresh(i9), lead_assignment(i9), "B")
     rate(world, i9, grade="fair", agrees=True, comment="再次答复已列入计划")
     rate(world, i10, grade="average", agrees=True, praise=True, reply=spare_reply)

@@ -203,7 +203,7 @@ def test_building_reads_nothing_more_and_takes_well_under_a_second(item, gov_off
 def test_items_that_stopped_early_or_went_another_way(world, gov_office, cppcc_office, case):
     if case == "rejected":
         item = make_item(world, "submitted")
-        actions.reject_item(cppcc_office, item.pk, reason="属于个人诉求，不予立案。")
+        actions.reject(cppcc_office, item.pk, reason="属于个人诉求，不予立案。")
         expected = ["三、立案审查", "审查结果不予立案", "审查时间", "经办人政协提案委", "属于个人诉求，不予立案。", "尚未交办。", "尚未答复。",
                     "办结状态不适用（不立案）"]
     elif case == "registered":
@@ -237,7 +237,7 @@ def test_long_texts_run_on_over_pages(world, gov_office, co_liaison):
     item = make_item(world, "handling", title=title, reason=reason)
     co = [a for a in selectors.item_detail(gov_office, item.pk).assignments.all() if a.role == "co"][0]
     opinion = "".join(f"第{n}条意见：同意主办单位意见，我委将配合做好交通组织。" for n in range(1, 160))
-    actions.send_co_opinion(co_liaison, item.pk, co.pk, text=opinion)
+    actions.send_co_opinion(co_liaison, item.pk, assignment=co.pk, text=opinion)
     dossier = build_dossier(selectors.item_detail(gov_office, item.pk), actor_for(gov_office))
     pdf = read_pdf(dossier_pdf(dossier))
     assert pdf.pages >= 6

@@ -29,7 +29,7 @@ def session_items(world):
     first = make_item(world, "handling", title="关于加快老旧小区加装电梯的建议")
     second = make_item(world, "registered", title="关于增设社区养老服务站的建议")
     rejected = make_item(world, "submitted", title="关于个人住房纠纷的提案")
-    actions.reject_item(world.cppcc_office, rejected.pk, reason="属于个人诉求。")
+    actions.reject(world.cppcc_office, rejected.pk, reason="属于个人诉求。")
     npc = make_item(world, "registered", assembly="npc")
     return first, second, rejected, npc
 

@@ -38,7 +38,7 @@ def batch(world):
     request, separate handling, a withdrawn item; and an item in the session before."""
     s, p = world.cppcc_session, world.earlier_cppcc_session
     key = make_item(world, "replied", reply_type="A", co=True, category=world.category("cppcc", 0), session=s)
-    actions.mark_key_item(world.gov_office, key.pk, leader_id=world.district_leader.pk)
+    actions.mark_key(world.gov_office, key.pk, leader_id=world.district_leader.pk)
     actions.post_message(world.member, key.pk, body="请问进展？")
     actions.post_message(world.lead_liaison, key.pk, body="正在办理。")
     rate(world, key, grade="good", praise=True, co_grades={str(world.co_unit.pk): "fair"})
@@ -46,8 +46,8 @@ def batch(world):
     make_item(world, "rehandling", reply_type="C", co=False, session=s)
     sep = make_item(world, "assigned", separate=True, session=s)
     ours, spare = sorted(sep.assignments.all(), key=lambda a: a.unit_id != world.lead_unit.pk)
-    actions.request_adjustment(world.spare_liaison, sep.pk, spare.pk, reason="不属本单位职责", suggested_unit_id=world.outsider_unit.pk)
-    actions.urge_unit(world.gov_office, sep.pk, ours.pk, text="请抓紧签收。")
+    actions.request_adjustment(world.spare_liaison, sep.pk, assignment=spare.pk, reason="不属本单位职责", suggested_unit_id=world.outsider_unit.pk)
+    actions.urge(world.gov_office, sep.pk, assignment=ours.pk, text="请抓紧签收。")
     gone = make_item(world, "assigned", co=False, session=s)
     actions.request_withdrawal(world.member, gone.pk, reason="已解决")
     actions.decide_withdrawal(world.cppcc_office, gone.pk, approve=True)

@@ -60,7 +60,7 @@ def test_late_milestones_count_late_whether_done_since_or_still_open(world):
     Assignment.objects.filter(item__in=[open_late, done_late]).update(assigned_at=long_ago)
     sync_item(open_late.pk)
     sync_item(done_late.pk)
-    actions.sign_assignment(world.lead_liaison, done_late.pk, lead_assignment(done_late).pk)
+    actions.sign(world.lead_liaison, done_late.pk, assignment=lead_assignment(done_late).pk)
     # The proposer's message to the unit, unanswered for three weeks.
     msg = actions.post_message(world.member, done_late.pk, body="请问进展如何？")
     type(msg).objects.filter(pk=msg.pk).update(at=timezone.now() - datetime.timedelta(days=21))
@@ -88,10 +88,10 @@ def test_unit_reply_types_agree_with_the_report_breakdown(world):
     rate(world, fresh(rehandled), grade="good")
     converted = make_item(world, "closed", reply_type="C", co=False)
     lead = lead_assignment(converted)
-    actions.convert_reply_type(world.lead_liaison, converted.pk, lead.pk, **reply_fields("A", body="条件已成熟，已列入今年实施"))
-    actions.submit_reply(world.lead_liaison, converted.pk, lead.pk)
-    actions.approve_reply(world.lead_head, converted.pk, lead.pk)
-    actions.send_reply(world.lead_liaison, converted.pk, lead.pk)
+    actions.convert_reply_type(world.lead_liaison, converted.pk, assignment=lead.pk, **reply_fields("A", body="条件已成熟，已列入今年实施"))
+    actions.submit_reply(world.lead_liaison, converted.pk, assignment=lead.pk)
+    actions.approve_reply(world.lead_head, converted.pk, assignment=lead.pk)
+    actions.send_reply(world.lead_liaison, converted.pk, assignment=lead.pk)
     make_item(world, "closed", reply_type="A", co=False)
 
     p = period("session", world.cppcc_session.pk)

@@ -42,8 +42,8 @@ def _reply_with_unit_head(world):
     a = lead_assignment(item)
     consult(world, item)
     send_co_opinions(world, item)
-    A.draft_reply(world.lead_liaison, item.pk, a.pk, **reply_fields("B"))
-    A.submit_reply(world.lead_liaison, item.pk, a.pk)
+    A.draft_reply(world.lead_liaison, item.pk, assignment=a.pk, **reply_fields("B"))
+    A.submit_reply(world.lead_liaison, item.pk, assignment=a.pk)
     return item
 
 
@@ -51,17 +51,17 @@ def _reply_with_leader_of_key_item(world):
     item = make_item(world, "handling", co=False)
     a = lead_assignment(item)
     consult(world, item)
-    A.draft_reply(world.lead_liaison, item.pk, a.pk, **reply_fields("C"))
-    A.submit_reply(world.lead_liaison, item.pk, a.pk)
-    A.approve_reply(world.lead_head, item.pk, a.pk)
-    A.mark_key_item(world.gov_office, item.pk, leader_id=world.other_leader.pk)
-    A.request_extension(world.lead_liaison, item.pk, a.pk, requested_due=a.reply_due + datetime.timedelta(days=20), reason="需跨部门协调。")
+    A.draft_reply(world.lead_liaison, item.pk, assignment=a.pk, **reply_fields("C"))
+    A.submit_reply(world.lead_liaison, item.pk, assignment=a.pk)
+    A.approve_reply(world.lead_head, item.pk, assignment=a.pk)
+    A.mark_key(world.gov_office, item.pk, leader_id=world.other_leader.pk)
+    A.request_extension(world.lead_liaison, item.pk, assignment=a.pk, requested_due=a.reply_due + datetime.timedelta(days=20), reason="需跨部门协调。")
     return item
 
 
 def _closure_pending(world):
     item = make_item(world, "evaluated", reply_type="A")
-    A.file_closure_report(world.lead_liaison, item.pk, lead_assignment(item).pk, text="已完成。", done_on=today())
+    A.file_closure_report(world.lead_liaison, item.pk, assignment=lead_assignment(item).pk, text="已完成。", done_on=today())
     return item
 
 
@@ -81,7 +81,7 @@ SCENARIOS = {
 def _adjusting(world):
     item = make_item(world, "assigned", separate=True)
     a = next(x for x in Assignment.objects.filter(item=item) if x.unit_id == world.spare_unit.pk)
-    A.request_adjustment(world.spare_liaison, item.pk, a.pk, reason="不属于本街道职责。", suggested_unit_text="区市场监管局")
+    A.request_adjustment(world.spare_liaison, item.pk, assignment=a.pk, reason="不属于本街道职责。", suggested_unit_text="区市场监管局")
     return item
 
 
@@ -337,7 +337,7 @@ def test_a_pdf_uploaded_on_the_page_can_be_downloaded(world, member, lead_liaiso
 
 def test_an_attachment_downloads_for_readers_only(world, member, lead_liaison, other_member, outsider_liaison):
     item = make_item(world, "handling", co=False)
-    att = A.add_attachment(member, item.pk, upload=_upload("调研报告.pdf", PDF))
+    att = A.add_attachment(member, item.pk, file=_upload("调研报告.pdf", PDF))
     url = f"/items/{item.pk}/files/{att.pk}/"
     for user in (member, lead_liaison):
         r = login(user).get(url)

@@ -49,8 +49,8 @@ def shelf(django_db_setup, django_db_blocker) -> Shelf:
             earlier = make_item(world, "registered", session=world.earlier_cppcc_session, title="关于去年会议期间的提案",
                                 category=world.category("cppcc", 0))
             street = make_item(world, "registered", title="关于街道菜市场改造的提案", category=world.category("cppcc", 0))
-            A.assign_units(world.gov_office, street.pk, lead=world.spare_unit.pk)
-            A.mark_key_item(world.gov_office, road.pk, leader_id=world.district_leader.pk)
+            A.assign(world.gov_office, street.pk, lead=world.spare_unit.pk)
+            A.mark_key(world.gov_office, road.pk, leader_id=world.district_leader.pk)
             draft = new_draft(world, title="尚未提交的道路草稿")
             # Twenty days on (five working days even across a week of holidays) the street item's signing is
             # late: its deadline rows only, the others stay as they are.

@@ -55,24 +55,24 @@ def populate(world, n):
         A.post_message(world.lead_liaison, replied.pk, body=f"单位留言{k}")
 
         assigned = make_item(world, "assigned")
-        A.request_adjustment(world.co_liaison, assigned.pk, assigned.assignments.get(unit=world.co_unit).pk, reason="非本单位职责。",
+        A.request_adjustment(world.co_liaison, assigned.pk, assignment=assigned.assignments.get(unit=world.co_unit).pk, reason="非本单位职责。",
                              suggested_unit_id=world.spare_unit.pk)
 
         leader = make_item(world, "handling", co=False)
         a = lead_assignment(leader)
         consult(world, leader)
-        A.draft_reply(world.lead_liaison, leader.pk, a.pk, **reply_fields("C"))
-        A.submit_reply(world.lead_liaison, leader.pk, a.pk)
-        A.approve_reply(world.lead_head, leader.pk, a.pk)
-        A.request_extension(world.lead_liaison, leader.pk, a.pk, requested_due=a.reply_due + datetime.timedelta(days=20), reason="协调中。")
-        A.mark_key_item(world.gov_office, leader.pk, leader_id=world.district_leader.pk)
+        A.draft_reply(world.lead_liaison, leader.pk, assignment=a.pk, **reply_fields("C"))
+        A.submit_reply(world.lead_liaison, leader.pk, assignment=a.pk)
+        A.approve_reply(world.lead_head, leader.pk, assignment=a.pk)
+        A.request_extension(world.lead_liaison, leader.pk, assignment=a.pk, requested_due=a.reply_due + datetime.timedelta(days=20), reason="协调中。")
+        A.mark_key(world.gov_office, leader.pk, leader_id=world.district_leader.pk)
         A.post_message(world.member, leader.pk, body=f"委员留言{k}")
 
         head = make_item(world, "handling", co=False)
         b = lead_assignment(head)
         consult(world, head)
-        A.draft_reply(world.lead_liaison, head.pk, b.pk, **reply_fields("A"))
-        A.submit_reply(world.lead_liaison, head.pk, b.pk)
+        A.draft_reply(world.lead_liaison, head.pk, assignment=b.pk, **reply_fields("A"))
+        A.submit_reply(world.lead_liaison, head.pk, assignment=b.pk)
 
         answered = A.ask_question(world.member, subject=f"已答复的问题{k}", body="……", to_unit_id=world.lead_unit.pk)
         A.answer_question(world.lead_liaison, answered.pk, answer="答复。")
@@ -91,13 +91,13 @@ def history(world, item, extra):
     for i in range(extra):
         A.post_message(world.member, item.pk, body=f"留言{i}")
         A.post_message(world.lead_liaison, item.pk, body=f"回复{i}")
-        A.record_consultation(world.lead_liaison, item.pk, a.pk, kind="after", form="phone", held_on=str(item.assigned_at.date()),
+        A.record_consultation(world.lead_liaison, item.pk, assignment=a.pk, kind="after", form="phone", held_on=str(item.assigned_at.date()),
                               participants="回访")
-        A.urge_unit(world.gov_office, item.pk, a.pk, text=f"催办{i}")
-        A.add_attachment(world.member, item.pk, upload=SimpleUploadedFile(f"材料{i}.pdf", b"%PDF-1.4 x"))
-    A.mark_key_item(world.gov_office, item.pk, leader_id=world.district_leader.pk)
+        A.urge(world.gov_office, item.pk, assignment=a.pk, text=f"催办{i}")
+        A.add_attachment(world.member, item.pk, file=SimpleUploadedFile(f"材料{i}.pdf", b"%PDF-1.4 x"))
+    A.mark_key(world.gov_office, item.pk, leader_id=world.district_leader.pk)
     A.give_instruction(world.district_leader, item.pk, text="抓紧落实")
-    A.report_progress(world.lead_liaison, item.pk, a.pk, text="进展顺利")
+    A.report_progress(world.lead_liaison, item.pk, assignment=a.pk, text="进展顺利")
     close_by_report(world, item, a)
     A.decide_publication(world.gov_office, item.pk, publish=False, reason="涉及个人信息")
 

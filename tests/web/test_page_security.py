@@ -143,7 +143,7 @@ def test_phone_numbers_only_for_the_office_and_the_handling_units(world):
 
 def test_lists_and_to_do_never_show_phone_numbers(world, gov_office, district_leader):
     item = make_item(world, "handling")
-    A.mark_key_item(gov_office, item.pk, leader_id=district_leader.pk)
+    A.mark_key(gov_office, item.pk, leader_id=district_leader.pk)
     for user in (gov_office, district_leader):
         c = login(user)
         for url in ("/", "/items/", "/deadlines/"):

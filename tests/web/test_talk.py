@@ -97,7 +97,7 @@ def test_a_co_signers_message_is_not_news_to_the_proposer(world, member, cosigne
 
 def test_who_may_not_message_gets_no_box_and_is_refused(world, district_leader, outsider_liaison):
     item = make_item(world, "handling")
-    A.mark_key_item(world.gov_office, item.pk, leader_id=district_leader.pk)
+    A.mark_key(world.gov_office, item.pk, leader_id=district_leader.pk)
     c = login(district_leader)
     assert f'action="/items/{item.pk}/do/post_message/"' not in text(c.get(f"/items/{item.pk}/"))
     with unchanged():

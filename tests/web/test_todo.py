@@ -130,10 +130,10 @@ def test_gov_office_sees_what_it_must_decide(world, gov_office, lead_liaison, me
     registered = make_item(world, "registered")
     adjusting = make_item(world, "assigned", co=False)
     a_adj = lead_assignment(adjusting)
-    A.request_adjustment(lead_liaison, adjusting.pk, a_adj.pk, reason="不属于本单位职责。", suggested_unit_id=world.spare_unit.pk)
+    A.request_adjustment(lead_liaison, adjusting.pk, assignment=a_adj.pk, reason="不属于本单位职责。", suggested_unit_id=world.spare_unit.pk)
     extending = make_item(world, "handling", co=False)
     a_ext = lead_assignment(extending)
-    A.request_extension(lead_liaison, extending.pk, a_ext.pk, requested_due=a_ext.reply_due + datetime.timedelta(days=30), reason="需跨年度预算。")
+    A.request_extension(lead_liaison, extending.pk, assignment=a_ext.pk, requested_due=a_ext.reply_due + datetime.timedelta(days=30), reason="需跨年度预算。")
     replied = make_item(world, "replied", co=False)
     q = A.ask_question(member, subject="办理进度如何查询", body="在哪里看进度？")
 
@@ -161,7 +161,7 @@ def test_gov_office_and_units_see_late_milestones_first(world, gov_office, lead_
     # Twenty days on (five working days even across a week of holidays) the first item's signing window
     # has passed: the daily scan marks it late.
     run_scan(today() + datetime.timedelta(days=20))
-    A.sign_assignment(lead_liaison, fresh_one.pk, lead_assignment(fresh_one).pk)  # syncs with today: nothing late
+    A.sign(lead_liaison, fresh_one.pk, assignment=lead_assignment(fresh_one).pk)  # syncs with today: nothing late
     late_rows = Deadline.objects.filter(state=Deadline.State.LATE, item__isnull=False)
     assert {d.item_id for d in late_rows} == {late.pk}
 
@@ -253,11 +253,11 @@ def test_unit_head_sees_replies_and_closure_reports_to_approve(world, lead_head,
     pending = make_item(world, "handling", co=False)
     a = lead_assignment(pending)
     consult(world, pending)
-    A.draft_reply(world.lead_liaison, pending.pk, a.pk, body="答复如下……", reply_type="A", signatory="张主任", contact_person="李科长")
-    A.submit_reply(world.lead_liaison, pending.pk, a.pk)
+    A.draft_reply(world.lead_liaison, pending.pk, assignment=a.pk, body="答复如下……", reply_type="A", signatory="张主任", contact_person="李科长")
+    A.submit_reply(world.lead_liaison, pending.pk, assignment=a.pk)
     evaluated = make_item(world, "evaluated", co=False, reply_type="A")
     b = lead_assignment(evaluated)
-    A.file_closure_report(world.lead_liaison, evaluated.pk, b.pk, text="已完成。", done_on=today())
+    A.file_closure_report(world.lead_liaison, evaluated.pk, assignment=b.pk, text="已完成。", done_on=today())
 
     c = login(lead_head)
     sections = todo_sections(c.get("/"))
@@ -276,9 +276,9 @@ def test_district_leader_sees_for_reference_replies_of_the_portfolio(world, dist
     item = make_item(world, "handling", co=False)
     a = lead_assignment(item)
     consult(world, item)
-    A.draft_reply(world.lead_liaison, item.pk, a.pk, **reply_fields("C"))
-    A.submit_reply(world.lead_liaison, item.pk, a.pk)
-    A.approve_reply(world.lead_head, item.pk, a.pk)  # a for-reference reply then goes to the district leader
+    A.draft_reply(world.lead_liaison, item.pk, assignment=a.pk, **reply_fields("C"))
+    A.submit_reply(world.lead_liaison, item.pk, assignment=a.pk)
+    A.approve_reply(world.lead_head, item.pk, assignment=a.pk)  # a for-reference reply then goes to the district leader
     c = login(district_leader)
     s = todo_section(c.get("/"), "leader_replies")
     assert (s.title, s.count, s.links) == ("待阅批的答复（留作参考类）", 1, [f"/items/{item.pk}/#do-leader_approve_reply-{a.pk}"])
@@ -288,7 +288,7 @@ def test_district_leader_sees_for_reference_replies_of_the_portfolio(world, dist
 
 def test_district_leader_sees_key_items_they_supervise(world, gov_office, district_leader, other_leader):
     item = make_item(world, "handling", co=False)
-    A.mark_key_item(gov_office, item.pk, leader_id=district_leader.pk)
+    A.mark_key(gov_office, item.pk, leader_id=district_leader.pk)
     c = login(district_leader)
     s = todo_section(c.get("/"), "key_items")
     assert (s.count, s.links) == (1, [f"/items/{item.pk}/"])
@@ -301,7 +301,7 @@ def test_a_person_with_several_roles_sees_each_role(world, member, lead_liaison)
     """A member who is also a unit liaison gets both groups of sections."""
     UnitLiaison.objects.create(unit=world.spare_unit, user=member, started_on=today())
     item = make_item(world, "registered")
-    A.assign_units(world.gov_office, item.pk, lead=world.spare_unit.pk)
+    A.assign(world.gov_office, item.pk, lead=world.spare_unit.pk)
     draft = new_draft(world)
     user = get_user_model().objects.get(pk=member.pk)
     page = login(user).get("/")

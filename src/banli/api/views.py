@@ -14,12 +14,12 @@ from banli.notify.models import Notification
 from banli.org.models import FeedbackGrade, Person, ReplyType, Session, Unit
 from banli.proposals import actions as A
 from banli.proposals import selectors, workflow
+from banli.proposals.commands import COMMANDS
 from banli.proposals.access import access_item, actor_for
 from banli.proposals.actions.communication import visible_questions
 from banli.proposals.models import Attachment, Item
 
 from . import serializers as ser
-from .actions import REGISTRY, input_serializer
 from .item_detail import ItemDetailSerializer
 
 LIST_FILTERS = [
@@ -85,9 +85,9 @@ class ItemViewSet(viewsets.GenericViewSet):
 
 def make_action_view(name: str):
     """One POST endpoint per action of the transition table; answers with the item as it now is."""
-    input_cls = input_serializer(name)
-    _, call = REGISTRY[name]
-    t = workflow.TABLE[name]
+    cmd = COMMANDS[name]
+    input_cls = cmd.input_serializer()
+    t = cmd.transition
 
     class ActionView(APIView):
         parser_classes = [JSONParser, MultiPartParser, FormParser]
@@ -97,7 +97,7 @@ def make_action_view(name: str):
         def post(self, request, item_id):
             s = input_cls(data=request.data)
             s.is_valid(raise_exception=True)
-            call(request.user, item_id, s.validated_data)
+            cmd.run(request.user, item_id, s.validated_data)
             item = selectors.item_detail(request.user, item_id)
             if item is None:
                 # The step took the item out of the actor's sight (e.g. returned to the proposer's drafts).
@@ -110,7 +110,7 @@ def make_action_view(name: str):
 
 
 def action_views():
-    return {name: make_action_view(name) for name, (fields, call) in REGISTRY.items() if call is not None}
+    return {name: make_action_view(name) for name in COMMANDS}
 
 
 class ActionsAvailableView(APIView):

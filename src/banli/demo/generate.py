@@ -927,17 +927,17 @@ class ItemPlan:
             return
         if s.target == S.WITHDRAWN and s.withdraw_stage == "draft":
             t = self.wd(t, 1, 5)
-            self.add(t, "withdraw", lambda: A.withdraw_item(proposer, item(), reason="经进一步调研，相关问题已有部门在推进解决，决定不再提交。"))
+            self.add(t, "withdraw", lambda: A.withdraw(proposer, item(), reason="经进一步调研，相关问题已有部门在推进解决，决定不再提交。"))
             return
         # submission
         t_sub = self.wd(t, 1, 2)
         if s.anchor == "main":
             day = next_working_day(s.session.opens_on + dt.timedelta(days=r.randint(-2, 4)))
             t_sub = max(t_sub, office_dt(day, r, (8, 30), (20, 30)))
-        t = self.add(t_sub, "submit", lambda: A.submit_item(proposer, item()))
+        t = self.add(t_sub, "submit", lambda: A.submit(proposer, item()))
         if s.target == S.WITHDRAWN and s.withdraw_stage == "submitted":
             t = self.wd(t, 1, 4)
-            self.add(t, "withdraw", lambda: A.withdraw_item(proposer, item(), reason="经与有关部门沟通，所提问题已基本解决，申请撤回。"))
+            self.add(t, "withdraw", lambda: A.withdraw(proposer, item(), reason="经与有关部门沟通，所提问题已基本解决，申请撤回。"))
             return
         if s.returned:
             t = self.wd(t, 2, 5)
@@ -948,24 +948,24 @@ class ItemPlan:
             more = s.suggestions + "\n四是加强宣传引导，及时公开工作进展，营造全社会共同参与的良好氛围。"
             self.add(t, "edit_draft", lambda: A.edit_draft(proposer, item(), suggestions=more))
             t = self.mins(t)
-            self.add(t, "submit", lambda: A.submit_item(proposer, item()))
+            self.add(t, "submit", lambda: A.submit(proposer, item()))
         if s.target == S.SUBMITTED:
             return
         # registration review
         t = self.wd(t, 3, 9)
         if s.target == S.NOT_REGISTERED:
-            self.add(t, "reject", lambda: A.reject_item(ao, item(), reason=s.reject_reason))
+            self.add(t, "reject", lambda: A.reject(ao, item(), reason=s.reject_reason))
             return
         if s.target == S.CONVERTED:
-            self.add(t, "convert", lambda: A.convert_item(ao, item(), to=s.convert_as, reason=s.reject_reason))
+            self.add(t, "convert", lambda: A.convert(ao, item(), to=s.convert_as, reason=s.reject_reason))
             return
         if s.target == S.MERGED:
             target = s.merge_into
             t = max(t, self.wd(target.plan.t_register, 1, 3))
-            self.add(t, "merge", lambda: A.merge_item(ao, item(), into_id=target.plan.ctx.item_id,
+            self.add(t, "merge", lambda: A.merge(ao, item(), into_id=target.plan.ctx.item_id,
                                                       reason=f"与《{target.title}》内容相近，并案办理。"))
             return
-        self.t_register = self.add(t, "register", lambda: A.register_item(ao, item()))
+        self.t_register = self.add(t, "register", lambda: A.register(ao, item()))
         if s.target == S.REGISTERED:
             if s.withdraw_pending:
                 t = self.wd(t, 1, 3)
@@ -996,7 +996,7 @@ class ItemPlan:
         if s.key_leader:
             tk = self.mins(t_assign, 30, 120)
             leader = s.key_leader
-            self.add(tk, "mark_key", lambda: A.mark_key_item(office, item(), leader_id=leader.pk,
+            self.add(tk, "mark_key", lambda: A.mark_key(office, item(), leader_id=leader.pk,
                                                              reason=f"该件涉及民生重点领域，群众关注度高，列为重点{s.noun}，由{leader.first_name}同志牵头督办。"))
         # signing, or asking to be relieved of it
         adjust_unit = None
@@ -1170,13 +1170,13 @@ class ItemPlan:
             for u in answering:
                 asg = lambda u=u: self.ctx.asg[u.pk]
                 if consent and not withhold_rec:
-                    self.add(tp, "publish", lambda asg=asg: A.decide_publication(office, item(), asg(), publish=True))
+                    self.add(tp, "publish", lambda asg=asg: A.decide_publication(office, item(), assignment=asg(), publish=True))
                     if s.revoke:
                         self.add(self.wd(tp, 20, 30), "revoke_publication",
-                                 lambda asg=asg: A.revoke_publication(office, item(), asg(), reason="答复中涉及的项目选址方案已调整，原答复内容不宜继续公开。"))
+                                 lambda asg=asg: A.revoke_publication(office, item(), assignment=asg(), reason="答复中涉及的项目选址方案已调整，原答复内容不宜继续公开。"))
                 else:
                     why = "提案人（代表）不同意公开。" if not consent else "答复内容涉及尚未公布的规划方案，暂不公开。"
-                    self.add(tp, "withhold", lambda asg=asg, why=why: A.decide_publication(office, item(), asg(), publish=False, reason=why))
+                    self.add(tp, "withhold", lambda asg=asg, why=why: A.decide_publication(office, item(), assignment=asg(), publish=False, reason=why))
         # progress, closure
         for u in answering:
             self.plan_closure(u, types[u], sent[u], all_rated, last_sent)
@@ -1373,34 +1373,34 @@ class ItemPlan:
 
     def _assign(self, note):
         s = self.s
-        made = A.assign_units(self.g.office, self.ctx.item_id, lead=s.lead.pk if s.lead else None,
+        made = A.assign(self.g.office, self.ctx.item_id, lead=s.lead.pk if s.lead else None,
                               co=[u.pk for u in s.co], separate=[u.pk for u in s.separate], note=note)
         for a in made:
             self.ctx.asg[a.unit_id] = a.pk
 
     def _sign(self, u):
-        A.sign_assignment(self.g.liaison(u), self.ctx.item_id, self.ctx.asg[u.pk])
+        A.sign(self.g.liaison(u), self.ctx.item_id, assignment=self.ctx.asg[u.pk])
 
     def _urge(self, u, text):
-        A.urge_unit(self.g.office, self.ctx.item_id, self.ctx.asg[u.pk], text=text)
+        A.urge(self.g.office, self.ctx.item_id, assignment=self.ctx.asg[u.pk], text=text)
 
     def _request_adjustment(self, u, alt, role):
         what = "主办" if role == "lead" else "办理"
-        A.request_adjustment(self.g.liaison(u), self.ctx.item_id, self.ctx.asg[u.pk],
+        A.request_adjustment(self.g.liaison(u), self.ctx.item_id, assignment=self.ctx.asg[u.pk],
                              reason=f"该件所提事项主要涉及{alt.name}的职责范围，我{self_word(u.name)}仅承担配合职责，建议调整由{alt.name}{what}。",
                              suggested_unit_id=alt.pk)
 
     def _decide_adjustment(self, u, alt, approve):
         if approve:
-            req = A.decide_adjustment(self.g.office, self.ctx.item_id, self.ctx.asg[u.pk], approve=True, new_unit_id=alt.pk,
+            req = A.decide_adjustment(self.g.office, self.ctx.item_id, assignment=self.ctx.asg[u.pk], approve=True, new_unit_id=alt.pk,
                                       note=f"经研究，同意调整，改由{alt.name}办理。")
             self.ctx.asg[alt.pk] = req.new_assignment_id
         else:
-            A.decide_adjustment(self.g.office, self.ctx.item_id, self.ctx.asg[u.pk], approve=False,
+            A.decide_adjustment(self.g.office, self.ctx.item_id, assignment=self.ctx.asg[u.pk], approve=False,
                                 note="经研究，该件所提事项与贵单位职责密切相关，仍由贵单位办理，请尽快签收。")
 
     def _reassign(self, new):
-        made = A.reassign_units(self.g.office, self.ctx.item_id, co=[new.pk], reason=f"根据办理需要，增加{new.name}为会办单位。")
+        made = A.reassign(self.g.office, self.ctx.item_id, co=[new.pk], reason=f"根据办理需要，增加{new.name}为会办单位。")
         for a in made:
             self.ctx.asg[a.unit_id] = a.pk
 
@@ -1422,15 +1422,15 @@ class ItemPlan:
         views = r.choice({"before": C.CONSULT_VIEWS_BEFORE, "during": C.CONSULT_VIEWS_DURING, "after": C.CONSULT_VIEWS_AFTER}[kind])
         if rehandle:
             views = "对第一次答复不满意，希望承办单位拿出更具体的措施和时间表，并加强与相关部门的协调。"
-        A.record_consultation(liaison, self.ctx.item_id, self.ctx.asg[u.pk], kind=kind, form=form, held_on=held,
+        A.record_consultation(liaison, self.ctx.item_id, assignment=self.ctx.asg[u.pk], kind=kind, form=form, held_on=held,
                               participants=parts, proposer_views=views)
 
     def _co_opinion(self, c):
         text = self.rng.choice(C.CO_OPINIONS).format(self=self_word(c.name))
-        A.send_co_opinion(self.g.liaison(c), self.ctx.item_id, self.ctx.asg[c.pk], text=text)
+        A.send_co_opinion(self.g.liaison(c), self.ctx.item_id, assignment=self.ctx.asg[c.pk], text=text)
 
     def _waive(self, c):
-        A.waive_co_opinion(self.g.office, self.ctx.item_id, self.ctx.asg[c.pk],
+        A.waive_co_opinion(self.g.office, self.ctx.item_id, assignment=self.ctx.asg[c.pk],
                            reason=f"经催办，{c.name}已口头表示同意主办单位意见，为不影响答复时限，同意豁免其书面会办意见。")
 
     def _message(self, user, body, answer=False):
@@ -1443,23 +1443,23 @@ class ItemPlan:
         A.give_instruction(leader, self.ctx.item_id, text=text.format(unit=unit.short_name if unit else "承办单位"))
 
     def _request_extension(self, u, want):
-        A.request_extension(self.g.liaison(u), self.ctx.item_id, self.ctx.asg[u.pk], requested_due=want,
+        A.request_extension(self.g.liaison(u), self.ctx.item_id, assignment=self.ctx.asg[u.pk], requested_due=want,
                             reason="该件涉及多个部门和较大资金投入，需进一步开展现场调研和方案论证，申请延期答复。")
 
     def _decide_extension(self, u):
-        A.decide_extension(self.g.office, self.ctx.item_id, self.ctx.asg[u.pk], approve=True, note="同意延期，请在延长期限内高质量完成答复。")
+        A.decide_extension(self.g.office, self.ctx.item_id, assignment=self.ctx.asg[u.pk], approve=True, note="同意延期，请在延长期限内高质量完成答复。")
 
     def _draft_reply(self, u, kwargs):
-        A.draft_reply(self.g.liaison(u), self.ctx.item_id, self.ctx.asg[u.pk], contact_person=self.g.liaison(u).first_name, **kwargs)
+        A.draft_reply(self.g.liaison(u), self.ctx.item_id, assignment=self.ctx.asg[u.pk], contact_person=self.g.liaison(u).first_name, **kwargs)
 
     def _convert_reply(self, u, kwargs):
-        A.convert_reply_type(self.g.liaison(u), self.ctx.item_id, self.ctx.asg[u.pk], contact_person=self.g.liaison(u).first_name, **kwargs)
+        A.convert_reply_type(self.g.liaison(u), self.ctx.item_id, assignment=self.ctx.asg[u.pk], contact_person=self.g.liaison(u).first_name, **kwargs)
 
     def _reply_step(self, fn, u, who, **kw):
-        fn(who(u), self.ctx.item_id, self.ctx.asg[u.pk], **kw)
+        fn(who(u), self.ctx.item_id, assignment=self.ctx.asg[u.pk], **kw)
 
     def _send(self, u):
-        reply = A.send_reply(self.g.liaison(u), self.ctx.item_id, self.ctx.asg[u.pk])
+        reply = A.send_reply(self.g.liaison(u), self.ctx.item_id, assignment=self.ctx.asg[u.pk])
         if not reply.is_conversion:
             self.ctx.reply[u.pk] = reply.pk
 
@@ -1480,10 +1480,10 @@ class ItemPlan:
                            outcome=f"经协调，{lead.short_name}将进一步完善办理措施，明确时间节点，在一个月内作出第二次答复。")
 
     def _progress(self, u, text):
-        A.report_progress(self.g.liaison(u), self.ctx.item_id, self.ctx.asg[u.pk], text=text)
+        A.report_progress(self.g.liaison(u), self.ctx.item_id, assignment=self.ctx.asg[u.pk], text=text)
 
     def _file_closure(self, u, text, done):
-        A.file_closure_report(self.g.liaison(u), self.ctx.item_id, self.ctx.asg[u.pk], text=text, done_on=done)
+        A.file_closure_report(self.g.liaison(u), self.ctx.item_id, assignment=self.ctx.asg[u.pk], text=text, done_on=done)
 
 
 def generate(seed: int = 2026, log=None) -> dict:

@@ -1,12 +1,12 @@
 """How each action of the transition table looks as a form on the item page. The input rules
-themselves are the API's (banli.api.actions): one definition validates both doors."""
+themselves are the commands' (banli.proposals.commands): one definition validates both doors."""
 
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from banli.api.actions import input_serializer
 from banli.errors import BanliError
+from banli.proposals.commands import COMMANDS
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ def validate(name: str, data, files=None) -> dict:
         del merged[key]
     if files:
         merged.update(files)
-    s = input_serializer(name)(data=merged)
+    s = COMMANDS[name].input_serializer()(data=merged)
     if not s.is_valid():
         raise FormErrors(s.errors)
     return s.validated_data

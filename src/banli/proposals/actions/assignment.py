@@ -56,7 +56,7 @@ def _sync_signing(item):
 
 
 @item_action
-def assign_units(user, item_id, *, lead=None, co=(), separate=(), note="") -> list[Assignment]:
+def assign(user, item_id, *, lead=None, co=(), separate=(), note="") -> list[Assignment]:
     step = begin(user, "assign", item_id)
     if step.item.state != ItemState.REGISTERED and step.item.assigned_at:
         return [a for a in step.item.assignments.all() if a.active]
@@ -64,13 +64,13 @@ def assign_units(user, item_id, *, lead=None, co=(), separate=(), note="") -> li
     plan = _plan(lead, co, separate)
     _check_shape([Assignment(unit=u, role=r) for u, r in plan])
     made = _create(step, plan, (note or "").strip())
-    before = step.set_state(ItemState.ASSIGNED, assigned_at=now())
+    before = step.advance(assigned_at=now())
     step.audit(before=before, after={"state": ItemState.ASSIGNED, "assignments": [(a.unit_id, a.role) for a in made]}, note=note or "")
     return made
 
 
 @item_action
-def reassign_units(user, item_id, *, remove=(), lead=None, co=(), separate=(), reason) -> list[Assignment]:
+def reassign(user, item_id, *, remove=(), lead=None, co=(), separate=(), reason) -> list[Assignment]:
     step = begin(user, "reassign", item_id)
     step.check()
     reason = require_text(reason, "reason", "调整理由", "A reason")
@@ -97,8 +97,8 @@ def reassign_units(user, item_id, *, remove=(), lead=None, co=(), separate=(), r
 
 
 @item_action
-def sign_assignment(user, item_id, assignment_id) -> Assignment:
-    step = begin(user, "sign", item_id, assignment_id=assignment_id)
+def sign(user, item_id, *, assignment) -> Assignment:
+    step = begin(user, "sign", item_id, assignment_id=assignment)
     a = step.assignment
     if a.state == Assignment.State.SIGNED:
         return a
@@ -111,8 +111,8 @@ def sign_assignment(user, item_id, assignment_id) -> Assignment:
 
 
 @item_action
-def request_adjustment(user, item_id, assignment_id, *, reason, suggested_unit_id=None, suggested_unit_text="") -> AdjustmentRequest:
-    step = begin(user, "request_adjustment", item_id, assignment_id=assignment_id)
+def request_adjustment(user, item_id, *, assignment, reason, suggested_unit_id=None, suggested_unit_text="") -> AdjustmentRequest:
+    step = begin(user, "request_adjustment", item_id, assignment_id=assignment)
     a = step.assignment
     if a.state == Assignment.State.ADJUSTING:
         return a.adjustments.filter(state=AdjustmentRequest.State.PENDING).first()
@@ -134,8 +134,8 @@ def request_adjustment(user, item_id, assignment_id, *, reason, suggested_unit_i
 
 
 @item_action
-def decide_adjustment(user, item_id, assignment_id, *, approve: bool, new_unit_id=None, note="") -> AdjustmentRequest:
-    step = begin(user, "decide_adjustment", item_id, assignment_id=assignment_id)
+def decide_adjustment(user, item_id, *, assignment, approve: bool, new_unit_id=None, note="") -> AdjustmentRequest:
+    step = begin(user, "decide_adjustment", item_id, assignment_id=assignment)
     step.check()
     a = step.assignment
     req = a.adjustments.select_for_update().get(state=AdjustmentRequest.State.PENDING)

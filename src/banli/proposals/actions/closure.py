@@ -9,8 +9,8 @@ from .settle import settle_item
 
 
 @item_action
-def report_progress(user, item_id, assignment_id, *, text) -> ProgressUpdate:
-    step = begin(user, "report_progress", item_id, assignment_id=assignment_id)
+def report_progress(user, item_id, *, assignment, text) -> ProgressUpdate:
+    step = begin(user, "report_progress", item_id, assignment_id=assignment)
     step.check()
     p = ProgressUpdate.objects.create(item=step.item, assignment=step.assignment, text=require_text(text, "text", "进展情况", "The progress"), by=user)
     step.audit(target=p, after={"unit": step.assignment.unit_id})
@@ -19,8 +19,8 @@ def report_progress(user, item_id, assignment_id, *, text) -> ProgressUpdate:
 
 
 @item_action
-def file_closure_report(user, item_id, assignment_id, *, text, done_on) -> ClosureReport:
-    step = begin(user, "file_closure_report", item_id, assignment_id=assignment_id)
+def file_closure_report(user, item_id, *, assignment, text, done_on) -> ClosureReport:
+    step = begin(user, "file_closure_report", item_id, assignment_id=assignment)
     pending = [r for r in step.assignment.closure_reports.all() if r.state == ClosureReport.State.PENDING]
     if pending:
         return pending[0]
@@ -39,8 +39,8 @@ def _pending_report(step) -> ClosureReport:
 
 
 @item_action
-def approve_closure_report(user, item_id, assignment_id, *, comment="") -> ClosureReport:
-    step = begin(user, "approve_closure_report", item_id, assignment_id=assignment_id)
+def approve_closure_report(user, item_id, *, assignment, comment="") -> ClosureReport:
+    step = begin(user, "approve_closure_report", item_id, assignment_id=assignment)
     a: Assignment = step.assignment
     if a.closed_at:
         return [r for r in a.closure_reports.all() if r.state == ClosureReport.State.APPROVED][-1]
@@ -64,8 +64,8 @@ def approve_closure_report(user, item_id, assignment_id, *, comment="") -> Closu
 
 
 @item_action
-def return_closure_report(user, item_id, assignment_id, *, comment) -> ClosureReport:
-    step = begin(user, "return_closure_report", item_id, assignment_id=assignment_id)
+def return_closure_report(user, item_id, *, assignment, comment) -> ClosureReport:
+    step = begin(user, "return_closure_report", item_id, assignment_id=assignment)
     step.check()
     r = _pending_report(step)
     r.state, r.decided_by, r.decided_at = ClosureReport.State.RETURNED, user, now()
@@ -77,14 +77,14 @@ def return_closure_report(user, item_id, assignment_id, *, comment) -> ClosureRe
 
 
 @item_action
-def reopen_item(user, item_id, *, reason):
+def reopen(user, item_id, *, reason):
     step = begin(user, "reopen", item_id)
     if step.item.state != ItemState.CLOSED:
         # Only a closed item can be reopened; an item already reopened is left as it is.
         step.check()
     reason = require_text(reason, "reason", "重新打开的理由", "A reason")
     Assignment.objects.filter(item=step.item, closed_at__isnull=False).update(closed_at=None, closed_early=False)
-    before = step.set_state(ItemState.EVALUATED, closed_at=None)
+    before = step.advance(closed_at=None)
     step.audit(before=before, after={"state": ItemState.EVALUATED}, note=reason)
     step.notify(unit_user_ids([a.unit for a in step.item.assignments.all() if a.active and a.answers]), f"区府办重新打开：{step.item.title}。理由：{reason}")
     return step.item

@@ -40,7 +40,23 @@ class Step:
     def audit(self, *, target=None, before=None, after=None, note=""):
         return record(actor=self.user, action=self.action, item=self.item, target=target, before=before, after=after, note=note)
 
-    def set_state(self, state, **fields):
+    def advance(self, **fields):
+        """Move the item to the table's target state for this action (Transition.to_state), with
+        the given fields; returns the state before, for the audit row. The table is the one place
+        that says where an action leads, so code and table cannot drift apart."""
+        target = workflow.TABLE[self.action].to_state
+        if target is None:
+            raise AssertionError(f"{self.action} has no target state in the table; the action decides (use decide_state)")
+        return self._store(target, fields)
+
+    def decide_state(self, state, **fields):
+        """Set a state the action decides by itself (the table's target is None): e.g. an approved
+        withdrawal request withdraws the item, a refused one leaves it as it is."""
+        if workflow.TABLE[self.action].to_state is not None:
+            raise AssertionError(f"{self.action} leads to {workflow.TABLE[self.action].to_state} by the table; use advance()")
+        return self._store(state, fields)
+
+    def _store(self, state, fields):
         before = {"state": self.item.state}
         self.item.state = state
         for k, v in fields.items():

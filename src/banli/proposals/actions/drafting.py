@@ -155,7 +155,7 @@ def respond_cosign(user, item_id, *, confirm: bool) -> CoSigner:
 
 
 @item_action
-def submit_item(user, item_id) -> Item:
+def submit(user, item_id) -> Item:
     step = begin(user, "submit", item_id)
     item = step.item
     if item.state == ItemState.SUBMITTED:
@@ -167,19 +167,19 @@ def submit_item(user, item_id) -> Item:
     # Unconfirmed co-signers are dropped at submission.
     dropped = [c.pk for c in item.cosigners.all() if c.state == CoSigner.State.INVITED]
     CoSigner.objects.filter(pk__in=dropped).update(state=CoSigner.State.DROPPED, responded_at=now())
-    before = step.set_state(ItemState.SUBMITTED, submitted_at=now(), state_reason="")
+    before = step.advance(submitted_at=now(), state_reason="")
     step.audit(before=before, after={"state": item.state, "dropped_cosigners": dropped})
     step.notify(office_user_ids("assembly_office", item.assembly), f"新提交待审查：{item.title}")
     return item
 
 
 @item_action
-def withdraw_item(user, item_id, *, reason="") -> Item:
+def withdraw(user, item_id, *, reason="") -> Item:
     step = begin(user, "withdraw", item_id)
     if step.item.state == ItemState.WITHDRAWN:
         return step.item
     step.check()
-    before = step.set_state(ItemState.WITHDRAWN, state_reason=(reason or "").strip())
+    before = step.advance(state_reason=(reason or "").strip())
     step.audit(before=before, after={"state": step.item.state}, note=reason or "")
     return step.item
 

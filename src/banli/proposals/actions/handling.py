@@ -17,8 +17,8 @@ def parse_date(value, field):
 
 
 @item_action
-def record_consultation(user, item_id, assignment_id, *, kind, form, held_on, participants, proposer_views="") -> Consultation:
-    step = begin(user, "record_consultation", item_id, assignment_id=assignment_id)
+def record_consultation(user, item_id, *, assignment, kind, form, held_on, participants, proposer_views="") -> Consultation:
+    step = begin(user, "record_consultation", item_id, assignment_id=assignment)
     step.check()
     if kind not in Consultation.Kind.values:
         raise invalid("kind", "沟通环节应为办前面商、办中沟通或办后回访。", "Kind must be before, during or after.")
@@ -43,8 +43,8 @@ def _lead_units(item):
 
 
 @item_action
-def send_co_opinion(user, item_id, assignment_id, *, text) -> CoOpinion:
-    step = begin(user, "send_co_opinion", item_id, assignment_id=assignment_id)
+def send_co_opinion(user, item_id, *, assignment, text) -> CoOpinion:
+    step = begin(user, "send_co_opinion", item_id, assignment_id=assignment)
     existing = CoOpinion.objects.filter(assignment=step.assignment).first()
     if existing and not existing.waived:
         return existing
@@ -56,8 +56,8 @@ def send_co_opinion(user, item_id, assignment_id, *, text) -> CoOpinion:
 
 
 @item_action
-def waive_co_opinion(user, item_id, assignment_id, *, reason) -> CoOpinion:
-    step = begin(user, "waive_co_opinion", item_id, assignment_id=assignment_id)
+def waive_co_opinion(user, item_id, *, assignment, reason) -> CoOpinion:
+    step = begin(user, "waive_co_opinion", item_id, assignment_id=assignment)
     existing = CoOpinion.objects.filter(assignment=step.assignment).first()
     if existing and existing.waived:
         return existing

@@ -43,8 +43,8 @@ def sole_replying_unit(item_id) -> int | None:
 
 
 @item_action
-def decide_publication(user, item_id, assignment_id=None, *, publish: bool, reason="") -> PublicationRecord | None:
-    step = begin(user, "decide_publication", item_id, assignment_id=assignment_id or sole_replying_unit(item_id))
+def decide_publication(user, item_id, *, assignment=None, publish: bool, reason="") -> PublicationRecord | None:
+    step = begin(user, "decide_publication", item_id, assignment_id=assignment or sole_replying_unit(item_id))
     wanted = P.PUBLISHED if publish else P.WITHHELD
     if step.assignment.publication == wanted:
         return None
@@ -58,8 +58,8 @@ def decide_publication(user, item_id, assignment_id=None, *, publish: bool, reas
 
 
 @item_action
-def revoke_publication(user, item_id, assignment_id=None, *, reason) -> PublicationRecord | None:
-    step = begin(user, "revoke_publication", item_id, assignment_id=assignment_id or sole_replying_unit(item_id))
+def revoke_publication(user, item_id, *, assignment=None, reason) -> PublicationRecord | None:
+    step = begin(user, "revoke_publication", item_id, assignment_id=assignment or sole_replying_unit(item_id))
     if step.assignment.publication == P.REVOKED:
         return None
     step.check()

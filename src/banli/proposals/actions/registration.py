@@ -12,7 +12,7 @@ def _reason(reason, zh="理由", en="A reason"):
 
 
 @item_action
-def register_item(user, item_id) -> Item:
+def register(user, item_id) -> Item:
     step = begin(user, "register", item_id)
     item = step.item
     if item.state == ItemState.REGISTERED or item.number:
@@ -22,7 +22,7 @@ def register_item(user, item_id) -> Item:
     session = Session.objects.select_for_update().get(pk=item.session_id)
     session.last_number += 1
     session.save(update_fields=["last_number"])
-    before = step.set_state(ItemState.REGISTERED, number=session.last_number, registered_at=now(), state_reason="")
+    before = step.advance(number=session.last_number, registered_at=now(), state_reason="")
     step.audit(before=before, after={"state": item.state, "number": item.number})
     step.notify(proposer_user_ids(item) + office_user_ids("gov_office"), f"已立案{item.display_number}：{item.title}")
     return item
@@ -33,27 +33,27 @@ def return_for_revision(user, item_id, *, reason) -> Item:
     step = begin(user, "return_for_revision", item_id)
     step.check()
     reason = _reason(reason, "退回理由", "A reason for returning")
-    before = step.set_state(ItemState.DRAFT, state_reason=reason)
+    before = step.advance(state_reason=reason)
     step.audit(before=before, after={"state": ItemState.DRAFT}, note=reason)
     step.notify(proposer_user_ids(step.item), f"退回修改：{step.item.title}。理由：{reason}")
     return step.item
 
 
 @item_action
-def reject_item(user, item_id, *, reason) -> Item:
+def reject(user, item_id, *, reason) -> Item:
     step = begin(user, "reject", item_id)
     if step.item.state == ItemState.NOT_REGISTERED:
         return step.item
     step.check()
     reason = _reason(reason, "不予立案的理由", "A reason for rejecting")
-    before = step.set_state(ItemState.NOT_REGISTERED, state_reason=reason)
+    before = step.advance(state_reason=reason)
     step.audit(before=before, after={"state": step.item.state}, note=reason)
     step.notify(proposer_user_ids(step.item), f"不予立案：{step.item.title}。理由：{reason}")
     return step.item
 
 
 @item_action
-def merge_item(user, item_id, *, into_id, reason="") -> Item:
+def merge(user, item_id, *, into_id, reason="") -> Item:
     step = begin(user, "merge", item_id)
     item = step.item
     if item.state == ItemState.MERGED:
@@ -62,14 +62,14 @@ def merge_item(user, item_id, *, into_id, reason="") -> Item:
     target = Item.objects.filter(pk=into_id, session_id=item.session_id).exclude(pk=item.pk).first()
     if target is None or target.state in (ItemState.DRAFT, ItemState.SUBMITTED, ItemState.NOT_REGISTERED, ItemState.MERGED, ItemState.CONVERTED, ItemState.WITHDRAWN):
         raise invalid("into_id", "只能并入同一会次已立案的提案/建议。", "An item can only be merged into a registered item of the same session.")
-    before = step.set_state(ItemState.MERGED, merged_into=target, state_reason=(reason or "").strip())
+    before = step.advance(merged_into=target, state_reason=(reason or "").strip())
     step.audit(before=before, after={"state": item.state, "merged_into": target.pk}, note=reason or "")
     step.notify(proposer_user_ids(item), f"已并入{target.display_number}《{target.title}》办理：{item.title}")
     return item
 
 
 @item_action
-def convert_item(user, item_id, *, to="意见建议", reason="") -> Item:
+def convert(user, item_id, *, to="意见建议", reason="") -> Item:
     step = begin(user, "convert", item_id)
     if step.item.state == ItemState.CONVERTED:
         return step.item
@@ -77,7 +77,7 @@ def convert_item(user, item_id, *, to="意见建议", reason="") -> Item:
     to = (to or "").strip()
     if to not in ("意见建议", "社情民意"):
         raise invalid("to", "只能转为意见建议或社情民意。", "Convert to 意见建议 or 社情民意 only.")
-    before = step.set_state(ItemState.CONVERTED, converted_to=to, state_reason=(reason or "").strip())
+    before = step.advance(converted_to=to, state_reason=(reason or "").strip())
     step.audit(before=before, after={"state": step.item.state, "converted_to": to}, note=reason or "")
     step.notify(proposer_user_ids(step.item), f"已转为{to}处理：{step.item.title}")
     return step.item
@@ -107,7 +107,7 @@ def decide_withdrawal(user, item_id, *, approve: bool, note="") -> Item:
         raise invalid(None, "没有待审核的撤回申请。", "No withdrawal request is pending.")
     item.withdrawal_requested = False
     if approve:
-        before = step.set_state(ItemState.WITHDRAWN, state_reason=item.withdrawal_reason)
+        before = step.decide_state(ItemState.WITHDRAWN, state_reason=item.withdrawal_reason)
         # The units are released from a withdrawn item; their assignments stay as history.
         released = [a for a in item.assignments.all() if a.active]
         Assignment.objects.filter(pk__in=[a.pk for a in released]).update(

@@ -65,15 +65,15 @@ def _write_draft(step, data, *, conversion):
 
 
 @item_action
-def draft_reply(user, item_id, assignment_id, **data) -> Reply:
-    step = begin(user, "draft_reply", item_id, assignment_id=assignment_id)
+def draft_reply(user, item_id, *, assignment, **data) -> Reply:
+    step = begin(user, "draft_reply", item_id, assignment_id=assignment)
     step.check()
     return _write_draft(step, data, conversion=False)
 
 
 @item_action
-def convert_reply_type(user, item_id, assignment_id, **data) -> Reply:
-    step = begin(user, "convert_reply_type", item_id, assignment_id=assignment_id)
+def convert_reply_type(user, item_id, *, assignment, **data) -> Reply:
+    step = begin(user, "convert_reply_type", item_id, assignment_id=assignment)
     step.check()
     return _write_draft(step, data, conversion=True)
 
@@ -95,8 +95,8 @@ def _sent_or_at(step, *states):
 
 
 @item_action
-def submit_reply(user, item_id, assignment_id) -> Reply:
-    step = begin(user, "submit_reply", item_id, assignment_id=assignment_id)
+def submit_reply(user, item_id, *, assignment) -> Reply:
+    step = begin(user, "submit_reply", item_id, assignment_id=assignment)
     done = _sent_or_at(step, Reply.State.PENDING_UNIT, Reply.State.PENDING_LEADER, Reply.State.APPROVED)
     if done:
         return done
@@ -129,8 +129,8 @@ def _decide(step, level, approve, comment):
 
 
 @item_action
-def approve_reply(user, item_id, assignment_id, *, comment="") -> Reply:
-    step = begin(user, "approve_reply", item_id, assignment_id=assignment_id)
+def approve_reply(user, item_id, *, assignment, comment="") -> Reply:
+    step = begin(user, "approve_reply", item_id, assignment_id=assignment)
     done = _sent_or_at(step, Reply.State.PENDING_LEADER, Reply.State.APPROVED, "sent")
     if done:
         return done
@@ -139,15 +139,15 @@ def approve_reply(user, item_id, assignment_id, *, comment="") -> Reply:
 
 
 @item_action
-def return_reply(user, item_id, assignment_id, *, comment) -> Reply:
-    step = begin(user, "return_reply", item_id, assignment_id=assignment_id)
+def return_reply(user, item_id, *, assignment, comment) -> Reply:
+    step = begin(user, "return_reply", item_id, assignment_id=assignment)
     step.check()
     return _decide(step, ReplyApproval.Level.UNIT, False, comment)
 
 
 @item_action
-def leader_approve_reply(user, item_id, assignment_id, *, comment="") -> Reply:
-    step = begin(user, "leader_approve_reply", item_id, assignment_id=assignment_id)
+def leader_approve_reply(user, item_id, *, assignment, comment="") -> Reply:
+    step = begin(user, "leader_approve_reply", item_id, assignment_id=assignment)
     done = _sent_or_at(step, Reply.State.APPROVED, "sent")
     if done:
         return done
@@ -156,15 +156,15 @@ def leader_approve_reply(user, item_id, assignment_id, *, comment="") -> Reply:
 
 
 @item_action
-def leader_return_reply(user, item_id, assignment_id, *, comment) -> Reply:
-    step = begin(user, "leader_return_reply", item_id, assignment_id=assignment_id)
+def leader_return_reply(user, item_id, *, assignment, comment) -> Reply:
+    step = begin(user, "leader_return_reply", item_id, assignment_id=assignment)
     step.check()
     return _decide(step, ReplyApproval.Level.DISTRICT, False, comment)
 
 
 @item_action
-def send_reply(user, item_id, assignment_id) -> Reply:
-    step = begin(user, "send_reply", item_id, assignment_id=assignment_id)
+def send_reply(user, item_id, *, assignment) -> Reply:
+    step = begin(user, "send_reply", item_id, assignment_id=assignment)
     a = step.assignment
     if open_reply(a) is None and a.replied_round >= a.reply_round:
         return [r for r in a.replies.all() if r.state == Reply.State.SENT][-1]
@@ -192,8 +192,8 @@ def send_reply(user, item_id, assignment_id) -> Reply:
 
 
 @item_action
-def request_extension(user, item_id, assignment_id, *, requested_due, reason) -> ExtensionRequest:
-    step = begin(user, "request_extension", item_id, assignment_id=assignment_id)
+def request_extension(user, item_id, *, assignment, requested_due, reason) -> ExtensionRequest:
+    step = begin(user, "request_extension", item_id, assignment_id=assignment)
     a = step.assignment
     pending = a.extensions.filter(state=ExtensionRequest.State.PENDING).first()
     if pending:
@@ -213,8 +213,8 @@ def request_extension(user, item_id, assignment_id, *, requested_due, reason) ->
 
 
 @item_action
-def decide_extension(user, item_id, assignment_id, *, approve: bool, note="") -> ExtensionRequest:
-    step = begin(user, "decide_extension", item_id, assignment_id=assignment_id)
+def decide_extension(user, item_id, *, assignment, approve: bool, note="") -> ExtensionRequest:
+    step = begin(user, "decide_extension", item_id, assignment_id=assignment)
     step.check()
     a = step.assignment
     req = a.extensions.select_for_update().filter(state=ExtensionRequest.State.PENDING).first()

@@ -8,7 +8,7 @@ from .common import item_action, begin, invalid, require_text, unit_user_ids
 
 
 @item_action
-def mark_key_item(user, item_id, *, leader_id, reason="") -> KeyItemMark | None:
+def mark_key(user, item_id, *, leader_id, reason="") -> KeyItemMark | None:
     step = begin(user, "mark_key", item_id)
     item = step.item
     if item.is_key and str(item.key_leader_id) == str(leader_id):
@@ -26,7 +26,7 @@ def mark_key_item(user, item_id, *, leader_id, reason="") -> KeyItemMark | None:
 
 
 @item_action
-def unmark_key_item(user, item_id, *, reason) -> KeyItemMark | None:
+def unmark_key(user, item_id, *, reason) -> KeyItemMark | None:
     step = begin(user, "unmark_key", item_id)
     item = step.item
     if not item.is_key:
@@ -53,8 +53,8 @@ def give_instruction(user, item_id, *, text) -> LeaderInstruction:
 
 
 @item_action
-def urge_unit(user, item_id, assignment_id, *, text) -> UrgeNotice:
-    step = begin(user, "urge", item_id, assignment_id=assignment_id)
+def urge(user, item_id, *, assignment, text) -> UrgeNotice:
+    step = begin(user, "urge", item_id, assignment_id=assignment)
     step.check()
     u = UrgeNotice.objects.create(item=step.item, unit=step.assignment.unit, text=require_text(text, "text", "催办内容", "The notice"), by=user)
     step.audit(target=u, after={"unit": u.unit_id})

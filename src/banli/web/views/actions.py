@@ -1,4 +1,4 @@
-"""One door for every action of the transition table: validate with the API's input rules, call
+"""One door for every action of the transition table: validate with the command's input rules, call
 the action function, and come back to the item page, with field messages on failure."""
 
 from django.contrib import messages
@@ -7,9 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from banli.api.actions import REGISTRY
 from banli.errors import BanliError, not_found
+from banli.proposals import actions as A
 from banli.proposals import selectors
+from banli.proposals.commands import command
 from banli.proposals.access import visible_items
 
 from ..forms import PLACED_ELSEWHERE, field_errors, validate
@@ -20,12 +21,12 @@ from .common import error_page
 @require_POST
 @login_required
 def do_action(request, item_id, action):
-    if action not in REGISTRY or REGISTRY[action][1] is None:
+    cmd = command(action)
+    if cmd is None:
         return error_page(request, not_found())
-    call = REGISTRY[action][1]
     try:
         data = validate(action, request.POST, request.FILES)
-        call(request.user, item_id, data)
+        cmd.run(request.user, item_id, data)
     except BanliError as err:
         item = selectors.item_detail(request.user, item_id)
         if item is None:
@@ -35,6 +36,7 @@ def do_action(request, item_id, action):
         ctx["page_error"] = err.message
         if action in PLACED_ELSEWHERE:
             ctx[f"{action}_errors"], ctx[f"{action}_data"] = errors, request.POST
+        A.mark_messages_read(request.user, item, up_to=ctx["read_up_to"])  # the page is shown again, messages and all
         return render(request, "web/items/detail.html", ctx, status=err.status)
     messages.success(request, _("已完成：%(action)s") % {"action": action_label(action)})
     if not visible_items(request.user).filter(pk=item_id).exists():
