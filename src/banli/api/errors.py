@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_handler
 
 from banli.errors import BanliError, not_found
+from banli.middleware import is_api
 
 
 def _first_message(detail):
@@ -53,23 +54,16 @@ def exception_handler(exc, context):
     return response
 
 
-API_PREFIX = "/api/"
-
-
-def _is_api(request) -> bool:
-    return request.path_info.startswith(API_PREFIX)
-
-
 def page_not_found(request, exception=None):
     """handler404: under /api/ the API's own "not found" (the same as a missing record), else the page."""
-    if _is_api(request):
+    if is_api(request):
         return JsonResponse(not_found().as_dict(), status=404)
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request):
     """handler500: under /api/ a JSON answer without internals (the error is logged as usual), else the page."""
-    if _is_api(request):
+    if is_api(request):
         err = BanliError("server_error", "服务器出错，请稍后重试；如仍有问题，请联系系统管理员。",
                          "Something went wrong on the server. Please try again later; if it persists, tell the administrator.",
                          status=500)

@@ -1,10 +1,6 @@
-"""Shared by the page views: turning a domain refusal into a page answer."""
+"""The error page, for a view that answers a refusal itself rather than raising it (banli.middleware
+answers every BanliError a view raises)."""
 
-from django.shortcuts import render
+from banli.middleware import error_page
 
-from banli.errors import BanliError
-
-
-def error_page(request, err: BanliError):
-    """A refusal or a missing record as a page in the user's language (404 looks like 'not yours')."""
-    return render(request, "web/error.html", {"error": err}, status=err.status)
+__all__ = ["error_page"]

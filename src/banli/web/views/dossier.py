@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from banli.errors import BanliError, not_found
+from banli.errors import BanliError, forbidden, not_found
 from banli.proposals import selectors
 from banli.proposals.access import actor_for
 from banli.reports import dossier_jobs as jobs
@@ -19,8 +19,6 @@ from banli.reports.documents.dossier_blocks import file_stem
 from banli.reports.documents.dossier_docx import dossier_docx
 from banli.reports.documents.dossier_pdf import dossier_pdf
 
-from .common import error_page
-
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -28,7 +26,7 @@ def _dossier(request, item_id, render_as, content_type, ext):
     # The item page's own query: whoever may read the item reads its dossier, anyone else gets 404.
     item = selectors.item_detail(request.user, item_id)
     if item is None:
-        return error_page(request, not_found())
+        raise not_found()
     data = render_as(build_dossier(item, actor_for(request.user)))
     # The PDF opens in the browser; the Word file is for editing, so it downloads.
     return FileResponse(io.BytesIO(data), as_attachment=ext == "docx", filename=f"{file_stem(item)}.{ext}", content_type=content_type)
@@ -48,8 +46,8 @@ def item_docx(request, item_id):
 @require_http_methods(["GET", "POST"])
 def export_page(request):
     if not jobs.may_export(request.user):
-        return error_page(request, BanliError("forbidden", "只有区府办和提案委/代表工委可以批量导出一案一册。",
-                                              "Only the government office and the assembly offices may export all dossiers.", status=403))
+        raise forbidden("只有区府办和提案委/代表工委可以批量导出一案一册。",
+                        "Only the government office and the assembly offices may export all dossiers.")
     if request.method == "POST":
         try:
             job = jobs.start_dossier_export(request.user, request.POST.get("session"))
@@ -87,10 +85,7 @@ def job_json(request, job_id):
 
 @login_required
 def job_download(request, job_id):
-    try:
-        job = jobs.access_job(request.user, job_id)
-    except BanliError as err:
-        return error_page(request, err)
+    job = jobs.access_job(request.user, job_id)
     if job.state != job.State.DONE or not job.file:
-        return error_page(request, not_found())
+        raise not_found()
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=jobs.download_name(job), content_type="application/zip")

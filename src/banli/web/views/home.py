@@ -7,13 +7,11 @@ from django.shortcuts import render
 from banli.deadlines import selectors as deadline_selectors
 from banli.deadlines.calendar import calendar_warnings
 from banli.deadlines.models import Milestone
-from banli.errors import BanliError
 from banli.org.models import WORDING, WORDING_EN
 from banli.proposals.access import actor_for
 from banli.proposals.todo import ROLE_TITLES, todo_sections
 
 from ..context import own_assembly
-from .common import error_page
 
 
 @login_required
@@ -54,9 +52,6 @@ def office_calendar_warnings(request) -> list[str]:
 @login_required
 def deadlines(request):
     """Open milestones, late ones first, scoped to what the user supervises."""
-    try:
-        qs = deadline_selectors.open_deadlines(request.user, request.GET)
-    except BanliError as err:
-        return error_page(request, err)
+    qs = deadline_selectors.open_deadlines(request.user, request.GET)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "web/deadlines.html", {"page": page, "kinds": Milestone.choices, "params": request.GET})

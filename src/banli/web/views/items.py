@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from banli.errors import BanliError, not_found
+from banli.errors import BanliError, forbidden, not_found
 from banli.org.models import Assembly, Category, ReplyType, Session, Unit
 from banli.proposals import actions as A
 from banli.proposals import selectors, workflow
@@ -20,7 +20,6 @@ from banli.proposals.models import Attachment, ItemState
 from ..draft import DraftForm
 from ..export import items_workbook
 from ..item_page import page_context, wording
-from .common import error_page
 
 PAGE_SIZE = 30
 SORTS = [("-id", gettext_lazy("最新")), ("number", gettext_lazy("编号")), ("-submitted_at", gettext_lazy("提交时间")),
@@ -39,12 +38,9 @@ def _filters(request):
 
 @login_required
 def item_list(request):
-    try:
-        qs = selectors.item_list(request.user, request.GET)
-        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-        rows = list(page.object_list)
-    except BanliError as err:
-        return error_page(request, err)
+    qs = selectors.item_list(request.user, request.GET)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "web/items/list.html", {
@@ -54,11 +50,7 @@ def item_list(request):
 
 @login_required
 def item_export(request):
-    try:
-        qs = selectors.item_list(request.user, request.GET)
-    except BanliError as err:
-        return error_page(request, err)
-    data = items_workbook(qs)
+    data = items_workbook(selectors.item_list(request.user, request.GET))
     return FileResponse(data, as_attachment=True, filename=_("提案建议列表") + ".xlsx",
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -67,19 +59,16 @@ def item_export(request):
 def item_page(request, item_id):
     item = selectors.item_detail(request.user, item_id)
     if item is None:
-        return error_page(request, not_found())
+        raise not_found()
     return render(request, "web/items/detail.html", page_context(request, item))
 
 
 @login_required
 def attachment(request, item_id, attachment_id):
-    try:
-        item = access_item(request.user, item_id)
-    except BanliError as err:
-        return error_page(request, err)
+    item = access_item(request.user, item_id)
     att = Attachment.objects.filter(item=item, pk=attachment_id).first()
     if att is None:
-        return error_page(request, not_found())
+        raise not_found()
     return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name, content_type=att.content_type)
 
 
@@ -87,8 +76,7 @@ def attachment(request, item_id, attachment_id):
 def item_new(request):
     people = list(Person.objects.filter(pk__in=actor_for(request.user).person_ids, active=True).order_by("is_collective", "id"))
     if not people:
-        return error_page(request, BanliError("forbidden", "只有委员、代表或其授权的集体账号可以提出提案/建议。",
-                                              "Only members, deputies or collective accounts may file items.", status=403))
+        raise forbidden("只有委员、代表或其授权的集体账号可以提出提案/建议。", "Only members, deputies or collective accounts may file items.")
     form = DraftForm(request.POST or None, assembly=people[0].assembly)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -107,12 +95,9 @@ def item_new(request):
 
 @login_required
 def item_edit(request, item_id):
-    try:
-        item = access_item(request.user, item_id)
-        # Reading a draft (an invited co-signer may) is not editing it: ask the table first.
-        workflow.check("edit_draft", actor_for(request.user), item)
-    except BanliError as err:
-        return error_page(request, err)
+    item = access_item(request.user, item_id)
+    # Reading a draft (an invited co-signer may) is not editing it: ask the table first.
+    workflow.check("edit_draft", actor_for(request.user), item)
     form = DraftForm(request.POST or None, assembly=item.assembly, item=item)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

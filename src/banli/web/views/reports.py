@@ -20,8 +20,6 @@ from banli.reports.situation import parse_range, situation
 from banli.reports.documents.yearly_docx import yearly_report
 from banli.reports.prose import basic_situation
 
-from .common import error_page
-
 PREV_WORD = {"session": gettext_lazy("上次会议"), "term": gettext_lazy("上届"), "year": gettext_lazy("上年度")}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,12 +33,9 @@ def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
 
 @login_required
 def report_page(request):
-    try:
-        req = service.requested(request.user, request.GET)
-        figures = service.figures(req)
-        units = service.units(req)["units"]
-    except BanliError as err:
-        return error_page(request, err)
+    req = service.requested(request.user, request.GET)
+    figures = service.figures(req)
+    units = service.units(req)["units"]
     p = req.period
     cur, prev = figures["current"], figures["previous"]
     svgs = {k: charts.svg(fig) for k, fig in charts.report_charts(figures).items()}
@@ -54,11 +49,7 @@ def report_page(request):
 
 
 def _file(request, build):
-    try:
-        req = service.requested(request.user, request.GET)
-    except BanliError as err:
-        return error_page(request, err)
-    return build(req)
+    return build(service.requested(request.user, request.GET))
 
 
 @login_required
@@ -74,13 +65,10 @@ def report_xlsx(request):
 @login_required
 def situation_docx(request):
     assembly = request.GET.get("assembly") or None
-    try:
-        if assembly not in (None, "cppcc", "npc"):
-            raise BanliError("invalid", "会别不正确。", "Unknown assembly.")
-        check_reports(request.user, assembly)
-        start, end = parse_range(request.GET)
-    except BanliError as err:
-        return error_page(request, err)
+    if assembly not in (None, "cppcc", "npc"):
+        raise BanliError("invalid", "会别不正确。", "Unknown assembly.")
+    check_reports(request.user, assembly)
+    start, end = parse_range(request.GET)
     name = f"办理情况专报{start:%Y%m%d}-{end:%Y%m%d}.docx"
     return _download(situation_report(situation(start, end, assembly)), DOCX, name)
 

@@ -16,7 +16,6 @@ from banli.proposals.access import actor_for
 from banli.proposals.actions.communication import visible_questions
 
 from ..forms import field_errors
-from .common import error_page
 
 
 def _page(request, *, errors=None, data=None, status=200, failed_id=None, page_error=""):
@@ -63,7 +62,7 @@ def answer(request, question_id):
         A.answer_question(request.user, question_id, answer=request.POST.get("answer", ""))
     except BanliError as err:
         if err.status == 404:
-            return error_page(request, err)
+            raise
         return _page(request, errors=field_errors(err), data=request.POST, status=err.status, failed_id=question_id, page_error=err.message)
     messages.success(request, _("答复已发出。"))
     return redirect(f"/questions/#q{question_id}")
