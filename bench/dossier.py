@@ -75,9 +75,9 @@ def dossier_case(summary: dict | None = None, *, repeat: int = 10, warmup: int =
         return dossier_pdf(dossier), dossier_docx(dossier)
 
     try:
-        from bench.run import _detail_floor
+        from bench.run import detail_floor
 
-        floor = (lambda: (), lambda: _detail_floor(item_id))
+        floor = (lambda: (), lambda: detail_floor(item_id))
         floor_name = "bare SQL of the item's history"
     except ImportError:  # bench.run changed: fall back to the selector itself
         floor = (fresh, lambda user: selectors.item_detail(user, item_id))

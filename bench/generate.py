@@ -1011,7 +1011,7 @@ def _write_deadlines(item_ids, bulk, policies) -> int:
     """The deadline rows and overdue events banli.deadlines.sync.sync_item would write for these
     items, computed by its own specs from the rows just inserted (one prefetch per batch)."""
     from banli.deadlines.specs import item_specs
-    from banli.deadlines.sync import PREFETCH, _apply, overdue_event
+    from banli.deadlines.sync import PREFETCH, apply_spec, overdue_event
 
     today = timezone.localdate()
     rows = []
@@ -1022,7 +1022,7 @@ def _write_deadlines(item_ids, bulk, policies) -> int:
         if policy is None:
             policy = policies[item.session_id] = SessionPolicy.for_session(item.session)
         for spec in item_specs(item, policy):
-            row, _ = _apply(spec, Deadline(key=spec.key, item_id=item.pk), today)
+            row, _ = apply_spec(spec, Deadline(key=spec.key, item_id=item.pk), today)
             rows.append(row)
     Deadline.objects.bulk_create(rows, batch_size=bulk)
     events = [e for e in (overdue_event(r, None, today) for r in rows) if e is not None]

@@ -16,7 +16,7 @@ TARGET_RATIO = 1.5
 NOT_RECEIVED = ("draft", "submitted", "not_registered", "merged", "converted", "withdrawn")
 
 
-def _largest_session() -> tuple[int, int]:
+def largest_session() -> tuple[int, int]:
     from django.db.models import Count
 
     from banli.proposals.models import Item
@@ -25,7 +25,7 @@ def _largest_session() -> tuple[int, int]:
     return row["session_id"], row["n"]
 
 
-def _floor_figures(session_id: int) -> dict:
+def floor_figures(session_id: int) -> dict:
     """The figures the report states, by plain SQL (the received filter written out), as the
     records stood at the end of today: the reply type and the rating in force, closures, key
     marks and consultations by then, as reports/asof.py defines them, in the same shape: one
@@ -105,7 +105,7 @@ def _floor_figures(session_id: int) -> dict:
     return {"current": one(p), "previous": one(before) if before else None}
 
 
-def _same(fig: dict, floor: dict) -> list[str]:
+def differences(fig: dict, floor: dict) -> list[str]:
     """Where the report's figures and the floor's disagree (empty: they agree)."""
     problems = []
     for key in ("current", "previous"):
@@ -135,12 +135,12 @@ def report_case(summary: dict | None = None, *, repeat: int = 10, warmup: int = 
     from banli.reports.statistics import yearly_figures
     from bench.timing import measure
 
-    session_id, n = _largest_session()
+    session_id, n = largest_session()
     p = period("session", session_id)
     figures = yearly_figures(p)
-    mismatch = _same(figures, _floor_figures(session_id))
+    mismatch = differences(figures, floor_figures(session_id))
     timed, floor = measure((lambda: (), lambda: yearly_figures(period("session", session_id))),
-                           (lambda: (), lambda: _floor_figures(session_id)), repeat=repeat, warmup=warmup)
+                           (lambda: (), lambda: floor_figures(session_id)), repeat=repeat, warmup=warmup)
     ratio = timed["p50"] / floor["p50"] if floor["p50"] else float("nan")
     return {"case": f"yearly report (session of {n:,} items)", "p50_ms": round(timed["p50"], 1), "p95_ms": round(timed["p95"], 1),
             "floor_p50_ms": round(floor["p50"], 1), "ratio": round(ratio, 2), "queries": timed["queries"],

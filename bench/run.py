@@ -347,7 +347,7 @@ def _run_cases(summary, repeat, warmup) -> list[dict]:
         return ItemDetailSerializer(selectors.item_detail(req.user, item_id), context={"request": req}).data
 
     data = detail_call(fresh(summary["gov_user_id"]))
-    timed, floor = _measure((lambda: (fresh(summary["gov_user_id"]),), detail_call), (lambda: (), lambda: _detail_floor(item_id)),
+    timed, floor = _measure((lambda: (fresh(summary["gov_user_id"]),), detail_call), (lambda: (), lambda: detail_floor(item_id)),
                             repeat=repeat, warmup=warmup)
     cases.append(_case(f"detail ({len(data['history'])} audit rows)", timed, floor))
 
@@ -426,7 +426,7 @@ def _list_floor(session_id, states, unit_ids):
     return ids
 
 
-def _detail_floor(item_id):
+def detail_floor(item_id):
     """The item row and every related row the detail shows, one bare query per table."""
     from django.contrib.auth import get_user_model
     from django.db import connection

@@ -12,7 +12,8 @@ from django.test import Client
 from banli.audit.models import AuditRecord
 from banli.proposals import actions
 from banli.reports import dossier_jobs
-from banli.reports.dossier_jobs import run_dossier_job, start_dossier_export
+from banli.reports.actions import start_dossier_export
+from banli.reports.dossier_jobs import run_dossier_job
 from banli.reports.models import ReportJob
 from tests.builders import make_item
 from tests.reports.reading import docx_text, flat, pdf_text

@@ -1,11 +1,15 @@
-"""Statistics as JSON: the same figures the report page and the documents show (one service)."""
+"""Statistics as JSON: the same figures the report page and the documents show (one service);
+and the dossier export (一案一册 as one ZIP) started and followed as the page does it."""
+
+from collections.abc import Mapping
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from banli.reports import service
+from banli.reports import actions, selectors, service
 
 PERIOD = [
     OpenApiParameter("kind", str, enum=["session", "term", "year"], description="统计范围：会次、届或年度"),
@@ -25,3 +29,30 @@ class UnitTableView(APIView):
     @extend_schema(parameters=PERIOD, responses={200: {"type": "object"}}, summary="承办单位统计表 (unit table)")
     def get(self, request):
         return Response(service.units_for(request.user, request.query_params))
+
+
+JobStatus = inline_serializer("ReportJobStatus", {
+    "id": serializers.IntegerField(), "state": serializers.CharField(), "state_label": serializers.CharField(),
+    "done": serializers.IntegerField(), "total": serializers.IntegerField(), "percent": serializers.IntegerField(),
+    "stalled": serializers.BooleanField(), "error": serializers.CharField(),
+    "download": serializers.CharField(allow_null=True, help_text="生成完毕后的下载地址（网页登录后下载）"),
+})
+
+
+class DossierExportView(APIView):
+    @extend_schema(
+        request=inline_serializer("DossierExportRequest", {"session": serializers.IntegerField(help_text="会次编号")}),
+        responses={202: JobStatus, 403: OpenApiResponse(description="区府办和提案委/代表工委以外的用户")},
+        summary="一案一册批量导出 (start a dossier export)",
+        description="在后台生成该会次全部提案/建议的一案一册压缩包；同一会次仍在生成时返回原任务。",
+    )
+    def post(self, request):
+        data = request.data if isinstance(request.data, Mapping) else {}
+        job = actions.start_dossier_export(request.user, data.get("session"))
+        return Response(selectors.job_status(request.user, job.pk), status=202)
+
+
+class ReportJobView(APIView):
+    @extend_schema(responses=JobStatus, summary="导出任务进度 (report job status)")
+    def get(self, request, job_id):
+        return Response(selectors.job_status(request.user, job_id))

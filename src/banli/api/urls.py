@@ -48,9 +48,11 @@ supervision.register("deadlines", dv.DeadlineViewSet, basename="deadline")
 supervision.register("overdue-events", dv.OverdueEventViewSet, basename="overdue-event")
 urlpatterns += supervision.urls
 
-from .report_views import UnitTableView, YearlyFiguresView  # noqa: E402
+from .report_views import DossierExportView, ReportJobView, UnitTableView, YearlyFiguresView  # noqa: E402
 
 urlpatterns += [
     path("reports/yearly/", YearlyFiguresView.as_view(), name="report-yearly"),
     path("reports/units/", UnitTableView.as_view(), name="report-units"),
+    path("reports/dossiers/", DossierExportView.as_view(), name="report-dossiers"),
+    path("reports/jobs/<int:job_id>/", ReportJobView.as_view(), name="report-job"),
 ]

@@ -1,6 +1,5 @@
 """REST endpoints, thin: parse, call an action or a selector, serialise."""
 
-from django.db.models import Q
 from django.http import FileResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, viewsets
@@ -10,14 +9,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from banli.errors import not_found
+from banli.notify import selectors as notify_selectors
 from banli.notify.models import Notification
-from banli.org.models import FeedbackGrade, Person, ReplyType, Session, Unit
+from banli.org.models import FeedbackGrade, ReplyType, Session, Unit
+from banli.org.selectors import search_people
 from banli.proposals import actions as A
 from banli.proposals import selectors, workflow
 from banli.proposals.commands import COMMANDS
-from banli.proposals.access import access_item, actor_for
-from banli.proposals.actions.communication import visible_questions
-from banli.proposals.models import Attachment, Item
+from banli.proposals.access import actor_for
+from banli.proposals.models import Item
 
 from . import serializers as ser
 from .item_detail import ItemDetailSerializer
@@ -76,10 +76,7 @@ class ItemViewSet(viewsets.GenericViewSet):
     @extend_schema(responses=None)
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>\d+)")
     def attachment(self, request, pk=None, attachment_id=None):
-        item = access_item(request.user, pk)
-        att = Attachment.objects.filter(item=item, pk=attachment_id).first()
-        if att is None:
-            raise not_found()
+        att = selectors.item_attachment(request.user, pk, attachment_id)
         return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name, content_type=att.content_type)
 
 
@@ -165,13 +162,8 @@ class PeopleSearchView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        q = (self.request.query_params.get("q") or "").strip()
-        qs = Person.objects.filter(active=True)
-        if self.request.query_params.get("assembly"):
-            qs = qs.filter(assembly=self.request.query_params["assembly"])
-        if q:
-            qs = qs.filter(Q(name__icontains=q) | Q(sector__icontains=q))
-        return qs.order_by("name")[:20]
+        params = self.request.query_params
+        return search_people(params.get("q") or "", params.get("assembly") or None)
 
 
 class QuestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -179,7 +171,7 @@ class QuestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        return visible_questions(self.request.user).select_related("asker", "to_unit")
+        return selectors.visible_questions(self.request.user).select_related("asker", "to_unit")
 
     @extend_schema(request=ser.QuestionCreateSerializer, responses={201: ser.QuestionSerializer})
     def create(self, request):
@@ -207,7 +199,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = NotificationSerializer
 
     def get_queryset(self):
-        return Notification.objects.filter(recipient=self.request.user)
+        return notify_selectors.inbox(self.request.user)
 
 
 class MeView(APIView):

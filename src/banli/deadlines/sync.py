@@ -32,7 +32,7 @@ def sync_item(item_id: int, *, today=None) -> list[Deadline]:
     for spec in specs:
         row = existing.pop(spec.key, None)
         known = _event_of(row)
-        row, changed = _apply(spec, row or Deadline(key=spec.key, item_id=item_id), today)
+        row, changed = apply_spec(spec, row or Deadline(key=spec.key, item_id=item_id), today)
         if changed:
             row.save()
         rows.append(row)
@@ -49,7 +49,9 @@ def sync_item(item_id: int, *, today=None) -> list[Deadline]:
     return rows
 
 
-def _apply(spec: Spec, row: Deadline, today) -> tuple[Deadline, bool]:
+def apply_spec(spec: Spec, row: Deadline, today) -> tuple[Deadline, bool]:
+    """Set the row from what the spec implies as of today; the row, and whether anything changed.
+    Also used by the bench generator, which writes rows in bulk as sync_item would."""
     before = (row.kind, row.starts_on, row.due_on, row.state, row.met_on, row.waived_reason, row.assignment_id, row.unit_id)
     row.kind, row.starts_on, row.due_on = spec.kind, spec.starts_on, spec.due_on
     row.assignment_id, row.unit_id = spec.assignment_id, spec.unit_id
@@ -96,7 +98,7 @@ def sync_question(question, *, today=None) -> Deadline:
                 met_on=day(question.answered_at), unit_id=question.to_unit_id)
     row = Deadline.objects.select_related("overdue").filter(key=spec.key).first()
     known = _event_of(row)
-    row, changed = _apply(spec, row or Deadline(key=spec.key, question=question), today)
+    row, changed = apply_spec(spec, row or Deadline(key=spec.key, question=question), today)
     if changed:
         row.save()
     event = overdue_event(row, known, today)

@@ -1,9 +1,11 @@
 """Reads of the organisation (DESIGN.md "Reads are selectors")."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from .models import StaffRole, Unit
+from .models import Person, StaffRole, Unit
+
+PEOPLE_SEARCH_LIMIT = 20
 
 
 def district_leaders() -> QuerySet:
@@ -20,3 +22,15 @@ def district_leaders() -> QuerySet:
         .only("id", "username", "first_name", "last_name")
         .order_by("id")
     )
+
+
+def search_people(q: str = "", assembly: str | None = None) -> QuerySet[Person]:
+    """The co-signer picker: active members/deputies whose name or sector contains q, by name,
+    at most PEOPLE_SEARCH_LIMIT."""
+    qs = Person.objects.filter(active=True)
+    if assembly:
+        qs = qs.filter(assembly=assembly)
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(sector__icontains=q))
+    return qs.order_by("name")[:PEOPLE_SEARCH_LIMIT]

@@ -4,13 +4,14 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from banli.audit.models import AuditRecord
 from banli.deadlines.models import Deadline
-from banli.errors import invalid
+from banli.errors import invalid, not_found
 from banli.params import id_param
 from banli.org.models import Assembly, Category
 
-from .access import actor_for, visible_items
+from .access import access_item, actor_for, visible_items
 from .models import (
-    Assignment, CoSigner, Feedback, Item, ItemState, Message, Publication, PublicationRecord, Reply,
+    Assignment, Attachment, CoSigner, Feedback, Item, ItemState, Message, MessageReadMark, Publication, PublicationRecord, Question,
+    Reply,
 )
 
 LIST_ORDERINGS = {"id": "id", "-id": "-id", "number": "number", "-number": "-number", "submitted_at": "submitted_at",
@@ -100,6 +101,30 @@ def item_detail(user, item_id) -> Item:
         Prefetch("deadlines", queryset=Deadline.objects.select_related("overdue", "unit").order_by("starts_on", "due_on", "id")),
     ).first()
     return item
+
+
+def last_read_message(user, item) -> int:
+    """The id of the last message of the item this person has seen (0: none)."""
+    return MessageReadMark.objects.filter(user=user, item=item).values_list("last_read_id", flat=True).first() or 0
+
+
+def item_attachment(user, item_id, attachment_id) -> Attachment:
+    """An attachment of an item the user may read; anything else is "not found"."""
+    att = Attachment.objects.filter(item=access_item(user, item_id), pk=attachment_id).first()
+    if att is None:
+        raise not_found()
+    return att
+
+
+def visible_questions(user) -> QuerySet[Question]:
+    """有问必答: the asker sees their own questions, a unit those put to it, the office all."""
+    actor = actor_for(user)
+    if actor.gov_office or actor.is_admin:
+        return Question.objects.all()
+    cond = Q(asker_id__in=actor.person_ids)
+    if actor.unit_ids:
+        cond |= Q(to_unit_id__in=actor.unit_ids)
+    return Question.objects.filter(cond)
 
 
 def categories(assembly=None) -> QuerySet[Category]:

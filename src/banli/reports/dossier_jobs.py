@@ -1,12 +1,11 @@
 """Every dossier of a session as one ZIP (one PDF and one Word file per item, named by the item's
 number), built in the background while the page shows a progress bar.
 
-Who: the government office and the assembly offices start jobs (an assembly office for its own
-assembly's sessions); the requester and the government office download the result. The ZIP holds
-the items the requester may read, with contact data as they may see it.
+Who starts and downloads is decided in access.py; the ZIP holds the items the requester may read,
+with contact data as they may see it.
 
-How it runs: `start_dossier_export` records the job and, after its transaction commits, hands it
-on. With a Celery broker configured the task goes to a worker. Without one (the embedded default,
+How it runs: `actions.start_dossier_export` records the job and, after its transaction commits,
+hands it on (dispatch). With a Celery broker configured the task goes to a worker. Without one (the embedded default,
 CELERY_TASK_ALWAYS_EAGER) Celery would run the task inside the request, so that the page would wait
 minutes for a large session and show no progress; it runs in a thread of this process instead and
 the page answers at once. Either way the counters are committed after every item, so the page
@@ -23,14 +22,10 @@ import zipfile
 
 from django.conf import settings
 from django.core.files import File
-from django.db import connections, transaction
+from django.db import connections
 from django.db.models import F
 from django.utils import timezone
 
-from banli.audit.service import record
-from banli.errors import BanliError, forbidden, not_found
-from banli.org.models import WORDING, Session
-from banli.params import MAX_ID
 from banli.proposals.access import actor_for, visible_items
 from banli.proposals.selectors import item_detail
 
@@ -43,65 +38,7 @@ from .models import ReportJob
 log = logging.getLogger(__name__)
 
 
-# ---- who may do what ----------------------------------------------------------------------------
-
-def may_export(user) -> bool:
-    a = actor_for(user)
-    return a.gov_office or bool(a.assembly_offices)
-
-
-def export_sessions(user):
-    """The sessions this user may export: all for the government office, its own assembly's for
-    an assembly office."""
-    a = actor_for(user)
-    qs = Session.objects.select_related("term").order_by("-is_current", "-opens_on", "assembly")
-    if a.gov_office:
-        return qs
-    return qs.filter(assembly__in=a.assembly_offices)
-
-
-def visible_jobs(user):
-    """Jobs whose result this user may download: their own, and every job for the office."""
-    qs = ReportJob.objects.select_related("session__term", "requested_by")
-    return qs if actor_for(user).gov_office else qs.filter(requested_by=user)
-
-
-def access_job(user, job_id) -> ReportJob:
-    job = visible_jobs(user).filter(pk=job_id).first() if user.is_authenticated else None
-    if job is None:
-        raise not_found()
-    return job
-
-
-def session_label(session) -> str:
-    return f"{WORDING[session.assembly]['assembly']}{session.term.name}{session.name}"
-
-
-# ---- starting a job -----------------------------------------------------------------------------
-
-def start_dossier_export(user, session_id) -> ReportJob:
-    """Record a job for the session and start it once the record is committed. Asking again while
-    the same user's job for that session is still moving returns that job."""
-    if not may_export(user):
-        raise forbidden("只有区府办和提案委/代表工委可以批量导出一案一册。",
-                        "Only the government office and the assembly offices may export all dossiers.")
-    try:
-        sid = int(session_id)
-    except (TypeError, ValueError):
-        sid = 0
-    session = export_sessions(user).filter(pk=sid).first() if 0 < sid <= MAX_ID else None
-    if session is None:
-        raise BanliError("invalid", "请选择您可以导出的会次。", "Choose a session you may export.", field="session")
-    with transaction.atomic():
-        running = [j for j in ReportJob.objects.filter(requested_by=user, session=session, kind=ReportJob.Kind.DOSSIERS,
-                                                       state__in=(ReportJob.State.QUEUED, ReportJob.State.RUNNING)) if not j.stalled]
-        if running:
-            return running[0]
-        job = ReportJob.objects.create(kind=ReportJob.Kind.DOSSIERS, session=session, requested_by=user)
-        record(actor=user, action="export_dossiers", target=job, after={"session": session.pk})
-        transaction.on_commit(lambda: dispatch(job.pk))
-    return job
-
+# ---- handing a job on ---------------------------------------------------------------------------
 
 def dispatch(job_id: int) -> None:
     if settings.CELERY_TASK_ALWAYS_EAGER:
@@ -159,7 +96,3 @@ def run_dossier_job(job_id: int) -> dict:
     finally:
         os.unlink(path)
     return {"job": job.pk, "state": ReportJob.State.DONE, "done": len(ids), "total": len(ids)}
-
-
-def download_name(job: ReportJob) -> str:
-    return f"{session_label(job.session)}一案一册.zip"

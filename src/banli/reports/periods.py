@@ -35,7 +35,7 @@ def comparison_words(kind: str) -> tuple[str, str]:
     return COMPARISON_WORDS[kind]
 
 
-def _session_label(s: Session) -> str:
+def session_label(s: Session) -> str:
     return f"{WORDING[s.assembly]['assembly']}{s.term.name}{s.name}"
 
 
@@ -51,7 +51,7 @@ def period(kind: str, value, assembly: str | None = None) -> Period:
         s = Session.objects.select_related("term").filter(pk=value).first()
         if s is None:
             raise invalid("value", "会次不存在。", "No such session.")
-        return Period("session", s.assembly, s.pk, _session_label(s))
+        return Period("session", s.assembly, s.pk, session_label(s))
     if kind == "term":
         t = Term.objects.filter(pk=value).first()
         if t is None:
@@ -70,7 +70,7 @@ def previous(p: Period) -> Period | None:
         current = Session.objects.get(pk=p.value)
         before = (Session.objects.select_related("term").filter(assembly=p.assembly, opens_on__lt=current.opens_on)
                   .order_by("-opens_on", "-id").first())
-        return Period("session", p.assembly, before.pk, _session_label(before)) if before else None
+        return Period("session", p.assembly, before.pk, session_label(before)) if before else None
     if p.kind == "term":
         current = Term.objects.get(pk=p.value)
         before = Term.objects.filter(assembly=p.assembly, ordinal__lt=current.ordinal).order_by("-ordinal").first()

@@ -5,7 +5,7 @@ most, the same on every page."""
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from banli.notify.models import Notification
+from banli.notify.selectors import unread_count
 from banli.org.models import WORDING, WORDING_EN, Person
 from banli.proposals.access import actor_for
 from banli.reports.access import may_read_reports
@@ -43,5 +43,5 @@ def chrome(request):
         "may_read_reports": may_read_reports(user),
         "my_w": my_w,
         "items_label": (my_w["item"].capitalize() + "s" if en else my_w["item"]) if my_w else _("提案/建议"),
-        "unread_notifications": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+        "unread_notifications": unread_count(user),
     }

@@ -12,7 +12,8 @@ from banli.org.models import WORDING, WORDING_EN, FeedbackGrade, ReplyType, Unit
 from banli.proposals import workflow
 from banli.proposals.access import actor_for
 from banli.proposals.reading import item_view
-from banli.proposals.models import Consultation, MessageReadMark, Reply, Side
+from banli.proposals.models import Consultation, Reply, Side
+from banli.proposals.selectors import last_read_message
 
 from .forms import FORMS, PLACED_ELSEWHERE, Field
 
@@ -166,27 +167,28 @@ def timeline(records) -> list[dict]:
              "what": action_label(r.action), "note": r.note, "after": r.after} for r in records]
 
 
-def messages_with_marks(request, item, msgs) -> tuple[list, int]:
-    """The item's messages with the ones this person has not seen marked, then the watermark moves."""
-    mark = MessageReadMark.objects.filter(user=request.user, item=item).first()
-    seen = mark.last_read_id if mark else 0
+def messages_with_marks(request, item, msgs) -> tuple[list, int, int | None]:
+    """The item's messages with the ones this person has not seen marked; and the message the
+    watermark is to move to once the page is shown (None: nothing new). The view moves it
+    (actions.mark_messages_read): building the page writes nothing."""
+    seen = last_read_message(request.user, item)
     actor = actor_for(request.user)
     own_side = Side.PROPOSER if item.proposer_id in actor.person_ids else None
     for m in msgs:
         m.unread = m.pk > seen and m.author_id != request.user.pk and m.side != own_side
-    if msgs and msgs[-1].pk > seen:
-        MessageReadMark.objects.update_or_create(user=request.user, item=item, defaults={"last_read_id": msgs[-1].pk})
-    return msgs, sum(1 for m in msgs if m.unread)
+    read_up_to = msgs[-1].pk if msgs and msgs[-1].pk > seen else None
+    return msgs, sum(1 for m in msgs if m.unread), read_up_to
 
 
 def page_context(request, item, **form_state) -> dict:
-    """The page renders the read model (banli.proposals.reading), as the API and the dossier do."""
+    """The page renders the read model (banli.proposals.reading), as the API and the dossier do.
+    Reads only: the view that shows it moves the read mark to "read_up_to" (actions.mark_messages_read)."""
     actor = actor_for(request.user)
     view = item_view(actor, item)
     active = [a for a in item.assignments.all() if a.active]
     allowed = workflow.available_actions(actor, item)
     available = {a["action"] for a in allowed}
-    msgs, unread = messages_with_marks(request, item, view.messages)
+    msgs, unread, read_up_to = messages_with_marks(request, item, view.messages)
     return {
         "item": item,
         "view": view,
@@ -201,6 +203,7 @@ def page_context(request, item, **form_state) -> dict:
         "deadlines": view.deadlines,
         "messages_list": msgs,
         "unread": unread,
+        "read_up_to": read_up_to,
         "replies": view.replies,
         "upload_mb": settings.BANLI_UPLOAD_MAX_BYTES // (1024 * 1024),
     }

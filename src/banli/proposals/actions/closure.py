@@ -1,10 +1,10 @@
 """Progress updates, closure reports and their approval, reopening (rules 10-11)."""
 
+from banli.params import parse_date
 
 from ..models import Assignment, ClosureReport, ItemState, ProgressUpdate, Reply
 from .common import item_action, begin, now, office_user_ids, proposer_user_ids, require_text, today, unit_user_ids
 from .common import invalid
-from .handling import parse_date
 from .settle import settle_item
 
 

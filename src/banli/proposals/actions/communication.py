@@ -4,7 +4,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 
 from banli.audit.service import record
 from banli.deadlines.sync import sync_question
@@ -12,7 +11,8 @@ from banli.errors import not_found
 from banli.org.models import Person, Unit
 
 from ..access import actor_for
-from ..models import Attachment, Message, Question, Side
+from ..models import Attachment, Message, MessageReadMark, Question, Side
+from ..selectors import visible_questions
 from .common import item_action, begin, invalid, now, office_user_ids, proposer_user_ids, require_text, unit_user_ids
 
 
@@ -57,6 +57,20 @@ def post_message(user, item_id, *, body, to_unit_id=None, reply_to_id=None) -> M
     return msg
 
 
+def mark_messages_read(user, item, *, up_to: int | None) -> None:
+    """Move the reader's watermark on the item's messages forward to message up_to (never back;
+    None: nothing new, nothing to do). item: as the door fetched it for this reader
+    (selectors.item_detail), which is the check. The reader's own bookkeeping, not a step of the
+    item: no audit row, nobody told."""
+    if not up_to:
+        return
+    with transaction.atomic():
+        mark, created = MessageReadMark.objects.select_for_update().get_or_create(user=user, item=item, defaults={"last_read_id": up_to})
+        if not created and mark.last_read_id < up_to:
+            mark.last_read_id = up_to
+            mark.save(update_fields=["last_read_id"])
+
+
 @transaction.atomic
 def ask_question(user, *, subject, body, to_unit_id=None) -> Question:
     actor = actor_for(user)
@@ -81,16 +95,6 @@ def ask_question(user, *, subject, body, to_unit_id=None) -> Question:
     return q
 
 
-def visible_questions(user):
-    actor = actor_for(user)
-    cond = Q(asker_id__in=actor.person_ids)
-    if actor.gov_office or actor.is_admin:
-        return Question.objects.all()
-    if actor.unit_ids:
-        cond |= Q(to_unit_id__in=actor.unit_ids)
-    return Question.objects.filter(cond)
-
-
 @transaction.atomic
 def answer_question(user, question_id, *, answer) -> Question:
     actor = actor_for(user)
@@ -111,6 +115,17 @@ def answer_question(user, question_id, *, answer) -> Question:
 
     notify_after_commit([q.asked_by_id], "answer", f"您的提问已答复：{q.subject}")
     return q
+
+
+def mark_answers_read(user, question_ids) -> int:
+    """The asker has seen the answers to these questions: they stop being new. Only the asker's
+    own answered questions are marked; the asker's bookkeeping, no audit row. One UPDATE, atomic
+    by itself."""
+    if not question_ids:
+        return 0
+    actor = actor_for(user)
+    return Question.objects.filter(pk__in=question_ids, asker_id__in=actor.person_ids, answered_at__isnull=False,
+                                   answer_read_at__isnull=True).update(answer_read_at=now())
 
 
 # File signatures: the extension alone is not trusted.

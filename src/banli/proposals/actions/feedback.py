@@ -2,10 +2,10 @@
 
 
 from banli.org.models import FeedbackGrade, SessionPolicy
+from banli.params import parse_date
 
 from ..models import CoUnitGrade, Feedback, Mediation, Reply
 from .common import item_action, begin, system_step, invalid, require_text, today, unit_user_ids
-from .handling import parse_date
 from ..workflow import rated_reply
 from .settle import settle_item
 

@@ -1,19 +1,9 @@
 """Consultations with the proposer and co-handling opinions (rules 5-6)."""
 
-import datetime
-
+from banli.params import parse_date
 
 from ..models import Consultation, CoOpinion, ItemState
 from .common import item_action, begin, invalid, require_text, today, unit_user_ids
-
-
-def parse_date(value, field):
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except (TypeError, ValueError):
-        raise invalid(field, "日期格式应为 YYYY-MM-DD。", "Dates are written YYYY-MM-DD.") from None
 
 
 @item_action

@@ -3,11 +3,11 @@ sending; deadline extensions; conversion of a for-reference reply (rules 7, 12).
 
 
 from banli.org.models import ReplyType, SessionPolicy
+from banli.params import parse_date
 
 from ..workflow import open_reply
 from ..models import ExtensionRequest, Item, ItemState, Reply, ReplyApproval
 from .common import item_action, begin, invalid, now, office_user_ids, proposer_user_ids, require_text, today, unit_user_ids
-from .handling import parse_date
 from .publication import summary as publication_summary
 from .settle import settle_item
 

@@ -10,10 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from banli.errors import BanliError, forbidden, not_found
+from banli.errors import BanliError, not_found
 from banli.proposals import selectors
 from banli.proposals.access import actor_for
-from banli.reports import dossier_jobs as jobs
+from banli.reports import actions as report_actions
+from banli.reports import selectors as jobs
+from banli.reports.access import check_dossier_export
 from banli.reports.documents.dossier import build_dossier
 from banli.reports.documents.dossier_blocks import file_stem
 from banli.reports.documents.dossier_docx import dossier_docx
@@ -45,47 +47,35 @@ def item_docx(request, item_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def export_page(request):
-    if not jobs.may_export(request.user):
-        raise forbidden("只有区府办和提案委/代表工委可以批量导出一案一册。",
-                        "Only the government office and the assembly offices may export all dossiers.")
+    check_dossier_export(request.user)
     if request.method == "POST":
         try:
-            job = jobs.start_dossier_export(request.user, request.POST.get("session"))
+            job = report_actions.start_dossier_export(request.user, request.POST.get("session"))
         except BanliError as err:
             messages.error(request, err.message)
         else:
             messages.success(request, _("已开始生成“%(session)s”的一案一册压缩包。") % {"session": jobs.session_label(job.session)})
         return redirect("web:dossier_export")
-    listed = list(jobs.visible_jobs(request.user)[:30])
+    listed = list(jobs.recent_jobs(request.user))
     # The session asked for in the address, else the one last exported.
     selected = request.GET.get("session") or (str(listed[0].session_id) if listed else "")
     return render(request, "web/reports/dossiers.html", {
-        "sessions": [(s.pk, jobs.session_label(s)) for s in jobs.export_sessions(request.user)],
+        "sessions": jobs.session_choices(request.user),
         "selected": selected,
         "jobs": [(job, jobs.session_label(job.session)) for job in listed],
     })
 
 
-def job_status(job) -> dict:
-    return {
-        "id": job.pk, "state": job.state, "state_label": str(job.get_state_display()), "done": job.done, "total": job.total,
-        "percent": job.percent, "stalled": job.stalled, "error": job.error,
-        "download": f"/reports/jobs/{job.pk}/download/" if job.state == job.State.DONE else None,
-    }
-
-
 @login_required
 def job_json(request, job_id):
     try:
-        job = jobs.access_job(request.user, job_id)
+        status = jobs.job_status(request.user, job_id)
     except BanliError as err:
         return JsonResponse(err.as_dict(), status=err.status)
-    return JsonResponse(job_status(job))
+    return JsonResponse(status)
 
 
 @login_required
 def job_download(request, job_id):
-    job = jobs.access_job(request.user, job_id)
-    if job.state != job.State.DONE or not job.file:
-        raise not_found()
+    job = jobs.finished_job(request.user, job_id)
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=jobs.download_name(job), content_type="application/zip")

@@ -15,7 +15,7 @@ from banli.proposals import actions as A
 from banli.proposals import selectors, workflow
 from banli.proposals.access import access_item, actor_for
 from banli.org.models import Person
-from banli.proposals.models import Attachment, ItemState
+from banli.proposals.models import ItemState
 
 from ..draft import DraftForm
 from ..export import items_workbook
@@ -60,15 +60,15 @@ def item_page(request, item_id):
     item = selectors.item_detail(request.user, item_id)
     if item is None:
         raise not_found()
-    return render(request, "web/items/detail.html", page_context(request, item))
+    ctx = page_context(request, item)
+    # Opening the page is reading its messages.
+    A.mark_messages_read(request.user, item, up_to=ctx["read_up_to"])
+    return render(request, "web/items/detail.html", ctx)
 
 
 @login_required
 def attachment(request, item_id, attachment_id):
-    item = access_item(request.user, item_id)
-    att = Attachment.objects.filter(item=item, pk=attachment_id).first()
-    if att is None:
-        raise not_found()
+    att = selectors.item_attachment(request.user, item_id, attachment_id)
     return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name, content_type=att.content_type)
 
 

@@ -12,8 +12,7 @@ from django.utils.translation import gettext_lazy
 from banli.errors import BanliError
 from banli.org.models import FeedbackGrade, ReplyType, Session, Term
 from banli.reports import charts, service
-from banli.reports.access import check_reports
-from banli.reports.dossier_jobs import may_export
+from banli.reports.access import check_reports, may_export_dossiers
 from banli.reports.documents.situation_docx import situation_report
 from banli.reports.documents.xlsx import report_workbook, units_workbook
 from banli.reports.situation import parse_range, situation
@@ -41,7 +40,7 @@ def report_page(request):
     svgs = {k: charts.svg(fig) for k, fig in charts.report_charts(figures).items()}
     query = request.GET.urlencode() or f"kind={p.kind}&value={p.value}&assembly={p.assembly}"
     return render(request, "web/reports/page.html", {
-        "p": p, "cur": cur, "prev": prev, "prev_word": PREV_WORD[p.kind], "may_export": may_export(request.user), "as_of": figures["as_of"], "today": timezone.localdate().isoformat(), "prose": basic_situation(figures), "charts": svgs,
+        "p": p, "cur": cur, "prev": prev, "prev_word": PREV_WORD[p.kind], "may_export": may_export_dossiers(request.user), "as_of": figures["as_of"], "today": timezone.localdate().isoformat(), "prose": basic_situation(figures), "charts": svgs,
         "units": units, "query": query, "reply_types": [t.code for t in ReplyType.objects.filter(active=True)],
         "grades": list(FeedbackGrade.objects.values_list("code", "name")),
         "sessions": Session.objects.select_related("term").order_by("assembly", "-opens_on"), "terms": Term.objects.all(),

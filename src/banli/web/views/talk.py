@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,7 +12,7 @@ from banli.errors import BanliError
 from banli.org.models import Unit
 from banli.proposals import actions as A
 from banli.proposals.access import actor_for
-from banli.proposals.actions.communication import visible_questions
+from banli.proposals.selectors import visible_questions
 
 from ..forms import field_errors
 
@@ -27,9 +26,7 @@ def _page(request, *, errors=None, data=None, status=200, failed_id=None, page_e
         q.is_new = bool(q.asker_id in actor.person_ids and q.answered_at and not q.answer_read_at)
         q.may_answer = not q.answered_at and ((q.to_unit_id is None and actor.gov_office) or q.to_unit_id in actor.liaison_unit_ids)
     # Opening the page is seeing the answers on it.
-    seen = [q.pk for q in rows if q.is_new]
-    if seen:
-        type(rows[0]).objects.filter(pk__in=seen).update(answer_read_at=timezone.now())
+    A.mark_answers_read(request.user, [q.pk for q in rows if q.is_new])
     return render(request, "web/questions.html", {
         "page": page, "rows": rows, "can_ask": bool(actor.person_ids), "units": Unit.objects.filter(active=True).order_by("kind", "name").only("id", "name"),
         "errors": errors or {}, "data": data or {}, "failed_id": failed_id, "page_error": page_error,
