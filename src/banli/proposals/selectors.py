@@ -6,7 +6,7 @@ from banli.audit.models import AuditRecord
 from banli.deadlines.models import Deadline
 from banli.errors import invalid, not_found
 from banli.params import id_param
-from banli.org.models import Assembly, Category
+from banli.org.models import Assembly, Category, Person
 
 from .access import access_item, actor_for, visible_items
 from .models import (
@@ -101,6 +101,12 @@ def item_detail(user, item_id) -> Item:
         Prefetch("deadlines", queryset=Deadline.objects.select_related("overdue", "unit").order_by("starts_on", "due_on", "id")),
     ).first()
     return item
+
+
+def own_people(user) -> QuerySet[Person]:
+    """The proposers this account files and asks as, active ones only: a member's or deputy's own
+    record first, then any collective (党派团体、界别、专委会) it is authorised for."""
+    return Person.objects.filter(pk__in=actor_for(user).person_ids, active=True).order_by("is_collective", "id")
 
 
 def last_read_message(user, item) -> int:

@@ -8,11 +8,11 @@ from django.db import transaction
 from banli.audit.service import record
 from banli.deadlines.sync import sync_question
 from banli.errors import not_found
-from banli.org.models import Person, Unit
+from banli.org.models import Unit
 
 from ..access import actor_for
 from ..models import Attachment, Message, MessageReadMark, Question, Side
-from ..selectors import visible_questions
+from ..selectors import own_people, visible_questions
 from .common import item_action, begin, invalid, now, office_user_ids, proposer_user_ids, require_text, unit_user_ids
 
 
@@ -73,8 +73,7 @@ def mark_messages_read(user, item, *, up_to: int | None) -> None:
 
 @transaction.atomic
 def ask_question(user, *, subject, body, to_unit_id=None) -> Question:
-    actor = actor_for(user)
-    person = Person.objects.filter(pk__in=actor.person_ids, active=True).order_by("is_collective", "id").first()
+    person = own_people(user).first()
     if person is None:
         raise invalid(None, "只有委员/代表可以提问。", "Only members and deputies can ask questions.")
     unit = None

@@ -4,8 +4,8 @@ from django.db import transaction
 
 from banli.org.models import Category, Person, Session, Term, Unit
 
-from ..access import actor_for
 from ..models import CoSigner, Item, ItemState, PublicationRecord
+from ..selectors import own_people
 from .common import item_action, begin, invalid, now, office_user_ids, require_text, today
 
 DRAFT_FIELDS = ["title", "reason", "suggestions", "category", "consent_publish", "urgent"]
@@ -84,9 +84,8 @@ def _interim_in_force(assembly, on) -> Session | None:
 
 @transaction.atomic
 def create_draft(user, *, person_id=None, session_id=None, suggested_unit_ids=(), **data) -> Item:
-    actor = actor_for(user)
-    people = Person.objects.filter(pk__in=actor.person_ids, active=True)
-    person = people.filter(pk=person_id).first() if person_id else people.order_by("is_collective", "id").first()
+    people = own_people(user)
+    person = people.filter(pk=person_id).first() if person_id else people.first()
     if person is None:
         raise invalid("person", "只有委员、代表或其授权的集体账号可以提出提案/建议。", "Only members, deputies or collective accounts may file items.")
     session = _session_to_file_into(person.assembly, session_id, today())

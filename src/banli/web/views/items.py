@@ -14,7 +14,6 @@ from banli.org.models import Assembly, Category, ReplyType, Session, Unit
 from banli.proposals import actions as A
 from banli.proposals import selectors, workflow
 from banli.proposals.access import access_item, actor_for
-from banli.org.models import Person
 from banli.proposals.models import ItemState
 
 from ..draft import DraftForm
@@ -74,7 +73,7 @@ def attachment(request, item_id, attachment_id):
 
 @login_required
 def item_new(request):
-    people = list(Person.objects.filter(pk__in=actor_for(request.user).person_ids, active=True).order_by("is_collective", "id"))
+    people = list(selectors.own_people(request.user))
     if not people:
         raise forbidden("只有委员、代表或其授权的集体账号可以提出提案/建议。", "Only members, deputies or collective accounts may file items.")
     form = DraftForm(request.POST or None, assembly=people[0].assembly)
