@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "banli.audit",
+    "banli.workdays",
     "banli.org",
     "banli.proposals",
     "banli.notify",

@@ -1,7 +1,10 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 urlpatterns = [
+    # The working-day calendar's admin moved with the calendar (deadlines -> workdays); old links still land.
+    re_path(r"^admin/deadlines/(?P<rest>calendar(?:day|year)/.*)$", RedirectView.as_view(url="/admin/workdays/%(rest)s", query_string=True, permanent=True)),
     path("admin/", admin.site.urls),
     path("api/", include("banli.api.urls")),
     # The browsable API's login (the pages have their own at /login/).

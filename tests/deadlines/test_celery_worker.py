@@ -14,7 +14,7 @@ from celery import Celery
 from django.db import connection
 from django.utils import timezone
 
-from banli.deadlines.calendar import add_working_days
+from banli.workdays.calendar import add_working_days
 from banli.deadlines.models import ReminderLog
 from banli.deadlines.sync import sync_item
 from banli.notify.models import Notification

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from banli.deadlines.calendar import add_months, add_working_days, is_working_day, working_days_between
+from banli.workdays.calendar import add_months, add_working_days, is_working_day, working_days_between
 from banli.deadlines.models import Deadline, OverdueEvent, ReminderLog
 from banli.deadlines.scan import run_scan
 from banli.deadlines.sync import sync_item

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from banli.audit.models import AuditRecord
-from banli.deadlines.calendar import add_working_days
+from banli.workdays.calendar import add_working_days
 from banli.deadlines.models import Deadline
 from banli.deadlines.scan import run_scan
 from banli.proposals import actions

@@ -2,7 +2,7 @@
 
 import pytest
 
-from banli.deadlines.calendar import add_months
+from banli.workdays.calendar import add_months
 from banli.proposals import actions
 from banli.proposals.access import visible_items
 from banli.proposals.models import AdjustmentRequest, Assignment, ItemState

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from banli.deadlines.calendar import add_months
+from banli.workdays.calendar import add_months
 from banli.proposals import actions
 from banli.proposals.models import ExtensionRequest, ItemState, Reply, ReplyApproval
 from tests.builders import (

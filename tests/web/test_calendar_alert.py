@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from banli.deadlines import calendar as cal
-from banli.deadlines.models import CalendarYear
+from banli.workdays import calendar as cal
+from banli.workdays.models import CalendarYear
 from tests.web.pages import login, text
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +64,7 @@ def test_the_alert_in_english(world, late_in_the_last_covered_year):
 def test_the_administrator_sees_it_with_the_way_to_the_calendar(world, late_in_the_last_covered_year):
     r = login(world.admin_user).get("/")
     assert alert(r) is not None
-    assert 'href="/admin/deadlines/calendaryear/"' in text(r)
+    assert 'href="/admin/workdays/calendaryear/"' in text(r)
 
 
 @pytest.mark.parametrize("persona", ["lead_liaison", "lead_head", "member", "cppcc_office", "district_leader"])

@@ -8,7 +8,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from banli.deadlines.calendar import calendar_warnings
+from banli.workdays.calendar import calendar_warnings
 
 _WARNINGS = inline_serializer("CalendarWarning", many=True, fields={
     "code": serializers.CharField(),

@@ -4,8 +4,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 
 from banli.deadlines import selectors
-from banli.deadlines.calendar import working_days_between
 from banli.deadlines.models import OVERDUE_LABEL, Deadline, OverdueEvent
+from banli.workdays.calendar import working_days_between
 
 
 class DeadlineSerializer(serializers.ModelSerializer):

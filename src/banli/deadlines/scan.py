@@ -12,18 +12,24 @@ Idempotent: a ReminderLog row per milestone per day remembers what was sent, so 
 the same day sends nothing. Set-based: a fixed number of queries whatever the number of rows or
 sessions (every session's settings are read in one query)."""
 
+import logging
 from collections import defaultdict
 
 from django.db import transaction
 from django.db.models import Case, F, PositiveIntegerField, Q, Value, When
 from django.utils import timezone
 
+from banli.errors import BanliError
 from banli.notify.service import notify_many_after_commit
 from banli.org.models import SessionPolicy, StaffRole, Unit, UnitLiaison
+from banli.proposals.actions import record_no_feedback
 from banli.proposals.models import CoSigner, Item
+from banli.workdays.calendar import add_working_days, is_working_day, working_days_between
 
-from .calendar import add_working_days, is_working_day, working_days_between
 from .models.deadline import Deadline, Milestone, OverdueEvent, ReminderLog
+from .sync import sync_item
+
+log = logging.getLogger(__name__)
 
 UNIT_KINDS = {Milestone.SIGN, Milestone.CONSULT, Milestone.CO_OPINION, Milestone.REPLY, Milestone.SECOND_REPLY,
               Milestone.PROGRESS, Milestone.MESSAGE, Milestone.QUESTION}
@@ -69,13 +75,6 @@ class Policies:
 def record_lapsed_feedback(today, policies: Policies) -> int:
     """Rule 9: the proposer is asked again (the daily late reminders); after the session's
     no_feedback_after_working_days the system records "no feedback", never a grade."""
-    import logging
-
-    from banli.errors import BanliError
-    from banli.proposals.actions import record_no_feedback
-
-    from .sync import sync_item
-
     cutoff = {n: add_working_days(today, -n) for n in {p.no_feedback_after_working_days for p in policies.all()}}
     rows = list(Deadline.objects.filter(kind=Milestone.FEEDBACK, state=Deadline.State.LATE, due_on__lte=max(cutoff.values()))
                 .values_list("item_id", "key", "due_on", "item__session_id"))
@@ -89,14 +88,12 @@ def record_lapsed_feedback(today, policies: Policies) -> int:
             sync_item(item_id, today=today)
             done += 1
         except BanliError as e:  # e.g. the item moved on meanwhile; the next scan looks again
-            logging.getLogger(__name__).warning("no-feedback not recorded for item %s: %s", item_id, e.en)
+            log.warning("no-feedback not recorded for item %s: %s", item_id, e.en)
     return done
 
 
 def backfill(today) -> int:
     """Items filed before deadline rows existed (or imported) get theirs: one query when none."""
-    from .sync import sync_item
-
     missing = list(Item.objects.filter(submitted_at__isnull=False, deadlines__isnull=True).values_list("pk", flat=True))
     for pk in missing:
         sync_item(pk, today=today)

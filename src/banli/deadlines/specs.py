@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from banli.org.models import SessionPolicy
 from banli.proposals.models import has_related
+from banli.workdays.calendar import add_months
 
-from .calendar import add_months
 from .models.deadline import Milestone as M
 
 

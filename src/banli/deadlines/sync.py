@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from banli.org.models import SessionPolicy
 from banli.proposals.models import Assignment, Item, Reply
+from banli.workdays.calendar import working_days_between
 
-from .calendar import working_days_between
 from .models.deadline import Deadline, OverdueEvent
 from .specs import Spec, item_specs
 

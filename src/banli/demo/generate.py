@@ -28,13 +28,13 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone as django_timezone
 
-from banli.deadlines.calendar import add_months, add_working_days, is_working_day
 from banli.errors import BanliError
 from banli.org.models import (
     Assembly, Category, Person, Session, SessionPolicy, StaffRole, Term, Unit, UnitLiaison,
 )
 from banli.proposals import actions as A
 from banli.proposals.models import Item, ItemState
+from banli.workdays.calendar import add_months, add_working_days, is_working_day
 
 from . import content as C
 from .reference import load_reference_data

@@ -4,7 +4,10 @@ editable tables (reply types, feedback grades) that each jurisdiction sets for i
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from banli.workdays.calendar import add_period
 
 
 class Assembly(models.TextChoices):
@@ -326,10 +329,6 @@ class SessionPolicy(models.Model):
     def due(self, name: str, start):
         """The due date of the limit `name` (a key of LIMITS) counted from `start` (a date, or a
         datetime taken in local time)."""
-        from django.utils import timezone
-
-        from banli.deadlines.calendar import add_period
-
         if hasattr(start, "tzinfo") and hasattr(start, "hour"):
             start = timezone.localtime(start).date()
         amount_field, _ = LIMITS[name]

@@ -26,6 +26,7 @@ from django.db import connections
 from django.db.models import F
 from django.utils import timezone
 
+from banli.celery import app as celery_app
 from banli.proposals.access import actor_for, visible_items
 from banli.proposals.selectors import item_detail
 
@@ -37,6 +38,8 @@ from .models import ReportJob
 
 log = logging.getLogger(__name__)
 
+BUILD_TASK = "banli.build_dossier_zip"  # tasks.build_dossier_zip
+
 
 # ---- handing a job on ---------------------------------------------------------------------------
 
@@ -44,9 +47,8 @@ def dispatch(job_id: int) -> None:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         threading.Thread(target=_run_in_thread, args=(job_id,), name=f"dossier-job-{job_id}", daemon=True).start()
     else:
-        from .tasks import build_dossier_zip
-
-        build_dossier_zip.delay(job_id)
+        # To the broker by the task's name: the worker's tasks.py imports this module, not the other way.
+        celery_app.send_task(BUILD_TASK, args=[job_id])
 
 
 def _run_in_thread(job_id: int) -> None:

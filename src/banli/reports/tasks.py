@@ -3,10 +3,10 @@ worker on another machine runs it as well as the in-process default (see dossier
 
 from celery import shared_task
 
+from .dossier_jobs import BUILD_TASK, run_dossier_job
 
-@shared_task(name="banli.build_dossier_zip")
+
+@shared_task(name=BUILD_TASK)
 def build_dossier_zip(job_id: int) -> dict:
     """Every dossier of a session as one ZIP; the job's counters move after each item."""
-    from .dossier_jobs import run_dossier_job
-
     return run_dossier_job(job_id)

@@ -1,8 +1,11 @@
-"""The registry and what a channel provides."""
+"""What a channel provides, and the table of channels."""
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
+
+from django.utils.module_loading import import_string
 
 if TYPE_CHECKING:
     from ..models import NotificationPreference, OutboxMessage
@@ -34,21 +37,27 @@ class ChannelBackend:
         raise NotImplementedError
 
 
-_CHANNELS: dict[str, ChannelBackend] = {}
+# The channels, by key, named by path: each folder's module is imported when the channels are
+# first asked for, and none registers itself on import.
+CHANNELS = {
+    "email": "banli.notify.channels.email.Email",
+    "inapp": "banli.notify.channels.inapp.InApp",
+    "sms": "banli.notify.channels.sms.Sms",
+}
 
 
-def register(cls):
-    _CHANNELS[cls.key] = cls()
-    return cls
+@functools.cache
+def _instances() -> dict[str, ChannelBackend]:
+    return {key: import_string(path)() for key, path in CHANNELS.items()}
 
 
 def get_channel(key: str) -> ChannelBackend:
-    return _CHANNELS[key]
+    return _instances()[key]
 
 
 def all_channels() -> list[ChannelBackend]:
-    return list(_CHANNELS.values())
+    return list(_instances().values())
 
 
 def queued_channels() -> list[ChannelBackend]:
-    return [c for c in _CHANNELS.values() if c.queued]
+    return [c for c in _instances().values() if c.queued]

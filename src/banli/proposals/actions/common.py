@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from banli.audit.service import record
+from banli.deadlines.sync import sync_item
 from banli.errors import BanliError, invalid, not_found
 from banli.notify.service import notify_after_commit
 
@@ -74,8 +75,6 @@ def item_action(fn):
 
     @functools.wraps(fn)
     def wrapper(user, item_id, *args, **kwargs):
-        from banli.deadlines.sync import sync_item
-
         with transaction.atomic():
             result = fn(user, item_id, *args, **kwargs)
             sync_item(int(item_id))

@@ -5,11 +5,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from banli.deadlines import selectors as deadline_selectors
-from banli.deadlines.calendar import calendar_warnings
 from banli.deadlines.models import Milestone
 from banli.org.models import WORDING, WORDING_EN
 from banli.proposals.access import actor_for
 from banli.proposals.todo import ROLE_TITLES, todo_sections
+from banli.workdays.calendar import calendar_warnings
 
 from ..context import own_assembly
 

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 
 from ...models import Channel
-from ..base import ChannelBackend, DeliveryError, register
+from ..base import ChannelBackend, DeliveryError
 
 FOOTER = "\n\n——\n本邮件由提案办理系统自动发送，请勿直接回复。"
 
@@ -17,7 +17,6 @@ def subject_for(text: str) -> str:
     return settings.BANLI_EMAIL_SUBJECT_PREFIX + (line if len(line) <= 60 else line[:59] + "…")
 
 
-@register
 class Email(ChannelBackend):
     key = Channel.EMAIL
     label = Channel.EMAIL.label

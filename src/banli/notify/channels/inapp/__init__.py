@@ -1,10 +1,9 @@
 """The in-app inbox: always on, written at once (no outbox); read and marked read through the API."""
 
 from ...models import Channel, Notification
-from ..base import ChannelBackend, register
+from ..base import ChannelBackend
 
 
-@register
 class InApp(ChannelBackend):
     key = Channel.INAPP
     label = Channel.INAPP.label

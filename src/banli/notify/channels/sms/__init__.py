@@ -1,13 +1,12 @@
-"""SMS: the channel, and the gateway chosen by BANLI_SMS_BACKEND (sms/gateways.py registry)."""
+"""SMS: the channel, and the gateway chosen by BANLI_SMS_BACKEND (sms/gateways.py)."""
 
 from django.db.models import Case, IntegerField, Value, When
 
 from ...models import Channel
-from ..base import ChannelBackend, register
+from ..base import ChannelBackend
 from .gateways import get_gateway
 
 
-@register
 class Sms(ChannelBackend):
     key = Channel.SMS
     label = Channel.SMS.label

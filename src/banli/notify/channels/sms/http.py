@@ -20,7 +20,6 @@ from urllib.parse import parse_qsl, urlencode
 from django.conf import settings
 
 from ..base import DeliveryError
-from .gateways import register_gateway
 
 PLACEHOLDERS = ("phone", "text", "id", "user", "password", "token")
 
@@ -59,7 +58,6 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirect)
 
 
-@register_gateway
 class HttpGateway:
     name = "http"
 

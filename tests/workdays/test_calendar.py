@@ -9,12 +9,12 @@ import pytest
 from django.test.utils import CaptureQueriesContext
 from django.db import connection
 
-from banli.deadlines import calendar as cal
-from banli.deadlines.calendar import (
+from banli.workdays import calendar as cal
+from banli.workdays.calendar import (
     add_months, add_period, add_working_days, calendar_warnings, has_calendar_data, is_working_day, package_covers,
     working_days_between,
 )
-from banli.deadlines.models import CalendarDay, CalendarYear
+from banli.workdays.models import CalendarDay, CalendarYear
 
 pytestmark = pytest.mark.django_db
 
@@ -275,22 +275,22 @@ def test_changes_made_elsewhere_are_seen_after_the_reload_interval(monkeypatch, 
 def test_an_admin_edit_takes_effect_at_once(client, admin_user):
     client.force_login(admin_user)
     assert is_working_day(D(2025, 3, 14))
-    r = client.post("/admin/deadlines/calendarday/add/", {
+    r = client.post("/admin/workdays/calendarday/add/", {
         "date": "2025-03-14", "is_working_day": "", "name": "区级调整", "note": "区政府通知",
     })
     assert r.status_code == 302, r.content.decode()[:2000]
     assert not is_working_day(D(2025, 3, 14))
     row = CalendarDay.objects.get(date=D(2025, 3, 14))
-    r = client.post(f"/admin/deadlines/calendarday/{row.pk}/change/", {
+    r = client.post(f"/admin/workdays/calendarday/{row.pk}/change/", {
         "date": "2025-03-14", "is_working_day": "on", "name": "区级调整（取消）", "note": "",
     })
     assert r.status_code == 302
     assert is_working_day(D(2025, 3, 14))
-    r = client.post(f"/admin/deadlines/calendarday/{row.pk}/delete/", {"post": "yes"})
+    r = client.post(f"/admin/workdays/calendarday/{row.pk}/delete/", {"post": "yes"})
     assert r.status_code == 302 and not CalendarDay.objects.exists()
 
     assert not has_calendar_data(2031)
-    r = client.post("/admin/deadlines/calendaryear/add/", {"year": "2031", "complete": "on", "source": "国办发明电", "note": ""})
+    r = client.post("/admin/workdays/calendaryear/add/", {"year": "2031", "complete": "on", "source": "国办发明电", "note": ""})
     assert r.status_code == 302
     assert has_calendar_data(2031)
 
@@ -301,11 +301,11 @@ def test_admin_lists_filter_and_search(client, admin_user):
     CalendarDay.objects.create(date=D(2025, 3, 14), is_working_day=False, name="区级调整")
     CalendarYear.objects.create(year=2031, source="国办发明电")
     client.force_login(admin_user)
-    body = client.get("/admin/deadlines/calendarday/?year=2031").content.decode()
+    body = client.get("/admin/workdays/calendarday/?year=2031").content.decode()
     assert "国庆节" in body and "调休上班" in body and "区级调整" not in body
-    body = client.get("/admin/deadlines/calendarday/?is_working_day__exact=1").content.decode()
+    body = client.get("/admin/workdays/calendarday/?is_working_day__exact=1").content.decode()
     assert "调休上班" in body and "国庆节" not in body
-    body = client.get("/admin/deadlines/calendarday/?q=国庆").content.decode()
+    body = client.get("/admin/workdays/calendarday/?q=国庆").content.decode()
     assert "国庆节" in body and "调休上班" not in body
-    r = client.get("/admin/deadlines/calendaryear/")
+    r = client.get("/admin/workdays/calendaryear/")
     assert r.status_code == 200 and "2031" in r.content.decode()

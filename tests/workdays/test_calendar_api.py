@@ -6,8 +6,8 @@ import datetime
 import pytest
 from rest_framework.test import APIClient
 
-from banli.deadlines import calendar as cal
-from banli.deadlines.models import CalendarDay, CalendarYear
+from banli.workdays import calendar as cal
+from banli.workdays.models import CalendarDay, CalendarYear
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ A year "has calendar data" when the package covers it or the administrator has m
 
 The administrator's tables are read once into a per-process cache, not per day: the daily scan
 computes thousands of due dates. The cache is cleared when a row is saved or deleted in this
-process (signals in models/calendar.py) and reloaded at the latest every
-BANLI_CALENDAR_CACHE_SECONDS (default 60), so that other processes see an edit too.
+process (tables_changed, connected to the models' signals in apps.py) and reloaded at the latest
+every BANLI_CALENDAR_CACHE_SECONDS (default 60), so that other processes see an edit too.
 """
 
 import calendar as _cal
@@ -22,7 +22,10 @@ from dataclasses import dataclass
 
 import chinese_calendar
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
+
+from .models import CalendarDay, CalendarYear
 
 __all__ = [
     "is_working_day", "add_working_days", "working_days_between", "add_months", "add_period",
@@ -61,9 +64,15 @@ def clear_cache() -> None:
         _table = None
 
 
-def _load() -> _Table:
-    from .models.calendar import CalendarDay, CalendarYear
+def tables_changed(sender=None, **kwargs) -> None:
+    """A CalendarDay or CalendarYear row was saved or deleted. Clear now (later reads in this
+    transaction see the change) and again after commit (a read by another thread that reloaded
+    the old rows meanwhile is thrown away)."""
+    clear_cache()
+    transaction.on_commit(clear_cache, robust=True)
 
+
+def _load() -> _Table:
     global _table
     with _lock:
         generation = _generation

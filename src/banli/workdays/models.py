@@ -3,14 +3,16 @@ notices of years the `chinesecalendar` package does not cover yet.
 
 A CalendarDay row decides its date, whatever the package says. A CalendarYear marked complete
 says the administrator has entered that year's whole notice, so the year counts as having
-calendar data (no Monday-to-Friday warning). banli.deadlines.calendar reads both tables through
-a per-process cache that the signals at the bottom of this module clear."""
+calendar data (no Monday-to-Friday warning). workdays/calendar.py reads both tables through a
+per-process cache, cleared when a row is saved or deleted (the signals are connected in apps.py).
+
+The tables keep the names they had when the calendar lived in the deadlines app, so that moving it
+moved no data."""
 
 import datetime
 
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db import models
 
 __all__ = ["CalendarDay", "CalendarYear"]
 
@@ -32,6 +34,7 @@ class CalendarYear(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "节假日年度"
         ordering = ["-year"]
+        db_table = "deadlines_calendaryear"
 
     def __str__(self):
         return f"{self.year}年"
@@ -50,6 +53,7 @@ class CalendarDay(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "节假日与调休"
         ordering = ["date"]
+        db_table = "deadlines_calendarday"
 
     def __str__(self):
         status = "上班" if self.is_working_day else "放假"
@@ -60,16 +64,3 @@ class CalendarDay(models.Model):
     def weekday_zh(self) -> str:
         return WEEKDAYS_ZH[self.date.weekday()] if isinstance(self.date, datetime.date) else ""
 
-
-def _calendar_changed(sender, **kwargs):
-    # Clear now (later reads in this transaction see the change) and again after commit (a read
-    # by another thread that reloaded the old rows meanwhile is thrown away).
-    from banli.deadlines.calendar import clear_cache
-
-    clear_cache()
-    transaction.on_commit(clear_cache, robust=True)
-
-
-for _model in (CalendarDay, CalendarYear):
-    post_save.connect(_calendar_changed, sender=_model, dispatch_uid=f"banli-calendar-{_model.__name__}-save")
-    post_delete.connect(_calendar_changed, sender=_model, dispatch_uid=f"banli-calendar-{_model.__name__}-delete")

@@ -3,8 +3,6 @@ from django.contrib import admin
 from .calendar import package_covers
 from .models import CalendarDay, CalendarYear
 
-# --- Working-day calendar -------------------------------------------------------------------
-
 
 class YearFilter(admin.SimpleListFilter):
     title = "年度"
