@@ -309,3 +309,12 @@ def test_admin_lists_filter_and_search(client, admin_user):
     assert "国庆节" in body and "调休上班" not in body
     r = client.get("/admin/workdays/calendaryear/")
     assert r.status_code == 200 and "2031" in r.content.decode()
+
+
+def test_the_old_admin_addresses_lead_to_the_calendar(client, admin_user):
+    """The calendar's admin moved with it (deadlines -> workdays); a bookmark still lands."""
+    client.force_login(admin_user)
+    r = client.get("/admin/deadlines/calendarday/?year=2031")
+    assert (r.status_code, r["Location"]) == (301, "/admin/workdays/calendarday/?year=2031")
+    r = client.get("/admin/deadlines/calendaryear/7/change/")
+    assert (r.status_code, r["Location"]) == (301, "/admin/workdays/calendaryear/7/change/")
