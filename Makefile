@@ -23,8 +23,8 @@ run: venv
 	@bin/system-deps run
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py collectstatic --noinput -v0
-	$(PY) manage.py load_demo --if-empty
-	$(PY) manage.py demo_accounts --port $(PORT)
+	$(PY) -m demo load --if-empty
+	$(PY) -m demo accounts --port $(PORT)
 	@# The daily deadline scan runs in this process every hour (idempotent: nothing is sent twice).
 	BANLI_SCAN_EVERY_SECONDS=3600 $(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
 

@@ -97,7 +97,6 @@ INSTALLED_APPS = [
     "banli.api",
     "banli.web",
     "banli.reports",
-    "banli.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,23 +1,23 @@
-"""The demo data generator: one run builds the whole demo district through the action functions;
-the tests below read what it made. `load_demo --if-empty` run again must change nothing."""
-
-from io import StringIO
+"""The demo data generator (demo/, beside the product): one run builds the whole demo district
+through the action functions; the tests below read what it made. `python -m demo load --if-empty`
+run again must change nothing."""
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
-from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Max
 from django.test import override_settings
 
 from banli.audit.models import AuditRecord
-from banli.demo.generate import ACCOUNTS, PASSWORD
-from banli.demo.reference import CATEGORY_TREE, load_reference_data
 from banli.org.models import Assembly, Category, FeedbackGrade, Person, ReplyType, Session, StaffRole, Unit, UnitLiaison
 from banli.proposals.models import (
     Assignment, Consultation, CoOpinion, CoSigner, Feedback, Item, ItemState, LeaderInstruction, Message, ProgressUpdate, Question,
     Reply,
 )
+from demo.__main__ import main as demo_main
+from demo.accounts import ACCOUNTS, PASSWORD
+from demo.commands import NotLoaded, load
+from demo.reference import CATEGORY_TREE, load_reference_data
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 pytestmark = pytest.mark.django_db
@@ -28,9 +28,7 @@ def demo(django_db_setup, django_db_blocker):
     """Generate the demo once for the module, inside a transaction rolled back at the end."""
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         with transaction.atomic():
-            out = StringIO()
-            call_command("load_demo", "--if-empty", stdout=out)
-            yield out.getvalue()
+            yield load(if_empty=True)
             transaction.set_rollback(True)
 
 
@@ -190,16 +188,16 @@ def test_load_demo_if_empty_changes_nothing(demo):
                 Item.objects.aggregate(m=Max("updated_at"))["m"], AuditRecord.objects.aggregate(m=Max("id"))["m"])
 
     before = snapshot()
-    out = StringIO()
-    call_command("load_demo", "--if-empty", stdout=out)
-    assert "not loaded" in out.getvalue()
+    assert "not loaded" in load(if_empty=True)
+    assert snapshot() == before
+    with pytest.raises(NotLoaded, match="already has items"):
+        load()
     assert snapshot() == before
 
 
-def test_demo_accounts_command(demo):
-    out = StringIO()
-    call_command("demo_accounts", "--port", "8123", stdout=out)
-    text = out.getvalue()
+def test_demo_accounts_command(demo, capsys):
+    assert demo_main(["accounts", "--port", "8123"]) == 0
+    text = capsys.readouterr().out
     assert "http://127.0.0.1:8123/" in text and "/admin/" in text and "/api/docs/" in text
     for username, zh, en in ACCOUNTS:
         assert username in text and zh in text and en in text

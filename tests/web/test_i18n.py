@@ -5,7 +5,7 @@ English when the browser asks for English.
 Message ids are the Chinese text. After adding or changing a string, from src/banli:
 
     PYTHONPATH=.. ../../.venv/bin/django-admin makemessages -l en --ignore 'migrations/*' \\
-        --ignore 'demo/*' --no-location --settings banli.settings
+        --no-location --settings banli.settings
     (translate the new entries, drop their `#, fuzzy`)
     PYTHONPATH=.. ../../.venv/bin/django-admin compilemessages --settings banli.settings
 
@@ -35,7 +35,7 @@ PACKAGE = Path(banli.__file__).resolve().parent
 LOCALE = PACKAGE / "locale"
 PO = LOCALE / "en" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
-MAKEMESSAGES = ["makemessages", "-l", "en", "--ignore", "migrations/*", "--ignore", "demo/*", "--no-location"]
+MAKEMESSAGES = ["makemessages", "-l", "en", "--ignore", "migrations/*", "--no-location"]
 GETTEXT_TOOLS = ("xgettext", "msgmerge", "msguniq", "msgfmt")
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
