@@ -16,7 +16,8 @@ from banli.errors import BanliError
 from banli.proposals import workflow
 from banli.proposals.access import actor_for
 from banli.proposals.actions.common import ITEM_PREFETCH
-from banli.proposals.actions.settle import derived_state
+from banli.proposals.actions.settle import item_facts
+from banli.proposals.derived import derived_state
 from banli.proposals.models import ENDED_STATES, Assignment, Item, ItemState, Reply
 from tests.builders import new_draft, reply_fields, today
 from tests.clocks import clocks_without_a_step
@@ -108,7 +109,7 @@ def check_invariants(item_ids):
             # The stored state is what the records say it is.
             stored = item.state
             if stored not in (ItemState.WITHDRAWN, ItemState.MERGED, ItemState.CONVERTED, ItemState.NOT_REGISTERED):
-                assert derived_state(Item.objects.get(pk=item.pk)) == stored, f"item {item.pk} state {stored} disagrees with its records"
+                assert derived_state(stored, item_facts(item)) == stored, f"item {item.pk} state {stored} disagrees with its records"
         assert AuditRecord.objects.filter(item=item).exists(), "every item has its audit trail"
     # DOMAIN §5: every open deadline row belongs to a step that the person it waits on may take now,
     # so no overdue record can come from a step the system refused.
