@@ -4,7 +4,8 @@
 from banli.org.models import SessionPolicy, Unit
 
 from ..models import AdjustmentRequest, Assignment, AssignmentRole, ItemState
-from .common import item_action, begin, invalid, now, office_user_ids, require_text, today, unit_user_ids
+from .audiences import tell
+from .common import item_action, begin, invalid, now, require_text, today
 
 
 def _units(ids, field):
@@ -32,7 +33,7 @@ def _create(step, plan, note):
         Assignment.objects.create(item=step.item, unit=u, role=role, note=note, assigned_at=now(), assigned_by=step.user, reply_due=due)
         for u, role in plan
     ]
-    step.notify(unit_user_ids([u for u, _ in plan]), f"新交办{step.item.display_number}，请在规定时限内签收：{step.item.title}", kind="assigned")
+    tell(step, "assigned", f"新交办{step.item.display_number}，请在规定时限内签收：{step.item.title}", units=[u for u, _ in plan])
     return made
 
 
@@ -92,7 +93,7 @@ def reassign(user, item_id, *, remove=(), lead=None, co=(), separate=(), reason)
     made = _create(step, plan, reason)
     _sync_signing(item)
     step.audit(before={"removed": [a.pk for a in removing]}, after={"added": [(a.unit_id, a.role) for a in made], "state": item.state}, note=reason)
-    step.notify(unit_user_ids([a.unit for a in removing]), f"交办已调整，贵单位不再办理：{item.title}", kind="unassigned")
+    tell(step, "unassigned", f"交办已调整，贵单位不再办理：{item.title}", units=[a.unit for a in removing])
     return made
 
 
@@ -129,7 +130,7 @@ def request_adjustment(user, item_id, *, assignment, reason, suggested_unit_id=N
     a.state = Assignment.State.ADJUSTING
     a.save(update_fields=["state"])
     step.audit(target=req, before={"assignment_state": "pending"}, after={"assignment_state": a.state, "suggested_unit": suggested.pk if suggested else text}, note=reason)
-    step.notify(office_user_ids("gov_office"), f"{a.unit.name}申请调整：{step.item.title}")
+    tell(step, "request_adjustment", f"{a.unit.name}申请调整：{step.item.title}")
     return req
 
 
@@ -162,5 +163,5 @@ def decide_adjustment(user, item_id, *, assignment, approve: bool, new_unit_id=N
     req.save()
     _sync_signing(step.item)
     step.audit(target=req, before={"state": "pending"}, after={"state": req.state, "new_assignment": req.new_assignment_id}, note=note)
-    step.notify(unit_user_ids([a.unit]), f"调整申请{'已同意' if approve else '未同意，请签收办理'}：{step.item.title}")
+    tell(step, "decide_adjustment", f"调整申请{'已同意' if approve else '未同意，请签收办理'}：{step.item.title}", units=[a.unit])
     return req

@@ -3,7 +3,8 @@
 from banli.params import parse_date
 
 from ..models import Assignment, ClosureReport, ItemState, ProgressUpdate, Reply
-from .common import item_action, begin, now, office_user_ids, proposer_user_ids, require_text, today, unit_user_ids
+from .audiences import tell
+from .common import item_action, begin, now, require_text, today
 from .common import invalid
 from .settle import settle_item
 
@@ -14,7 +15,7 @@ def report_progress(user, item_id, *, assignment, text) -> ProgressUpdate:
     step.check()
     p = ProgressUpdate.objects.create(item=step.item, assignment=step.assignment, text=require_text(text, "text", "进展情况", "The progress"), by=user)
     step.audit(target=p, after={"unit": step.assignment.unit_id})
-    step.notify(proposer_user_ids(step.item), f"{step.assignment.unit.name}报送了办理进展：{step.item.title}")
+    tell(step, "report_progress", f"{step.assignment.unit.name}报送了办理进展：{step.item.title}")
     return p
 
 
@@ -30,7 +31,7 @@ def file_closure_report(user, item_id, *, assignment, text, done_on) -> ClosureR
         raise invalid("done_on", "完成日期不能晚于今天。", "The completion date cannot be in the future.")
     r = ClosureReport.objects.create(item=step.item, assignment=step.assignment, text=require_text(text, "text", "办结情况", "The report"), done_on=done_on, filed_by=user)
     step.audit(target=r, after={"done_on": done_on})
-    step.notify([step.assignment.unit.leader_id], f"办结报告待审核：{step.item.title}")
+    tell(step, "file_closure_report", f"办结报告待审核：{step.item.title}", units=[step.assignment.unit])
     return r
 
 
@@ -59,7 +60,7 @@ def approve_closure_report(user, item_id, *, assignment, comment="") -> ClosureR
     state = settle_item(step.item)
     step.audit(target=r, before={"state": before}, after={"state": state, "closed_early": a.closed_early})
     if state == ItemState.CLOSED:
-        step.notify(proposer_user_ids(step.item) + office_user_ids("gov_office"), f"已办结：{step.item.title}", kind="closed")
+        tell(step, "closed", f"已办结：{step.item.title}")
     return r
 
 
@@ -72,7 +73,7 @@ def return_closure_report(user, item_id, *, assignment, comment) -> ClosureRepor
     r.comment = require_text(comment, "comment", "退回意见", "A comment")
     r.save()
     step.audit(target=r, before={"state": "pending"}, after={"state": r.state}, note=r.comment)
-    step.notify(unit_user_ids([step.assignment.unit]), f"办结报告被退回：{step.item.title}")
+    tell(step, "return_closure_report", f"办结报告被退回：{step.item.title}", units=[step.assignment.unit])
     return r
 
 
@@ -86,5 +87,6 @@ def reopen(user, item_id, *, reason):
     Assignment.objects.filter(item=step.item, closed_at__isnull=False).update(closed_at=None, closed_early=False)
     before = step.advance(closed_at=None)
     step.audit(before=before, after={"state": ItemState.EVALUATED}, note=reason)
-    step.notify(unit_user_ids([a.unit for a in step.item.assignments.all() if a.active and a.answers]), f"区府办重新打开：{step.item.title}。理由：{reason}")
+    tell(step, "reopen", f"区府办重新打开：{step.item.title}。理由：{reason}",
+         units=[a.unit for a in step.item.assignments.all() if a.active and a.answers])
     return step.item

@@ -13,7 +13,8 @@ from banli.org.models import Unit
 from ..access import actor_for
 from ..models import Attachment, Message, MessageReadMark, Question, Side
 from ..selectors import own_people, visible_questions
-from .common import item_action, begin, invalid, now, office_user_ids, proposer_user_ids, require_text, unit_user_ids
+from .audiences import tell, tell_people
+from .common import item_action, begin, invalid, now, require_text
 
 
 @item_action
@@ -51,9 +52,12 @@ def post_message(user, item_id, *, body, to_unit_id=None, reply_to_id=None) -> M
         Message.objects.filter(item=item, side=Side.PROPOSER, to_unit=unit, answered_at__isnull=True, pk__lt=msg.pk).update(answered_at=msg.at)
     step.audit(target=msg, after={"side": side, "to_unit": to_unit.pk if to_unit else None})
     if side == Side.PROPOSER:
-        step.notify(unit_user_ids([to_unit]) if to_unit else office_user_ids("gov_office"), f"委员/代表留言：{item.title}", kind="message")
+        if to_unit:
+            tell(step, "message_to_unit", f"委员/代表留言：{item.title}", units=[to_unit])
+        else:
+            tell(step, "message_to_office", f"委员/代表留言：{item.title}")
     else:
-        step.notify(proposer_user_ids(item), f"{unit.name if unit else '区府办'}回复留言：{item.title}", kind="message")
+        tell(step, "message_answer", f"{unit.name if unit else '区府办'}回复留言：{item.title}")
     return msg
 
 
@@ -88,9 +92,10 @@ def ask_question(user, *, subject, body, to_unit_id=None) -> Question:
     )
     record(actor=user, action="ask_question", target=q, after={"to_unit": unit.pk if unit else None})
     sync_question(q)
-    from banli.notify.service import notify_after_commit
-
-    notify_after_commit(unit_user_ids([unit]) if unit else office_user_ids("gov_office"), "question", f"有问必答：{q.subject}")
+    if unit:
+        tell_people("question_to_unit", f"有问必答：{q.subject}", action="ask_question", units=[unit])
+    else:
+        tell_people("question_to_office", f"有问必答：{q.subject}", action="ask_question")
     return q
 
 
@@ -110,9 +115,7 @@ def answer_question(user, question_id, *, answer) -> Question:
     q.save()
     record(actor=user, action="answer_question", target=q, after={"answered": True})
     sync_question(q)
-    from banli.notify.service import notify_after_commit
-
-    notify_after_commit([q.asked_by_id], "answer", f"您的提问已答复：{q.subject}")
+    tell_people("answer", f"您的提问已答复：{q.subject}", action="answer_question", user_ids=[q.asked_by_id])
     return q
 
 

@@ -6,7 +6,8 @@ from banli.org.models import Category, Person, Session, Term, Unit
 
 from ..models import CoSigner, Item, ItemState, PublicationRecord
 from ..selectors import own_people
-from .common import item_action, begin, invalid, now, office_user_ids, require_text, today
+from .audiences import tell
+from .common import item_action, begin, invalid, now, require_text, today
 
 DRAFT_FIELDS = ["title", "reason", "suggestions", "category", "consent_publish", "urgent"]
 
@@ -131,7 +132,7 @@ def invite_cosigners(user, item_id, *, person_ids) -> list[CoSigner]:
     CoSigner.objects.bulk_create(new)
     if new:
         step.audit(after={"invited": [c.person_id for c in new]})
-        step.notify([p.user_id for p in people if p.pk not in existing], f"{item.proposer.name}邀请您联名：{item.title}")
+        tell(step, "invite_cosigners", f"{item.proposer.name}邀请您联名：{item.title}", user_ids=[p.user_id for p in people if p.pk not in existing])
     return list(item.cosigners.all())
 
 
@@ -149,7 +150,7 @@ def respond_cosign(user, item_id, *, confirm: bool) -> CoSigner:
     cos.responded_at = now()
     cos.save()
     step.audit(target=cos, before={"state": "invited"}, after={"state": cos.state})
-    step.notify([step.item.proposer.user_id], f"{cos.person.name}{'确认' if confirm else '谢绝'}联名：{step.item.title}")
+    tell(step, "respond_cosign", f"{cos.person.name}{'确认' if confirm else '谢绝'}联名：{step.item.title}")
     return cos
 
 
@@ -168,7 +169,7 @@ def submit(user, item_id) -> Item:
     CoSigner.objects.filter(pk__in=dropped).update(state=CoSigner.State.DROPPED, responded_at=now())
     before = step.advance(submitted_at=now(), state_reason="")
     step.audit(before=before, after={"state": item.state, "dropped_cosigners": dropped})
-    step.notify(office_user_ids("assembly_office", item.assembly), f"新提交待审查：{item.title}")
+    tell(step, "submit", f"新提交待审查：{item.title}")
     return item
 
 

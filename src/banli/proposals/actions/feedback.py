@@ -5,7 +5,8 @@ from banli.org.models import FeedbackGrade, SessionPolicy
 from banli.params import parse_date
 
 from ..models import CoUnitGrade, Feedback, Mediation, Reply
-from .common import item_action, begin, system_step, invalid, require_text, today, unit_user_ids
+from .audiences import tell
+from .common import item_action, begin, system_step, invalid, require_text, today
 from ..workflow import rated_reply
 from .settle import settle_item
 
@@ -26,7 +27,7 @@ def _after_feedback(step, a, reply, fb):
     if rehandle:
         a.reply_round = 2
         a.save(update_fields=["reply_round"])
-        step.notify(unit_user_ids([a.unit]), f"委员/代表不满意，请重新办理并再次答复：{step.item.title}", kind="rehandling")
+        tell(step, "rehandling", f"委员/代表不满意，请重新办理并再次答复：{step.item.title}", units=[a.unit])
     elif reply.reply_type.closure == reply.reply_type.Closure.FEEDBACK:
         from .common import now
 

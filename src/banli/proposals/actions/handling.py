@@ -3,7 +3,8 @@
 from banli.params import parse_date
 
 from ..models import Consultation, CoOpinion, ItemState
-from .common import item_action, begin, invalid, require_text, today, unit_user_ids
+from .audiences import tell
+from .common import item_action, begin, invalid, require_text, today
 
 
 @item_action
@@ -41,7 +42,7 @@ def send_co_opinion(user, item_id, *, assignment, text) -> CoOpinion:
     step.check()
     op = CoOpinion.objects.create(assignment=step.assignment, text=require_text(text, "text", "会办意见", "The opinion"), by=user)
     step.audit(target=op, after={"unit": step.assignment.unit_id})
-    step.notify(unit_user_ids(_lead_units(step.item)), f"{step.assignment.unit.name}已提交会办意见：{step.item.title}")
+    tell(step, "send_co_opinion", f"{step.assignment.unit.name}已提交会办意见：{step.item.title}", units=_lead_units(step.item))
     return op
 
 
@@ -54,5 +55,6 @@ def waive_co_opinion(user, item_id, *, assignment, reason) -> CoOpinion:
     step.check()
     op = CoOpinion.objects.create(assignment=step.assignment, waived=True, waiver_reason=require_text(reason, "reason", "豁免理由", "A reason"), by=user)
     step.audit(target=op, after={"waived": True, "unit": step.assignment.unit_id}, note=op.waiver_reason)
-    step.notify(unit_user_ids(_lead_units(step.item) + [step.assignment.unit]), f"区府办已豁免{step.assignment.unit.name}的会办意见：{step.item.title}")
+    tell(step, "waive_co_opinion", f"区府办已豁免{step.assignment.unit.name}的会办意见：{step.item.title}",
+         units=_lead_units(step.item) + [step.assignment.unit])
     return op

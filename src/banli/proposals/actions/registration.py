@@ -4,7 +4,8 @@
 from banli.org.models import Session
 
 from ..models import Assignment, Item, ItemState
-from .common import item_action, begin, invalid, now, office_user_ids, proposer_user_ids, require_text, unit_user_ids
+from .audiences import tell
+from .common import item_action, begin, invalid, now, require_text
 
 
 def _reason(reason, zh="理由", en="A reason"):
@@ -24,7 +25,7 @@ def register(user, item_id) -> Item:
     session.save(update_fields=["last_number"])
     before = step.advance(number=session.last_number, registered_at=now(), state_reason="")
     step.audit(before=before, after={"state": item.state, "number": item.number})
-    step.notify(proposer_user_ids(item) + office_user_ids("gov_office"), f"已立案{item.display_number}：{item.title}")
+    tell(step, "register", f"已立案{item.display_number}：{item.title}")
     return item
 
 
@@ -35,7 +36,7 @@ def return_for_revision(user, item_id, *, reason) -> Item:
     reason = _reason(reason, "退回理由", "A reason for returning")
     before = step.advance(state_reason=reason)
     step.audit(before=before, after={"state": ItemState.DRAFT}, note=reason)
-    step.notify(proposer_user_ids(step.item), f"退回修改：{step.item.title}。理由：{reason}")
+    tell(step, "return_for_revision", f"退回修改：{step.item.title}。理由：{reason}")
     return step.item
 
 
@@ -48,7 +49,7 @@ def reject(user, item_id, *, reason) -> Item:
     reason = _reason(reason, "不予立案的理由", "A reason for rejecting")
     before = step.advance(state_reason=reason)
     step.audit(before=before, after={"state": step.item.state}, note=reason)
-    step.notify(proposer_user_ids(step.item), f"不予立案：{step.item.title}。理由：{reason}")
+    tell(step, "reject", f"不予立案：{step.item.title}。理由：{reason}")
     return step.item
 
 
@@ -64,7 +65,7 @@ def merge(user, item_id, *, into_id, reason="") -> Item:
         raise invalid("into_id", "只能并入同一会次已立案的提案/建议。", "An item can only be merged into a registered item of the same session.")
     before = step.advance(merged_into=target, state_reason=(reason or "").strip())
     step.audit(before=before, after={"state": item.state, "merged_into": target.pk}, note=reason or "")
-    step.notify(proposer_user_ids(item), f"已并入{target.display_number}《{target.title}》办理：{item.title}")
+    tell(step, "merge", f"已并入{target.display_number}《{target.title}》办理：{item.title}")
     return item
 
 
@@ -79,7 +80,7 @@ def convert(user, item_id, *, to="意见建议", reason="") -> Item:
         raise invalid("to", "只能转为意见建议或社情民意。", "Convert to 意见建议 or 社情民意 only.")
     before = step.advance(converted_to=to, state_reason=(reason or "").strip())
     step.audit(before=before, after={"state": step.item.state, "converted_to": to}, note=reason or "")
-    step.notify(proposer_user_ids(step.item), f"已转为{to}处理：{step.item.title}")
+    tell(step, "convert", f"已转为{to}处理：{step.item.title}")
     return step.item
 
 
@@ -94,7 +95,7 @@ def request_withdrawal(user, item_id, *, reason) -> Item:
     item.withdrawal_requested = True
     item.save(update_fields=["withdrawal_reason", "withdrawal_requested", "updated_at"])
     step.audit(after={"withdrawal_requested": True}, note=item.withdrawal_reason)
-    step.notify(office_user_ids("assembly_office", item.assembly), f"申请撤回：{item.title}")
+    tell(step, "request_withdrawal", f"申请撤回：{item.title}")
     return item
 
 
@@ -112,10 +113,10 @@ def decide_withdrawal(user, item_id, *, approve: bool, note="") -> Item:
         released = [a for a in item.assignments.all() if a.active]
         Assignment.objects.filter(pk__in=[a.pk for a in released]).update(
             state=Assignment.State.ENDED, ended_at=now(), end_reason=f"委员/代表撤回：{item.withdrawal_reason}")
-        step.notify(unit_user_ids([a.unit for a in released]), f"已撤回，无需继续办理：{item.title}", kind="withdrawn")
+        tell(step, "withdrawn", f"已撤回，无需继续办理：{item.title}", units=[a.unit for a in released])
     else:
         before = {"state": item.state}
         item.save(update_fields=["withdrawal_requested", "updated_at"])
     step.audit(before=before, after={"state": item.state, "approved": approve}, note=note or "")
-    step.notify(proposer_user_ids(item), f"撤回申请{'已同意' if approve else '未同意'}：{item.title}")
+    tell(step, "decide_withdrawal", f"撤回申请{'已同意' if approve else '未同意'}：{item.title}")
     return item

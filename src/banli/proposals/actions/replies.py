@@ -6,8 +6,9 @@ from banli.org.models import ReplyType, SessionPolicy
 from banli.params import parse_date
 
 from ..workflow import open_reply
-from ..models import ExtensionRequest, Item, ItemState, Reply, ReplyApproval
-from .common import item_action, begin, invalid, now, office_user_ids, proposer_user_ids, require_text, today, unit_user_ids
+from ..models import ExtensionRequest, Reply, ReplyApproval
+from .audiences import tell
+from .common import item_action, begin, invalid, now, require_text, today
 from .publication import summary as publication_summary
 from .settle import settle_item
 
@@ -105,7 +106,7 @@ def submit_reply(user, item_id, *, assignment) -> Reply:
     reply.state = Reply.State.PENDING_UNIT
     reply.save(update_fields=["state"])
     step.audit(target=reply, before={"state": "draft"}, after={"state": reply.state})
-    step.notify([step.assignment.unit.leader_id], f"答复待审核：{step.item.title}")
+    tell(step, "submit_reply", f"答复待审核：{step.item.title}", units=[step.assignment.unit])
     return reply
 
 
@@ -116,13 +117,13 @@ def _decide(step, level, approve, comment):
     if not approve:
         require_text(comment, "comment", "退回意见", "A comment")
         reply.state = Reply.State.DRAFT
-        step.notify(unit_user_ids([step.assignment.unit]), f"答复被退回修改：{step.item.title}")
+        tell(step, "reply_returned", f"答复被退回修改：{step.item.title}", units=[step.assignment.unit])
     elif level == ReplyApproval.Level.UNIT and reply.reply_type.needs_leader_approval:
         reply.state = Reply.State.PENDING_LEADER
-        step.notify([step.assignment.unit.supervising_leader_id], f"{reply.reply_type.name}类答复待您阅批：{step.item.title}")
+        tell(step, "reply_to_leader", f"{reply.reply_type.name}类答复待您阅批：{step.item.title}", units=[step.assignment.unit])
     else:
         reply.state = Reply.State.APPROVED
-        step.notify(unit_user_ids([step.assignment.unit]), f"答复已审核，可以发出：{step.item.title}")
+        tell(step, "reply_approved", f"答复已审核，可以发出：{step.item.title}", units=[step.assignment.unit])
     reply.save(update_fields=["state"])
     step.audit(target=reply, before={"state": before}, after={"state": reply.state, "level": level}, note=comment or "")
     return reply
@@ -186,8 +187,7 @@ def send_reply(user, item_id, *, assignment) -> Reply:
     item.publication = publication_summary(item.assignments.all())
     settle_item(item)
     step.audit(target=reply, before=before, after={"state": item.state, "reply_type": reply.reply_type.code, "round": reply.round})
-    merged_proposers = list(Item.objects.filter(merged_into=item).values_list("proposer__user_id", flat=True))
-    step.notify(proposer_user_ids(item) + merged_proposers, f"{a.unit.name}已答复，请评价：{item.title}", kind="replied")
+    tell(step, "replied", f"{a.unit.name}已答复，请评价：{item.title}")
     return reply
 
 
@@ -208,7 +208,7 @@ def request_extension(user, item_id, *, assignment, requested_due, reason) -> Ex
         raise invalid("requested_due", f"延期后最长不超过交办后{policy.describe('reply_max')}（{latest}）。", f"The deadline can be extended to {latest} at most.")
     req = ExtensionRequest.objects.create(assignment=a, requested_due=due, reason=require_text(reason, "reason", "延期理由", "A reason"), requested_by=user, previous_due=a.reply_due)
     step.audit(target=req, after={"requested_due": due}, note=req.reason)
-    step.notify(office_user_ids("gov_office"), f"{a.unit.name}申请延期至{due}：{step.item.title}")
+    tell(step, "request_extension", f"{a.unit.name}申请延期至{due}：{step.item.title}")
     return req
 
 
@@ -227,5 +227,5 @@ def decide_extension(user, item_id, *, assignment, approve: bool, note="") -> Ex
         a.reply_due = req.requested_due
         a.save(update_fields=["reply_due"])
     step.audit(target=req, before={"reply_due": req.previous_due}, after={"reply_due": a.reply_due, "state": req.state}, note=note or "")
-    step.notify(unit_user_ids([a.unit]), f"延期申请{'已批准' if approve else '未批准'}：{step.item.title}")
+    tell(step, "decide_extension", f"延期申请{'已批准' if approve else '未批准'}：{step.item.title}", units=[a.unit])
     return req

@@ -4,7 +4,8 @@
 from banli.org.models import StaffRole
 
 from ..models import KeyItemMark, LeaderInstruction, UrgeNotice
-from .common import item_action, begin, invalid, require_text, unit_user_ids
+from .audiences import tell
+from .common import item_action, begin, invalid, require_text
 
 
 @item_action
@@ -21,7 +22,7 @@ def mark_key(user, item_id, *, leader_id, reason="") -> KeyItemMark | None:
     item.save(update_fields=["is_key", "key_leader", "updated_at"])
     mark = KeyItemMark.objects.create(item=item, marked=True, leader_id=leader_id, reason=(reason or "").strip(), by=user)
     step.audit(target=mark, before=before, after={"is_key": True, "key_leader": item.key_leader_id})
-    step.notify([item.key_leader_id], f"请您牵头督办重点提案/建议：{item.title}")
+    tell(step, "mark_key", f"请您牵头督办重点提案/建议：{item.title}")
     return mark
 
 
@@ -48,7 +49,7 @@ def give_instruction(user, item_id, *, text) -> LeaderInstruction:
     ins = LeaderInstruction.objects.create(item=step.item, leader=user, text=require_text(text, "text", "批示内容", "The instruction"))
     step.audit(target=ins, after={"leader": user.pk})
     units = [a.unit for a in step.item.assignments.all() if a.active]
-    step.notify(unit_user_ids(units), f"区领导批示：{step.item.title}")
+    tell(step, "give_instruction", f"区领导批示：{step.item.title}", units=units)
     return ins
 
 
@@ -58,5 +59,5 @@ def urge(user, item_id, *, assignment, text) -> UrgeNotice:
     step.check()
     u = UrgeNotice.objects.create(item=step.item, unit=step.assignment.unit, text=require_text(text, "text", "催办内容", "The notice"), by=user)
     step.audit(target=u, after={"unit": u.unit_id})
-    step.notify(unit_user_ids([u.unit]), f"催办：{step.item.title}。{u.text}", kind="urge")
+    tell(step, "urge", f"催办：{step.item.title}。{u.text}", units=[u.unit])
     return u
