@@ -58,6 +58,7 @@ def dossier_case(summary: dict | None = None, *, repeat: int = 10, warmup: int =
     from banli.reports.documents.dossier import build_dossier
     from banli.reports.documents.dossier_docx import dossier_docx
     from banli.reports.documents.dossier_pdf import dossier_pdf
+    from bench.floors import detail_floor
     from bench.timing import measure, percentile_ms
 
     summary = summary or {}
@@ -74,14 +75,8 @@ def dossier_case(summary: dict | None = None, *, repeat: int = 10, warmup: int =
         dossier = build_dossier(selectors.item_detail(user, item_id), actor_for(user))
         return dossier_pdf(dossier), dossier_docx(dossier)
 
-    try:
-        from bench.run import detail_floor
-
-        floor = (lambda: (), lambda: detail_floor(item_id))
-        floor_name = "bare SQL of the item's history"
-    except ImportError:  # bench.run changed: fall back to the selector itself
-        floor = (fresh, lambda user: selectors.item_detail(user, item_id))
-        floor_name = "selectors.item_detail"
+    floor = (lambda: (), lambda: detail_floor(item_id))
+    floor_name = "bare SQL of the item's history"
     timed, fl = measure((fresh, whole), floor, repeat=repeat, warmup=warmup)
 
     # The parts, for where the time goes.

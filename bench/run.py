@@ -216,7 +216,9 @@ def _child(args) -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench.generate import check_consistency, generate, peak_rss_mb
+    from bench.consistency import check_consistency
+    from bench.generate import generate
+    from bench.writing import peak_rss_mb
 
     summary_path = Path(args.result).with_name(f"summary_{args.scale}.json")
     if args.reuse:
@@ -308,6 +310,8 @@ def _run_cases(summary, repeat, warmup) -> list[dict]:
     from banli.proposals.actions import register, sign
     from banli.proposals.models import Assignment, Item
 
+    from bench.floors import detail_floor, list_floor, register_floor, sign_floor
+
     User = get_user_model()
     factory = APIRequestFactory()
     cases = []
@@ -329,11 +333,11 @@ def _run_cases(summary, repeat, warmup) -> list[dict]:
     for who, uid, unit_ids in (("gov office", summary["gov_user_id"], None),
                                ("unit liaison", summary["busiest_unit_liaison_id"], [summary["busiest_unit_id"]])):
         data = list_call(fresh(uid))
-        floor_ids = _list_floor(session_id, ["handling", "replied"], unit_ids)
+        floor_ids = list_floor(session_id, ["handling", "replied"], unit_ids)
         if [r["id"] for r in data["results"]] != floor_ids:
             print(f"  WARNING: list floor for {who} returned other rows than the selector", flush=True)
         timed, floor = _measure((lambda uid=uid: (fresh(uid),), list_call),
-                                (lambda: (), lambda ui=unit_ids: _list_floor(session_id, ["handling", "replied"], ui)), repeat=repeat, warmup=warmup)
+                                (lambda: (), lambda ui=unit_ids: list_floor(session_id, ["handling", "replied"], ui)), repeat=repeat, warmup=warmup)
         cases.append(_case(f"list ({who}, {data['count']} hits)", timed, floor))
 
     # -- b. the detail of a closed item with the fullest history in the current session
@@ -360,8 +364,8 @@ def _run_cases(summary, repeat, warmup) -> list[dict]:
     pending = list(Assignment.objects.filter(state="pending", item__state="assigned").order_by("id").values_list("id", "item_id", "unit_id")[:need])
     liaison = dict(UnitLiaison.objects.filter(ended_on__isnull=True).values_list("unit_id", "user_id"))
     for name, todo, action, floor_run, args_of in (
-        ("action register", submitted, register, _register_floor, lambda row: (fresh(office[row[1]]), row[0])),
-        ("action sign", pending, sign, _sign_floor, lambda row: (fresh(liaison[row[2]]), row[1], row[0])),
+        ("action register", submitted, register, register_floor, lambda row: (fresh(office[row[1]]), row[0])),
+        ("action sign", pending, sign, sign_floor, lambda row: (fresh(liaison[row[2]]), row[1], row[0])),
     ):
         if len(todo) < act_warmup + 2:
             print(f"  {name}: only {len(todo)} rows to act on, skipped", flush=True)
@@ -384,132 +388,6 @@ def _run_cases(summary, repeat, warmup) -> list[dict]:
         cases.append(_case(name, timed, floor))
     return cases
 
-
-# ---------------------------------------------------------------------------------------------
-# Floors: the bare SQL that reads or writes the same data
-
-
-def _t(model):
-    return model._meta.db_table
-
-
-def _list_floor(session_id, states, unit_ids):
-    """Count + the 50 rows with the columns the list shows + their active units: 3 queries, with the
-    best plain SQL for the filter (so a plan that degrades with N shows in the ratio)."""
-    from django.db import connection
-
-    from banli.org.models import Category, Person, ReplyType, Session, Term, Unit
-    from banli.proposals.models import Assignment, Item
-
-    where = "i.session_id = %s AND i.state <> 'draft' AND i.state IN (" + ", ".join(["%s"] * len(states)) + ")"
-    args = [session_id, *states]
-    if unit_ids is not None:
-        # One probe per candidate row; NOT (state = 'ended') lets SQLite use the partial unique
-        # index (item, unit) of active assignments.
-        where += f" AND EXISTS (SELECT 1 FROM {_t(Assignment)} a WHERE a.item_id = i.id AND a.unit_id IN ({', '.join(['%s'] * len(unit_ids))}) AND NOT (a.state = 'ended'))"
-        args += unit_ids
-    with connection.cursor() as cur:
-        cur.execute(f"SELECT COUNT(*) FROM {_t(Item)} i WHERE {where}", args)
-        cur.fetchone()
-        cur.execute(
-            f"SELECT i.id, i.assembly, i.number, i.title, i.state, i.is_key, i.urgent, i.submitted_at, i.updated_at, p.name, c.name, pc.name, "
-            f"s.name, t.name, rt.code FROM {_t(Item)} i JOIN {_t(Person)} p ON p.id = i.proposer_id "
-            f"LEFT JOIN {_t(Category)} c ON c.id = i.category_id LEFT JOIN {_t(Category)} pc ON pc.id = c.parent_id "
-            f"JOIN {_t(Session)} s ON s.id = i.session_id JOIN {_t(Term)} t ON t.id = s.term_id "
-            f"LEFT JOIN {_t(ReplyType)} rt ON rt.id = i.reply_type_id WHERE {where} ORDER BY i.id DESC LIMIT 50", args)
-        rows = cur.fetchall()
-        ids = [r[0] for r in rows]
-        if ids:
-            cur.execute(f"SELECT a.item_id, a.unit_id, u.name, a.role FROM {_t(Assignment)} a JOIN {_t(Unit)} u ON u.id = a.unit_id "
-                        f"WHERE a.state <> 'ended' AND a.item_id IN ({', '.join(['%s'] * len(ids))}) ORDER BY a.id", ids)
-            cur.fetchall()
-    return ids
-
-
-def detail_floor(item_id):
-    """The item row and every related row the detail shows, one bare query per table."""
-    from django.contrib.auth import get_user_model
-    from django.db import connection
-
-    from banli.audit.models import AuditRecord
-    from banli.org.models import Category, FeedbackGrade, Person, ReplyType, Session, Term, Unit
-    from banli.proposals import models as m
-
-    U = _t(get_user_model())
-    with connection.cursor() as cur:
-        def q(sql, args):
-            cur.execute(sql, args)
-            return cur.fetchall()
-
-        q(f"SELECT i.*, p.*, c.*, pc.name, s.*, t.name, rt.code, mi.title, ku.first_name FROM {_t(m.Item)} i JOIN {_t(Person)} p ON p.id = i.proposer_id "
-          f"LEFT JOIN {_t(Category)} c ON c.id = i.category_id LEFT JOIN {_t(Category)} pc ON pc.id = c.parent_id JOIN {_t(Session)} s ON s.id = i.session_id "
-          f"JOIN {_t(Term)} t ON t.id = s.term_id LEFT JOIN {_t(ReplyType)} rt ON rt.id = i.reply_type_id LEFT JOIN {_t(m.Item)} mi ON mi.id = i.merged_into_id "
-          f"LEFT JOIN {U} ku ON ku.id = i.key_leader_id WHERE i.id = %s", [item_id])
-        q(f"SELECT c.*, p.name, p.sector, p.party FROM {_t(m.CoSigner)} c JOIN {_t(Person)} p ON p.id = c.person_id WHERE c.item_id = %s ORDER BY c.id", [item_id])
-        asg = q(f"SELECT a.*, u.name, u.short_name, u.kind, o.text, o.waived, o.waiver_reason, o.at FROM {_t(m.Assignment)} a JOIN {_t(Unit)} u ON u.id = a.unit_id "
-                f"LEFT JOIN {_t(m.CoOpinion)} o ON o.assignment_id = a.id WHERE a.item_id = %s ORDER BY a.id", [item_id])
-        aids = [r[0] for r in asg] or [0]
-        ph = ", ".join(["%s"] * len(aids))
-        q(f"SELECT * FROM {_t(m.AdjustmentRequest)} WHERE assignment_id IN ({ph}) ORDER BY id", aids)
-        q(f"SELECT * FROM {_t(m.ExtensionRequest)} WHERE assignment_id IN ({ph}) ORDER BY id", aids)
-        q(f"SELECT c.*, u.name FROM {_t(m.Consultation)} c JOIN {_t(Unit)} u ON u.id = c.unit_id WHERE c.item_id = %s ORDER BY c.held_on, c.id", [item_id])
-        replies = q(f"SELECT r.*, rt.code, u.name FROM {_t(m.Reply)} r JOIN {_t(ReplyType)} rt ON rt.id = r.reply_type_id JOIN {_t(m.Assignment)} a ON a.id = r.assignment_id "
-                    f"JOIN {_t(Unit)} u ON u.id = a.unit_id WHERE r.item_id = %s ORDER BY r.id", [item_id])
-        rids = [r[0] for r in replies] or [0]
-        q(f"SELECT x.*, us.first_name, us.last_name FROM {_t(m.ReplyApproval)} x JOIN {U} us ON us.id = x.by_id WHERE x.reply_id IN ({', '.join(['%s'] * len(rids))}) ORDER BY x.id", rids)
-        fbs = q(f"SELECT f.*, g.code FROM {_t(m.Feedback)} f LEFT JOIN {_t(FeedbackGrade)} g ON g.id = f.grade_id WHERE f.item_id = %s ORDER BY f.id", [item_id])
-        fids = [r[0] for r in fbs] or [0]
-        q(f"SELECT cg.*, u.name, g.code FROM {_t(m.CoUnitGrade)} cg JOIN {_t(Unit)} u ON u.id = cg.unit_id JOIN {_t(FeedbackGrade)} g ON g.id = cg.grade_id "
-          f"WHERE cg.feedback_id IN ({', '.join(['%s'] * len(fids))})", fids)
-        q(f"SELECT p.*, u.name FROM {_t(m.ProgressUpdate)} p JOIN {_t(m.Assignment)} a ON a.id = p.assignment_id JOIN {_t(Unit)} u ON u.id = a.unit_id WHERE p.item_id = %s ORDER BY p.id", [item_id])
-        q(f"SELECT c.*, u.name FROM {_t(m.ClosureReport)} c JOIN {_t(m.Assignment)} a ON a.id = c.assignment_id JOIN {_t(Unit)} u ON u.id = a.unit_id WHERE c.item_id = %s ORDER BY c.id", [item_id])
-        q(f"SELECT * FROM {_t(m.PublicationRecord)} WHERE item_id = %s ORDER BY id", [item_id])
-        q(f"SELECT l.*, us.first_name FROM {_t(m.LeaderInstruction)} l JOIN {U} us ON us.id = l.leader_id WHERE l.item_id = %s ORDER BY l.id", [item_id])
-        q(f"SELECT g.*, u.name FROM {_t(m.UrgeNotice)} g JOIN {_t(Unit)} u ON u.id = g.unit_id WHERE g.item_id = %s ORDER BY g.id", [item_id])
-        q(f"SELECT * FROM {_t(m.Mediation)} WHERE item_id = %s ORDER BY id", [item_id])
-        q(f"SELECT msg.*, us.first_name, u1.name, u2.name FROM {_t(m.Message)} msg JOIN {U} us ON us.id = msg.author_id LEFT JOIN {_t(Unit)} u1 ON u1.id = msg.unit_id "
-          f"LEFT JOIN {_t(Unit)} u2 ON u2.id = msg.to_unit_id WHERE msg.item_id = %s ORDER BY msg.id", [item_id])
-        q(f"SELECT id, name, size, content_type, at FROM {_t(m.Attachment)} WHERE item_id = %s ORDER BY id", [item_id])
-        q(f"SELECT u.id, u.name, u.short_name, u.kind FROM {_t(Unit)} u JOIN {_t(m.Item.suggested_units.through)} su ON su.unit_id = u.id WHERE su.item_id = %s", [item_id])
-        q(f"SELECT r.*, us.first_name, us.username FROM {_t(AuditRecord)} r LEFT JOIN {U} us ON us.id = r.actor_id WHERE r.item_id = %s ORDER BY r.id", [item_id])
-
-
-def _json_ph():
-    from django.db import connection
-
-    return "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
-
-
-def _register_floor(item_id):
-    """The bare write of a registration: UPDATE the item row, INSERT its audit row, commit."""
-    from django.db import connection, transaction
-    from django.utils import timezone
-
-    from banli.audit.models import AuditRecord
-    from banli.proposals.models import Item
-
-    now = timezone.now()
-    with transaction.atomic(), connection.cursor() as cur:
-        cur.execute(f"UPDATE {_t(Item)} SET state = %s, registered_at = %s, state_reason = '', updated_at = %s WHERE id = %s",
-                    ["registered", now, now, item_id])
-        cur.execute(f"INSERT INTO {_t(AuditRecord)} (at, actor_id, action, item_id, target_type, target_id, before, after, note) "
-                    f"VALUES (%s, NULL, %s, %s, %s, %s, {_json_ph()}, {_json_ph()}, '')",
-                    [now, "bench_floor", item_id, "item", item_id, '{"state": "submitted"}', '{"state": "registered"}'])
-
-
-def _sign_floor(assignment_id, user_id):
-    from django.db import connection, transaction
-    from django.utils import timezone
-
-    from banli.audit.models import AuditRecord
-    from banli.proposals.models import Assignment
-
-    now = timezone.now()
-    with transaction.atomic(), connection.cursor() as cur:
-        cur.execute(f"UPDATE {_t(Assignment)} SET state = %s, signed_at = %s, signed_by_id = %s WHERE id = %s", ["signed", now, user_id, assignment_id])
-        cur.execute(f"INSERT INTO {_t(AuditRecord)} (at, actor_id, action, item_id, target_type, target_id, before, after, note) "
-                    f"VALUES (%s, %s, %s, NULL, %s, %s, {_json_ph()}, {_json_ph()}, '')",
-                    [now, user_id, "bench_floor", "assignment", assignment_id, '{"state": "pending"}', '{"state": "signed"}'])
 
 
 if __name__ == "__main__":

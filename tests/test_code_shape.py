@@ -38,3 +38,26 @@ def test_pages_and_domain_do_not_import_the_api():
         for m in _imports(p) if m == "banli.api" or m.startswith("banli.api.")
     ]
     assert not offenders, offenders
+
+
+def test_the_product_knows_nothing_of_the_demo_and_the_benchmark():
+    """The demo and the benchmark are tools beside the product: src/banli neither imports them nor
+    installs the demo as an app (`python -m demo` loads it, `make run` calls that)."""
+    from django.conf import settings
+
+    offenders = [
+        f"{p.relative_to(ROOT)}: {m}"
+        for p in _modules(SRC) for m in _imports(p) if m.split(".")[0] in ("demo", "bench")
+    ]
+    assert not offenders, offenders
+    assert not [app for app in settings.INSTALLED_APPS if "demo" in app]
+    assert not (SRC / "demo").exists()
+
+
+def test_bench_run_and_dossier_do_not_import_each_other():
+    """bench.run runs the dossier case among the others; the dossier case (also run on its own,
+    `python -m bench.dossier`) takes what it shares with bench.run (the floors, the timing) from
+    modules of their own, never from bench.run."""
+    bench = ROOT / "bench"
+    assert "bench.run" not in set(_imports(bench / "dossier.py"))
+    assert {"bench.floors", "bench.timing"} <= set(_imports(bench / "dossier.py"))

@@ -1,0 +1,161 @@
+"""The bench district: reference data, units, people and sessions, with names and places from the
+demo's vocabulary (demo/vocabulary.py), so the benchmark's district reads like the demo's."""
+
+from __future__ import annotations
+
+import datetime as dt
+from itertools import accumulate
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from banli.org.defaults import install_defaults
+from banli.org.models import (
+    Assembly, Category, FeedbackGrade, Person, ReplyType, Session, StaffRole, Term, Unit, UnitLiaison,
+)
+from demo import vocabulary as V
+
+GOV_USERNAME = "bench_gov"
+ASSEMBLY_OFFICE_USERNAME = {Assembly.CPPCC: "bench_cppcc_office", Assembly.NPC: "bench_npc_office"}
+
+
+def ensure_reference():
+    """Reply types, grades and categories: the product's defaults (the migration installs them; a
+    flushed database may lack them)."""
+    install_defaults(ReplyType, FeedbackGrade, Category)
+
+
+class Org:
+    """Ids of everything an item refers to; plain values only, so batches hold no ORM objects."""
+
+
+def _person(rng, assembly, collective, taken):
+    """name, sector, party, employer, phone, address of a member (CPPCC) or a deputy (NPC)."""
+    if assembly == Assembly.CPPCC:
+        if collective:
+            _, name, sector, _ = rng.choice(V.COLLECTIVES)
+            return name, sector, "", name, V.office_phone(rng), ""
+        sector, party = rng.choice(V.CPPCC_SECTORS)
+        employer = rng.choice(V.SECTOR_EMPLOYERS.get(sector, V.GENERIC_EMPLOYERS))
+        return V.person_name(rng, taken), sector, party, employer, V.mobile(rng), V.address(rng)
+    town = rng.choice(V.TOWNS_URBAN + V.TOWNS_RURAL)
+    if collective:
+        return V.delegation(town), V.delegation(town), "", "", V.office_phone(rng), ""
+    employer = rng.choice(V.NPC_EMPLOYERS).format(town=town, community=rng.choice(V.COMMUNITIES))
+    return V.person_name(rng, taken), V.delegation(town), rng.choice(V.NPC_PARTIES), employer, V.mobile(rng), V.address(rng, town)
+
+
+def make_org(rng, n_people=500) -> Org:
+    """The district's units (every unit of the vocabulary, each with a head, a liaison and for some
+    a liaison who left), its leaders, offices and people."""
+    User = get_user_model()
+    if User.objects.filter(username=GOV_USERNAME).exists():
+        raise RuntimeError("bench data already present: bench.generate expects an empty, migrated database")
+    org = Org()
+    users, taken = [], set()
+
+    def user(username, full_name):
+        u = User(username=username, first_name=full_name, password="!", is_active=True)
+        users.append(u)
+        return u
+
+    gov = [user(GOV_USERNAME, "区府办督查科"), user("bench_gov2", V.person_name(rng, taken))]
+    offices = {a: user(ASSEMBLY_OFFICE_USERNAME[a], V.OFFICE_NAMES[a]) for a in Assembly.values}
+    leaders = {key: (user(f"bench_leader{i:02d}", name), title) for i, (key, name, title) in enumerate(V.LEADERS, start=1)}
+    unit_specs = []
+    for i, (_, name, short, kind, lkey) in enumerate(V.UNITS, start=1):
+        head = user(f"bench_u{i:02d}_head", V.person_name(rng, taken))
+        liaison = user(f"bench_u{i:02d}_liaison", V.person_name(rng, taken))
+        old = user(f"bench_u{i:02d}_liaison_old", V.person_name(rng, taken)) if rng.random() < 0.3 else None
+        unit_specs.append((name, short, kind, leaders[lkey][0], head, liaison, old))
+    people_specs = []
+    for i in range(n_people):
+        assembly = Assembly.CPPCC if i < n_people * 3 // 5 else Assembly.NPC
+        collective = rng.random() < 0.03 and i > 0  # the first is the featured member
+        facts = _person(rng, assembly, collective, taken)
+        people_specs.append((assembly, collective, facts, user(f"bench_p{i + 1:04d}", facts[0])))
+    User.objects.bulk_create(users, batch_size=500)
+
+    StaffRole.objects.bulk_create(
+        [StaffRole(user=u, kind=StaffRole.Kind.GOV_OFFICE, title="督查科") for u in gov]
+        + [StaffRole(user=u, kind=StaffRole.Kind.ASSEMBLY_OFFICE, assembly=a) for a, u in offices.items()]
+        + [StaffRole(user=u, kind=StaffRole.Kind.DISTRICT_LEADER, title=title) for u, title in leaders.values()]
+    )
+    units = Unit.objects.bulk_create([
+        Unit(name=name, short_name=short, kind=kind, leader=head, supervising_leader=sup, phone=V.office_phone(rng))
+        for name, short, kind, sup, head, _, _ in unit_specs
+    ])
+    today = timezone.localdate()
+    liaisons = []
+    for unit, (*_, liaison, old) in zip(units, unit_specs):
+        if old is not None:
+            liaisons.append(UnitLiaison(unit=unit, user=old, started_on=today - dt.timedelta(days=2000), ended_on=today - dt.timedelta(days=400)))
+            liaisons.append(UnitLiaison(unit=unit, user=liaison, started_on=today - dt.timedelta(days=399)))
+        else:
+            liaisons.append(UnitLiaison(unit=unit, user=liaison, started_on=today - dt.timedelta(days=2500)))
+    UnitLiaison.objects.bulk_create(liaisons)
+    people = Person.objects.bulk_create([
+        Person(assembly=a, user=u, is_collective=coll, name=name, sector=sector, party=party, employer=employer, phone=phone, address=address)
+        for a, coll, (name, sector, party, employer, phone, address), u in people_specs
+    ])
+
+    org.gov_ids = [u.pk for u in gov]
+    org.office_id = {a: u.pk for a, u in offices.items()}
+    org.leader_ids = [u.pk for u, _ in leaders.values()]
+    org.units = [
+        {"id": unit.pk, "name": unit.name, "leader": head.pk, "leader_name": head.first_name, "liaison": liaison.pk,
+         "liaison_name": liaison.first_name, "sup": unit.supervising_leader_id}
+        for unit, (*_, head, liaison, _) in zip(units, unit_specs)
+    ]
+    # A few units get most of the work (Zipf-like), as in any district.
+    org.unit_cum = list(accumulate(1 / (r + 1) ** 0.8 for r in range(len(org.units))))
+    org.people = {a: [(p.pk, p.user_id, p.name) for p in people if p.assembly == a] for a in Assembly.values}
+    org.member = org.people[Assembly.CPPCC][0]
+    org.unit_by_id = {u["id"]: u for u in org.units}
+    org.categories = {a: list(Category.objects.filter(assembly=a, active=True).values_list("id", flat=True)) for a in Assembly.values}
+    # The subcategory a topic of the demo's content belongs to, by name (as the demo files them).
+    org.category_by_name = {(c.assembly, c.name): c.pk for c in Category.objects.filter(active=True, parent__isnull=False)}
+    types = list(ReplyType.objects.filter(active=True))
+    org.rtype = {c: next(t for t in types if t.closure == c) for c in ReplyType.Closure.values}
+    grades = list(FeedbackGrade.objects.all())
+    org.good_grades = [g.pk for g in grades if not g.sends_to_rehandling]
+    org.bad_grades = [g.pk for g in grades if g.sends_to_rehandling]
+    return org
+
+
+def make_sessions(n_items, now):
+    """Sessions of both assemblies over the years, oldest first, with the count of items each gets."""
+    n_sessions = max(4, min(20, round(n_items / 5000)))
+    per_assembly = n_sessions // 2
+    year_now = now.year
+    Session.objects.filter(is_current=True).update(is_current=False)
+    sessions = []
+    for k in range(per_assembly - 1, -1, -1):
+        year = year_now - k
+        for assembly in Assembly.values:
+            t_ord = (year - 2002) // 5 + 1
+            s_ord = (year - 2002) % 5 + 1
+            start = dt.date(2002 + 5 * (t_ord - 1), 1, 1)
+            term, _ = Term.objects.get_or_create(
+                assembly=assembly, ordinal=t_ord,
+                defaults={"name": f"第{V.cn_ordinal(t_ord)}届", "starts_on": start,
+                          "ends_on": None if year_now < start.year + 5 else start.replace(year=start.year + 5) - dt.timedelta(days=1)},
+            )
+            current = k == 0
+            opens = (now - dt.timedelta(days=200)).date() if current else dt.date(year, 1, 10)
+            session, _ = Session.objects.get_or_create(
+                term=term, ordinal=s_ord, defaults={"name": f"第{V.cn_ordinal(s_ord)}次会议", "year": year, "opens_on": opens, "is_current": current},
+            )
+            if current and not session.is_current:
+                session.is_current = True
+                session.save(update_fields=["is_current"])
+            sessions.append(session)
+    base, extra = divmod(n_items, len(sessions))
+    counts = [base + (1 if i >= len(sessions) - extra else 0) for i in range(len(sessions))]
+    if n_items >= 60_000:
+        # The yearly report is measured on a 6,000-item session inside the whole database: the
+        # current CPPCC session (the last but one: sessions go oldest first, CPPCC before NPC).
+        rest, more = divmod(n_items - 6000, len(sessions) - 1)
+        counts = [rest + (1 if i < more else 0) for i in range(len(sessions) - 1)]
+        counts.insert(len(sessions) - 2, 6000)
+    return sessions, counts

@@ -1,0 +1,235 @@
+"""The page floors: the bare SQL a hand-written server would run for the same page (who the user
+is, the unread count, the to-do page's sections, the list page's rows and totals), measured
+against the pages by bench.pages."""
+
+from __future__ import annotations
+
+from .floors import ph as _ph, table
+
+LIST_PAGE_SIZE = 30  # banli.web.views.items.PAGE_SIZE, read at run time when it exists
+
+
+def whoami(cur, session_key, uid) -> dict:
+    """The session, the user, their roles and the unread count: what any page reads first."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.sessions.models import Session as DjangoSession
+    from django.utils import timezone
+
+    from banli.notify.models import Notification
+    from banli.org.models import Person, StaffRole, Unit, UnitLiaison
+
+    cur.execute(f"SELECT session_data FROM {table(DjangoSession)} WHERE session_key = %s AND expire_date > %s", [session_key, timezone.now()])
+    cur.fetchone()
+    cur.execute(f"SELECT id, username, first_name, last_name, is_active, is_superuser FROM {table(get_user_model())} WHERE id = %s", [uid])
+    cur.fetchone()
+    cur.execute(f"SELECT kind, assembly FROM {table(StaffRole)} WHERE user_id = %s", [uid])
+    roles = cur.fetchall()
+    cur.execute(f"SELECT id, leader_id, supervising_leader_id FROM {table(Unit)} WHERE leader_id = %s OR supervising_leader_id = %s", [uid, uid])
+    units = cur.fetchall()
+    cur.execute(f"SELECT unit_id FROM {table(UnitLiaison)} WHERE user_id = %s AND ended_on IS NULL", [uid])
+    liaison = {r[0] for r in cur.fetchall()}
+    cur.execute(f"SELECT id FROM {table(Person)} WHERE user_id = %s", [uid])
+    persons = [r[0] for r in cur.fetchall()]
+    cur.execute(f"SELECT COUNT(*) FROM {table(Notification)} WHERE recipient_id = %s AND read_at IS NULL", [uid])
+    cur.fetchone()
+    leader = any(k == StaffRole.Kind.DISTRICT_LEADER for k, _ in roles)
+    heads = {u for u, lead, _ in units if lead == uid}
+    return {
+        "uid": uid, "gov": any(k == StaffRole.Kind.GOV_OFFICE for k, _ in roles),
+        "offices": sorted(a for k, a in roles if k == StaffRole.Kind.ASSEMBLY_OFFICE), "leader": leader,
+        "portfolio": sorted(u for u, _, sup in units if sup == uid), "liaison": sorted(liaison), "heads": sorted(heads),
+        "units": sorted(liaison | heads), "persons": persons,
+    }
+
+
+def todo_floor(session_key, uid) -> dict:
+    """Each section: its total (COUNT) and its first rows (LIMIT), with the best plain SQL."""
+    from django.db import connection
+
+    from banli.deadlines.models import Deadline
+    from banli.org.models import Unit
+    from banli.proposals.models import (
+        Assignment, ClosureReport, CoSigner, ExtensionRequest, Item, Message, MessageReadMark, Question, Reply,
+    )
+    from banli.proposals.todo import LIAISON_MILESTONES, SHOWN
+    from banli.proposals.models import ENDED_STATES
+    from banli.proposals.workflow import SUPERVISED
+
+    I, A, U = table(Item), table(Assignment), table(Unit)
+    sections = {}
+    with connection.cursor() as cur:
+        me = whoami(cur, session_key, uid)
+
+        def top(key, frm, where, args, order, cols="i.id", count_from=None, ids_of=lambda r: r[0], split=False):
+            """One pass counting as it goes (narrow columns); split: a COUNT, then the first rows
+            in index order, for a section whose many rows an index orders."""
+            if split:
+                cur.execute(f"SELECT COUNT(*) FROM {count_from or frm} WHERE {where}", args)
+                total = cur.fetchone()[0]
+                cur.execute(f"SELECT {cols} FROM {frm} WHERE {where} ORDER BY {order} LIMIT {SHOWN}", args)
+                rows = cur.fetchall()
+            else:
+                cur.execute(f"SELECT {cols}, COUNT(*) OVER () FROM {frm} WHERE {where} ORDER BY {order} LIMIT {SHOWN}", args)
+                rows = cur.fetchall()
+                total = rows[0][-1] if rows else 0
+            sections[key] = (total, [ids_of(r) for r in rows])
+            return total
+
+        item_cols = "i.id, i.number, i.title"
+        persons = me["persons"]
+        if persons:
+            ph = _ph(persons)
+            top("drafts", f"{I} i", f"i.proposer_id IN ({ph}) AND i.state = 'draft'", persons, "i.id DESC", item_cols)
+            top("cosign", f"{I} i JOIN {table(CoSigner)} c ON c.item_id = i.id", f"i.state = 'draft' AND c.person_id IN ({ph}) AND c.state = 'invited'",
+                persons, "i.id DESC", item_cols)
+            top("to_rate", f"{table(Deadline)} d JOIN {I} i ON i.id = d.item_id",
+                f"d.kind = 'feedback' AND d.state IN ('open', 'late') AND i.proposer_id IN ({ph})", persons, "d.due_on, d.id",
+                "d.item_id, i.number, i.title, d.due_on", count_from=f"{table(Deadline)} d JOIN {I} i ON i.id = d.item_id")
+            cur.execute(f"SELECT m.item_id, COUNT(*) FROM {table(Message)} m JOIN {I} i ON i.id = m.item_id "
+                        f"WHERE i.proposer_id IN ({ph}) AND m.side <> 'proposer' AND NOT EXISTS (SELECT 1 FROM {table(MessageReadMark)} r "
+                        f"WHERE r.user_id = %s AND r.item_id = m.item_id AND r.last_read_id >= m.id) GROUP BY m.item_id ORDER BY m.item_id DESC",
+                        [*persons, uid])
+            groups = cur.fetchall()
+            ids = [g[0] for g in groups[:SHOWN]]
+            if ids:
+                cur.execute(f"SELECT id, number, title FROM {I} WHERE id IN ({_ph(ids)})", ids)
+                cur.fetchall()
+            sections["unread"] = (len(groups), ids)
+            top("answers", table(Question), f"asker_id IN ({ph}) AND answered_at IS NOT NULL AND answer_read_at IS NULL", persons,
+                "answered_at DESC", "id, subject", ids_of=lambda r: f"/questions/#q{r[0]}")
+        if me["offices"]:
+            ph = _ph(me["offices"])
+            top("review", f"{I} i", f"i.assembly IN ({ph}) AND i.state = 'submitted'", me["offices"], "i.id DESC", item_cols)
+            top("withdrawals", f"{I} i", f"i.assembly IN ({ph}) AND i.withdrawal_requested", me["offices"], "i.id DESC", item_cols)
+        if me["gov"]:
+            top("to_assign", f"{I} i", "i.state = 'registered'", [], "i.id DESC", item_cols)
+            top("adjustments", f"{A} a JOIN {I} i ON i.id = a.item_id JOIN {U} u ON u.id = a.unit_id", "a.state = 'adjusting'", [], "a.id",
+                "a.item_id, i.number, i.title, u.name", count_from=f"{A} a")
+            top("extensions", f"{table(ExtensionRequest)} e JOIN {A} a ON a.id = e.assignment_id JOIN {I} i ON i.id = a.item_id JOIN {U} u ON u.id = a.unit_id",
+                "e.state = 'pending'", [], "e.id", "a.item_id, i.number, i.title, u.name, e.requested_due", count_from=f"{table(ExtensionRequest)} e")
+            # Every late milestone, an item's or a Q&A answer's (as the card since it lists both).
+            top("late", f"{table(Deadline)} d LEFT JOIN {I} i ON i.id = d.item_id LEFT JOIN {U} u ON u.id = d.unit_id "
+                f"LEFT JOIN {table(Question)} q ON q.id = d.question_id", "d.state = 'late'", [], "d.due_on, d.id",
+                "d.item_id, d.question_id, i.number, i.title, u.name, d.kind, d.due_on, q.subject", count_from=f"{table(Deadline)} d",
+                ids_of=lambda r: r[0] if r[0] else f"/questions/#q{r[1]}", split=True)
+            # Per replying unit, as the card: replied and still undecided, on a live item.
+            ended = sorted(ENDED_STATES)
+            top("publication", f"{A} a JOIN {I} i ON i.id = a.item_id JOIN {U} u ON u.id = a.unit_id",
+                f"a.publication = 'undecided' AND a.replied_round >= 1 AND a.state <> 'ended' AND i.state NOT IN ({_ph(ended)})", ended,
+                "a.id", "a.item_id, i.number, i.title, u.name", count_from=f"{A} a JOIN {I} i ON i.id = a.item_id")
+            top("questions", table(Question), "to_unit_id IS NULL AND answered_at IS NULL", [], "asked_at", "id, subject",
+                ids_of=lambda r: f"/questions/#q{r[0]}")
+        if me["liaison"]:
+            units, kinds = me["liaison"], [k for k, _, _ in LIAISON_MILESTONES]
+            where = (f"d.unit_id IN ({_ph(units)}) AND d.item_id IS NOT NULL AND d.state IN ('open', 'late') AND d.kind IN ({_ph(kinds)})")
+            cur.execute(f"SELECT d.kind, COUNT(*) FROM {table(Deadline)} d WHERE {where} GROUP BY d.kind", [*units, *kinds])
+            totals = dict(cur.fetchall())
+            present = [k for k in kinds if totals.get(k)]
+            rows = []
+            if present:
+                # One statement: each kind's first rows, late ones first, by its own LIMIT.
+                sub = (f"SELECT * FROM (SELECT d.kind, d.item_id, i.number, i.title, u.name, d.due_on, d.state FROM {table(Deadline)} d "
+                       f"JOIN {I} i ON i.id = d.item_id LEFT JOIN {U} u ON u.id = d.unit_id WHERE {where} AND d.kind = %s "
+                       f"ORDER BY CASE WHEN d.state = 'late' THEN 0 ELSE 1 END, d.due_on, d.id LIMIT {SHOWN}) k")
+                cur.execute(" UNION ALL ".join(f"{sub}{n}" for n in range(len(present))),
+                            [x for k in present for x in (*units, *kinds, k)])
+                rows = cur.fetchall()
+            for k in present:
+                sections[f"unit_{k}"] = (totals[k], [r[1] for r in rows if r[0] == k])
+            n = top("unit_questions", table(Question), f"to_unit_id IN ({_ph(units)}) AND answered_at IS NULL", units, "asked_at", "id, subject",
+                    ids_of=lambda r: f"/questions/#q{r[0]}")
+            if not n:
+                del sections["unit_questions"]
+            if not present and not n:
+                sections["unit_clear"] = (0, [])
+        if me["heads"]:
+            heads = me["heads"]
+            # From the units' assignments to their rows (the plan SQLite finds best for IN, not for the join).
+            mine = f"assignment_id IN (SELECT id FROM {A} WHERE unit_id IN ({_ph(heads)}))"
+            top("approve_replies", f"{table(Reply)} r JOIN {A} a ON a.id = r.assignment_id JOIN {I} i ON i.id = r.item_id JOIN {U} u ON u.id = a.unit_id",
+                f"r.state = 'pending_unit' AND r.{mine}", heads, "r.id", "r.item_id, i.number, i.title, u.name",
+                count_from=f"{table(Reply)} r")
+            top("approve_closure", f"{table(ClosureReport)} c JOIN {A} a ON a.id = c.assignment_id JOIN {I} i ON i.id = c.item_id JOIN {U} u ON u.id = a.unit_id",
+                f"c.state = 'pending' AND c.{mine}", heads, "c.id", "c.item_id, i.number, i.title, u.name",
+                count_from=f"{table(ClosureReport)} c")
+        if me["leader"]:
+            units = me["portfolio"] or [0]
+            top("leader_replies", f"{table(Reply)} r JOIN {A} a ON a.id = r.assignment_id JOIN {I} i ON i.id = r.item_id JOIN {U} u ON u.id = a.unit_id",
+                f"r.state = 'pending_leader' AND r.assignment_id IN (SELECT id FROM {A} WHERE unit_id IN ({_ph(units)}))", units, "r.id",
+                "r.item_id, i.number, i.title, u.name", count_from=f"{table(Reply)} r")
+            states = sorted(SUPERVISED | {"closed"})
+            top("key_items", f"{I} i", f"i.key_leader_id = %s AND i.is_key AND i.state IN ({_ph(states)})", [uid, *states], "i.id DESC",
+                item_cols + ", i.state")
+    return {"sections": sections}
+
+
+def list_floor(session_key, uid, params) -> dict:
+    """The list page: its filter choices, the count, one page of rows with what the table shows, and
+    the active units of those rows. The visibility and filters as plain SQL, each in the form the
+    database answers fastest (late items from the late rows; a unit's items by a probe per candidate
+    row when a filter narrows them, else from the unit's assignments)."""
+    from django.db import connection
+
+    from banli.deadlines.models import Deadline
+    from banli.org.models import Category, Person, ReplyType, Session, Term, Unit
+    from banli.proposals.models import Assignment, Item
+
+    try:
+        from banli.web.views.items import PAGE_SIZE as size
+    except ImportError:
+        size = LIST_PAGE_SIZE
+    I, A, C, U = table(Item), table(Assignment), table(Category), table(Unit)
+    with connection.cursor() as cur:
+        me = whoami(cur, session_key, uid)
+        cur.execute(f"SELECT s.id, s.name, s.assembly, t.name FROM {table(Session)} s JOIN {table(Term)} t ON t.id = s.term_id ORDER BY s.opens_on DESC, s.assembly")
+        cur.fetchall()
+        cur.execute(f"SELECT id, name, assembly FROM {C} WHERE active AND parent_id IS NULL ORDER BY assembly, position, id")
+        cur.fetchall()
+        cur.execute(f"SELECT id, name FROM {U} WHERE active ORDER BY kind, name")
+        cur.fetchall()
+        cur.execute(f"SELECT id, code, name, name_en FROM {table(ReplyType)} WHERE active ORDER BY position, id")
+        cur.fetchall()
+
+        where, args = [], []
+        if me["gov"]:
+            where.append("i.state <> 'draft'")
+        else:
+            units = sorted(set(me["units"]) | set(me["portfolio"]))
+            if me["persons"] or me["offices"] or me["leader"] or not units:
+                raise NotImplementedError("list_floor covers the office and unit staff")
+            if params.get("session") or params.get("late"):
+                # Few candidate rows (a session's, or the late ones): one probe each into the
+                # partial unique index (item, unit) of active assignments.
+                where.append(f"EXISTS (SELECT 1 FROM {A} a WHERE a.item_id = i.id AND a.unit_id IN ({_ph(units)}) AND NOT (a.state = 'ended'))")
+            else:
+                # Otherwise start from the unit's assignments.
+                where.append(f"i.id IN (SELECT item_id FROM {A} WHERE unit_id IN ({_ph(units)}) AND state <> 'ended')")
+            args += units
+        if params.get("session"):
+            where.append("i.session_id = %s")
+            args.append(int(params["session"]))
+        if params.get("category"):
+            where.append(f"(i.category_id = %s OR i.category_id IN (SELECT id FROM {C} WHERE parent_id = %s))")
+            args += [int(params["category"])] * 2
+        if params.get("state"):
+            states = params["state"].split(",")
+            where.append(f"i.state IN ({_ph(states)})")
+            args += states
+        if params.get("late"):
+            where.append(f"i.id IN (SELECT item_id FROM {table(Deadline)} WHERE state = 'late' AND item_id IS NOT NULL)")
+        if params.get("q"):
+            like = "ILIKE" if connection.vendor == "postgresql" else "LIKE"
+            where.append(f"(i.title {like} %s OR i.reason {like} %s OR i.suggestions {like} %s)")
+            args += [f"%{params['q']}%"] * 3
+        w = " AND ".join(where)
+        cur.execute(f"SELECT COUNT(*) FROM {I} i WHERE {w}", args)
+        count = cur.fetchone()[0]
+        cur.execute(f"SELECT i.id, i.number, i.title, i.state, i.is_key, p.name, c.name, rt.code FROM {I} i JOIN {table(Person)} p ON p.id = i.proposer_id "
+                    f"LEFT JOIN {C} c ON c.id = i.category_id LEFT JOIN {table(ReplyType)} rt ON rt.id = i.reply_type_id "
+                    f"WHERE {w} ORDER BY i.id DESC LIMIT {size}", args)
+        ids = [r[0] for r in cur.fetchall()]
+        if ids:
+            cur.execute(f"SELECT a.item_id, u.name, a.role FROM {A} a JOIN {U} u ON u.id = a.unit_id WHERE a.state <> 'ended' "
+                        f"AND a.item_id IN ({_ph(ids)}) ORDER BY a.id", ids)
+            cur.fetchall()
+    return {"count": count, "ids": ids}
