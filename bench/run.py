@@ -365,7 +365,8 @@ def _run_cases(summary, repeat, warmup) -> list[dict]:
     liaison = dict(UnitLiaison.objects.filter(ended_on__isnull=True).values_list("unit_id", "user_id"))
     for name, todo, action, floor_run, args_of in (
         ("action register", submitted, register, register_floor, lambda row: (fresh(office[row[1]]), row[0])),
-        ("action sign", pending, sign, sign_floor, lambda row: (fresh(liaison[row[2]]), row[1], row[0])),
+        ("action sign", pending, lambda user, item_id, asg: sign(user, item_id, assignment=asg), sign_floor,
+         lambda row: (fresh(liaison[row[2]]), row[1], row[0])),
     ):
         if len(todo) < act_warmup + 2:
             print(f"  {name}: only {len(todo)} rows to act on, skipped", flush=True)
