@@ -136,21 +136,21 @@ MAGIC = {".pdf": [b"%PDF"], ".png": [b"\x89PNG"], ".jpg": [b"\xff\xd8\xff"], ".j
 
 
 @item_action
-def add_attachment(user, item_id, *, upload, consultation_id=None) -> Attachment:
+def add_attachment(user, item_id, *, file, consultation_id=None) -> Attachment:
     step = begin(user, "add_attachment", item_id)
     step.check()
-    name = Path(upload.name or "").name
+    name = Path(file.name or "").name
     ext = Path(name).suffix.lower()
     allowed = settings.BANLI_UPLOAD_TYPES
     if ext not in allowed:
         raise invalid("file", f"不支持的文件类型。可上传：{'、'.join(sorted(allowed))}。", f"File type not accepted. Allowed: {', '.join(sorted(allowed))}.")
-    if upload.size > settings.BANLI_UPLOAD_MAX_BYTES:
+    if file.size > settings.BANLI_UPLOAD_MAX_BYTES:
         mb = settings.BANLI_UPLOAD_MAX_BYTES // (1024 * 1024)
         raise invalid("file", f"文件过大（最大{mb}MB）。", f"File too large (at most {mb} MB).")
-    if upload.size == 0:
+    if file.size == 0:
         raise invalid("file", "文件为空。", "The file is empty.")
-    head = upload.read(8)
-    upload.seek(0)
+    head = file.read(8)
+    file.seek(0)
     if ext in MAGIC and not any(head.startswith(m) for m in MAGIC[ext]):
         raise invalid("file", "文件内容与扩展名不符。", "The file's content does not match its extension.")
     consultation = None
@@ -158,8 +158,8 @@ def add_attachment(user, item_id, *, upload, consultation_id=None) -> Attachment
         consultation = step.item.consultations.filter(pk=consultation_id).first()
         if consultation is None:
             raise invalid("consultation_id", "沟通记录不存在。", "No such consultation record.")
-    att = Attachment(item=step.item, consultation=consultation, name=name[:200], size=upload.size, content_type=allowed[ext], by=user)
-    att.file.save(name, upload, save=False)
+    att = Attachment(item=step.item, consultation=consultation, name=name[:200], size=file.size, content_type=allowed[ext], by=user)
+    att.file.save(name, file, save=False)
     att.save()
     step.audit(target=att, after={"name": att.name, "size": att.size})
     return att
