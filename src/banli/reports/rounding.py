@@ -11,10 +11,11 @@ def shares(counts: list[int]) -> list[int]:
     total = sum(counts)
     if total == 0:
         return [0] * len(counts)
-    exact = [Decimal(c) * 100 / total for c in counts]
-    floors = [int(x) for x in exact]
+    # Integers, not Decimal: 28 digits make two equal remainders (3/7 and 3/7) compare unequal.
+    floors = [c * 100 // total for c in counts]
+    remainders = [c * 100 % total for c in counts]
     left = 100 - sum(floors)
-    order = sorted(range(len(counts)), key=lambda i: (-(exact[i] - floors[i]), i))
+    order = sorted(range(len(counts)), key=lambda i: (-remainders[i], i))
     for i in order[:left]:
         floors[i] += 1
     return floors
