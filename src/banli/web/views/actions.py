@@ -15,7 +15,6 @@ from banli.proposals.access import visible_items
 
 from ..forms import PLACED_ELSEWHERE, field_errors, validate
 from ..item_page import action_label, form_key, page_context
-from .common import error_page
 
 
 @require_POST
@@ -23,14 +22,15 @@ from .common import error_page
 def do_action(request, item_id, action):
     cmd = command(action)
     if cmd is None:
-        return error_page(request, not_found())
+        raise not_found()
     try:
         data = validate(action, request.POST, request.FILES)
         cmd.run(request.user, item_id, data)
     except BanliError as err:
         item = selectors.item_detail(request.user, item_id)
         if item is None:
-            return error_page(request, err if err.status != 404 else not_found())
+            # Nothing left to show the form on: the middleware answers with the error page.
+            raise (err if err.status != 404 else not_found()) from None
         errors = field_errors(err)
         ctx = page_context(request, item, failed=form_key(action, request.POST), data=request.POST, errors=errors, message=err.message)
         ctx["page_error"] = err.message
