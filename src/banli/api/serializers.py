@@ -4,6 +4,7 @@ is decided once in banli.proposals.reading; the item detail (item_detail.py) ren
 from rest_framework import serializers
 
 from banli.audit.models import AuditRecord
+from banli.inputs import id_field
 from banli.org.models import WORDING, Category, FeedbackGrade, Person, ReplyType, Session, Unit
 from banli.proposals.models import (
     AdjustmentRequest, ClosureReport, Consultation, ExtensionRequest, Feedback, Item,
@@ -199,11 +200,6 @@ class AuditSerializer(serializers.ModelSerializer):
 
     def get_actor(self, rec) -> str | None:
         return (rec.actor.get_full_name() or rec.actor.username) if rec.actor else None
-
-
-def id_field(**kw):
-    """An id the database can hold (SQLite overflows past 2**63-1)."""
-    return serializers.IntegerField(min_value=1, max_value=2**63 - 1, **kw)
 
 
 class ItemCreateSerializer(serializers.Serializer):
