@@ -112,7 +112,7 @@ def _print_pages(results: list[dict], target_ms: float | None = None, verdict: b
     scale and PASS/FAIL against the p95 target at the largest scale. True if all is well."""
     target_ms = target_ms or results[-1].get("target_ms", 100.0)
     print()
-    print(f"Pages, full server-side render through the test Client (ms; floor = bare SQL for the same rows; ratio = p50 / floor p50)")
+    print("Pages, full server-side render through the test Client (ms; floor = bare SQL for the same rows; ratio = p50 / floor p50)")
     print(f"{'scale':>7}  {'page':<44} {'p50':>7} {'p95':>7} {'floor50':>7} {'floor95':>7} {'ratio':>6} {'queries':>7} {'floor q':>7} {'hits':>6}  p95<={target_ms:g}")
     print("-" * 124)
     for res in results:
@@ -143,7 +143,7 @@ def _print_pages(results: list[dict], target_ms: float | None = None, verdict: b
     failing = [c for c in last.get("pages", []) if c["p95_ms"] > target_ms]
     verdict = "PASS" if not failing else "FAIL"
     print(f"{verdict}: {len(last['pages']) - len(failing)}/{len(last['pages'])} pages within p95 <= {target_ms:g} ms at {last['scale']:,} items"
-          + (f" (the target is set for 100,000)" if last["scale"] < 100_000 else ""))
+          + (" (the target is set for 100,000)" if last["scale"] < 100_000 else ""))
     for c in failing:
         print(f"  FAIL {c['case']}: p95 {c['p95_ms']:.1f} ms, {c['queries']} queries; slowest queries of one render:")
         for q in c.get("slowest", [])[:2]:
@@ -302,8 +302,8 @@ def _run_cases(summary, repeat, warmup) -> list[dict]:
     from rest_framework.test import APIRequestFactory
 
     from banli.api.pagination import ItemPagination
-    from banli.api.item_detail import ItemDetailSerializer
-    from banli.api.serializers import ItemListSerializer
+    from banli.api.serializers.detail import ItemDetailSerializer
+    from banli.api.serializers.items import ItemListSerializer
     from banli.audit.models import AuditRecord
     from banli.org.models import UnitLiaison
     from banli.proposals import selectors

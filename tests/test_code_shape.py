@@ -61,3 +61,26 @@ def test_bench_run_and_dossier_do_not_import_each_other():
     bench = ROOT / "bench"
     assert "bench.run" not in set(_imports(bench / "dossier.py"))
     assert {"bench.floors", "bench.timing"} <= set(_imports(bench / "dossier.py"))
+
+
+def test_the_api_declares_its_serializers_in_one_package_and_its_views_in_another():
+    """api/serializers/<concern>.py declares every input and output shape, api/views/<concern>.py
+    the endpoints that use them: no serializer class or inline schema is declared in a view."""
+    api = SRC / "api"
+    assert (api / "serializers").is_dir() and (api / "views").is_dir()
+    assert not [p.name for p in api.glob("*.py") if p.name not in {"__init__.py", "apps.py", "errors.py", "pagination.py", "urls.py"}]
+    offenders = []
+    for p in _modules(api / "views"):
+        for node in ast.walk(ast.parse(p.read_text())):
+            if isinstance(node, ast.ClassDef) and any("Serializer" in ast.unparse(b) for b in node.bases):
+                offenders.append(f"{p.name}: class {node.name}")
+            if isinstance(node, ast.Call) and ast.unparse(node.func).endswith("inline_serializer"):
+                offenders.append(f"{p.name}: inline_serializer")
+    assert not offenders, offenders
+
+
+def test_one_id_field():
+    """The largest id an input accepts is defined once (banli.params) and every id input takes it
+    through banli.inputs.id_field."""
+    defined = [f"{p.relative_to(ROOT)}" for p in _modules(SRC) if "MAX_ID =" in p.read_text()]
+    assert defined == ["src/banli/params.py"], defined

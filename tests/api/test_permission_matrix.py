@@ -13,9 +13,9 @@ from rest_framework.test import APIClient
 
 from banli.audit.models import AuditRecord
 from banli.proposals import actions as A
-from banli.proposals.models import Assignment, Item, Reply
+from banli.proposals.models import Assignment, Reply
 from tests.builders import (
-    co_assignment, consult, fresh, last_reply, lead_assignment, make_item, new_draft, reply, reply_fields, send_co_opinions, today,
+    co_assignment, consult, fresh, last_reply, lead_assignment, make_item, new_draft, reply_fields, send_co_opinions, today,
 )
 
 pytestmark = pytest.mark.django_db

@@ -68,7 +68,7 @@ def test_a_server_error_under_the_api_is_json_500(world, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("banli.api.org_views.district_leaders", broken)
+    monkeypatch.setattr("banli.org.selectors.district_leaders", broken)
     body = assert_json_error(login(world.gov_office, raise_request_exception=False).get("/api/leaders/"), 500, "server_error")
     assert "boom" not in str(body)  # no internals in the answer
 

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from banli.org.models import Session
 from banli.proposals import actions
 from banli.proposals.access import visible_items
-from banli.proposals.access import access_item, visible_items
+from banli.proposals.access import access_item
 from banli.proposals.models import Assignment, ItemState
 from tests.builders import advance, fresh, make_item, reply
 from tests.checks import assert_audit, notified, refused, unchanged

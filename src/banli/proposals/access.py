@@ -30,6 +30,13 @@ class Actor:
     def is_staff_reader(self) -> bool:
         return self.gov_office or self.is_admin
 
+    @property
+    def works_here(self) -> bool:
+        """Staff of any kind: the offices, units' liaisons and leaders, district leaders, the
+        administrator. Members and deputies are not staff."""
+        return bool(self.is_admin or self.gov_office or self.assembly_offices or self.district_leader
+                    or self.unit_ids or self.portfolio_unit_ids)
+
 
 def actor_for(user) -> Actor:
     """Roles of a user, computed once per request (cached on the user object)."""

@@ -4,8 +4,9 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from banli.audit.models import AuditRecord
 from banli.deadlines.models import Deadline
-from banli.errors import invalid, not_found
+from banli.errors import forbidden, invalid, not_found
 from banli.params import id_param
+from banli.org import selectors as org_selectors
 from banli.org.models import Assembly, Category, Person
 
 from .access import access_item, actor_for, visible_items
@@ -136,3 +137,11 @@ def visible_questions(user) -> QuerySet[Question]:
 def categories(assembly=None) -> QuerySet[Category]:
     qs = Category.objects.filter(active=True).select_related("parent")
     return qs.filter(assembly=assembly) if assembly else qs
+
+
+def district_leaders(user):
+    """The district leaders with their portfolios, for staff choosing one (mark_key's leader).
+    Members and deputies choose no leader, so they need no list of them."""
+    if not actor_for(user).works_here:
+        raise forbidden("区领导名单仅供工作人员查看。", "The list of district leaders is for staff only.")
+    return org_selectors.district_leaders()

@@ -1,7 +1,6 @@
 """Deadline rows (one per milestone per assignment, item, reply or message) and the permanent
 overdue events that reports and the assessment count years later."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.db.models import Q

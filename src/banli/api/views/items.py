@@ -1,26 +1,24 @@
-"""REST endpoints, thin: parse, call an action or a selector, serialise."""
+"""The items: the list, one item's record, a draft created and edited, its attachments, and one
+POST endpoint per action of the transition table. Thin: parse, call an action or a selector,
+serialise."""
 
 from django.http import FileResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, mixins, viewsets
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from banli.errors import not_found
-from banli.notify import selectors as notify_selectors
-from banli.notify.models import Notification
-from banli.org.models import FeedbackGrade, ReplyType, Session, Unit
-from banli.org.selectors import search_people
 from banli.proposals import actions as A
 from banli.proposals import selectors, workflow
 from banli.proposals.commands import COMMANDS
 from banli.proposals.access import actor_for
 from banli.proposals.models import Item
 
-from . import serializers as ser
-from .item_detail import ItemDetailSerializer
+from ..serializers.detail import ItemDetailSerializer
+from ..serializers.items import ItemCreateSerializer, ItemEditSerializer, ItemListSerializer
 
 LIST_FILTERS = [
     OpenApiParameter("session", int, description="会次"),
@@ -44,31 +42,31 @@ def detail_response(request, item_id, status=200):
 
 
 class ItemViewSet(viewsets.GenericViewSet):
-    serializer_class = ser.ItemListSerializer
+    serializer_class = ItemListSerializer
     lookup_value_regex = r"\d+"  # /api/items/abc/ matches no endpoint: a JSON 404, not a failed int()
 
     def get_queryset(self):
         return selectors.item_list(self.request.user, self.request.query_params)
 
-    @extend_schema(parameters=LIST_FILTERS, responses=ser.ItemListSerializer(many=True))
+    @extend_schema(parameters=LIST_FILTERS, responses=ItemListSerializer(many=True))
     def list(self, request):
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(ser.ItemListSerializer(page, many=True).data)
+        return self.get_paginated_response(ItemListSerializer(page, many=True).data)
 
     @extend_schema(responses=ItemDetailSerializer)
     def retrieve(self, request, pk=None):
         return detail_response(request, pk)
 
-    @extend_schema(request=ser.ItemCreateSerializer, responses={201: ItemDetailSerializer})
+    @extend_schema(request=ItemCreateSerializer, responses={201: ItemDetailSerializer})
     def create(self, request):
-        s = ser.ItemCreateSerializer(data=request.data)
+        s = ItemCreateSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         item = A.create_draft(request.user, **s.validated_data)
         return detail_response(request, item.pk, status=201)
 
-    @extend_schema(request=ser.ItemEditSerializer, responses=ItemDetailSerializer)
+    @extend_schema(request=ItemEditSerializer, responses=ItemDetailSerializer)
     def partial_update(self, request, pk=None):
-        s = ser.ItemEditSerializer(data=request.data, partial=True)
+        s = ItemEditSerializer(data=request.data, partial=True)
         s.is_valid(raise_exception=True)
         A.edit_draft(request.user, pk, **s.validated_data)
         return detail_response(request, pk)
@@ -117,98 +115,3 @@ class ActionsAvailableView(APIView):
         if item is None:
             raise not_found()
         return Response(workflow.available_actions(actor_for(request.user), item))
-
-
-class UnitViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = ser.UnitSerializer
-    pagination_class = None
-    queryset = Unit.objects.filter(active=True)
-
-
-class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = ser.CategorySerializer
-    pagination_class = None
-
-    def get_queryset(self):
-        return selectors.categories(self.request.query_params.get("assembly"))
-
-
-class SessionViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = ser.SessionSerializer
-    pagination_class = None
-    queryset = Session.objects.select_related("term")
-
-
-class ReplyTypeViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = ser.ReplyTypeSerializer
-    pagination_class = None
-    queryset = ReplyType.objects.filter(active=True)
-
-
-class GradeViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = ser.GradeSerializer
-    pagination_class = None
-    queryset = FeedbackGrade.objects.all()
-
-
-class PeopleSearchView(generics.ListAPIView):
-    """Co-signer picker: search members/deputies of an assembly by name. No contact data."""
-
-    serializer_class = ser.PersonPublicSerializer
-    pagination_class = None
-
-    @extend_schema(parameters=[OpenApiParameter("q", str), OpenApiParameter("assembly", str, enum=["cppcc", "npc"])])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        params = self.request.query_params
-        return search_people(params.get("q") or "", params.get("assembly") or None)
-
-
-class QuestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    serializer_class = ser.QuestionSerializer
-    lookup_value_regex = r"\d+"
-
-    def get_queryset(self):
-        return selectors.visible_questions(self.request.user).select_related("asker", "to_unit")
-
-    @extend_schema(request=ser.QuestionCreateSerializer, responses={201: ser.QuestionSerializer})
-    def create(self, request):
-        s = ser.QuestionCreateSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        q = A.ask_question(request.user, **s.validated_data)
-        return Response(ser.QuestionSerializer(q).data, status=201)
-
-    @extend_schema(request=ser.AnswerSerializer, responses=ser.QuestionSerializer)
-    @action(detail=True, methods=["post"])
-    def answer(self, request, pk=None):
-        s = ser.AnswerSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        q = A.answer_question(request.user, pk, **s.validated_data)
-        return Response(ser.QuestionSerializer(q).data)
-
-
-class NotificationSerializer(ser.serializers.ModelSerializer):
-    class Meta:
-        model = Notification
-        fields = ["id", "kind", "item", "text", "created_at", "read_at"]
-
-
-class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    serializer_class = NotificationSerializer
-
-    def get_queryset(self):
-        return notify_selectors.inbox(self.request.user)
-
-
-class MeView(APIView):
-    @extend_schema(responses={200: {"type": "object"}})
-    def get(self, request):
-        a = actor_for(request.user)
-        return Response({
-            "username": request.user.username, "name": request.user.get_full_name(),
-            "gov_office": a.gov_office, "assembly_offices": sorted(a.assembly_offices), "district_leader": a.district_leader,
-            "liaison_units": sorted(a.liaison_unit_ids), "head_units": sorted(a.head_unit_ids), "portfolio_units": sorted(a.portfolio_unit_ids),
-            "people": sorted(a.person_ids), "admin": a.is_admin,
-        })

@@ -1,19 +1,21 @@
-"""The inbox beyond the list (GET /api/notifications/ in views.py): the unread count, marking read,
-and each person's own channel choice. Everyone sees and changes only their own rows; someone
+"""The inbox: the list, the unread count, marking read, and each person's own channel choice. Everyone sees and changes only their own rows; someone
 else's notification answers exactly like a missing one."""
 
-import re
-
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from banli.notify import actions, selectors
-from banli.notify.models import NotificationPreference
 
-Count = inline_serializer("NotificationCount", {"unread": serializers.IntegerField()})
-Marked = inline_serializer("NotificationsMarked", {"marked": serializers.IntegerField(), "unread": serializers.IntegerField()})
+from ..serializers.notify import Count, Marked, NotificationSerializer, PreferenceSerializer
+
+
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = NotificationSerializer
+
+    def get_queryset(self):
+        return selectors.inbox(self.request.user)
 
 
 class UnreadCountView(APIView):
@@ -34,23 +36,6 @@ class MarkAllReadView(APIView):
     def post(self, request):
         marked = actions.mark_all_read(request.user)
         return Response({"marked": marked, "unread": 0})
-
-
-class PreferenceSerializer(serializers.ModelSerializer):
-    office_minimums = serializers.SerializerMethodField(help_text="办公室规定的最低渠道：类型 → 渠道，无论本人如何选择都会发送")
-
-    class Meta:
-        model = NotificationPreference
-        fields = ["by_sms", "by_email", "phone", "email", "office_minimums"]
-
-    def get_office_minimums(self, obj) -> dict[str, list[str]]:
-        return selectors.office_minimums()
-
-    def validate_phone(self, value):
-        value = value.strip()
-        if value and not re.fullmatch(r"\+?[0-9][0-9 -]{4,19}", value):
-            raise serializers.ValidationError("请填写有效的手机号码。")
-        return value
 
 
 class PreferenceView(APIView):

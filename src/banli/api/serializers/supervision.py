@@ -1,9 +1,8 @@
-"""Supervision endpoints: open milestones with their due dates (late first) and overdue events."""
+"""Supervision: open milestones with their due dates, and the permanent overdue records."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, viewsets
+from django.utils import timezone
+from rest_framework import serializers
 
-from banli.deadlines import selectors
 from banli.deadlines.models import OVERDUE_LABEL, Deadline, OverdueEvent
 from banli.workdays.calendar import working_days_between
 
@@ -22,8 +21,6 @@ class DeadlineSerializer(serializers.ModelSerializer):
                   "due_on", "state", "state_label", "met_on", "waived_reason", "days_late"]
 
     def get_days_late(self, d) -> int:
-        from django.utils import timezone
-
         end = d.met_on or timezone.localdate()
         return working_days_between(d.due_on, end) if end > d.due_on and d.state != "waived" else 0
 
@@ -39,31 +36,3 @@ class OverdueEventSerializer(serializers.ModelSerializer):
 
     def get_label(self, e) -> str:
         return OVERDUE_LABEL[e.kind]
-
-
-FILTERS = [OpenApiParameter("unit", int), OpenApiParameter("item", int), OpenApiParameter("kind", str)]
-
-
-class DeadlineViewSet(viewsets.ReadOnlyModelViewSet):
-    """Open milestones, late ones first: the office's supervision list, a unit's own due dates, a
-    district leader's portfolio."""
-
-    serializer_class = DeadlineSerializer
-
-    @extend_schema(parameters=FILTERS + [OpenApiParameter("late", bool)])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    def get_queryset(self):
-        return selectors.open_deadlines(self.request.user, self.request.query_params)
-
-
-class OverdueEventViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = OverdueEventSerializer
-
-    @extend_schema(parameters=FILTERS + [OpenApiParameter("year", int)])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    def get_queryset(self):
-        return selectors.overdue_events(self.request.user, self.request.query_params)

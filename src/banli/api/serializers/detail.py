@@ -10,11 +10,12 @@ from banli.proposals.access import actor_for
 from banli.proposals.models import STATE_EN, Assignment, Item
 from banli.proposals.reading import ItemView, item_view
 
-from .serializers import (
-    AdjustmentSerializer, ApprovalSerializer, AuditSerializer, CategorySerializer, ClosureSerializer, ConsultationSerializer,
-    FeedbackSerializer, InstructionSerializer, MediationSerializer, MessageSerializer, PersonContactSerializer, PersonOnItemSerializer,
-    ExtensionSerializer, ProgressSerializer, PublicationRecordSerializer, ReplySerializer, SessionSerializer, UnitSerializer, UrgeSerializer,
+from .records import (
+    AdjustmentSerializer, ApprovalSerializer, AuditSerializer, ClosureSerializer, ConsultationSerializer, ExtensionSerializer,
+    FeedbackSerializer, InstructionSerializer, MediationSerializer, MessageSerializer, ProgressSerializer,
+    PublicationRecordSerializer, ReplySerializer, UrgeSerializer,
 )
+from .reference import CategorySerializer, PersonContactSerializer, PersonOnItemSerializer, SessionSerializer, UnitSerializer
 
 
 def _has_overdue(deadline) -> bool:

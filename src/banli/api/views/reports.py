@@ -4,12 +4,13 @@ and the dossier export (一案一册 as one ZIP) started and followed as the pag
 from collections.abc import Mapping
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from banli.reports import actions, selectors, service
+
+from ..serializers.reports import DossierExportRequest, JobStatus
 
 PERIOD = [
     OpenApiParameter("kind", str, enum=["session", "term", "year"], description="统计范围：会次、届或年度"),
@@ -31,17 +32,9 @@ class UnitTableView(APIView):
         return Response(service.units_for(request.user, request.query_params))
 
 
-JobStatus = inline_serializer("ReportJobStatus", {
-    "id": serializers.IntegerField(), "state": serializers.CharField(), "state_label": serializers.CharField(),
-    "done": serializers.IntegerField(), "total": serializers.IntegerField(), "percent": serializers.IntegerField(),
-    "stalled": serializers.BooleanField(), "error": serializers.CharField(),
-    "download": serializers.CharField(allow_null=True, help_text="生成完毕后的下载地址（网页登录后下载）"),
-})
-
-
 class DossierExportView(APIView):
     @extend_schema(
-        request=inline_serializer("DossierExportRequest", {"session": serializers.IntegerField(help_text="会次编号")}),
+        request=DossierExportRequest,
         responses={202: JobStatus, 403: OpenApiResponse(description="区府办和提案委/代表工委以外的用户")},
         summary="一案一册批量导出 (start a dossier export)",
         description="在后台生成该会次全部提案/建议的一案一册压缩包；同一会次仍在生成时返回原任务。",
