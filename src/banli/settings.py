@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "banli.api",
     "banli.web",
     "banli.reports",
+    "banli.assessment",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +190,13 @@ BANLI_UPLOAD_TYPES = {
     ".txt": "text/plain",
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# The year-end assessment's defaults for a new year's scheme (the office changes them per year on
+# the scheme page): how many advanced units (先进单位), the bonus of each tier, and whether a unit
+# with any overdue milestone cannot be advanced ("exclude") or drops one tier ("drop_tier").
+BANLI_ADVANCED_UNITS = int(env_str("BANLI_ADVANCED_UNITS", "12"))
+BANLI_ADVANCED_BONUSES = [float(x) for x in env_str("BANLI_ADVANCED_BONUSES", "0.3,0.2,0.1").split(",")]
+BANLI_ADVANCED_OVERDUE_RULE = env_str("BANLI_ADVANCED_OVERDUE_RULE", "exclude")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -119,6 +119,7 @@ def _cases(world):
                                 lambda i: _lead(i, kind="before", form="visit", held_on=str(today()), participants="双方"), leads),
         "send_co_opinion": (lambda: make_item(W, "handling"), lambda i: _co(i, text="同意"), {"co_liaison"}),
         "waive_co_opinion": (lambda: make_item(W, "handling"), lambda i: _co(i, reason="单位撤并"), {"gov_office"}),
+        "grade_co_unit": (lambda: make_item(W, "replied"), lambda i: _co(i, grade="fair", comment="配合积极"), leads),
         "draft_reply": (lambda: make_item(W, "handling"), lambda i: _lead(i, **_json(reply_fields("A"))), leads),
         "convert_reply_type": (lambda: make_item(W, "closed", reply_type="C"), lambda i: _lead(i, **_json(reply_fields("A"))), leads),
         "submit_reply": (lambda: _drafted(W), _lead, leads),

@@ -29,7 +29,7 @@ PERSONAS = ["member", "cosigner", "deputy", "cppcc_office", "npc_office", "gov_o
 ENDING = {"withdraw", "reject", "convert", "merge", "return_for_revision", "request_withdrawal", "decide_withdrawal", "reassign",
           "request_adjustment", "invite_cosigners", "unmark_key", "return_reply", "leader_return_reply", "return_closure_report"}
 SIDE = {"post_message", "set_publication_consent", "mark_key", "give_instruction", "urge", "request_extension", "decide_extension",
-        "record_mediation", "report_progress", "decide_publication", "revoke_publication", "waive_co_opinion"}
+        "record_mediation", "report_progress", "decide_publication", "revoke_publication", "waive_co_opinion", "grade_co_unit"}
 ORDER = [t.action for t in workflow.TRANSITIONS]
 ACTIONS = sorted(set(workflow.TABLE) - {"edit_draft", "add_attachment"})
 
@@ -60,6 +60,7 @@ def payload(world, action, item, n):
         "record_consultation": {"kind": ["before", "during", "after"][n % 3], "form": ["visit", "meeting", "phone"][n % 3],
                                 "held_on": today(), "participants": "双方", "proposer_views": ""},
         "send_co_opinion": {"text": "同意"}, "waive_co_opinion": {"reason": "撤并"},
+        "grade_co_unit": {"grade": ["good", "fair", "average", "poor"][n % 4], "comment": ""},
         "draft_reply": reply, "convert_reply_type": {**reply_fields("A"), "planned_date": None},
         "submit_reply": {}, "approve_reply": {"comment": ""}, "return_reply": {"comment": "改"},
         "leader_approve_reply": {"comment": ""}, "leader_return_reply": {"comment": "改"}, "send_reply": {},

@@ -77,6 +77,7 @@ INPUTS: dict[str, dict] = {
                             "form": S.ChoiceField(choices=["visit", "meeting", "site", "phone", "online"]), "held_on": S.DateField(),
                             "participants": S.CharField(max_length=2000), "proposer_views": _opt(S.CharField)},
     "send_co_opinion": {"text": S.CharField(max_length=20000)},
+    "grade_co_unit": {"grade": S.CharField(max_length=10), "comment": _opt(S.CharField)},
     "waive_co_opinion": _reason(),
     "draft_reply": REPLY_FIELDS,
     "convert_reply_type": REPLY_FIELDS,

@@ -240,3 +240,12 @@ def assignment_active(item, a: Assignment):
     if not a.active:
         return refuse("assignment_ended", "该交办已调整撤出。", "This assignment has ended.")
     return None
+
+
+def co_gradable(item, a: Assignment):
+    """The lead unit grades a co-handling unit once the lead's reply is out (it has seen the work)."""
+    if a.role != AssignmentRole.CO:
+        return refuse("not_co_unit", "只能评价会办单位。", "Only a co-handling unit is graded by the lead unit.")
+    if not any(x.active and x.role == AssignmentRole.LEAD and x.replied_round >= 1 for x in item.assignments.all()):
+        return refuse("lead_not_replied", "主办单位答复发出后才能评价会办单位。", "The lead unit grades co-handling units after its reply is sent.")
+    return None

@@ -50,6 +50,7 @@ NOTICES = {
     "decide_adjustment": N((UNITS,)),
     # handling
     "send_co_opinion": N((UNITS,)),  # the replying units
+    "grade_co_unit": N((UNITS,)),  # the co-handling unit graded
     "waive_co_opinion": N((UNITS,)),  # the replying units and the waived one
     "message_to_unit": N((UNITS,), "message"),  # the proposer writes to a unit
     "message_to_office": N((GOV_OFFICE,), "message"),  # ... or to the office

@@ -11,7 +11,7 @@ from banli.errors import BanliError, forbidden
 
 from .access import Actor
 from .guards import (  # open_reply, rated_reply, awaiting_rating: re-exported for the actions and pages
-    assignment_active, awaiting_rating, closure_open, closure_pending, co_opinion_open, extension_pending,
+    assignment_active, awaiting_rating, closure_open, co_gradable, closure_pending, co_opinion_open, extension_pending,
     has_replied, may_draft, may_draft_conversion, may_request_adjustment, may_send, open_reply, owes_reply,
     pending_assignment, progress_open, published, rated_reply, refuse, reply_awaits_rating, reply_in, signed, waivable,
 )
@@ -77,6 +77,8 @@ TRANSITIONS = [
     T("record_consultation", "记录面商沟通", "record a consultation", HANDLED | {S.CLOSED}, None, F({"liaison"}), "assignment",
       lambda item, a: signed(a)),
     T("send_co_opinion", "提交会办意见", "send the co-handling opinion", OPEN_HANDLING, None, F({"liaison"}), "assignment", co_opinion_open),
+    T("grade_co_unit", "评价会办单位", "grade the co-handling unit", AFTER_A_REPLY | {S.CLOSED}, None, F({"lead_liaison"}), "assignment",
+      co_gradable),
     T("waive_co_opinion", "豁免会办意见", "waive the co-handling opinion", OPEN_HANDLING, None, F({"gov_office"}), "assignment", waivable),
     # Reply and its approvals (rules 7, 12)
     T("draft_reply", "拟写答复", "draft the reply", OPEN_HANDLING, None, F({"liaison"}), "assignment", may_draft),
@@ -136,6 +138,8 @@ def item_relations(actor: Actor, item: Item) -> set[str]:
     active_units = {a.unit_id for a in item.assignments.all() if a.active}
     if actor.unit_ids & active_units:
         rel.add("unit")
+    if actor.liaison_unit_ids & {a.unit_id for a in item.assignments.all() if a.active and a.role == "lead"}:
+        rel.add("lead_liaison")
     if actor.district_leader and actor.portfolio_unit_ids & active_units:
         rel.add("portfolio_leader")
     return rel

@@ -70,6 +70,8 @@ FORMS: dict[str, tuple[list[Field], str, str]] = {
                              Field("participants", _("参加人员"), "textarea", required=True),
                              Field("proposer_views", _("委员/代表意见"), "textarea")], _("保存记录"), "primary"),
     "send_co_opinion": ([Field("text", _("会办意见"), "textarea", required=True)], _("提交会办意见"), "primary"),
+    "grade_co_unit": ([Field("grade", _("评价等次"), "radio", "grades", required=True), Field("comment", _("意见"), "textarea")],
+                      _("提交评价"), ""),
     "waive_co_opinion": ([REASON], _("豁免"), ""),
     "draft_reply": (REPLY, _("保存答复草稿"), "primary"),
     "convert_reply_type": (REPLY, _("保存转换后的答复"), ""),

@@ -1,14 +1,12 @@
 """Messages on an item (沟通互动), the Q&A window (有问必答), attachments (rule 15)."""
 
-from pathlib import Path
-
-from django.conf import settings
 from django.db import transaction
 
 from banli.audit.service import record
 from banli.deadlines.sync import sync_question
 from banli.errors import not_found
 from banli.org.models import Unit
+from banli.uploads import check_upload
 
 from ..access import actor_for
 from ..models import Attachment, Message, MessageReadMark, Question, Side
@@ -131,34 +129,17 @@ def mark_answers_read(user, question_ids) -> int:
 
 
 # File signatures: the extension alone is not trusted.
-MAGIC = {".pdf": [b"%PDF"], ".png": [b"\x89PNG"], ".jpg": [b"\xff\xd8\xff"], ".jpeg": [b"\xff\xd8\xff"],
-         ".docx": [b"PK\x03\x04"], ".xlsx": [b"PK\x03\x04"], ".doc": [b"\xd0\xcf\x11\xe0"], ".xls": [b"\xd0\xcf\x11\xe0"]}
-
-
 @item_action
 def add_attachment(user, item_id, *, file, consultation_id=None) -> Attachment:
     step = begin(user, "add_attachment", item_id)
     step.check()
-    name = Path(file.name or "").name
-    ext = Path(name).suffix.lower()
-    allowed = settings.BANLI_UPLOAD_TYPES
-    if ext not in allowed:
-        raise invalid("file", f"不支持的文件类型。可上传：{'、'.join(sorted(allowed))}。", f"File type not accepted. Allowed: {', '.join(sorted(allowed))}.")
-    if file.size > settings.BANLI_UPLOAD_MAX_BYTES:
-        mb = settings.BANLI_UPLOAD_MAX_BYTES // (1024 * 1024)
-        raise invalid("file", f"文件过大（最大{mb}MB）。", f"File too large (at most {mb} MB).")
-    if file.size == 0:
-        raise invalid("file", "文件为空。", "The file is empty.")
-    head = file.read(8)
-    file.seek(0)
-    if ext in MAGIC and not any(head.startswith(m) for m in MAGIC[ext]):
-        raise invalid("file", "文件内容与扩展名不符。", "The file's content does not match its extension.")
+    name, content_type = check_upload(file)
     consultation = None
     if consultation_id:
         consultation = step.item.consultations.filter(pk=consultation_id).first()
         if consultation is None:
             raise invalid("consultation_id", "沟通记录不存在。", "No such consultation record.")
-    att = Attachment(item=step.item, consultation=consultation, name=name[:200], size=file.size, content_type=allowed[ext], by=user)
+    att = Attachment(item=step.item, consultation=consultation, name=name, size=file.size, content_type=content_type, by=user)
     att.file.save(name, file, save=False)
     att.save()
     step.audit(target=att, after={"name": att.name, "size": att.size})

@@ -1,8 +1,10 @@
-"""Consultations with the proposer and co-handling opinions (rules 5-6)."""
+"""Consultations with the proposer, co-handling opinions, and the lead unit's grade of its
+co-handling units (rules 5-6)."""
 
+from banli.org.models import FeedbackGrade
 from banli.params import parse_date
 
-from ..models import Consultation, CoOpinion, ItemState
+from ..models import Consultation, CoOpinion, ItemState, LeadCoGrade
 from .audiences import tell
 from .common import item_action, begin, invalid, require_text, today
 
@@ -58,3 +60,22 @@ def waive_co_opinion(user, item_id, *, assignment, reason) -> CoOpinion:
     tell(step, "waive_co_opinion", f"区府办已豁免{step.assignment.unit.name}的会办意见：{step.item.title}",
          units=_lead_units(step.item) + [step.assignment.unit])
     return op
+
+
+@item_action
+def grade_co_unit(user, item_id, *, assignment, grade, comment="") -> LeadCoGrade:
+    """The lead unit's liaison grades a co-handling unit's work on the item; a later grade
+    replaces it (both stay, the latest counts), the same grade again changes nothing."""
+    step = begin(user, "grade_co_unit", item_id, assignment_id=assignment)
+    step.check()
+    g = FeedbackGrade.objects.filter(code=grade).first()
+    if g is None:
+        raise invalid("grade", "请选择评价等次。", "Choose a grade.")
+    comment = (comment or "").strip()
+    last = LeadCoGrade.objects.filter(assignment=step.assignment).order_by("-id").first()
+    if last is not None and last.grade_id == g.pk and last.comment == comment:
+        return last
+    lg = LeadCoGrade.objects.create(assignment=step.assignment, grade=g, comment=comment, by=user)
+    step.audit(target=lg, before={"grade": last.grade.code} if last else None, after={"unit": step.assignment.unit_id, "grade": g.code})
+    tell(step, "grade_co_unit", f"主办单位对贵单位的会办工作评价为“{g.name}”：{step.item.title}", units=[step.assignment.unit])
+    return lg

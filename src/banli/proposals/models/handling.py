@@ -262,6 +262,22 @@ class CoUnitGrade(models.Model):
         constraints = [models.UniqueConstraint(fields=["feedback", "unit"], name="one_co_grade_per_unit")]
 
 
+class LeadCoGrade(models.Model):
+    """The lead unit's grade of a co-handling unit's work on an item (主办单位对会办单位的评价),
+    given by the lead's liaison once the lead's reply is sent. The latest is in force; the year-end
+    assessment reads it beside the proposer's grade of the same unit (CoUnitGrade)."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="lead_grades", verbose_name="会办单位交办")
+    grade = models.ForeignKey(FeedbackGrade, on_delete=models.PROTECT, related_name="+", verbose_name="评价")
+    comment = models.TextField("意见", blank=True)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "主办单位评价会办单位"
+        ordering = ["id"]
+
+
 class ProgressUpdate(models.Model):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="progress_updates")
     assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="progress_updates")

@@ -1,0 +1,55 @@
+"""A year's scores: the records loaded once (facts.py), each indicator's figure per unit
+(metrics.py), the points and the lines that explain them (scoring.py), and the ranking."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+
+from banli.reports import asof
+
+from .facts import load
+from .metrics import METRICS
+from .models import Entry, Scheme
+from .scoring import Line, UnitScore, points_for, rank, total_of
+
+
+def compute(scheme: Scheme, *, as_of: datetime.date | None = None, unit_id: int | None = None) -> list[UnitScore]:
+    """Every assessed unit's lines and total (or one unit's), unranked. The units assessed are
+    those with an assignment on the year's items."""
+    at = asof.as_of(as_of)
+    f = load(scheme, at, unit_id)
+    indicators = sorted(scheme.indicators.all(), key=lambda i: (i.position, i.pk))
+    for ind in indicators:
+        ind.scheme = scheme  # the metrics read the scheme's dates without another query
+    figures = {ind.pk: METRICS[ind.metric].compute(f, ind) for ind in indicators}
+    overdue = Counter(e[1] for e in f.overdue)
+    grade = METRICS["grade_mean"].compute(f, _Plain("grade_mean"))
+    adjustments = [e for e in f.entries if e.kind == Entry.Kind.ADJUSTMENT]
+    out = []
+    for unit, (name, position) in f.units.items():
+        lines = []
+        for ind in indicators:
+            metric = METRICS[ind.metric]
+            fig = figures[ind.pk].get(unit) or metric.missing()
+            pts, rule = points_for(ind.rule, ind.points, ind.per_event, ind.params, fig.value)
+            lines.append(Line("indicator", ind.name, pts, fig.text, rule, ind.code, fig.value, fig.refs))
+        for e in adjustments:
+            if e.unit_id == unit:
+                lines.append(Line("adjustment", "加减分", e.points, e.reason, f"{e.at:%Y-%m-%d} 区府办调整", "adjustment"))
+        lines, total = total_of(scheme.base, lines, scheme.cap)
+        g = grade.get(unit)
+        out.append(UnitScore(unit, name, position, lines, total, overdue.get(unit, 0), g.value if g else None))
+    return out
+
+
+def standings(scheme: Scheme, *, as_of: datetime.date | None = None) -> list[UnitScore]:
+    """All units, ranked, with the advanced ones by tier."""
+    return rank(compute(scheme, as_of=as_of), scheme.advanced_count, [float(b) for b in scheme.tier_bonuses], scheme.overdue_rule)
+
+
+class _Plain:
+    """An indicator with its metric's usual roles and no parameters (the tie-break's mean grade)."""
+
+    def __init__(self, metric):
+        self.metric, self.roles, self.params, self.pk = metric, [], {}, None

@@ -1,0 +1,134 @@
+"""Reads of the assessment, as every door shows them (the page, the API, the Word and Excel
+files): the year's table, one unit's explanation, and, once the year is final, what a
+recomputation would change. Before the office finalises, figures are computed from the records
+as asked; after, they are read from the frozen results."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import asdict
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from banli.errors import not_found
+
+from .access import check_read, check_runs, check_unit, readable_units, sees_every_unit, sees_ranking
+from .compute import compute, standings
+from .models import Entry, Result, Scheme, SelfAssessment
+from .scoring import TIE_RULE
+
+
+def schemes(user) -> QuerySet[Scheme]:
+    check_read(user)
+    return Scheme.objects.order_by("-year")
+
+
+def scheme_for(user, year) -> Scheme:
+    check_read(user)
+    try:
+        scheme = Scheme.objects.prefetch_related("indicators").filter(year=int(year)).first()
+    except (TypeError, ValueError):
+        scheme = None
+    if scheme is None:
+        raise not_found()
+    return scheme
+
+
+def _row(s) -> dict:
+    return {"unit": s.unit, "name": s.name, "total": s.total, "rank": s.rank, "tier": s.tier, "bonus": s.bonus,
+            "overdue": s.overdue, "standing": s.standing}
+
+
+def _lines(lines) -> list[dict]:
+    out = []
+    for ln in lines:
+        d = ln if isinstance(ln, dict) else {**asdict(ln), "refs": [asdict(r) for r in ln.refs]}
+        out.append({**d, "points": Decimal(str(d["points"]))})
+    return out
+
+
+def _frozen(scheme: Scheme, unit_ids=None) -> list[dict]:
+    qs = Result.objects.filter(scheme=scheme).select_related("unit").order_by("rank")
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=unit_ids)
+    out = []
+    for r in qs:
+        standing = (f"先进单位{'一二三四五'[r.tier - 1]}档" if r.tier else "")
+        out.append({"unit": r.unit_id, "name": r.unit.name, "total": r.total, "rank": r.rank, "tier": r.tier, "bonus": r.bonus,
+                    "overdue": r.overdue, "standing": standing, "lines": _lines(r.lines)})
+    return out
+
+
+def table(user, year, *, as_of: datetime.date | None = None) -> dict:
+    """The year's table as this reader may see it: every unit ranked (the offices), the portfolio
+    (a district leader), the unit's own row without a rank (a unit, before publication), the
+    published ranking (everyone, after)."""
+    a = check_read(user)
+    scheme = scheme_for(user, year)
+    ranking = sees_ranking(a, scheme)
+    units = None if ranking else readable_units(a)
+    if scheme.frozen:
+        rows = _frozen(scheme, units)
+        day = scheme.finalised_as_of
+    else:
+        day = as_of
+        if sees_every_unit(a) or a.district_leader:
+            rows = [_row(s) for s in standings(scheme, as_of=as_of) if units is None or s.unit in units]
+        else:  # a unit before publication: its own total only, no rank
+            rows = [{**_row(s), "rank": None, "tier": None, "bonus": None, "standing": ""}
+                    for s in compute(scheme, as_of=as_of) if s.unit in units]
+    return {"scheme": scheme, "rows": rows, "as_of": day, "ranked": ranking or a.district_leader, "tie_rule": TIE_RULE,
+            "advanced": [r for r in rows if r.get("tier")]}
+
+
+def unit_report(user, year, unit_id, *, as_of: datetime.date | None = None) -> dict:
+    """One unit's explanation: each line with its figure, rule, points and records."""
+    try:
+        unit_id = int(unit_id)
+    except (TypeError, ValueError):
+        raise not_found() from None
+    check_unit(user, unit_id)
+    scheme = scheme_for(user, year)
+    if scheme.frozen:
+        rows = _frozen(scheme, [unit_id])
+        if not rows:
+            raise not_found()
+        row = rows[0]
+    else:
+        scores = compute(scheme, as_of=as_of, unit_id=unit_id)
+        if not scores:
+            raise not_found()
+        s = scores[0]
+        row = {**_row(s), "rank": None, "tier": None, "bonus": None, "standing": "", "lines": _lines(s.lines)}
+    entries = Entry.objects.filter(scheme=scheme, unit_id=unit_id).select_related("indicator", "by").order_by("id")
+    self_assessment = SelfAssessment.objects.filter(scheme=scheme, unit_id=unit_id).prefetch_related("files").first()
+    return {"scheme": scheme, **row, "entries": list(entries), "self_assessment": self_assessment,
+            "as_of": scheme.finalised_as_of if scheme.frozen else as_of}
+
+
+def recomputation(user, year, *, as_of: datetime.date | None = None) -> list[dict]:
+    """For a final year: what computing it again now would change, unit by unit and line by line
+    (a late record, a corrected rating), without changing the frozen result."""
+    check_runs(user)
+    scheme = scheme_for(user, year)
+    if not scheme.frozen:
+        return []
+    frozen = {r["unit"]: r for r in _frozen(scheme)}
+    live = {s.unit: s for s in standings(scheme, as_of=as_of)}
+    out = []
+    for unit in sorted(set(frozen) | set(live), key=lambda u: (frozen.get(u) or {}).get("rank") or 10**6):
+        f, s = frozen.get(unit), live.get(unit)
+        before = {ln["name"]: ln for ln in (f["lines"] if f else [])}
+        after = {ln["name"]: ln for ln in (_lines(s.lines) if s else [])}
+        lines = [{"name": n, "before": before.get(n, {}).get("points"), "after": after.get(n, {}).get("points"),
+                  "figure_before": before.get(n, {}).get("figure", ""), "figure_after": after.get(n, {}).get("figure", "")}
+                 for n in list(before) + [n for n in after if n not in before]
+                 if before.get(n, {}).get("points") != after.get(n, {}).get("points")
+                 or before.get(n, {}).get("figure") != after.get(n, {}).get("figure")]
+        tier_before, tier_after = (f or {}).get("tier", 0), (s.tier if s else 0)
+        if lines or tier_before != tier_after:
+            out.append({"unit": unit, "name": (f or {}).get("name") or s.name, "total_before": (f or {}).get("total"),
+                        "total_after": s.total if s else None, "rank_before": (f or {}).get("rank"), "rank_after": s.rank if s else None,
+                        "tier_before": tier_before, "tier_after": tier_after, "lines": lines})
+    return out
