@@ -87,7 +87,7 @@ def create_scheme(user, year, *, preset: str = "weighted", copy_from: int | None
             raise invalid("copy_from", f"{copy_from}年度没有考核办法可复制。", f"There is no {copy_from} scheme to copy.")
         scheme = Scheme.objects.create(
             year=year, name=source.name, style=source.style, base=source.base, cap=source.cap, advanced_count=source.advanced_count,
-            tier_bonuses=source.tier_bonuses, overdue_rule=source.overdue_rule, copied_from=source, created_by=user,
+            tier_bonuses=source.tier_bonuses, overdue_rule=source.overdue_rule, pass_mark=source.pass_mark, copied_from=source, created_by=user,
             self_assessment_due=_same_day_next(source.self_assessment_due, year - source.year))
         Indicator.objects.bulk_create([Indicator(scheme=scheme, **_snapshot(i), note=i.note) for i in source.indicators.all()])
     else:
@@ -281,7 +281,7 @@ def finalise(user, year, *, as_of: datetime.date | None = None) -> Scheme:
     day = as_of or timezone.localdate()
     ranked = standings(scheme, as_of=day)
     Result.objects.bulk_create([Result(scheme=scheme, unit_id=s.unit, total=s.total, rank=s.rank, tier=s.tier, bonus=s.bonus,
-                                       overdue=s.overdue, lines=lines_json(s)) for s in ranked])
+                                       overdue=s.overdue, standing=s.standing, lines=lines_json(s)) for s in ranked])
     scheme.state, scheme.finalised_by, scheme.finalised_at, scheme.finalised_as_of = Scheme.State.FINAL, user, timezone.now(), day
     scheme.save()
     record(actor=user, action="finalise_assessment", target=scheme,

@@ -34,6 +34,9 @@ class Scheme(models.Model):
     advanced_count = models.PositiveSmallIntegerField("先进单位数", default=12)
     tier_bonuses = models.JSONField("各档加分", default=list, help_text="一档、二档、三档……的加分，如 [0.3, 0.2, 0.1]")
     overdue_rule = models.CharField("超期单位", max_length=10, choices=OverdueRule.choices, default=OverdueRule.EXCLUDE)
+    # Units below this total are criticised in the results notice (通报批评), as are units with
+    # overdue events that the notice names with their count.
+    pass_mark = models.DecimalField("合格分", default=Decimal(60), **POINTS)
     self_assessment_due = models.DateField("自评提交截止日期", null=True, blank=True)
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.DRAFT)
     copied_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="复制自")
@@ -153,6 +156,7 @@ class Result(models.Model):
     tier = models.PositiveSmallIntegerField("先进档次", default=0)  # 0: not advanced
     bonus = models.DecimalField("绩效加分", default=Decimal(0), **POINTS)
     overdue = models.PositiveIntegerField("超期次数", default=0)
+    standing = models.CharField("评定说明", max_length=100, blank=True)  # e.g. 先进单位一档；有超期 1 次，不得评为先进
     lines = models.JSONField("计分明细", default=list)
 
     class Meta:

@@ -39,6 +39,8 @@ def clean_settings(fields: dict) -> dict:
                 raise invalid("name", "请填写考核办法名称（不超过100字）。", "Give the scheme a name (at most 100 characters).")
         elif k == "base":
             v = _decimal(v, k, "基础分", low=0, high=1000)
+        elif k == "pass_mark":
+            v = _decimal(v, k, "合格分", low=0, high=1000)
         elif k == "cap":
             v = _decimal(v, k, "满分上限", allow_none=True, low=0, high=1000)
         elif k == "advanced_count":

@@ -35,28 +35,29 @@ def scheme_for(user, year) -> Scheme:
     return scheme
 
 
-def _row(s) -> dict:
+def _row(s, *, refs=False) -> dict:
     return {"unit": s.unit, "name": s.name, "total": s.total, "rank": s.rank, "tier": s.tier, "bonus": s.bonus,
-            "overdue": s.overdue, "standing": s.standing}
+            "overdue": s.overdue, "standing": s.standing, "lines": _lines(s.lines, refs=refs)}
 
 
-def _lines(lines) -> list[dict]:
+def _lines(lines, *, refs=True) -> list[dict]:
+    """The explanation's lines as plain data; the table leaves out the records (the unit's page
+    lists them), so that a province's table stays small."""
     out = []
     for ln in lines:
-        d = ln if isinstance(ln, dict) else {**asdict(ln), "refs": [asdict(r) for r in ln.refs]}
-        out.append({**d, "points": Decimal(str(d["points"]))})
+        d = ln if isinstance(ln, dict) else {**asdict(ln), "refs": [asdict(r) for r in ln.refs] if refs else []}
+        out.append({**d, "points": Decimal(str(d["points"])), **({} if refs else {"refs": []})})
     return out
 
 
-def _frozen(scheme: Scheme, unit_ids=None) -> list[dict]:
+def _frozen(scheme: Scheme, unit_ids=None, *, refs=False) -> list[dict]:
     qs = Result.objects.filter(scheme=scheme).select_related("unit").order_by("rank")
     if unit_ids is not None:
         qs = qs.filter(unit_id__in=unit_ids)
     out = []
     for r in qs:
-        standing = (f"先进单位{'一二三四五'[r.tier - 1]}档" if r.tier else "")
         out.append({"unit": r.unit_id, "name": r.unit.name, "total": r.total, "rank": r.rank, "tier": r.tier, "bonus": r.bonus,
-                    "overdue": r.overdue, "standing": standing, "lines": _lines(r.lines)})
+                    "overdue": r.overdue, "standing": r.standing, "lines": _lines(r.lines, refs=refs)})
     return out
 
 
@@ -78,8 +79,22 @@ def table(user, year, *, as_of: datetime.date | None = None) -> dict:
         else:  # a unit before publication: its own total only, no rank
             rows = [{**_row(s), "rank": None, "tier": None, "bonus": None, "standing": ""}
                     for s in compute(scheme, as_of=as_of) if s.unit in units]
-    return {"scheme": scheme, "rows": rows, "as_of": day, "ranked": ranking or a.district_leader, "tie_rule": TIE_RULE,
-            "advanced": [r for r in rows if r.get("tier")]}
+    ranked = ranking or a.district_leader
+    return {"scheme": scheme, "rows": rows, "as_of": day, "ranked": ranked, "tie_rule": TIE_RULE,
+            "indicators": [{"code": i.code, "name": i.name, "points": i.points, "per_event": i.per_event, "rule": i.rule,
+                            "metric": i.metric} for i in sorted(scheme.indicators.all(), key=lambda i: (i.position, i.pk))],
+            "advanced": [r for r in rows if r.get("tier")],
+            "criticised": [{**r, "reasons": _criticism(r, scheme)} for r in rows if ranked and _criticism(r, scheme)]}
+
+
+def _criticism(row: dict, scheme: Scheme) -> list[str]:
+    """Why the results notice criticises a unit (通报批评): a total under the pass mark, overdue events."""
+    out = []
+    if row["total"] < scheme.pass_mark:
+        out.append(f"总分 {row['total']} 分，低于合格分 {scheme.pass_mark:g} 分")
+    if row["overdue"]:
+        out.append(f"超期办理 {row['overdue']} 次")
+    return out
 
 
 def unit_report(user, year, unit_id, *, as_of: datetime.date | None = None) -> dict:
@@ -91,7 +106,7 @@ def unit_report(user, year, unit_id, *, as_of: datetime.date | None = None) -> d
     check_unit(user, unit_id)
     scheme = scheme_for(user, year)
     if scheme.frozen:
-        rows = _frozen(scheme, [unit_id])
+        rows = _frozen(scheme, [unit_id], refs=True)
         if not rows:
             raise not_found()
         row = rows[0]
@@ -99,8 +114,7 @@ def unit_report(user, year, unit_id, *, as_of: datetime.date | None = None) -> d
         scores = compute(scheme, as_of=as_of, unit_id=unit_id)
         if not scores:
             raise not_found()
-        s = scores[0]
-        row = {**_row(s), "rank": None, "tier": None, "bonus": None, "standing": "", "lines": _lines(s.lines)}
+        row = {**_row(scores[0], refs=True), "rank": None, "tier": None, "bonus": None, "standing": ""}
     entries = Entry.objects.filter(scheme=scheme, unit_id=unit_id).select_related("indicator", "by").order_by("id")
     self_assessment = SelfAssessment.objects.filter(scheme=scheme, unit_id=unit_id).prefetch_related("files").first()
     return {"scheme": scheme, **row, "entries": list(entries), "self_assessment": self_assessment,
@@ -114,13 +128,13 @@ def recomputation(user, year, *, as_of: datetime.date | None = None) -> list[dic
     scheme = scheme_for(user, year)
     if not scheme.frozen:
         return []
-    frozen = {r["unit"]: r for r in _frozen(scheme)}
+    frozen = {r["unit"]: r for r in _frozen(scheme, refs=False)}
     live = {s.unit: s for s in standings(scheme, as_of=as_of)}
     out = []
     for unit in sorted(set(frozen) | set(live), key=lambda u: (frozen.get(u) or {}).get("rank") or 10**6):
         f, s = frozen.get(unit), live.get(unit)
         before = {ln["name"]: ln for ln in (f["lines"] if f else [])}
-        after = {ln["name"]: ln for ln in (_lines(s.lines) if s else [])}
+        after = {ln["name"]: ln for ln in (_lines(s.lines, refs=False) if s else [])}
         lines = [{"name": n, "before": before.get(n, {}).get("points"), "after": after.get(n, {}).get("points"),
                   "figure_before": before.get(n, {}).get("figure", ""), "figure_after": after.get(n, {}).get("figure", "")}
                  for n in list(before) + [n for n in after if n not in before]
