@@ -27,6 +27,7 @@ _UPDATED_IN_PLACE = [
     ("proposals", "Item"), ("proposals", "CoSigner"), ("proposals", "Assignment"), ("proposals", "AdjustmentRequest"),
     ("proposals", "ExtensionRequest"), ("proposals", "Reply"), ("proposals", "ClosureReport"), ("proposals", "Message"),
     ("proposals", "Question"), ("org", "Session"),
+    ("assessment", "Scheme"), ("assessment", "Indicator"), ("assessment", "Entry"), ("assessment", "SelfAssessment"),
 ]
 
 
@@ -34,7 +35,7 @@ def _tables():
     updated = [apps.get_model(*name) for name in _UPDATED_IN_PLACE]
     updated.append(apps.get_model("proposals", "Item").suggested_units.through)  # .set() may swap rows
     appended = []
-    for label in ("proposals", "audit", "notify"):
+    for label in ("proposals", "audit", "notify", "assessment"):
         appended += [m for m in apps.get_app_config(label).get_models(include_auto_created=True) if m not in updated]
     return updated, appended
 

@@ -172,9 +172,8 @@ def _liaison_changes(f: Facts, ind):
     allowed = int(ind.params.get("allowed", 1))
     out = {}
     for unit, changes in f.liaison_changes.items():
-        refs = [Ref("liaison", row, None, f"{started:%Y-%m-%d} 起由{name}担任联络员", i >= allowed, "")
+        refs = [Ref("liaison", row, None, f"{started:%Y-%m-%d} 起由{name}担任联络员", i < allowed, "允许范围内" if i < allowed else "超出允许次数")
                 for i, (row, started, name) in enumerate(changes)]
-        refs = [Ref(r.kind, r.id, r.item, r.label, not r.ok, "超出允许次数" if r.ok else "允许范围内") for r in refs]
         out[unit] = Figure(max(0, len(changes) - allowed), f"年内更换联络员 {len(changes)} 次，允许 {allowed} 次", refs)
     return out
 

@@ -15,7 +15,7 @@ from banli.errors import not_found
 
 from .access import check_read, check_runs, check_unit, readable_units, sees_every_unit, sees_ranking
 from .compute import compute, standings
-from .models import Entry, Result, Scheme, SelfAssessment
+from .models import Entry, Result, Scheme, SelfAssessment, SelfAssessmentFile
 from .scoring import TIE_RULE
 
 
@@ -61,6 +61,15 @@ def _frozen(scheme: Scheme, unit_ids=None, *, refs=False) -> list[dict]:
     return out
 
 
+UNRANKED = {"rank": None, "tier": None, "bonus": None, "standing": ""}
+
+
+def _shows_rank(a, scheme) -> bool:
+    """A rank or a tier says something about the other units: a unit sees its own only once the
+    result is published; the offices and district leaders see them all along."""
+    return sees_ranking(a, scheme) or sees_every_unit(a) or a.district_leader
+
+
 def table(user, year, *, as_of: datetime.date | None = None) -> dict:
     """The year's table as this reader may see it: every unit ranked (the offices), the portfolio
     (a district leader), the unit's own row without a rank (a unit, before publication), the
@@ -69,18 +78,18 @@ def table(user, year, *, as_of: datetime.date | None = None) -> dict:
     scheme = scheme_for(user, year)
     ranking = sees_ranking(a, scheme)
     units = None if ranking else readable_units(a)
+    ranked = _shows_rank(a, scheme)
     if scheme.frozen:
         rows = _frozen(scheme, units)
         day = scheme.finalised_as_of
     else:
         day = as_of
-        if sees_every_unit(a) or a.district_leader:
-            rows = [_row(s) for s in standings(scheme, as_of=as_of) if units is None or s.unit in units]
-        else:  # a unit before publication: its own total only, no rank
-            rows = [{**_row(s), "rank": None, "tier": None, "bonus": None, "standing": ""}
-                    for s in compute(scheme, as_of=as_of) if s.unit in units]
-    ranked = ranking or a.district_leader
-    return {"scheme": scheme, "rows": rows, "as_of": day, "ranked": ranked, "tie_rule": TIE_RULE,
+        scores = standings(scheme, as_of=as_of) if ranked else compute(scheme, as_of=as_of)
+        rows = [_row(s) for s in scores if units is None or s.unit in units]
+    if not ranked:  # a unit before publication: its own total only
+        rows = [{**r, **UNRANKED} for r in rows]
+    # all_units: the rows are every assessed unit (not only the reader's own or the portfolio).
+    return {"scheme": scheme, "rows": rows, "as_of": day, "ranked": ranked, "all_units": units is None, "tie_rule": TIE_RULE,
             "indicators": [{"code": i.code, "name": i.name, "points": i.points, "per_event": i.per_event, "rule": i.rule,
                             "metric": i.metric} for i in sorted(scheme.indicators.all(), key=lambda i: (i.position, i.pk))],
             "advanced": [r for r in rows if r.get("tier")],
@@ -103,7 +112,7 @@ def unit_report(user, year, unit_id, *, as_of: datetime.date | None = None) -> d
         unit_id = int(unit_id)
     except (TypeError, ValueError):
         raise not_found() from None
-    check_unit(user, unit_id)
+    a = check_unit(user, unit_id)
     scheme = scheme_for(user, year)
     if scheme.frozen:
         rows = _frozen(scheme, [unit_id], refs=True)
@@ -114,11 +123,27 @@ def unit_report(user, year, unit_id, *, as_of: datetime.date | None = None) -> d
         scores = compute(scheme, as_of=as_of, unit_id=unit_id)
         if not scores:
             raise not_found()
-        row = {**_row(scores[0], refs=True), "rank": None, "tier": None, "bonus": None, "standing": ""}
+        row = {**_row(scores[0], refs=True), **UNRANKED}  # a rank needs every unit: see the table
+    if not _shows_rank(a, scheme):
+        row = {**row, **UNRANKED}
     entries = Entry.objects.filter(scheme=scheme, unit_id=unit_id).select_related("indicator", "by").order_by("id")
     self_assessment = SelfAssessment.objects.filter(scheme=scheme, unit_id=unit_id).prefetch_related("files").first()
     return {"scheme": scheme, **row, "entries": list(entries), "self_assessment": self_assessment,
             "as_of": scheme.finalised_as_of if scheme.frozen else as_of}
+
+
+def self_assessment_file(user, year, unit_id, file_id) -> SelfAssessmentFile:
+    """A file of a unit's self-assessment, for whoever may open that unit's page; any other file
+    (another unit's, another year's, a missing one) answers as not found."""
+    try:
+        unit_id, file_id, year = int(unit_id), int(file_id), int(year)
+    except (TypeError, ValueError):
+        raise not_found() from None
+    check_unit(user, unit_id)
+    f = SelfAssessmentFile.objects.filter(pk=file_id, self_assessment__unit_id=unit_id, self_assessment__scheme__year=year).first()
+    if f is None:
+        raise not_found()
+    return f
 
 
 def recomputation(user, year, *, as_of: datetime.date | None = None) -> list[dict]:
