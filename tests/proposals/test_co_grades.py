@@ -41,3 +41,30 @@ def test_only_the_lead_grades_and_only_co_handling_units(world):
         actions.grade_co_unit(world.lead_liaison, item.pk, assignment=lead.pk, grade="good")
     with refused("invalid", field="grade"):
         actions.grade_co_unit(world.lead_liaison, item.pk, assignment=co.pk, grade="excellent")
+
+
+def test_the_grade_is_read_where_the_co_handling_opinion_is(world):
+    """The lead's grade of a co-handling unit follows the opinion's rule, on the page and in the
+    API alike: the units handling the item, the offices; not the proposer, not another unit."""
+    from rest_framework.test import APIClient
+
+    from tests.web.pages import login, text
+
+    item = make_item(world, "replied")
+    co = co_assignment(item)
+    actions.grade_co_unit(world.lead_liaison, item.pk, assignment=co.pk, grade="fair", comment="配合较好")
+    for who, sees in (("lead_liaison", True), ("co_liaison", True), ("gov_office", True), ("cppcc_office", True),
+                      ("member", False), ("spare_liaison", False)):
+        user = getattr(world, who)
+        page = login(user).get(f"/items/{item.pk}/")
+        api = APIClient()
+        api.force_authenticate(user)
+        detail = api.get(f"/api/items/{item.pk}/")
+        if page.status_code == 404:
+            assert not sees and detail.status_code == 404, who
+            continue
+        grade = next(a for a in detail.json()["assignments"] if a["id"] == co.pk)["lead_grade"]
+        assert ("主办单位评价" in text(page) and "配合较好" in text(page)) == sees, who
+        assert (grade == {"grade": "fair", "name": "较好", "comment": "配合较好", "at": grade and grade["at"]}) == sees, who
+        assert (grade is None) == (not sees), who
+        assert any(r["action"] == "grade_co_unit" for r in detail.json()["history"]) == sees, who

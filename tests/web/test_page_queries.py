@@ -38,7 +38,7 @@ ITEM_LIST = {"gov_office": 14, "lead_liaison": 14, "member": 15, "district_leade
 QUESTIONS = {"member": 11, "lead_liaison": 9, "gov_office": 9}
 INBOX = {"member": 10, "lead_liaison": 9}
 # The item page with every kind of record on it.
-ITEM_PAGE = {"gov_office": 40, "lead_liaison": 40, "member": 41}
+ITEM_PAGE = {"gov_office": 41, "lead_liaison": 42, "member": 42}  # +1 the lead's grades of co-handling units; the lead's form lists the grades
 
 PAGES = [("/", TODO), ("/items/", ITEM_LIST), ("/questions/", QUESTIONS), ("/inbox/", INBOX)]
 

@@ -23,7 +23,7 @@ INTERNAL_ACTIONS = frozenset({
     "leader_return_reply", "request_extension", "decide_extension", "file_closure_report", "return_closure_report",
 })
 # Rows about a co-handling opinion follow the opinion's own rule.
-OPINION_ACTIONS = frozenset({"send_co_opinion", "waive_co_opinion"})
+OPINION_ACTIONS = frozenset({"send_co_opinion", "waive_co_opinion", "grade_co_unit"})
 CONTACT_FIELDS = ("phone", "address")
 CONTACT_KINDS = ("before", "during", "after")
 
@@ -37,6 +37,9 @@ class AssignmentView:
     adjustments: list = field(default_factory=list)
     # Rule 5's three contacts (办前面商、办中沟通、办后回访): how many of each this unit recorded.
     contacts: dict = field(default_factory=dict)
+    # The lead unit's grade of this co-handling unit in force (its latest), seen by whoever may
+    # read the unit's co-handling opinion.
+    lead_grade: object = None
 
     def __getattr__(self, name):  # the template and serializers read the assignment's own fields
         return getattr(self.assignment, name)
@@ -121,7 +124,8 @@ def item_view(actor: Actor, item) -> ItemView:
         shown = a.role == "co" and rule.sees_opinion(a)
         assignments.append(AssignmentView(a, _opinion(a) if shown else None, shown,
                                           list(a.extensions.all()) if rule.insider(a.unit_id) else [], list(a.adjustments.all()),
-                                          made.get(a.unit_id, dict.fromkeys(CONTACT_KINDS, 0)) if a.answers else {}))
+                                          made.get(a.unit_id, dict.fromkeys(CONTACT_KINDS, 0)) if a.answers else {},
+                                          ([None] + list(a.lead_grades.all()))[-1] if shown else None))
 
     feedback_of = {fb.reply_id: fb for fb in item.feedbacks.all()}
     replies = []
@@ -159,9 +163,11 @@ def _history(rule: _Rule, item) -> list:
     records = list(item.audit_records.all())
     if rule.everything:
         return records
-    unit_of, opinion_of = {}, {}
+    unit_of, opinion_of, graded = {}, {}, {}
     for a in item.assignments.all():
         unit_of[("assignment", a.pk)] = a
+        for g in a.lead_grades.all():
+            graded[g.pk] = a
         for e in a.extensions.all():
             unit_of[("extensionrequest", e.pk)] = a
         for cr in a.closure_reports.all():
@@ -174,7 +180,7 @@ def _history(rule: _Rule, item) -> list:
     out = []
     for rec in records:
         if rec.action in OPINION_ACTIONS:
-            a = opinion_of.get(rec.target_id)
+            a = (graded if rec.action == "grade_co_unit" else opinion_of).get(rec.target_id)
             if a is None or not rule.sees_opinion(a):
                 continue
         elif rec.action in INTERNAL_ACTIONS:

@@ -11,8 +11,8 @@ from banli.org.models import Assembly, Category, Person
 
 from .access import access_item, actor_for, visible_items
 from .models import (
-    Assignment, Attachment, CoSigner, Feedback, Item, ItemState, Message, MessageReadMark, Publication, PublicationRecord, Question,
-    Reply,
+    Assignment, Attachment, CoSigner, Feedback, Item, ItemState, LeadCoGrade, Message, MessageReadMark, Publication, PublicationRecord,
+    Question, Reply,
 )
 
 LIST_ORDERINGS = {"id": "id", "-id": "-id", "number": "number", "-number": "-number", "submitted_at": "submitted_at",
@@ -84,6 +84,7 @@ def item_detail(user, item_id) -> Item:
         Prefetch("cosigners", queryset=CoSigner.objects.select_related("person")),
         Prefetch("assignments", queryset=Assignment.objects.select_related("unit", "co_opinion", "assigned_by").prefetch_related(
             "adjustments__suggested_unit", "extensions", "closure_reports",
+            Prefetch("lead_grades", queryset=LeadCoGrade.objects.select_related("grade").order_by("id")),
             Prefetch("replies", queryset=Reply.objects.select_related("reply_type", "feedback").prefetch_related("approvals")),
         )),
         "consultations__unit",

@@ -35,16 +35,21 @@ class AssignmentSerializer(serializers.ModelSerializer):
     co_opinion = serializers.SerializerMethodField()
     publication = serializers.CharField()
     contacts = serializers.DictField(child=serializers.IntegerField(), help_text="办前面商、办中沟通、办后回访各几次（主办、分办单位）")
+    lead_grade = serializers.SerializerMethodField(help_text="主办单位对该会办单位的评价（最新一次）")
 
     class Meta:
         model = Assignment
         fields = ["id", "unit", "role", "state", "note", "assigned_at", "signed_at", "ended_at", "end_reason", "reply_due",
                   "reply_round", "replied_round", "closed_at", "closed_early", "publication", "adjustments", "extensions", "co_opinion",
-                  "contacts"]
+                  "contacts", "lead_grade"]
 
     def get_co_opinion(self, av) -> dict | None:
         op = av.opinion
         return None if op is None else {"text": op.text, "waived": op.waived, "waiver_reason": op.waiver_reason, "at": op.at}
+
+    def get_lead_grade(self, av) -> dict | None:
+        g = av.lead_grade
+        return None if g is None else {"grade": g.grade.code, "name": g.grade.name, "comment": g.comment, "at": g.at}
 
 
 class ItemDetailSerializer(serializers.ModelSerializer):
