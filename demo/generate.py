@@ -4,7 +4,9 @@ whole history is made by the action functions, acting as the right users.
 How it is built: the district is set up (demo.district), each item is cast (demo.casting,
 demo.heroes for the demo accounts' own items), every step of every item is planned with its
 moment (demo.item_plan), and the steps are run in time order with the clock set to each moment
-(demo.timeline). The whole generation is one transaction: it either completes or leaves the
+(demo.timeline). The year-end assessment of the last closed year (finished and published) and of
+the current one (in progress), and the lead units' grades of their co-handling units, are planned
+and run the same way (demo.assessment). The whole generation is one transaction: it either completes or leaves the
 database as it was (which `python -m demo load --if-empty` relies on).
 """
 
@@ -23,6 +25,7 @@ from banli.proposals.models import Item
 from banli.workdays.calendar import add_working_days
 
 from . import content as C
+from .assessment import Assessing
 from .casting import Casting
 from .district import District
 from .heroes import Heroes
@@ -32,7 +35,7 @@ from .spec import S, Spec
 from .timeline import TZ, DemoError, next_working_day, office_dt, run_in_time_order, working_days_before
 
 
-class Generator(District, Casting, Heroes):
+class Generator(District, Casting, Heroes, Assessing):
     def __init__(self, seed: int = 2026, now: dt.datetime | None = None, log=None):
         self.seed = seed
         self.rng = random.Random(seed)
@@ -74,8 +77,10 @@ class Generator(District, Casting, Heroes):
             s.plan = plan
             for t, label, fn in plan.steps:
                 self.event(t, label, fn, s)
+            self.plan_co_grades(s)
         for key in ("prev", "cur"):
             self.plan_questions(key)
+        self.plan_assessment()
         too_late = [(t, label, s.idx if s else None) for t, _, label, _, s in self.events if t > self.real_now]
         if too_late:
             raise DemoError(f"planned steps after now: {too_late[:5]}")

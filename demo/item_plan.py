@@ -29,6 +29,7 @@ class ItemPlan(ReplyPlan, Steps):
         self.t_register = None
         self.key = g.session_key[s.session.pk]
         self.planned = {}  # unit id -> the planned date of its latest reply
+        self.lead_reply = None  # (lead unit, when its first reply was sent, the co-handling units)
 
     # time helpers
     def add(self, t, label, fn):
@@ -261,6 +262,8 @@ class ItemPlan(ReplyPlan, Steps):
             if ts is None:
                 return
             sent[u] = ts
+            if roles[u] == "lead":
+                self.lead_reply = (u, ts, list(cos))
         if s.target == S.HANDLING:
             return
         t_rep = max(sent.values())

@@ -2,17 +2,20 @@
 through the action functions; the tests below read what it made. `python -m demo load --if-empty`
 run again must change nothing."""
 
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.db import transaction
 from django.db.models import Max
 from django.test import override_settings
 
+from banli.assessment.models import Entry, Result, Scheme, SelfAssessment
 from banli.audit.models import AuditRecord
 from banli.org.models import Assembly, Category, FeedbackGrade, Person, ReplyType, Session, StaffRole, Unit, UnitLiaison
 from banli.proposals.models import (
-    Assignment, Consultation, CoOpinion, CoSigner, Feedback, Item, ItemState, LeaderInstruction, Message, ProgressUpdate, Question,
-    Reply,
+    Assignment, Consultation, CoOpinion, CoSigner, Feedback, Item, ItemState, LeadCoGrade, LeaderInstruction, Message, ProgressUpdate,
+    Question, Reply,
 )
 from demo.__main__ import main as demo_main
 from demo.accounts import ACCOUNTS, PASSWORD
@@ -202,3 +205,67 @@ def test_demo_accounts_command(demo, capsys):
     for username, zh, en in ACCOUNTS:
         assert username in text and zh in text and en in text
     assert PASSWORD in text
+
+
+def test_lead_units_grade_their_co_handling_units_after_replying(demo):
+    grades = LeadCoGrade.objects.select_related("assignment", "by")
+    assert grades.count() >= 20
+    assert {g.grade.code for g in grades} >= {"good", "fair"}
+    for g in grades:
+        assert g.assignment.role == "co" and g.comment
+        lead = Assignment.objects.filter(item_id=g.assignment.item_id, role="lead").exclude(state="ended").get()
+        first = Reply.objects.filter(assignment=lead, state=Reply.State.SENT).order_by("sent_at").first()
+        assert first is not None and first.sent_at < g.at
+        assert UnitLiaison.objects.filter(unit_id=lead.unit_id, user=g.by).exists()
+    # a share of the co-handled items, not all of them
+    replied_with_co = Assignment.objects.filter(role="co", item__assignments__role="lead", item__assignments__replied_round__gte=1).distinct()
+    assert grades.count() < replied_with_co.count()
+
+
+def test_last_closed_year_assessed_and_published(demo):
+    _, prev = current_and_previous()
+    year = prev[Assembly.CPPCC].year
+    scheme = Scheme.objects.get(year=year)
+    assert scheme.state == Scheme.State.PUBLISHED and scheme.style == "weighted" and scheme.copied_from is None
+    assert scheme.finalised_as_of.isoformat() == f"{year}-12-31" and scheme.finalised_at.year == year + 1
+    assert scheme.finalised_at < scheme.published_at
+    results = Result.objects.filter(scheme=scheme)
+    units = set(Assignment.objects.filter(item__session__year=year, item__number__isnull=False).exclude(state="ended")
+                .values_list("unit_id", flat=True))
+    assert set(results.values_list("unit_id", flat=True)) == units and len(units) >= 25
+    assert sorted(results.values_list("rank", flat=True)) == list(range(1, len(units) + 1))
+    advanced = results.filter(tier__gt=0)
+    assert advanced.count() == scheme.advanced_count and set(advanced.values_list("tier", flat=True)) == {1, 2, 3}
+    assert not advanced.filter(overdue__gt=0).exists() and results.filter(overdue__gt=0).exists()
+    assert all(r.lines and r.total == sum(Decimal(ln["points"]) for ln in r.lines) for r in results)
+    entries = Entry.objects.filter(scheme=scheme)
+    assert not entries.filter(reason="").exists()
+    manual = entries.filter(kind=Entry.Kind.MANUAL)
+    assert set(manual.values_list("indicator__code", flat=True)) == {"leadership", "rules", "inspection"}
+    assert set(manual.values_list("unit_id", flat=True)) == units and manual.filter(by__username="office").count() == manual.count()
+    evaluations = entries.filter(kind=Entry.Kind.EVALUATION)
+    assert {(e.assembly, e.by.username) for e in evaluations} == {("cppcc", "cppcc"), ("npc", "npc")}
+    (adjustment,) = entries.filter(kind=Entry.Kind.ADJUSTMENT)
+    assert adjustment.points and adjustment.reason and adjustment.unit_id in units
+    line = next(ln for ln in results.get(unit_id=adjustment.unit_id).lines if ln["kind"] == "adjustment")
+    assert Decimal(line["points"]) == adjustment.points and line["figure"] == adjustment.reason
+    selfs = SelfAssessment.objects.filter(scheme=scheme)
+    assert selfs.count() >= 20 and {s.unit_id for s in selfs} <= units
+    assert all(s.submitted_at.date() <= scheme.self_assessment_due and s.text and s.score for s in selfs)
+    assert max(e.at for e in entries) < scheme.finalised_at
+    for action in ("create_scheme", "enter_points", "submit_self_assessment", "adjust_score", "finalise_assessment", "publish_assessment"):
+        assert AuditRecord.objects.filter(action=action).exists(), action
+
+
+def test_current_year_assessment_in_progress(demo):
+    cur, prev = current_and_previous()
+    scheme = Scheme.objects.get(year=cur[Assembly.CPPCC].year)
+    assert scheme.state == Scheme.State.DRAFT and scheme.copied_from.year == prev[Assembly.CPPCC].year
+    assert not Result.objects.filter(scheme=scheme).exists()
+    copied = {i.code: i.points for i in scheme.copied_from.indicators.all()}
+    mine = {i.code: i.points for i in scheme.indicators.all()}
+    assert set(mine) == set(copied) and mine != copied  # copied, then reweighted
+    assert Entry.objects.filter(scheme=scheme, kind=Entry.Kind.MANUAL).exists()
+    assert Entry.objects.filter(scheme=scheme, kind=Entry.Kind.EVALUATION).exists()
+    assert SelfAssessment.objects.filter(scheme=scheme, unit__liaisons__user__username="unit1").exists()
+    assert Entry.objects.filter(scheme=scheme).count() < Entry.objects.filter(scheme=scheme.copied_from).count()
