@@ -220,6 +220,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # An assessment year's state beside an item's: named apart so that neither is renamed.
+    "ENUM_NAME_OVERRIDES": {"SchemeStateEnum": "banli.assessment.models.Scheme.State"},
 }
 
 LOGIN_URL = "/login/"

@@ -49,3 +49,24 @@ urlpatterns += [
     path("reports/dossiers/", reports.DossierExportView.as_view(), name="report-dossiers"),
     path("reports/jobs/<int:job_id>/", reports.ReportJobView.as_view(), name="report-job"),
 ]
+
+# The year-end assessment (考核): the years, a year's table and settings, a unit's explanation, and
+# one endpoint per action of banli.assessment.actions.
+from .views import assessment  # noqa: E402
+
+urlpatterns += [
+    path("assessment/", assessment.SchemeListView.as_view(), name="assessment-years"),
+    path("assessment/<int:year>/", assessment.TableView.as_view(), name="assessment-table"),
+    path("assessment/<int:year>/units/<int:unit_id>/", assessment.UnitReportView.as_view(), name="assessment-unit"),
+    path("assessment/<int:year>/units/<int:unit_id>/files/<int:file_id>/", assessment.SelfAssessmentFileView.as_view(),
+         name="assessment-file"),
+    path("assessment/<int:year>/recomputation/", assessment.RecomputationView.as_view(), name="assessment-recomputation"),
+    path("assessment/<int:year>/indicators/", assessment.IndicatorListView.as_view(), name="assessment-indicators"),
+    path("assessment/<int:year>/indicators/<int:indicator_id>/", assessment.IndicatorView.as_view(), name="assessment-indicator"),
+    path("assessment/<int:year>/points/", assessment.PointsView.as_view(), name="assessment-points"),
+    path("assessment/<int:year>/adjustments/", assessment.AdjustmentView.as_view(), name="assessment-adjustments"),
+    path("assessment/<int:year>/entries/<int:entry_id>/withdraw/", assessment.WithdrawEntryView.as_view(), name="assessment-withdraw"),
+    path("assessment/<int:year>/self-assessment/", assessment.SelfAssessmentView.as_view(), name="assessment-self"),
+    path("assessment/<int:year>/finalise/", assessment.FinaliseView.as_view(), name="assessment-finalise"),
+    path("assessment/<int:year>/publish/", assessment.PublishView.as_view(), name="assessment-publish"),
+]

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from banli.errors import not_found
+from banli.params import MAX_ID
 
 from .access import check_read, check_runs, check_unit, readable_units, sees_every_unit, sees_ranking
 from .compute import compute, standings
@@ -100,7 +101,7 @@ def _criticism(row: dict, scheme: Scheme) -> list[str]:
     """Why the results notice criticises a unit (通报批评): a total under the pass mark, overdue events."""
     out = []
     if row["total"] < scheme.pass_mark:
-        out.append(f"总分 {row['total']} 分，低于合格分 {scheme.pass_mark:g} 分")
+        out.append(f"总分 {row['total']} 分，低于合格分 {scheme.pass_mark.normalize():f} 分")
     if row["overdue"]:
         out.append(f"超期办理 {row['overdue']} 次")
     return out
@@ -112,6 +113,8 @@ def unit_report(user, year, unit_id, *, as_of: datetime.date | None = None) -> d
         unit_id = int(unit_id)
     except (TypeError, ValueError):
         raise not_found() from None
+    if not 1 <= unit_id <= MAX_ID:  # past what the database holds: missing, not a crash
+        raise not_found()
     a = check_unit(user, unit_id)
     scheme = scheme_for(user, year)
     if scheme.frozen:
