@@ -130,7 +130,7 @@ def unit_report(user, year, unit_id, *, as_of: datetime.date | None = None) -> d
     if not _shows_rank(a, scheme):
         row = {**row, **UNRANKED}
     entries = Entry.objects.filter(scheme=scheme, unit_id=unit_id).select_related("indicator", "by").order_by("id")
-    self_assessment = SelfAssessment.objects.filter(scheme=scheme, unit_id=unit_id).prefetch_related("files").first()
+    self_assessment = SelfAssessment.objects.filter(scheme=scheme, unit_id=unit_id).select_related("submitted_by").prefetch_related("files").first()
     return {"scheme": scheme, **row, "entries": list(entries), "self_assessment": self_assessment,
             "as_of": scheme.finalised_as_of if scheme.frozen else as_of}
 

@@ -5,6 +5,7 @@ most, the same on every page."""
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from banli.assessment.access import may_read as may_read_assessment
 from banli.notify.selectors import unread_count
 from banli.org.models import WORDING, WORDING_EN, Person
 from banli.proposals.access import actor_for
@@ -41,6 +42,7 @@ def chrome(request):
         "actor": actor,
         "is_proposer": bool(actor.person_ids),
         "may_read_reports": may_read_reports(user),
+        "may_read_assessment": may_read_assessment(actor),
         "my_w": my_w,
         "items_label": (my_w["item"].capitalize() + "s" if en else my_w["item"]) if my_w else _("提案/建议"),
         "unread_notifications": unread_count(user),

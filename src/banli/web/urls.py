@@ -35,6 +35,26 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("web/icon-192.png"), permanent=True)),
 ]
 
+# The year-end assessment (年度考核): the years, a year's table, its scheme, a unit's page.
+from .views import assessment, assessment_scheme, assessment_unit  # noqa: E402
+
+urlpatterns += [
+    path("assessment/", assessment.index, name="assessment"),
+    path("assessment/<int:year>/", assessment.year_page, name="assessment_year"),
+    path("assessment/<int:year>/finalise/", assessment.finalise, name="assessment_finalise"),
+    path("assessment/<int:year>/publish/", assessment.publish, name="assessment_publish"),
+    path("assessment/<int:year>/scheme/", assessment_scheme.scheme_page, name="assessment_scheme"),
+    path("assessment/<int:year>/scheme/indicators/", assessment_scheme.save_indicator, name="assessment_indicator"),
+    path("assessment/<int:year>/scheme/indicators/<int:indicator_id>/remove/", assessment_scheme.remove_indicator,
+         name="assessment_indicator_remove"),
+    path("assessment/<int:year>/units/<int:unit_id>/", assessment_unit.unit_page, name="assessment_unit"),
+    path("assessment/<int:year>/units/<int:unit_id>/points/", assessment_unit.enter_points, name="assessment_points"),
+    path("assessment/<int:year>/units/<int:unit_id>/adjust/", assessment_unit.adjust, name="assessment_adjust"),
+    path("assessment/<int:year>/units/<int:unit_id>/withdraw/", assessment_unit.withdraw, name="assessment_withdraw"),
+    path("assessment/<int:year>/units/<int:unit_id>/self/", assessment_unit.self_assessment, name="assessment_self"),
+    path("assessment/<int:year>/units/<int:unit_id>/files/<int:file_id>/", assessment_unit.self_assessment_file, name="assessment_file"),
+]
+
 # One case, one file (一案一册): an item's dossier, and every dossier of a session as a ZIP.
 from .views import dossier  # noqa: E402
 

@@ -1,7 +1,8 @@
 /* Small enhancements; every page works without them.
    1. Reply forms show the planned-date fields for types that need them and the reason for others.
    2. The co-signer picker searches members by name through the API and keeps the picks as chips.
-   3. An action named in the address (#do-sign-12) opens and takes the focus. */
+   3. An action named in the address (#do-sign-12) opens and takes the focus.
+   4. An assessment indicator's form shows the parameters of the figure chosen. */
 (function () {
   "use strict";
 
@@ -97,6 +98,21 @@
     });
   }
   if (kind) { syncPeriod(); kind.addEventListener("change", syncPeriod); }
+
+  // Assessment indicators: only the parameters of the chosen figure (its metric or its kind) are shown.
+  document.querySelectorAll("form[data-indicator-form]").forEach(function (form) {
+    var sel = form.querySelector("select[name=metric]");
+    function sync() {
+      var opt = sel.options[sel.selectedIndex], on = ["metric:" + sel.value, "kind:" + ((opt && opt.dataset.kind) || "")];
+      form.querySelectorAll("[data-show]").forEach(function (el) {
+        el.hidden = !el.dataset.show.split(" ").some(function (t) { return on.indexOf(t) >= 0; });
+      });
+      var params = form.querySelector(".as-params");
+      if (params) params.hidden = !params.querySelector("[data-show]:not([hidden])") && !params.querySelector(".error");
+    }
+    sync();
+    sel.addEventListener("change", sync);
+  });
 
   if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(function () {});
 })();

@@ -1,0 +1,102 @@
+"""The assessment's pages run a fixed number of queries, however many items, units, entries and
+files the year has (DESIGN.md "Reads are selectors"). Each page is counted in the small world of
+tests/assessment/world.py and in the same world grown by two rounds of more of everything (more
+items for the units, new units in a district leader's portfolio, more points entered, more files),
+while the year is open and once it is final; both must equal the pin. A count that changes means
+an N+1 crept in: find it with CaptureQueriesContext before changing a pin."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from banli.assessment import actions
+from banli.assessment.models import Indicator, Result
+from banli.org.models import Unit, UnitKind
+from banli.proposals import actions as proposal_actions
+from tests.assessment.world import build_assessment_world
+from tests.builders import make_item
+from tests.web.pages import login
+
+pytestmark = pytest.mark.django_db
+
+# Every page: session + user, the roles (actor_for), the unread badge; then the assessment's own
+# reads: the scheme with its indicators, the year's records (one query per kind, banli.assessment.facts),
+# and on a unit's page its entries and self-assessment with its files.
+# The frame: session, user, the roles (4), the unread badge: 7. The scheme and its indicators: 2.
+# Computing the year: the records, one query per kind (16). A unit's page adds its entries and its
+# self-assessment with its files (3).
+DRAFT = {
+    ("table", "gov_office"): 25, ("table", "cppcc_office"): 25, ("table", "district_leader"): 25, ("table", "lead_liaison"): 25,
+    ("unit", "gov_office"): 28, ("unit", "cppcc_office"): 28, ("unit", "lead_liaison"): 28,
+    ("scheme", "gov_office"): 9, ("index", "gov_office"): 8,
+}
+# Final: the frozen results are read instead of the records (1); the office's table also reads
+# the scheme, the results and the records again for the recomputation (2 + 1 + 16).
+FINAL = {
+    ("table", "gov_office"): 29, ("table", "lead_liaison"): 10, ("unit", "gov_office"): 13, ("unit", "lead_liaison"): 13,
+}
+
+PDF = b"%PDF-1.4\n% q\n"
+
+
+def grow(aw, rounds):
+    """More of everything the pages show, `rounds` times."""
+    W = aw.world
+    manual = list(Indicator.objects.filter(metric="manual"))
+    evaluation = Indicator.objects.get(metric="evaluation")
+    for k in range(rounds):
+        make_item(W, "evaluated", reply_type="B", title=f"关于增加公交线路的建议{k}")
+        make_item(W, "replied", separate=True, title=f"关于菜场改造的建议{k}")
+        unit = Unit.objects.create(name=f"区新设局{k}", short_name=f"新设局{k}", kind=UnitKind.BUREAU, supervising_leader=W.district_leader)
+        item = make_item(W, "registered", title=f"关于新设局职责的建议{k}")
+        proposal_actions.assign(W.gov_office, item.pk, lead=unit.pk)
+        for ind in manual:
+            actions.enter_points(W.gov_office, aw.year, indicator_id=ind.pk, unit_id=W.lead_unit.pk, points="1", reason=f"第{k}次")
+        actions.enter_points(W.cppcc_office, aw.year, indicator_id=evaluation.pk, unit_id=W.lead_unit.pk, points=str(3 + k), reason="评价")
+        actions.adjust_score(W.gov_office, aw.year, unit_id=W.lead_unit.pk, points="0.5", reason=f"加分{k}")
+        actions.submit_self_assessment(W.lead_liaison, aw.year, unit_id=W.lead_unit.pk, text=f"自评{k}",
+                                       files=[SimpleUploadedFile(f"附件{k}.pdf", PDF)])
+
+
+def count(client, path) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get(path)
+    assert r.status_code == 200, (path, r.status_code)
+    return len(ctx)
+
+
+def counts(aw, pins) -> dict:
+    W = aw.world
+    paths = {"table": f"/assessment/{aw.year}/", "unit": f"/assessment/{aw.year}/units/{W.lead_unit.pk}/",
+             "scheme": f"/assessment/{aw.year}/scheme/", "index": "/assessment/"}
+    return {(page, persona): count(login(getattr(W, persona)), paths[page]) for page, persona in pins}
+
+
+def _world(world, rounds):
+    """The small world with one of each thing a unit's page shows; then `rounds` more of everything."""
+    aw = build_assessment_world(world)
+    actions.create_scheme(world.gov_office, aw.year, preset="weighted")
+    actions.update_scheme(world.gov_office, aw.year, self_assessment_due=timezone.localdate() + datetime.timedelta(days=30))
+    actions.adjust_score(world.gov_office, aw.year, unit_id=world.lead_unit.pk, points="1", reason="基础加分")
+    actions.submit_self_assessment(world.lead_liaison, aw.year, unit_id=world.lead_unit.pk, text="自评",
+                                   files=[SimpleUploadedFile("自评.pdf", PDF)])
+    grow(aw, rounds)
+    return aw
+
+
+@pytest.mark.parametrize("rounds", [0, 2])
+def test_open_year_pages_run_a_fixed_number_of_queries(world, rounds):
+    aw = _world(world, rounds)
+    assert counts(aw, DRAFT) == DRAFT
+
+
+@pytest.mark.parametrize("rounds", [0, 2])
+def test_final_year_pages_run_a_fixed_number_of_queries(world, rounds):
+    aw = _world(world, rounds)
+    actions.finalise(world.gov_office, aw.year)
+    assert Result.objects.count() == 3 + rounds  # the grown world really has more units
+    assert counts(aw, FINAL) == FINAL
