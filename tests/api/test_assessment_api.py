@@ -460,6 +460,19 @@ def test_publishing_a_draft_year_is_refused(year, world):
     assert_refused(login(world.gov_office).post(url(year, "publish/"), {}, format="json"), 409, "not_final", before)
 
 
-def test_finalise_as_of_a_bad_date_is_refused(year, world):
+@pytest.mark.parametrize("day", ["soon", "2999-01-01", "1980-01-01"])
+def test_finalise_as_of_a_bad_date_is_refused(year, world, day):
+    """The page's rule for the day (reports.asof.parse_as_of): a date, not in the future."""
     before = assessment_rows()
-    assert_refused(login(world.gov_office).post(url(year, "finalise/"), {"as_of": "soon"}, format="json"), 400, "invalid", before, "as_of")
+    assert_refused(login(world.gov_office).post(url(year, "finalise/"), {"as_of": day}, format="json"), 400, "invalid", before, "as_of")
+    assert login(world.gov_office).get(url(year) + f"?as_of={day}").json()["field"] == "as_of"
+
+
+def test_the_endpoints_are_in_the_schema(world):
+    paths = login(world.gov_office).get("/api/schema/?format=json").json()["paths"]
+    assert {"/api/assessment/", "/api/assessment/{year}/", "/api/assessment/{year}/units/{unit_id}/", "/api/assessment/{year}/recomputation/",
+            "/api/assessment/{year}/indicators/", "/api/assessment/{year}/indicators/{indicator_id}/", "/api/assessment/{year}/points/",
+            "/api/assessment/{year}/adjustments/", "/api/assessment/{year}/entries/{entry_id}/withdraw/",
+            "/api/assessment/{year}/self-assessment/", "/api/assessment/{year}/finalise/", "/api/assessment/{year}/publish/"} <= set(paths)
+    assert set(paths["/api/assessment/{year}/"]) >= {"get", "patch"}
+    assert "multipart/form-data" in paths["/api/assessment/{year}/self-assessment/"]["post"]["requestBody"]["content"]

@@ -65,3 +65,11 @@ urlpatterns += [
     path("reports/jobs/<int:job_id>.json", dossier.job_json, name="report_job"),
     path("reports/jobs/<int:job_id>/download/", dossier.job_download, name="report_job_download"),
 ]
+
+# The year's assessment result as files: the results notice (Word) and the whole table (Excel).
+from .views import assessment_files  # noqa: E402
+
+urlpatterns += [
+    path("assessment/<int:year>/results.docx", assessment_files.results_docx, name="assessment_docx"),
+    path("assessment/<int:year>/results.xlsx", assessment_files.results_xlsx, name="assessment_xlsx"),
+]

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from banli.assessment import actions, selectors
-from banli.params import parse_date
+from banli.reports.asof import parse_as_of
 
 from ..serializers.assessment import (
     AdjustmentInput, AssessmentEntrySerializer, FinaliseInput, IndicatorInput, IndicatorSerializer, PointsInput, RecomputedUnitSerializer,
@@ -25,8 +25,7 @@ RUNS = {403: OpenApiResponse(description="区府办以外的用户"), 409: OpenA
 
 
 def _as_of(request):
-    raw = request.query_params.get("as_of")
-    return parse_date(raw, "as_of") if raw else None
+    return parse_as_of(request.query_params.get("as_of"))  # the page's rule: not in the future
 
 
 def _valid(serializer_class, request, **kw) -> dict:
@@ -147,7 +146,8 @@ class FinaliseView(APIView):
     @extend_schema(request=FinaliseInput, responses={200: SchemeDetailSerializer, **RUNS}, tags=TAGS, summary="定稿 (finalise the year)",
                    description="按截至日期计算并冻结各单位的得分、名次、档次和明细。")
     def post(self, request, year):
-        actions.finalise(request.user, year, **_valid(FinaliseInput, request))
+        day = _valid(FinaliseInput, request).get("as_of")
+        actions.finalise(request.user, year, as_of=parse_as_of(day.isoformat()) if day else None)
         return _scheme(request, year)
 
 
