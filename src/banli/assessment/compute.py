@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime
-from collections import Counter
+from collections import Counter, defaultdict
 
 from banli.reports import asof
 
@@ -24,7 +24,7 @@ def compute(scheme: Scheme, *, as_of: datetime.date | None = None, unit_id: int 
         ind.scheme = scheme  # the metrics read the scheme's dates without another query
     figures = {ind.pk: METRICS[ind.metric].compute(f, ind) for ind in indicators}
     overdue = Counter(e[1] for e in f.overdue)
-    grade = METRICS["grade_mean"].compute(f, _Plain("grade_mean"))
+    grade = mean_grades(f)
     adjustments = [e for e in f.entries if e.kind == Entry.Kind.ADJUSTMENT]
     out = []
     for unit, (name, position) in f.units.items():
@@ -38,8 +38,7 @@ def compute(scheme: Scheme, *, as_of: datetime.date | None = None, unit_id: int 
             if e.unit_id == unit:
                 lines.append(Line("adjustment", "加减分", e.points, e.reason, f"{e.at:%Y-%m-%d} 区府办调整", "adjustment"))
         lines, total = total_of(scheme.base, lines, scheme.cap)
-        g = grade.get(unit)
-        out.append(UnitScore(unit, name, position, lines, total, overdue.get(unit, 0), g.value if g else None))
+        out.append(UnitScore(unit, name, position, lines, total, overdue.get(unit, 0), grade.get(unit)))
     return out
 
 
@@ -48,8 +47,11 @@ def standings(scheme: Scheme, *, as_of: datetime.date | None = None) -> list[Uni
     return rank(compute(scheme, as_of=as_of), scheme.advanced_count, [float(b) for b in scheme.tier_bonuses], scheme.overdue_rule)
 
 
-class _Plain:
-    """An indicator with its metric's usual roles and no parameters (the tie-break's mean grade)."""
-
-    def __init__(self, metric):
-        self.metric, self.roles, self.params, self.pk = metric, [], {}, None
+def mean_grades(f) -> dict:
+    """The tie-break's mean grade of each unit: the value of the grade_mean figure with its usual
+    roles (lead and separate), the same sum in the same order, without the records behind it."""
+    by_unit = defaultdict(list)
+    for fb, unit, a_id, role, item, score, agrees, praise, in_force in f.ratings:
+        if in_force and score is not None and role in ("lead", "separate"):
+            by_unit[unit].append(score)
+    return {u: sum(xs) / len(xs) / f.max_score for u, xs in by_unit.items()}

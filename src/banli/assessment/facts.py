@@ -21,7 +21,7 @@ from django.utils import timezone
 from banli.deadlines.models import Deadline, Milestone, OverdueEvent
 from banli.org.models import WORDING, FeedbackGrade, Unit, UnitLiaison
 from banli.proposals.models import (
-    AdjustmentRequest, Assignment, CoUnitGrade, Feedback, LeadCoGrade, Message, Question, Reply, Side, UrgeNotice,
+    AdjustmentRequest, Assignment, CoUnitGrade, Feedback, Item, LeadCoGrade, Message, Question, Reply, Side, UrgeNotice,
 )
 from banli.reports import asof
 
@@ -58,23 +58,40 @@ class Facts:
     self_assessments: dict = field(default_factory=dict)  # unit -> (id, submitted_at)
     max_score: float = 100.0
     roles: dict = field(default_factory=dict)  # assignment -> role
+    by_kind: dict = field(default_factory=lambda: defaultdict(list))  # kind -> its deadlines, in their order
+
+    def deadlines_of(self, kinds) -> list:
+        """The deadlines of these kinds, in the order of f.deadlines."""
+        if len(kinds) == 1:
+            return self.by_kind.get(next(iter(kinds)), [])
+        return [d for d in self.deadlines if d[5] in kinds]
 
 
 def _hours(start, end) -> float:
     return (end - start).total_seconds() / 3600
 
 
+def _first(row):
+    return row[0]
+
+
 def load(scheme: Scheme, at: asof.AsOf, unit_id: int | None = None) -> Facts:
-    """Every record the scheme's year needs, for all units or for one (unit_id)."""
+    """Every record the scheme's year needs, for all units or for one (unit_id).
+
+    Each query reaches the year's items through one subquery of their ids (so the database starts
+    from the year's items, not from a scan of every year's records in the order of some index),
+    and asks for no order: the rows are put in the models' own order here, so that the records
+    behind each figure are listed as they always were."""
     year = scheme.year
     f = Facts(year=year, at=at)
     one = (lambda field_: Q(**{field_: unit_id})) if unit_id else (lambda field_: Q())
-    items = year_items(year, at, "item__")
+    year_ids = Item.objects.filter(year_items(year, at)).values("pk")
+    items = Q(item__in=year_ids)
 
     rows = (Assignment.objects.filter(items, asof.active_by(at), one("unit_id"))
             .annotate(contacts=asof.contacts_made(at, by_unit=True))
-            .values_list("id", "unit_id", "item_id", "role", "contacts", "item__assembly", "item__number", "item__title"))
-    for a_id, unit, item, role, contacts, assembly, number, title in rows:
+            .values_list("id", "unit_id", "item_id", "role", "contacts", "item__assembly", "item__number", "item__title").order_by())
+    for a_id, unit, item, role, contacts, assembly, number, title in sorted(rows, key=_first):
         f.assignments.append((a_id, unit, item, role, contacts))
         f.roles[a_id] = role
         f.items[item] = f"{WORDING[assembly]['item']}第{number or 0:04d}号 {title}"
@@ -84,58 +101,62 @@ def load(scheme: Scheme, at: asof.AsOf, unit_id: int | None = None) -> Facts:
 
     # Deadlines met by then, or past due by then and not met (late whether or not the scan has run).
     met = Q(state=Deadline.State.MET, met_on__lte=at.day)
-    for row in (Deadline.objects.filter(items, one("unit_id"), kind__in=TIMED, assignment__isnull=False)
-                .exclude(state=Deadline.State.WAIVED).filter(met | Q(due_on__lt=at.day))
-                .values_list("id", "unit_id", "assignment_id", "assignment__role", "item_id", "kind", "due_on", "met_on", "state",
-                             "overdue__days_late")):
+    rows = (Deadline.objects.filter(items, one("unit_id"), kind__in=TIMED, assignment__isnull=False)
+            .exclude(state=Deadline.State.WAIVED).filter(met | Q(due_on__lt=at.day))
+            .values_list("id", "unit_id", "assignment_id", "assignment__role", "item_id", "kind", "due_on", "met_on", "state",
+                         "overdue__days_late").order_by())
+    for row in sorted(rows, key=lambda d: (d[6], d[0])):  # Deadline's order: due_on, id
         d_id, unit, a_id, role, item, kind, due, met_on, state, days_late = row
         if state != Deadline.State.MET or met_on > at.day:
             met_on = None  # not met by then
-        f.deadlines.append((d_id, unit, a_id, role, item, kind, due, met_on, days_late or 0))
+        f.deadlines.append(d := (d_id, unit, a_id, role, item, kind, due, met_on, days_late or 0))
+        f.by_kind[kind].append(d)
 
     # Overdue events recorded by then: the year's items', and those of questions asked in the year.
     question_year = Q(deadline__question__asked_at__year=year, item__isnull=True)
-    for row in (OverdueEvent.objects.filter((year_items(year, at, "item__")) | question_year, one("unit_id"), unit__isnull=False,
-                                            recorded_at__lt=at.end)
-                .values_list("id", "unit_id", "item_id", "kind", "days_late", "due_on", "deadline__question_id")):
-        f.overdue.append(row)
+    rows = (OverdueEvent.objects.filter(items | question_year, one("unit_id"), unit__isnull=False, recorded_at__lt=at.end)
+            .values_list("id", "unit_id", "item_id", "kind", "days_late", "due_on", "deadline__question_id").order_by())
+    f.overdue = sorted(rows, key=lambda e: (-e[5].toordinal(), e[0]))  # OverdueEvent's order: -due_on, id
 
     # The reply in force per assignment: the last one sent by then (a type conversion included).
     later = Reply.objects.filter(asof.sent_by(at), assignment=OuterRef("assignment"), pk__gt=OuterRef("pk"))
-    f.replies = list(Reply.objects.filter(items, asof.sent_by(at), one("assignment__unit_id")).filter(~Exists(later))
-                     .values_list("id", "assignment__unit_id", "assignment_id", "assignment__role", "item_id", "reply_type__code"))
+    f.replies = sorted(Reply.objects.filter(items, asof.sent_by(at), one("assignment__unit_id")).filter(~Exists(later))
+                       .values_list("id", "assignment__unit_id", "assignment_id", "assignment__role", "item_id", "reply_type__code")
+                       .order_by(), key=_first)
 
     # Ratings given by then; in force unless the unit sent a later reply to be rated by then.
-    for row in (Feedback.objects.filter(items, one("reply__assignment__unit_id"), at__lt=at.end)
-                .annotate(superseded=asof.superseded(at))
-                .values_list("id", "reply__assignment__unit_id", "reply__assignment_id", "reply__assignment__role", "item_id",
-                             "grade__score", "agrees", "praise", "superseded")):
+    rows = (Feedback.objects.filter(items, one("reply__assignment__unit_id"), at__lt=at.end)
+            .annotate(superseded=asof.superseded(at))
+            .values_list("id", "reply__assignment__unit_id", "reply__assignment_id", "reply__assignment__role", "item_id",
+                         "grade__score", "agrees", "praise", "superseded").order_by())
+    for row in sorted(rows, key=_first):
         fb, unit, a_id, role, item, score, agrees, praise, superseded = row
         f.ratings.append((fb, unit, a_id, role, item, float(score) if score is not None else None, agrees, praise, not superseded))
 
     # The proposer's grade of a co-handling unit: the one given with the latest rating that graded it.
-    for unit, item, fb, score in (CoUnitGrade.objects.filter(year_items(year, at, "feedback__item__"), one("unit_id"), feedback__at__lt=at.end)
-                                  .values_list("unit_id", "feedback__item_id", "feedback_id", "grade__score")):
+    for unit, item, fb, score in (CoUnitGrade.objects.filter(Q(feedback__item__in=year_ids), one("unit_id"), feedback__at__lt=at.end)
+                                  .values_list("unit_id", "feedback__item_id", "feedback_id", "grade__score").order_by()):
         if f.co_grades.get((unit, item), (0,))[0] < fb:
             f.co_grades[unit, item] = (fb, float(score))
     # The lead unit's grade of a co-handling unit: its latest by then.
-    for g_id, a_id, score in (LeadCoGrade.objects.filter(year_items(year, at, "assignment__item__"), one("assignment__unit_id"), at__lt=at.end)
-                              .values_list("id", "assignment_id", "grade__score")):
+    for g_id, a_id, score in (LeadCoGrade.objects.filter(Q(assignment__item__in=year_ids), one("assignment__unit_id"), at__lt=at.end)
+                              .values_list("id", "assignment_id", "grade__score").order_by()):
         if f.lead_grades.get(a_id, (0,))[0] < g_id:
             f.lead_grades[a_id] = (g_id, float(score))
 
-    for m_id, unit, item, at_, answered in (Message.objects.filter(items, one("to_unit_id"), side=Side.PROPOSER, to_unit__isnull=False,
-                                                                   answered_at__lt=at.end)
-                                            .values_list("id", "to_unit_id", "item_id", "at", "answered_at")):
+    for m_id, unit, item, at_, answered in sorted(Message.objects.filter(items, one("to_unit_id"), side=Side.PROPOSER, to_unit__isnull=False,
+                                                                          answered_at__lt=at.end)
+                                                  .values_list("id", "to_unit_id", "item_id", "at", "answered_at").order_by(), key=_first):
         f.messages.append((m_id, unit, item, _hours(at_, answered)))
     for q_id, unit, asked, answered in (Question.objects.filter(one("to_unit_id"), to_unit__isnull=False, asked_at__year=year,
                                                                 answered_at__lt=at.end)
                                         .values_list("id", "to_unit_id", "asked_at", "answered_at")):
         f.questions.append((q_id, unit, _hours(asked, answered)))
-    f.urges = list(UrgeNotice.objects.filter(items, one("unit_id"), at__lt=at.end).values_list("id", "unit_id", "item_id"))
-    f.refused_adjustments = list(AdjustmentRequest.objects.filter(year_items(year, at, "assignment__item__"), one("assignment__unit_id"),
-                                                                  state=AdjustmentRequest.State.REFUSED, decided_at__lt=at.end)
-                                 .values_list("id", "assignment__unit_id", "assignment__item_id"))
+    f.urges = sorted(UrgeNotice.objects.filter(items, one("unit_id"), at__lt=at.end).values_list("id", "unit_id", "item_id").order_by(),
+                     key=_first)
+    f.refused_adjustments = sorted(AdjustmentRequest.objects.filter(Q(assignment__item__in=year_ids), one("assignment__unit_id"),
+                                                                    state=AdjustmentRequest.State.REFUSED, decided_at__lt=at.end)
+                                   .values_list("id", "assignment__unit_id", "assignment__item_id").order_by(), key=_first)
 
     # A change of liaison: a term that started in the year (by then) at a unit that had one before it.
     earlier = UnitLiaison.objects.filter(unit=OuterRef("unit"), started_on__lt=OuterRef("started_on"))

@@ -47,11 +47,14 @@ def _on_time(kinds, verb):
     def compute(f: Facts, ind):
         roles = _roles(ind, METRICS[ind.metric].default_roles)
         by_unit = defaultdict(list)
-        for d_id, unit, a_id, role, item, kind, due, met, days_late in f.deadlines:
-            if kind in kinds and role in roles:
+        labels = f.items
+        # A province's year has tens of thousands of deadlines: the dates are written with
+        # isoformat (the same YYYY-MM-DD as strftime, several times faster).
+        for d_id, unit, a_id, role, item, kind, due, met, days_late in f.deadlines_of(kinds):
+            if role in roles:
                 ok = met is not None and met <= due
-                note = f"期限 {due:%Y-%m-%d}，" + (f"{met:%Y-%m-%d} 完成" if met else "截至计分日未完成")
-                by_unit[unit].append(Ref("deadline", d_id, item, f.items.get(item, ""), ok, note))
+                note = "期限 " + due.isoformat() + "，" + (met.isoformat() + " 完成" if met else "截至计分日未完成")
+                by_unit[unit].append(Ref("deadline", d_id, item, labels.get(item, ""), ok, note))
         out = {}
         for unit, refs in by_unit.items():
             ok = sum(1 for r in refs if r.ok)
@@ -185,9 +188,11 @@ def _entered(kind):
             if e.kind == kind and e.indicator_id == ind.pk:
                 by_unit[e.unit_id].append(e)
         out = {}
+        shown = {}  # the kind's name, translated once (each entry here is of the one kind)
         for unit, es in by_unit.items():
             value = sum(float(e.points) for e in es) / len(es)
-            refs = [Ref("entry", e.pk, None, e.get_kind_display() + (f"（{e.assembly}）" if e.assembly else ""), None,
+            refs = [Ref("entry", e.pk, None, (shown.get(e.kind) or shown.setdefault(e.kind, e.get_kind_display()))
+                        + (f"（{e.assembly}）" if e.assembly else ""), None,
                         f"{float(e.points):g} 分：{e.reason}") for e in es]
             text = f"评分 {value:g} 分" if len(es) == 1 else f"{len(es)} 方评分，平均 {value:.2f} 分"
             out[unit] = Figure(value, text, refs)
