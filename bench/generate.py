@@ -42,6 +42,7 @@ from banli.notify.models import Notification
 from banli.org.models import Assembly, Session
 from banli.proposals.models import ItemState
 
+from .assessment_data import make_assessment
 from .org import GOV_USERNAME, ensure_reference, make_org, make_sessions
 from .planner import Planner, SessionCtx
 from .questions import make_questions
@@ -60,20 +61,24 @@ GUARANTEED = [S.REGISTERED, S.ASSIGNED, S.HANDLING, S.REPLIED, S.EVALUATED, S.RE
               S.NOT_REGISTERED, S.MERGED, S.CONVERTED, S.WITHDRAWN]
 
 
-def generate(n_items: int, *, seed: int = 1, batch: int = 2000, progress=print) -> dict:
-    """Create reference data, the vocabulary's units, ~500 people, sessions over the years and `n_items` items
-    with their histories. Returns a summary (counts, ids of the bench users, timings, peak RSS)."""
+def generate(n_items: int, *, seed: int = 1, batch: int = 2000, progress=print, units: int | None = None) -> dict:
+    """Create reference data, the vocabulary's units (or `units` of them: 600 for a province), ~500
+    people, sessions over the years and `n_items` items with their histories, then the year-end
+    assessment's own rows (bench.assessment_data). Returns a summary (counts, ids of the bench
+    users, timings, peak RSS)."""
     progress = progress or (lambda *a, **k: None)
     rng = random.Random(seed)
     now = timezone.now().replace(microsecond=0)
     started = time.perf_counter()
     with transaction.atomic():
         ensure_reference()
-        org = make_org(rng)
+        # What the assessment reads beyond the items (liaison changes, the lead units' grades of
+        # co-handling units) draws on random streams of its own: the rest is as it always was.
+        org = make_org(rng, n_units=units, extra=random.Random(f"{seed}:liaisons"))
         sessions, counts = make_sessions(n_items, now)
     progress(f"reference data, {len(org.units)} units, {sum(len(p) for p in org.people.values())} people, {len(sessions)} sessions "
              f"({', '.join(str(c) for c in counts)} items) in {time.perf_counter() - started:.1f}s")
-    planner = Planner(org, rng, now)
+    planner = Planner(org, rng, now, extra=random.Random(f"{seed}:co_grades"))
     mixes = {k: ([s for s, _ in m], list(accumulate(w for _, w in m))) for k, m in (("old", OLD_MIX), ("current", CURRENT_MIX))}
     # A large bulk size: SQLite with _wide_sqlite_inserts or PostgreSQL take many rows per INSERT.
     bulk = 2000 if connection.vendor == "sqlite" else 1000
@@ -133,6 +138,9 @@ def generate(n_items: int, *, seed: int = 1, batch: int = 2000, progress=print) 
         with transaction.atomic():
             n_questions, q_rows = make_questions(org, rng, now, n_items, bulk)
             total_rows += q_rows
+    with transaction.atomic():  # through create_scheme, which stamps its audit row itself
+        schemes, a_rows = make_assessment(org, random.Random(f"{seed}:assessment"), now, bulk)
+        total_rows += a_rows
     elapsed = time.perf_counter() - started
     User = get_user_model()
     busiest = org.units[0]
@@ -153,6 +161,8 @@ def generate(n_items: int, *, seed: int = 1, batch: int = 2000, progress=print) 
         "member_user_id": org.member[1],
         "member_person_id": org.member[0],
         "questions": n_questions,
+        "units": len(org.units),
+        "schemes": schemes,
         "deadlines": Deadline.objects.count(),
         "notifications": Notification.objects.count(),
     }

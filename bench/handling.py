@@ -7,10 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 from banli.proposals.models import (
-    AdjustmentRequest, Assignment, Consultation, CoOpinion, ExtensionRequest, ItemState, Mediation, Reply, UrgeNotice,
+    AdjustmentRequest, Assignment, Consultation, CoOpinion, ExtensionRequest, ItemState, LeadCoGrade, Mediation, Reply, UrgeNotice,
 )
 
 S = ItemState
+LEAD_GRADES = 0.6  # of the co-handling units of an item whose lead unit has replied: graded by the lead (grade_co_unit)
 
 
 class Handling:
@@ -143,6 +144,7 @@ class Handling:
             closure = self._type(no_c=force_ab and i == 0)
             sent[i] = self._reply(a_, u, 1, closure, self.after(t_signed, 25, 70))
         self._publication([a_ for a_, _ in ans])
+        self._grade_cos(ans, cos, sent)
 
         # Feedback, re-handling and closure.
         rehandle_first = state == S.REHANDLING or (state == S.CLOSED and rng.random() < 0.15) or (state == S.REPLIED and rng.random() < 0.1)
@@ -185,6 +187,23 @@ class Handling:
                 # reply closes it too, but tells nobody: as the actions do).
                 self.tell("closed", it.closed_at, "approve_closure_report")
 
+
+    def _grade_cos(self, ans, cos, sent):
+        """The lead unit's liaison grades some of its co-handling units once its reply is out, as
+        grade_co_unit writes it (its own random stream: the rest of the item is as it was)."""
+        x, org = self.extra, self.org
+        if x is None:
+            return
+        for i, (a_, u) in enumerate(ans):
+            if a_.role != "lead":
+                continue
+            for c_a, cu in cos:
+                if x.random() >= LEAD_GRADES:
+                    continue
+                t = min(sent[i].sent_at + dt.timedelta(days=x.uniform(1, 20) * self.sc.scale), self.sc.limit)
+                grade = x.choices(org.good_grades + org.bad_grades, [6, 3, 1, 1, 1][:len(org.good_grades)] + [0.3] * len(org.bad_grades))[0]
+                g = self.b.add(LeadCoGrade, LeadCoGrade(assignment=c_a, grade_id=grade, comment="会办意见及时，配合积极。", by_id=u["liaison"], at=t))
+                self.audit(u["liaison"], "grade_co_unit", target=g, at=t, after={"unit": cu["id"], "grade": org.grade_code[grade]})
 
     def _sign(self, a_, u):
         a_.state = Assignment.State.SIGNED

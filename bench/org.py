@@ -16,6 +16,7 @@ from banli.org.models import (
 from demo import vocabulary as V
 
 GOV_USERNAME = "bench_gov"
+LIAISON_CHANGES = 0.2  # units whose liaison changed lately (once, or twice), with `extra`
 ASSEMBLY_OFFICE_USERNAME = {Assembly.CPPCC: "bench_cppcc_office", Assembly.NPC: "bench_npc_office"}
 
 
@@ -45,9 +46,28 @@ def _person(rng, assembly, collective, taken):
     return V.person_name(rng, taken), V.delegation(town), rng.choice(V.NPC_PARTIES), employer, V.mobile(rng), V.address(rng, town)
 
 
-def make_org(rng, n_people=500) -> Org:
-    """The district's units (every unit of the vocabulary, each with a head, a liaison and for some
-    a liaison who left), its leaders, offices and people."""
+def unit_rows(n_units=None) -> list[tuple]:
+    """(name, short name, kind, leader key) of the district's units: the vocabulary's, then, for a
+    province-sized run (n_units beyond them), one bureau per town and kind of bureau
+    (青山镇住房和城乡建设局 ...), numbered on a further round."""
+    rows = [(name, short, kind, lkey) for _, name, short, kind, lkey in V.UNITS]
+    towns = V.TOWNS_URBAN + V.TOWNS_RURAL
+    bureaus = [u for u in V.UNITS if u[3] == "bureau"]
+    k = 0
+    while n_units and len(rows) < n_units:
+        town, (_, name, short, _, lkey) = towns[k % len(towns)], bureaus[(k // len(towns)) % len(bureaus)]
+        again = k // (len(towns) * len(bureaus))
+        suffix = f"（{again + 1}）" if again else ""
+        rows.append((f"{town}{name.removeprefix('区')}{suffix}", f"{town[:2]}{short.removeprefix('区')}{suffix}"[:20], "bureau", lkey))
+        k += 1
+    return rows[:n_units] if n_units else rows
+
+
+def make_org(rng, n_people=500, n_units=None, extra=None) -> Org:
+    """The district's units (every unit of the vocabulary, or n_units of them, each with a head, a
+    liaison and for some a liaison who left), its leaders, offices and people. With `extra` (a
+    random.Random of its own, so that the rest of the district stays as it was) a share of the
+    units changed their liaison once or twice in the last two years (the assessment counts them)."""
     User = get_user_model()
     if User.objects.filter(username=GOV_USERNAME).exists():
         raise RuntimeError("bench data already present: bench.generate expects an empty, migrated database")
@@ -63,7 +83,7 @@ def make_org(rng, n_people=500) -> Org:
     offices = {a: user(ASSEMBLY_OFFICE_USERNAME[a], V.OFFICE_NAMES[a]) for a in Assembly.values}
     leaders = {key: (user(f"bench_leader{i:02d}", name), title) for i, (key, name, title) in enumerate(V.LEADERS, start=1)}
     unit_specs = []
-    for i, (_, name, short, kind, lkey) in enumerate(V.UNITS, start=1):
+    for i, (name, short, kind, lkey) in enumerate(unit_rows(n_units), start=1):
         head = user(f"bench_u{i:02d}_head", V.person_name(rng, taken))
         liaison = user(f"bench_u{i:02d}_liaison", V.person_name(rng, taken))
         old = user(f"bench_u{i:02d}_liaison_old", V.person_name(rng, taken)) if rng.random() < 0.3 else None
@@ -74,6 +94,13 @@ def make_org(rng, n_people=500) -> Org:
         collective = rng.random() < 0.03 and i > 0  # the first is the featured member
         facts = _person(rng, assembly, collective, taken)
         people_specs.append((assembly, collective, facts, user(f"bench_p{i + 1:04d}", facts[0])))
+    today = timezone.localdate()
+    changes = {}  # unit index -> [(earlier liaison, the day the next one took over)], oldest first
+    for i, spec in enumerate(unit_specs if extra is not None else ()):
+        if spec[-1] is None and extra.random() < LIAISON_CHANGES:
+            days = sorted(extra.sample(range(15, 700), 1 if extra.random() < 0.7 else 2), reverse=True)
+            changes[i] = [(user(f"bench_u{i + 1:02d}_liaison_was{k}", V.person_name(extra, taken)), today - dt.timedelta(days=d))
+                          for k, d in enumerate(days)]
     User.objects.bulk_create(users, batch_size=500)
 
     StaffRole.objects.bulk_create(
@@ -85,10 +112,15 @@ def make_org(rng, n_people=500) -> Org:
         Unit(name=name, short_name=short, kind=kind, leader=head, supervising_leader=sup, phone=V.office_phone(rng))
         for name, short, kind, sup, head, _, _ in unit_specs
     ])
-    today = timezone.localdate()
     liaisons = []
-    for unit, (*_, liaison, old) in zip(units, unit_specs):
-        if old is not None:
+    for i, (unit, (*_, liaison, old)) in enumerate(zip(units, unit_specs)):
+        if i in changes:
+            started = today - dt.timedelta(days=2500)
+            for was, until in changes[i]:
+                liaisons.append(UnitLiaison(unit=unit, user=was, started_on=started, ended_on=until - dt.timedelta(days=1)))
+                started = until
+            liaisons.append(UnitLiaison(unit=unit, user=liaison, started_on=started))
+        elif old is not None:
             liaisons.append(UnitLiaison(unit=unit, user=old, started_on=today - dt.timedelta(days=2000), ended_on=today - dt.timedelta(days=400)))
             liaisons.append(UnitLiaison(unit=unit, user=liaison, started_on=today - dt.timedelta(days=399)))
         else:
@@ -120,6 +152,7 @@ def make_org(rng, n_people=500) -> Org:
     grades = list(FeedbackGrade.objects.all())
     org.good_grades = [g.pk for g in grades if not g.sends_to_rehandling]
     org.bad_grades = [g.pk for g in grades if g.sends_to_rehandling]
+    org.grade_code = {g.pk: g.code for g in grades}
     return org
 
 

@@ -52,8 +52,9 @@ class SessionCtx:
 class Planner(Handling, Replies, Notices):
     """Plans one item at a time into the batch it is given (plan); holds only plain ids between items."""
 
-    def __init__(self, org, rng, now):
+    def __init__(self, org, rng, now, extra=None):
         self.org, self.rng, self.now = org, rng, now
+        self.extra = extra  # a random stream of its own for the lead units' grades of co-handling units
         self.today = now.date()
         self.member_unread = False  # the featured member has an answer they have not read yet
 

@@ -19,7 +19,7 @@ from banli.notify.models import Notification
 from banli.org.models import SessionPolicy
 from banli.proposals.models import (
     AdjustmentRequest, Assignment, Attachment, ClosureReport, Consultation, CoOpinion, CoSigner, CoUnitGrade, ExtensionRequest,
-    Feedback, Item, ItemState, KeyItemMark, LeaderInstruction, Mediation, Message, MessageReadMark, ProgressUpdate,
+    Feedback, Item, ItemState, KeyItemMark, LeadCoGrade, LeaderInstruction, Mediation, Message, MessageReadMark, ProgressUpdate,
     PublicationRecord, Reply, ReplyApproval, UrgeNotice,
 )
 
@@ -82,7 +82,7 @@ def peak_rss_mb() -> float:
 INSERT_ORDER = [
     CoSigner, Assignment, Consultation, PublicationRecord, KeyItemMark, LeaderInstruction, Mediation, UrgeNotice, Attachment,
     "root_messages", "suggested", CoOpinion, AdjustmentRequest, ExtensionRequest, Reply, ProgressUpdate, ClosureReport,
-    "answer_messages", ReplyApproval, Feedback, CoUnitGrade,
+    "answer_messages", ReplyApproval, Feedback, CoUnitGrade, LeadCoGrade,
 ]
 
 
