@@ -78,8 +78,8 @@ def test_the_notice_names_the_advanced_and_the_criticised_units_with_their_total
     assert f"关于{year}年度建议提案办理工作\n考核结果的通报" in text and "区府办〔" in text
     assert f"{len(table['rows'])}家承办单位进行了考核" in text
     assert f"一档1家（绩效考核各加0.3分）：{W.co_unit.name}" in text
-    assert f"（一）{W.lead_unit.name}：超期办理1次。" in text
-    assert f"（二）{W.spare_unit.name}：总分56.30分，低于合格分60分；超期办理1次。" in text
+    assert (f"2家单位总分低于合格分（60分）或办理中有超期情况，予以通报批评：{W.lead_unit.name}（超期办理1次）、"
+            f"{W.spare_unit.name}（总分56.30分，低于合格分60分；超期办理1次）。") in text
     # The ranking table: every unit with its rank and total, as the table has them.
     for r in table["rows"]:
         assert f"{r['rank']}\t{r['name']}\t{r['total']}\t{r['overdue']}" in text

@@ -30,7 +30,7 @@ OFFICE = "区人民政府办公室"
 OFFICE_SHORT = "区府办"
 RED = RGBColor(0xE6, 0x00, 0x12)
 TIER_WORDS = "一二三四五"
-SECTION = "一二三四五六"
+SECTION = "一二三四"
 MONEY = "0.00"
 
 
@@ -115,6 +115,9 @@ def _table(doc, headers, rows, widths_cm, left=()):
     t = word_table(doc, headers, rows, size=10.5, widths_cm=widths_cm)
     for col, w in zip(t.columns, widths_cm):
         col.width = Cm(w)
+    header = OxmlElement("w:tblHeader")  # the heading row again on every page the table runs to
+    header.set(qn("w:val"), "true")
+    t.rows[0]._tr.get_or_add_trPr().append(header)
     for r, row in enumerate(t.rows):
         for c, cell in enumerate(row.cells):
             cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
@@ -171,9 +174,10 @@ def _ranked(doc, table: dict):
     _heading(doc, f"{next(n)}、通报批评")
     criticised = table["criticised"]
     if criticised:
-        para(doc, f"以下{len(criticised)}家单位总分低于合格分（{num(scheme.pass_mark)}分）或办理中有超期情况，予以通报批评：")
-        for i, r in enumerate(criticised):
-            para(doc, f"（{SECTION[i] if i < len(SECTION) else i + 1}）{r['name']}：" + "；".join(tight(x) for x in r["reasons"]) + "。")
+        # One sentence, each unit with its reasons as the table gives them: short for a few units,
+        # still one paragraph (not a page of them) for twenty.
+        named = "、".join(f"{r['name']}（" + "；".join(tight(x) for x in r["reasons"]) + "）" for r in criticised)
+        para(doc, f"{len(criticised)}家单位总分低于合格分（{num(scheme.pass_mark)}分）或办理中有超期情况，予以通报批评：{named}。")
     else:
         para(doc, "本年度没有需要通报批评的单位。")
 
@@ -241,6 +245,11 @@ def _sheet(wb, title_, headers, rows, widths):
             if isinstance(c.value, Decimal):
                 c.number_format = MONEY
     ws.freeze_panes = "C2"
+    ws.row_dimensions[1].height = 15 * max(1, max(len(str(h)) // 6 + 1 for h in headers))  # wrapped headings
+    ws.print_title_rows = "1:1"  # printed: the heading on every page, the columns on one page's width
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     return ws
 
 
@@ -259,7 +268,10 @@ def _workbook(table: dict) -> bytes:
         body.append(line)
     wb = Workbook()
     wb.remove(wb.active)
-    _sheet(wb, "考核结果", headers, body, [6, 24] + [11] * (len(headers) - 7) + [9, 9, 9, 9, 30])
+    ws = _sheet(wb, "考核结果", headers, body, [6, 24] + [11] * (len(headers) - 7) + [9, 9, 9, 9, 30])
+    for column in (1, len(headers) - 3, len(headers) - 1):  # rank, tier, overdue: short, centred
+        for (cell,) in ws.iter_rows(min_row=2, min_col=column, max_col=column):
+            cell.alignment = Alignment(horizontal="center")
 
     detail = [[r["rank"], r["name"], ln["name"], ln["code"], ln["figure"], ln["rule"], ln["points"]] for r in rows for ln in r["lines"]]
     _sheet(wb, "计分明细", ["名次", "承办单位", "项目", "代码", "计分依据", "计分规则", "得分"], detail, [6, 24, 20, 14, 40, 40, 9])
