@@ -245,6 +245,8 @@ def test_bad_points_are_shown_beside_the_field_and_change_nothing(aw, data, fiel
     block = form_html(r, "do-points")
     assert " open" in block.split(">")[0] and field_errors(block) == {field: [message]}
     assert 'value="%s"' % data["points"] in block  # what was typed comes back
+    assert alerts(r) == []  # beside the field, not again at the top
+    assert re.search(r'<(input|textarea) id="points-%s" autofocus' % field, block)  # the browser goes to it
     assert snapshot() == before
 
 
@@ -376,6 +378,12 @@ def test_publish_asks_for_confirmation_and_tells_the_units(aw):
     assert c.post(url(aw, "publish/"), {"confirm": "yes"}).status_code == 302
     assert Scheme.objects.get().state == "published" and AuditRecord.objects.filter(action="publish_assessment").count() == 1
     assert login(W.lead_liaison).post(url(aw, "publish/"), {"confirm": "yes"}).status_code == 403
+
+
+def test_a_refusal_of_the_whole_request_is_shown_at_the_top(aw):
+    before = snapshot()
+    r = login(aw.world.gov_office).post(url(aw, "publish/"), {"confirm": "yes"})
+    assert r.status_code == 409 and alerts(r) == ["请先定稿再通报考核结果。"] and snapshot() == before
 
 
 def test_the_recomputation_shows_a_late_record_and_why(aw):

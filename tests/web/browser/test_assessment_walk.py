@@ -1,7 +1,8 @@
 """The year-end assessment clicked through in the browser, by the office and by a unit.
 
-The government office opens 年度考核 from the menu, creates this year's scheme from the weighted
-preset, opens the year's table and a unit's page from it, and enters points on a manual indicator
+The government office opens 年度考核 from the menu, creates this year's scheme with one click as
+a copy of last year's, changes an indicator (the form shows that figure's parameters only), opens
+the year's table and a unit's page from it, and enters points on a manual indicator
 (领导重视) with its reason. The lead unit's liaison, on a phone, opens its own page, unfolds a line to
 see the records behind it and submits its self-assessment with a PDF attached. The office finalises
 the year (ticking the confirmation); a grade given after that shows in the recomputation, not in
@@ -15,6 +16,7 @@ their audit rows) are checked. The pages are photographed on a desktop and a pho
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlsplit
 
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -31,6 +33,9 @@ PDF = b"%PDF-1.4\n% self-assessment\n"
 
 
 def _shoot_both(page, phone, path, name):
+    """The desktop page (opened at `path` unless it is there already) and the phone's, photographed."""
+    if urlsplit(page.url).path != path:
+        visit(page, path)
     screenshot(page, f"{name}-desktop")
     visit(phone, path)
     screenshot(phone, f"{name}-phone")
@@ -39,6 +44,10 @@ def _shoot_both(page, phone, path, name):
 def test_office_creates_scores_finalises_and_publishes_and_the_unit_follows(page_for, live_server, world, request_log):
     aw = build_assessment_world(world)
     year, lead = aw.year, world.lead_unit
+    # Last year's scheme, finished: this year's starts as a copy of it.
+    assessment_actions.create_scheme(world.gov_office, year - 1, preset="weighted")
+    assessment_actions.finalise(world.gov_office, year - 1)
+    assessment_actions.publish(world.gov_office, year - 1)
 
     # -- the office creates this year's scheme --------------------------------------------------
     office = page_for("desktop")
@@ -49,13 +58,25 @@ def test_office_creates_scores_finalises_and_publishes_and_the_unit_follows(page
     office.locator("nav.nav a", has_text="年度考核").click()
     expect(office.locator("h1")).to_have_text("年度考核")
     _shoot_both(office, office_phone, "/assessment/", "assessment-index")
-    office.locator("label.as-preset", has_text="加权指标").click()
     with office.expect_navigation():
-        office.get_by_role("button", name="按所选方式新建").click()
+        office.get_by_role("button", name=f"复制{year - 1}年度考核办法").click()
     expect(office.locator(".flash")).to_contain_text("考核办法已建立")
     scheme = Scheme.objects.get(year=year)
-    assert scheme.style == "weighted" and scheme.indicators.count() > 10
-    assert AuditRecord.objects.filter(action="create_scheme").count() == 1
+    assert scheme.style == "weighted" and scheme.copied_from.year == year - 1 and scheme.indicators.count() > 10
+    assert AuditRecord.objects.filter(action="create_scheme").count() == 2
+    # The office changes an indicator: the form shows the parameters of the figure chosen (the script).
+    liaison = scheme.indicators.get(code="liaison")
+    row = office.locator(f"#ind-{liaison.pk}")
+    row.locator("details.as-edit > summary").click()
+    form = row.locator("form[data-indicator-form]")
+    expect(form.locator("input[name=allowed]")).to_be_visible()
+    expect(form.locator("input[name=good]")).to_be_hidden()
+    form.locator("input[name=allowed]").fill("2")
+    screenshot(office, "assessment-scheme-edit-desktop")
+    with office.expect_navigation():
+        form.get_by_role("button", name="保存修改").click()
+    liaison.refresh_from_db()
+    assert liaison.params == {"allowed": 2} and AuditRecord.objects.filter(action="change_indicator").count() == 1
     # Self-assessments close on the scheme's date: keep it ahead of today whenever the test runs.
     assessment_actions.update_scheme(world.gov_office, year, self_assessment_due=timezone.localdate() + datetime.timedelta(days=30))
     _shoot_both(office, office_phone, f"/assessment/{year}/scheme/", "assessment-scheme")
@@ -132,7 +153,7 @@ def test_office_creates_scores_finalises_and_publishes_and_the_unit_follows(page
         pub.get_by_role("button", name="确认通报").click()
     expect(office.locator(".flash")).to_contain_text("已通报")
     assert Scheme.objects.get(pk=scheme.pk).state == "published"
-    assert AuditRecord.objects.filter(action__in=["finalise_assessment", "publish_assessment"]).count() == 2
+    assert AuditRecord.objects.filter(action__in=["finalise_assessment", "publish_assessment"], target_id=scheme.pk).count() == 2
 
     # -- the unit sees the ranking, and only its own page ------------------------------------------
     visit(unit, f"/assessment/{year}/")
@@ -145,6 +166,7 @@ def test_office_creates_scores_finalises_and_publishes_and_the_unit_follows(page
     login(desktop_unit, live_server, world.lead_liaison.username)
     visit(desktop_unit, f"/assessment/{year}/")
     screenshot(desktop_unit, "assessment-table-published-desktop")
+    _shoot_both(office, office_phone, "/assessment/", "assessment-index-years")
     forbidden = f"/assessment/{year}/units/{world.co_unit.pk}/"
     visit(desktop_unit, forbidden, status=404)  # another unit's page, even after publication
     assert [f for f in request_log.failures if not f.endswith(forbidden)] == []

@@ -34,6 +34,12 @@ def is_refusal(err: BanliError) -> bool:
     return err.status in (403, 404)
 
 
+def unless_beside(err: BanliError, fields) -> str:
+    """The message for the top of the page, when the form has no field to show it beside (a
+    refusal of the whole request, or a field the form does not show)."""
+    return "" if err.field in fields else err.message
+
+
 # -- the years ------------------------------------------------------------------------------------
 
 @login_required
@@ -66,7 +72,8 @@ def _create(request):
     except BanliError as err:
         if is_refusal(err):
             raise
-        return _index(request, errors=field_errors(err), data=post, status=err.status, page_error=err.message)
+        return _index(request, errors=field_errors(err), data=post, status=err.status,
+                      page_error=unless_beside(err, ("year", "preset", "copy_from")))
     messages.success(request, _("%(year)s年度考核办法已建立，请核对各项指标。") % {"year": scheme.year})
     return redirect("web:assessment_scheme", year=scheme.year)
 
@@ -97,7 +104,7 @@ def year_page(request, year):
     return _year_page(request, year)
 
 
-def _year_page(request, year, *, errors=None, failed="", data=None, status=200):
+def _year_page(request, year, *, errors=None, failed="", data=None, status=200, page_error=""):
     as_of = None
     as_of_error = ""
     if request.method == "GET" and request.GET.get("as_of"):
@@ -122,7 +129,7 @@ def _year_page(request, year, *, errors=None, failed="", data=None, status=200):
         **t, "rows": rows, "runs": runs, "any_others": any(r["others"] for r in rows), "own": own, "tiers": _tiers(t["advanced"]), "files": _file_links(scheme.year),
         "recomputation": selectors.recomputation(request.user, scheme.year) if runs and scheme.frozen else None,
         "today": timezone.localdate().isoformat(), "as_of_error": as_of_error, "asked_as_of": request.GET.get("as_of", ""),
-        "errors": errors or {}, "failed": failed, "data": data or {},
+        "errors": errors or {}, "failed": failed, "data": data or {}, "page_error": page_error,
     }, status=status)
 
 
@@ -137,8 +144,8 @@ def finalise(request, year):
     except BanliError as err:
         if is_refusal(err):
             raise
-        return _year_page(request, year, errors=field_errors(err) or {"confirm": [err.message]}, failed="finalise",
-                          data=request.POST, status=err.status)
+        return _year_page(request, year, errors=field_errors(err), failed="finalise", data=request.POST, status=err.status,
+                          page_error=unless_beside(err, ("confirm", "as_of")))
     messages.success(request, _("考核结果已定稿，分数已冻结。确认无误后请通报。"))
     return redirect("web:assessment_year", year=year)
 
@@ -153,7 +160,7 @@ def publish(request, year):
     except BanliError as err:
         if is_refusal(err):
             raise
-        return _year_page(request, year, errors=field_errors(err) or {"confirm": [err.message]}, failed="publish",
-                          data=request.POST, status=err.status)
+        return _year_page(request, year, errors=field_errors(err), failed="publish", data=request.POST, status=err.status,
+                          page_error=unless_beside(err, ("confirm", "as_of")))
     messages.success(request, _("考核结果已通报，各承办单位现在可以查看排名和本单位得分明细。"))
     return redirect("web:assessment_year", year=year)

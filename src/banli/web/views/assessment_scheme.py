@@ -25,12 +25,13 @@ from banli.proposals.access import actor_for
 
 from ..forms import field_errors
 from ..templatetags.assessment_tags import pts
-from .assessment import is_refusal
+from .assessment import is_refusal, unless_beside
 
 ROLES = [("lead", gettext_lazy("主办")), ("co", gettext_lazy("会办")), ("separate", gettext_lazy("分办"))]
 # The overdue events a unit can incur, in the order of the deduction preset.
 OVERDUE_KINDS = [kind for kind, _name, _each in OVERDUE_DEDUCTIONS]
 SETTINGS = ("name", "base", "cap", "advanced_count", "tier_bonuses", "overdue_rule", "pass_mark", "self_assessment_due")
+INDICATOR_FIELDS = ("name", "metric", "points", "per_event", "roles", "params")
 # Which params each kind of figure takes (the add/edit form shows those groups).
 NONE_KINDS = ("share", "hours", "per_item")
 
@@ -172,7 +173,7 @@ def scheme_page(request, year):
     except BanliError as err:
         if is_refusal(err):
             raise
-        return _page(request, year, failed="settings", errors=field_errors(err), data=request.POST, page_error=err.message,
+        return _page(request, year, failed="settings", errors=field_errors(err), data=request.POST, page_error=unless_beside(err, SETTINGS),
                      status=err.status)
     messages.success(request, _("考核办法的设置已保存。"))
     return redirect("web:assessment_scheme", year=year)
@@ -193,7 +194,8 @@ def save_indicator(request, year):
     except BanliError as err:
         if is_refusal(err):
             raise
-        return _page(request, year, failed=form, errors=field_errors(err), data=request.POST, page_error=err.message, status=err.status)
+        return _page(request, year, failed=form, errors=field_errors(err), data=request.POST, status=err.status,
+                     page_error=unless_beside(err, INDICATOR_FIELDS))
     messages.success(request, _("指标“%(name)s”已保存。") % {"name": ind.name})
     return redirect(f"/assessment/{int(year)}/scheme/#ind-{ind.pk}")
 
@@ -208,7 +210,7 @@ def remove_indicator(request, year, indicator_id):
     except BanliError as err:
         if is_refusal(err):
             raise
-        return _page(request, year, failed=f"ind-{indicator_id}", errors=field_errors(err) or {"confirm": [err.message]},
-                     data=request.POST, page_error=err.message, status=err.status)
+        return _page(request, year, failed=f"ind-{indicator_id}", errors=field_errors(err), data=request.POST, status=err.status,
+                     page_error=unless_beside(err, ("confirm",)))
     messages.success(request, _("指标已删除。"))
     return redirect("web:assessment_scheme", year=year)

@@ -20,7 +20,7 @@ from banli.org.models import Assembly
 from banli.proposals.access import actor_for
 
 from ..forms import field_errors
-from .assessment import is_refusal
+from .assessment import is_refusal, unless_beside
 
 
 def _in_force(entries) -> set:
@@ -64,6 +64,11 @@ def unit_page(request, year, unit_id):
     return _page(request, year, unit_id)
 
 
+# The fields each form shows a message beside.
+FIELDS = {"points": ("indicator_id", "points", "reason"), "evaluate": ("indicator_id", "points", "reason"),
+          "adjust": ("points", "reason"), "self": ("text", "score", "file")}
+
+
 def _post(request, year, unit_id, form, do, done, anchor=""):
     """Run the action; on a refusal about the input, the page again with the message beside the form."""
     try:
@@ -71,7 +76,8 @@ def _post(request, year, unit_id, form, do, done, anchor=""):
     except BanliError as err:
         if is_refusal(err):
             raise
-        return _page(request, year, unit_id, failed=form, errors=field_errors(err), data=request.POST, page_error=err.message,
+        return _page(request, year, unit_id, failed=form, errors=field_errors(err), data=request.POST,
+                     page_error=unless_beside(err, FIELDS.get(form, ("reason",))),
                      status=err.status)
     messages.success(request, done)
     return redirect(f"/assessment/{int(year)}/units/{int(unit_id)}/{anchor}")
