@@ -36,6 +36,7 @@ test: venv
 bench: venv
 	$(PY) -m bench.run $(BENCH_ARGS)
 	$(PY) -m bench.scan $(SCAN_ARGS)
+	$(PY) -m bench.assessment $(ASSESS_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles
