@@ -469,6 +469,26 @@ def test_a_bad_indicator_is_explained_beside_its_field_and_changes_nothing(aw, d
     assert snapshot() == before
 
 
+def test_the_per_item_rule_round_trips_through_its_json_box(world):
+    """The per-item indicator's components are shown as JSON; saving the form as shown changes
+    nothing, and a changed component is saved."""
+    year = timezone.localdate().year
+    actions.create_scheme(world.gov_office, year, preset="per_item")
+    items = Indicator.objects.get(code="items")
+    c = login(world.gov_office)
+    block = form_html(c.get(f"/assessment/{year}/scheme/"), f"do-ind-{items.pk}")
+    shown = unescape(re.search(r'<textarea[^>]*name="components"[^>]*>(.*?)</textarea>', block, re.S).group(1))
+    form = {"indicator_id": items.pk, "name": items.name, "metric": "per_item", "points": "70", "roles": ["lead", "co", "separate"],
+            "components": shown}
+    before = snapshot()
+    assert c.post(f"/assessment/{year}/scheme/indicators/", form).status_code == 302
+    assert snapshot() == before
+    c.post(f"/assessment/{year}/scheme/indicators/", {**form, "components": shown.replace('"points": 20', '"points": 25')})
+    items.refresh_from_db()
+    assert items.params["lead"][0] == {"figure": "reply_speed", "points": 25, "per_day": 2}
+    assert AuditRecord.objects.filter(action="change_indicator").count() == 1
+
+
 def test_an_indicator_with_entries_cannot_be_removed(aw):
     W = aw.world
     leadership = Indicator.objects.get(code="leadership")

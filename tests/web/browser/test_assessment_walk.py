@@ -27,7 +27,7 @@ from banli.audit.models import AuditRecord
 from banli.proposals import actions as proposal_actions
 from tests.assessment.world import build_assessment_world
 from tests.builders import active_assignments
-from tests.web.browser.helpers import login, screenshot, visit
+from tests.web.browser.helpers import assert_no_horizontal_scroll, login, screenshot, visit
 
 PDF = b"%PDF-1.4\n% self-assessment\n"
 
@@ -86,6 +86,11 @@ def test_office_creates_scores_finalises_and_publishes_and_the_unit_follows(page
     rows = office.locator("table.as-rank tbody tr")
     expect(rows).to_have_count(3)  # lead_unit, co_unit, spare_unit: the units with items this year
     _shoot_both(office, office_phone, f"/assessment/{year}/", "assessment-table-draft")
+    for page, size in ((office, "desktop"), (office_phone, "phone")):
+        page.locator("#by-indicator > summary").click()
+        expect(page.locator("#by-indicator table tbody tr")).to_have_count(3)
+        assert_no_horizontal_scroll(page)  # the wide table scrolls inside its box
+        screenshot(page, f"assessment-table-by-indicator-{size}")
     office.locator("table.as-rank td.unit a", has_text=lead.name).click()
     expect(office.locator("h1")).to_have_text(lead.name)
     form = office.locator("#do-points")
@@ -170,3 +175,43 @@ def test_office_creates_scores_finalises_and_publishes_and_the_unit_follows(page
     forbidden = f"/assessment/{year}/units/{world.co_unit.pk}/"
     visit(desktop_unit, forbidden, status=404)  # another unit's page, even after publication
     assert [f for f in request_log.failures if not f.endswith(forbidden)] == []
+
+
+def test_the_readers_pages(page_for, live_server, world, request_log):
+    """What the others see while the year is open: an assembly office's evaluation form on a unit's
+    page, a district leader's portfolio ranked, the scheme read-only for a unit on a phone."""
+    aw = build_assessment_world(world)
+    year = aw.year
+    assessment_actions.create_scheme(world.gov_office, year, preset="weighted")
+
+    office = page_for("desktop")
+    login(office, live_server, world.cppcc_office.username)
+    visit(office, f"/assessment/{year}/units/{world.co_unit.pk}/")
+    form = office.locator("#do-evaluate")
+    form.locator("summary").click()
+    expect(office.locator("#do-points")).to_have_count(0)
+    form.locator("input[name=points]").fill("4.5")
+    form.locator("textarea[name=reason]").fill("会办意见质量高，配合主动。")
+    with office.expect_navigation():
+        form.get_by_role("button", name="保存评分").click()
+    expect(office.locator(".flash")).to_contain_text("评分已保存")
+    expect(office.locator('li[data-code="evaluation"] .as-pts')).to_have_text("+4.5")
+    screenshot(office, "assessment-unit-cppcc-desktop")
+
+    leader = page_for("desktop")
+    login(leader, live_server, world.district_leader.username)
+    visit(leader, f"/assessment/{year}/")
+    expect(leader.locator("table.as-rank tbody tr")).to_have_count(2)  # the portfolio: lead_unit and co_unit
+    expect(leader.locator(".as-rankno")).to_have_count(2)
+    screenshot(leader, "assessment-table-leader-desktop")
+
+    unit = page_for("phone")
+    login(unit, live_server, world.co_liaison.username)
+    visit(unit, f"/assessment/{year}/scheme/")
+    expect(unit.locator("main form")).to_have_count(0)  # nothing to edit
+    expect(unit.locator("ol.as-inds > li")).to_have_count(Scheme.objects.get(year=year).indicators.count())
+    screenshot(unit, "assessment-scheme-unit-phone")
+    visit(unit, f"/assessment/{year}/units/{world.co_unit.pk}/")
+    expect(unit.locator("#entries")).to_contain_text("会办意见质量高")
+    screenshot(unit, "assessment-unit-co-phone")
+    request_log.assert_no_failures()
