@@ -395,7 +395,9 @@ def test_the_recomputation_shows_a_late_record_and_why(aw):
     w1 = aw.items["w1"]
     co = next(a for a in active_assignments(w1) if a.unit_id == W.co_unit.pk)
     proposal_actions.grade_co_unit(W.lead_liaison, w1.pk, assignment=co.pk, grade="average")
-    html = text(login(W.gov_office).get(url(aw)))
+    office = login(W.gov_office)
+    assert "重新计算并比较" in text(office.get(url(aw)))  # asked for: it computes the whole year again
+    html = text(office.get(url(aw) + "?recompute=1"))
     section = re.search(r'id="recompute".*?</section>', html, re.S).group(0)
     assert W.co_unit.name in section and "会办：主办单位评价" in section and "平均 100.0 分 → 主办单位评价 1 件，平均 70.0 分" in unescape(section)
     assert "recompute" not in text(login(W.district_leader).get(url(aw)))

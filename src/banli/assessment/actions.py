@@ -198,7 +198,8 @@ def enter_points(user, year, *, indicator_id, unit_id, points, reason, assembly:
     unit = _unit(unit_id)
     pts = _points(points)
     if pts < 0 or (ind.points is not None and pts > ind.points):
-        raise invalid("points", f"分值应在 0 至 {ind.points:g} 之间。", f"Points must be between 0 and {ind.points:g}.")
+        top = f"{ind.points.normalize():f}"
+        raise invalid("points", f"分值应在 0 至 {top} 之间。", f"Points must be between 0 and {top}.")
     reason = _reason(reason)
     last = Entry.objects.filter(scheme=scheme, indicator=ind, unit=unit, kind=kind, assembly=assembly).order_by("-id").first()
     if last is not None and not last.withdrawn and last.points == pts and last.reason == reason:

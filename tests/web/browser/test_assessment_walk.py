@@ -143,11 +143,13 @@ def test_office_creates_scores_finalises_and_publishes_and_the_unit_follows(page
         fin.get_by_role("button", name="确认定稿").click()
     expect(office.locator(".flash")).to_contain_text("已定稿")
     assert Scheme.objects.get(pk=scheme.pk).state == "final"
+    with office.expect_navigation():
+        office.get_by_role("link", name="重新计算并比较").click()
     expect(office.locator("#recompute")).to_contain_text("没有变化")
     # A record after the year was frozen: the lead unit grades its co-handling unit again, lower.
     co = next(a for a in active_assignments(aw.items["w1"]) if a.unit_id == world.co_unit.pk)
     proposal_actions.grade_co_unit(world.lead_liaison, aw.items["w1"].pk, assignment=co.pk, grade="average")
-    visit(office, f"/assessment/{year}/")
+    visit(office, f"/assessment/{year}/?recompute=1")
     expect(office.locator("#recompute .as-diff h3")).to_have_text(world.co_unit.name)
     expect(office.locator("#recompute .as-diff")).to_contain_text("会办：主办单位评价")
     pub = office.locator("#do-publish")

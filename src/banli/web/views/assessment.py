@@ -127,7 +127,9 @@ def _year_page(request, year, *, errors=None, failed="", data=None, status=200, 
     own = [r for r in rows if r["unit"] in actor.unit_ids]
     return render(request, "web/assessment/year.html", {
         **t, "rows": rows, "runs": runs, "any_others": any(r["others"] for r in rows), "own": own, "tiers": _tiers(t["advanced"]), "files": _file_links(scheme.year),
-        "recomputation": selectors.recomputation(request.user, scheme.year) if runs and scheme.frozen else None,
+        # Asked for, not on every view: it computes the whole year again (seconds at a province's size).
+        "can_recompute": runs and scheme.frozen,
+        "recomputation": selectors.recomputation(request.user, scheme.year) if runs and scheme.frozen and request.GET.get("recompute") else None,
         "today": timezone.localdate().isoformat(), "as_of_error": as_of_error, "asked_as_of": request.GET.get("as_of", ""),
         "errors": errors or {}, "failed": failed, "data": data or {}, "page_error": page_error,
     }, status=status)
