@@ -233,7 +233,7 @@ def test_the_office_enters_points_with_a_reason(aw):
 
 @pytest.mark.parametrize("data, field, message", [
     ({"points": "很多", "reason": "x"}, "points", "分值应为数字，例如 1.5。"),
-    ({"points": "3", "reason": "x"}, "points", "分值应在 0 至 2.00 之间。"),
+    ({"points": "3", "reason": "x"}, "points", "分值应在 0 至 2 之间。"),
     ({"points": "1", "reason": "  "}, "reason", "请填写理由。"),
 ])
 def test_bad_points_are_shown_beside_the_field_and_change_nothing(aw, data, field, message):
