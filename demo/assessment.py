@@ -34,7 +34,7 @@ from .timeline import TZ, next_working_day, office_dt, working_days_before
 from .vocabulary import NOUNS, self_word
 
 CO_GRADE_SHARE = 0.65  # of the co-handling units of an item whose lead unit has replied
-NO_SELF_ASSESSMENT = 0.08  # units that never send theirs
+NO_SELF_ASSESSMENT = 0.15  # units that never send theirs (their line scores nothing)
 # The current year so far: units the office has inspected, units the CPPCC office has evaluated,
 # units that have sent their self-assessment (unit1's housing bureau among them).
 CUR_INSPECTED = ["zjj", "cgj", "jyj", "mzj", "wjw", "jtj"]
@@ -76,6 +76,11 @@ class Assessing:
         def days(first, span):
             return first + dt.timedelta(days=r.randint(0, span))
 
+        def later(day, lo, hi=None):
+            """A moment lo..hi working days after the day: steps that depend on each other fall on
+            days in that order whatever the holidays (the Spring Festival moves every year)."""
+            return at(add_working_days(day, r.randint(lo, lo if hi is None else hi)))
+
         ev = self.event
         # The last closed year, from start to finish.
         ev(at(dt.date(prev, 3, 2)), "create_scheme", partial(AA.create_scheme, self.office, prev, preset="weighted"))
@@ -83,13 +88,14 @@ class Assessing:
         for u in units:
             if r.random() >= NO_SELF_ASSESSMENT:
                 ev(at(days(dt.date(prev, 12, 1), 15)), "self_assessment", partial(self._self_assess, prev, u, r.randint(88, 98), r.random()))
+        first = next_working_day(dt.date(cur, 1, 5))  # January: the entries, then the result
         for u in units:
-            ev(at(days(dt.date(cur, 1, 5), 4)), "manual_points", partial(self._manual, prev, u, ("leadership", "rules", "inspection"), r.random()))
+            ev(later(first, 0, 4), "manual_points", partial(self._manual, prev, u, ("leadership", "rules", "inspection"), r.random()))
             for assembly in Assembly.values:
-                ev(at(days(dt.date(cur, 1, 6), 8)), "evaluate_unit", partial(self._evaluate, prev, u, assembly, r.random()))
-        ev(at(dt.date(cur, 1, 15)), "adjust_score", partial(self._adjust, prev))
-        ev(at(dt.date(cur, 1, 20)), "finalise", partial(AA.finalise, self.office, prev, as_of=dt.date(prev, 12, 31)))
-        ev(at(dt.date(cur, 1, 23)), "publish", partial(AA.publish, self.office, prev))
+                ev(later(first, 1, 6), "evaluate_unit", partial(self._evaluate, prev, u, assembly, r.random()))
+        ev(later(first, 8), "adjust_score", partial(self._adjust, prev))
+        ev(later(first, 11), "finalise", partial(AA.finalise, self.office, prev, as_of=dt.date(prev, 12, 31)))
+        ev(later(first, 14), "publish", partial(AA.publish, self.office, prev))
 
         # The current year, in progress: only what has happened by now.
         now = self.horizon["cur"]
@@ -98,8 +104,9 @@ class Assessing:
             if t < now:
                 ev(t, label, fn)
 
-        ev_before_now(at(dt.date(cur, 2, 20)), "create_scheme", partial(AA.create_scheme, self.office, cur, copy_from=prev))
-        ev_before_now(at(dt.date(cur, 2, 23)), "edit_scheme", partial(self._edit_scheme, cur))
+        created = next_working_day(dt.date(cur, 2, 20))
+        ev_before_now(at(created), "create_scheme", partial(AA.create_scheme, self.office, cur, copy_from=prev))
+        ev_before_now(later(created, 1, 2), "edit_scheme", partial(self._edit_scheme, cur))
         for code in CUR_INSPECTED:
             ev_before_now(at(days(dt.date(cur, 5, 10), 190)), "manual_points", partial(self._manual, cur, self.units[code], ("inspection",), r.random()))
         for code in CUR_EVALUATED:

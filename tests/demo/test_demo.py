@@ -250,7 +250,7 @@ def test_last_closed_year_assessed_and_published(demo):
     line = next(ln for ln in results.get(unit_id=adjustment.unit_id).lines if ln["kind"] == "adjustment")
     assert Decimal(line["points"]) == adjustment.points and line["figure"] == adjustment.reason
     selfs = SelfAssessment.objects.filter(scheme=scheme)
-    assert selfs.count() >= 20 and {s.unit_id for s in selfs} <= units
+    assert 20 <= selfs.count() < len(units) and {s.unit_id for s in selfs} <= units  # some never sent theirs
     assert all(s.submitted_at.date() <= scheme.self_assessment_due and s.text and s.score for s in selfs)
     assert max(e.at for e in entries) < scheme.finalised_at
     for action in ("create_scheme", "enter_points", "submit_self_assessment", "adjust_score", "finalise_assessment", "publish_assessment"):
