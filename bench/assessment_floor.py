@@ -58,7 +58,7 @@ def floor_counts(scheme, as_of: dt.date | None = None) -> dict:
             f"AND i.state NOT IN ({', '.join(['%s'] * len(NOT_RECEIVED))})")
     yargs = [scheme.year, end, *NOT_RECEIVED]
     active = "a.assigned_at < %s AND (a.state <> 'ended' OR a.ended_at >= %s)"
-    seen = f"d.state <> 'waived' AND ((d.state = 'met' AND d.met_on <= %s) OR d.due_on < %s)"
+    seen = "d.state <> 'waived' AND ((d.state = 'met' AND d.met_on <= %s) OR d.due_on < %s)"
     met = "CASE WHEN d.state = 'met' AND d.met_on <= %s THEN d.met_on END"
     later_sent = (f"SELECT 1 FROM {t['reply']} l WHERE l.assignment_id = r.assignment_id AND l.state = 'sent' AND l.sent_at < %s "
                   f"AND l.id > r.id")
