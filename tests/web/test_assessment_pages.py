@@ -455,8 +455,8 @@ def test_indicators_are_added_changed_and_removed(aw):
 @pytest.mark.parametrize("data, field, message", [
     ({"metric": ""}, "metric", "请选择指标的数据来源。"),
     ({"name": ""}, "name", "请填写指标名称（不超过60字）。"),
-    ({"points": "满分"}, "points", "分值应为数字。"),
-    ({"metric": "praise", "per_event": ""}, "per_event", "每次分值应为数字。"),
+    ({"points": "满分"}, "points", "分值应为数字，例如 1.5。"),
+    ({"metric": "praise", "per_event": ""}, "per_event", "每次分值应为数字，例如 1.5。"),
     ({"metric": "message_hours", "good": "100", "bad": "50"}, "params", "满分时长应小于不得分时长。"),
     ({"metric": "per_item", "components": "{lead: 1}"}, "params", None),
     ({"metric": "per_item", "components": '{"lead": [{"figure": "luck", "points": 5}]}'}, "params", "单件考核的计分项不正确：luck。"),

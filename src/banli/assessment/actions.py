@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import asdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -19,11 +19,11 @@ from banli.org.models import Unit, UnitLiaison
 from banli.proposals.access import actor_for
 from banli.uploads import check_upload
 
-from .access import check_runs
+from .access import check_runs, runs_assessment
 from .compute import standings
 from .models import Entry, Indicator, Result, Scheme, SelfAssessment, SelfAssessmentFile
 from .presets import PRESETS
-from .rules import clean_indicator, clean_settings
+from .rules import clean_indicator, clean_settings, number
 from .scoring import cents
 
 
@@ -46,13 +46,7 @@ def _scheme(year, *, for_update=True, draft=True) -> Scheme:
 
 
 def _points(value, field="points") -> Decimal:
-    try:
-        d = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise invalid(field, "分值应为数字，例如 1.5。", "Points must be a number, e.g. 1.5.") from None
-    if not d.is_finite() or abs(d) > 1000:
-        raise invalid(field, "分值不正确。", "Not a valid number of points.")
-    return cents(d)
+    return cents(number(value, field, "分值", en="Points", low=-1000, high=1000))
 
 
 def _reason(reason) -> str:
@@ -229,7 +223,7 @@ def withdraw_entry(user, year, entry_id, *, reason) -> Entry:
     scheme = _scheme(year)
     e = Entry.objects.filter(scheme=scheme, pk=entry_id).select_for_update().first() if str(entry_id).isdigit() else None
     a = actor_for(user)
-    if e is None or not (a.gov_office or a.is_admin or (e.kind == Entry.Kind.EVALUATION and e.assembly in a.assembly_offices)):
+    if e is None or not (runs_assessment(a) or (e.kind == Entry.Kind.EVALUATION and e.assembly in a.assembly_offices)):
         raise not_found()
     if e.withdrawn:
         return e

@@ -18,15 +18,18 @@ RULE_FOR = {"share": "rate", "count": "per_event", "hours": "hours", "entered": 
 ROLES = ("lead", "co", "separate")
 
 
-def _decimal(value, field, zh, *, allow_none=False, low=None, high=None):
+def number(value, field, zh, *, en=None, allow_none=False, low=None, high=None):
+    """A number the office typed (points, a weight, a bonus), to hundredths, or a refusal that
+    names the field. The one parser of typed points, for the scheme and for the entries alike."""
     if value in (None, "") and allow_none:
         return None
+    en = en or field
     try:
         d = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise invalid(field, f"{zh}应为数字。", f"{field} must be a number.") from None
+        raise invalid(field, f"{zh}应为数字，例如 1.5。", f"{en} must be a number, e.g. 1.5.") from None
     if not d.is_finite() or (low is not None and d < low) or (high is not None and d > high):
-        raise invalid(field, f"{zh}超出范围。", f"{field} is out of range.")
+        raise invalid(field, f"{zh}超出范围。", f"{en} is out of range.")
     return d.quantize(Decimal("0.01"))
 
 
@@ -38,11 +41,11 @@ def clean_settings(fields: dict) -> dict:
             if not v or len(v) > 100:
                 raise invalid("name", "请填写考核办法名称（不超过100字）。", "Give the scheme a name (at most 100 characters).")
         elif k == "base":
-            v = _decimal(v, k, "基础分", low=0, high=1000)
+            v = number(v, k, "基础分", low=0, high=1000)
         elif k == "pass_mark":
-            v = _decimal(v, k, "合格分", low=0, high=1000)
+            v = number(v, k, "合格分", low=0, high=1000)
         elif k == "cap":
-            v = _decimal(v, k, "满分上限", allow_none=True, low=0, high=1000)
+            v = number(v, k, "满分上限", allow_none=True, low=0, high=1000)
         elif k == "advanced_count":
             try:
                 v = int(v)
@@ -55,7 +58,7 @@ def clean_settings(fields: dict) -> dict:
                 v = [x for x in v.replace("，", ",").split(",") if x.strip()]
             if not isinstance(v, list) or not 1 <= len(v) <= 5:
                 raise invalid(k, "请填写1至5档的加分，用逗号分隔，如 0.3,0.2,0.1。", "Give 1 to 5 tier bonuses, e.g. 0.3,0.2,0.1.")
-            v = [float(_decimal(x, k, "各档加分", low=0, high=10)) for x in v]
+            v = [float(number(x, k, "各档加分", low=0, high=10)) for x in v]
         elif k == "overdue_rule":
             if v not in OverdueRule.values:
                 raise invalid(k, "请选择有超期单位的处理方式。", "Choose how units with overdue events are treated.")
@@ -98,7 +101,7 @@ def _params(metric: str, params) -> dict:
             for comp in params.get(group) or []:
                 if comp.get("figure") not in ITEM_FIGURES:
                     raise invalid("params", f"单件考核的计分项不正确：{comp.get('figure')}。", f"Unknown per-item component {comp.get('figure')}.")
-                _decimal(comp.get("points"), "params", "单件考核分值", low=0, high=100)
+                number(comp.get("points"), "params", "单件考核分值", low=0, high=100)
     return params
 
 
@@ -121,9 +124,9 @@ def clean_indicator(fields: dict, scheme, current=None) -> dict:
         raise invalid("code", "指标代码重复。", "Another indicator has this code.")
     out["code"] = code[:40]
     points = fields.get("points", current.points if current else None)
-    out["points"] = _decimal(points, "points", "分值", allow_none=out["rule"] == "per_event", low=0, high=1000)
+    out["points"] = number(points, "points", "分值", allow_none=out["rule"] == "per_event", low=0, high=1000)
     if out["rule"] == "per_event":
-        each = _decimal(fields.get("per_event", current.per_event if current else None), "per_event", "每次分值", low=-100, high=100)
+        each = number(fields.get("per_event", current.per_event if current else None), "per_event", "每次分值", low=-100, high=100)
         if not each:
             raise invalid("per_event", "请填写每次加（扣）的分值，扣分填负数。", "Give the points per event (negative to deduct).")
         out["per_event"] = each
