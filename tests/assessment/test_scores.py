@@ -188,3 +188,31 @@ def test_one_units_page_computes_what_the_whole_table_does(year, preset):
         assert [(ln.name, ln.points, ln.figure, [r.id for r in ln.refs]) for ln in alone.lines] == [
             (ln.name, ln.points, ln.figure, [r.id for r in ln.refs]) for ln in s.lines]
         assert alone.total == s.total
+
+
+def test_message_and_question_answer_times(year):
+    """The weighted preset's time lines: a proposer's message answered in 30 hours and a question
+    in 60 hours. Messages: full (3) at 24 hours or less, none at 120: 3 × (120 - 30) / 96 = 2.81.
+    Questions: full (2) at 48 or less, none at 240: 2 × (240 - 60) / 192 = 1.875, 1.88."""
+    import datetime
+
+    from banli.proposals import actions as item_actions
+    from banli.proposals.models import Message, Question
+
+    w = year
+    W = w.world
+    w2 = w.items["w2"]
+    m = item_actions.post_message(W.member, w2.pk, body="请问何时落实？", to_unit_id=W.lead_unit.pk)
+    item_actions.post_message(W.lead_liaison, w2.pk, body="本月内落实。", reply_to_id=m.pk)
+    q = item_actions.ask_question(W.member, subject="停车", body="停车位何时增加？", to_unit_id=W.lead_unit.pk)
+    item_actions.answer_question(W.lead_liaison, q.pk, answer="明年一季度。")
+    m.refresh_from_db()
+    assert m.answered_at is not None
+    Message.objects.filter(pk=m.pk).update(at=m.answered_at - datetime.timedelta(hours=30))
+    q.refresh_from_db()
+    Question.objects.filter(pk=q.pk).update(asked_at=q.answered_at - datetime.timedelta(hours=60))
+    scheme = actions.create_scheme(W.gov_office, w.year, preset="weighted")
+    L = _by_name(w, standings(scheme))["L"]
+    lines = {ln.name: ln for ln in L.lines}
+    assert (lines["留言答复时效"].points, lines["留言答复时效"].figure) == (D("2.81"), "答复留言 1 条，平均 30.0 小时")
+    assert (lines["有问必答时效"].points, lines["有问必答时效"].figure) == (D("1.88"), "答复提问 1 条，平均 60.0 小时")
