@@ -121,10 +121,10 @@ def differences(scores, f: dict, scheme) -> list[str]:
             if ind is None:
                 continue
             n, ok, value = _expected(ind, s.unit, f)
-            stated_ok = sum(1 for r in line.refs if r.ok) if ind.metric in COUNTED_FOR else None
-            if (len(line.refs), stated_ok) != (n, ok if ind.metric in COUNTED_FOR else None) or (
+            stated_ok = line.ok if ind.metric in COUNTED_FOR else None
+            if (line.n, stated_ok) != (n, ok if ind.metric in COUNTED_FOR else None) or (
                     ind.metric != "per_item" and not _close(line.value, value)):
-                problems.append(f"{s.name}: {ind.code} states {len(line.refs)} records, {stated_ok} for, value {line.value}; "
+                problems.append(f"{s.name}: {ind.code} states {line.n} records, {stated_ok} for, value {line.value}; "
                                 f"SQL {n}, {ok}, {value}")
     return problems
 

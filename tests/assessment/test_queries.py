@@ -35,7 +35,7 @@ def _world(items, units) -> dict:
             ranked = standings(scheme)
             out["units"] = max(out["units"], len(ranked))
             out[scheme.style] = _queries(lambda s=scheme: standings(s))
-            out[f"{scheme.style} one unit"] = _queries(lambda s=scheme, u=ranked[0].unit: compute(s, unit_id=u))
+            out[f"{scheme.style} one unit"] = _queries(lambda s=scheme, u=ranked[0].unit: compute(s, unit_id=u, records=True))
         transaction.set_rollback(True)
     return out
 

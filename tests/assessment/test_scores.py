@@ -115,7 +115,7 @@ def test_per_item_preset(year):
     w = year
     scheme = actions.create_scheme(w.world.gov_office, w.year, preset="per_item")
     _enter(w, scheme)
-    got = _by_name(w, standings(scheme))
+    got = _by_name(w, standings(scheme, records=True))
     L, C, S = got["L"], got["C"], got["S"]
     # Items (lead rule: speed 20, quality 50 by grade, result 30 by type A 1 / B 0.8 / C 0.4;
     # co rule: co-opinion speed 40, lead's grade 30, proposer's grade 30):
@@ -164,7 +164,7 @@ def test_each_figure_names_its_records(year):
     signing w3's (spare_unit), the refused adjustment and the urge w4's."""
     w = year
     scheme = actions.create_scheme(w.world.gov_office, w.year, preset="deduction")
-    got = _by_name(w, standings(scheme))
+    got = _by_name(w, standings(scheme, records=True))
     refs = {ln.name: ln.refs for ln in got["L"].lines}
     assert [(r.kind, r.item) for r in refs["超期答复"]] == [("overdue", w.items["w2"].pk)]
     refs = {ln.name: ln.refs for ln in got["S"].lines}
@@ -176,18 +176,33 @@ def test_each_figure_names_its_records(year):
 
 @pytest.mark.parametrize("preset", ["weighted", "per_item", "deduction"])
 def test_one_units_page_computes_what_the_whole_table_does(year, preset):
-    """The unit's page loads only that unit's records; its lines are the table's, point for point."""
+    """The table counts in the database without listing records; the unit's page loads only that
+    unit's records and lists them. Both state the same lines, point for point, and each listed
+    line names as many records as its figure counts, as many of them for the unit."""
     from banli.assessment.compute import compute
 
     w = year
     scheme = actions.create_scheme(w.world.gov_office, w.year, preset=preset)
     _enter(w, scheme)
-    whole = {s.unit: s for s in compute(scheme)}
-    for unit, s in whole.items():
-        (alone,) = compute(scheme, unit_id=unit)
-        assert [(ln.name, ln.points, ln.figure, [r.id for r in ln.refs]) for ln in alone.lines] == [
-            (ln.name, ln.points, ln.figure, [r.id for r in ln.refs]) for ln in s.lines]
+    table = {s.unit: s for s in compute(scheme)}
+    listed = {s.unit: s for s in compute(scheme, records=True)}
+    assert set(table) == set(listed) and len(table) == 3
+
+    def stated(s):
+        return [(ln.name, ln.points, ln.figure, ln.rule, ln.value, ln.n, ln.ok) for ln in s.lines]
+
+    for unit, s in table.items():
+        assert all(ln.refs == [] for ln in s.lines)  # the table lists nothing
+        (alone,) = compute(scheme, unit_id=unit, records=True)
+        assert stated(alone) == stated(s) == stated(listed[unit])
+        assert [[r.id for r in ln.refs] for ln in alone.lines] == [[r.id for r in ln.refs] for ln in listed[unit].lines]
         assert alone.total == s.total
+        for ln in alone.lines:
+            if ln.kind == "indicator":
+                assert len(ln.refs) == ln.n, ln
+                if ln.ok is not None and ln.refs and all(r.ok is not None for r in ln.refs):
+                    assert sum(1 for r in ln.refs if r.ok) == ln.ok, ln
+    assert any(ln.refs for s in listed.values() for ln in s.lines)
 
 
 def test_message_and_question_answer_times(year):

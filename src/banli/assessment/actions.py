@@ -274,7 +274,7 @@ def finalise(user, year, *, as_of: datetime.date | None = None) -> Scheme:
     check_runs(user)
     scheme = _scheme(year)
     day = as_of or timezone.localdate()
-    ranked = standings(scheme, as_of=day)
+    ranked = standings(scheme, as_of=day, records=True)  # the frozen lines list their records
     Result.objects.bulk_create([Result(scheme=scheme, unit_id=s.unit, total=s.total, rank=s.rank, tier=s.tier, bonus=s.bonus,
                                        overdue=s.overdue, standing=s.standing, lines=lines_json(s)) for s in ranked])
     scheme.state, scheme.finalised_by, scheme.finalised_at, scheme.finalised_as_of = Scheme.State.FINAL, user, timezone.now(), day

@@ -31,52 +31,63 @@ def _few_collections():
             gc.enable()
 
 
-def compute(scheme: Scheme, *, as_of: datetime.date | None = None, unit_id: int | None = None) -> list[UnitScore]:
-    """Every assessed unit's lines and total (or one unit's), unranked. The units assessed are
-    those with an assignment on the year's items."""
+def compute(scheme: Scheme, *, as_of: datetime.date | None = None, unit_id: int | None = None, records: bool = False) -> list[UnitScore]:
+    """Every assessed unit's lines and total (or one unit's), unranked; with records, each line
+    lists the records behind its figure. The units assessed are those with an assignment on the
+    year's items."""
     with _few_collections():
-        return _compute(scheme, asof.as_of(as_of), unit_id)
+        return _compute(scheme, asof.as_of(as_of), unit_id, records)
 
 
-def _compute(scheme: Scheme, at, unit_id) -> list[UnitScore]:
-    f = load(scheme, at, unit_id)
+def _compute(scheme: Scheme, at, unit_id, records) -> list[UnitScore]:
     indicators = sorted(scheme.indicators.all(), key=lambda i: (i.position, i.pk))
+    f = load(scheme, at, unit_id, records=records, indicators=indicators)
     for ind in indicators:
         ind.scheme = scheme  # the metrics read the scheme's dates without another query
     figures = {ind.pk: METRICS[ind.metric].compute(f, ind) for ind in indicators}
-    overdue = Counter(e[1] for e in f.overdue)
+    overdue = Counter()
+    for (unit, _kind), n in f.overdue_tally.items():
+        overdue[unit] += n
     grade = mean_grades(f)
-    adjustments = [e for e in f.entries if e.kind == Entry.Kind.ADJUSTMENT]
+    adjustments = defaultdict(list)
+    for e in f.entries:
+        if e.kind == Entry.Kind.ADJUSTMENT:
+            adjustments[e.unit_id].append(Line("adjustment", "加减分", e.points, e.reason, f"{e.adjusted_at:%Y-%m-%d} 区府办调整", "adjustment"))
+    # Per indicator, what every unit's line needs, looked up once rather than once per unit.
+    columns = [(ind, figures[ind.pk], METRICS[ind.metric].missing, {}) for ind in indicators]
     out = []
-    scored = {}  # (indicator, figure) -> (points, rule in words): points_for is pure, and many units share a figure
     for unit, (name, position) in f.units.items():
         lines = []
-        for ind in indicators:
-            metric = METRICS[ind.metric]
-            fig = figures[ind.pk].get(unit) or metric.missing()
-            key = (ind.pk, type(fig.value), fig.value)
-            if key not in scored:
-                scored[key] = points_for(ind.rule, ind.points, ind.per_event, ind.params, fig.value)
-            pts, rule = scored[key]
-            lines.append(Line("indicator", ind.name, pts, fig.text, rule, ind.code, fig.value, fig.refs))
-        for e in adjustments:
-            if e.unit_id == unit:
-                lines.append(Line("adjustment", "加减分", e.points, e.reason, f"{e.at:%Y-%m-%d} 区府办调整", "adjustment"))
+        for ind, by_unit, missing, scored in columns:
+            fig = by_unit.get(unit) or missing()
+            key = (type(fig.value), fig.value)  # points_for is pure, and many units share a figure
+            got = scored.get(key)
+            if got is None:
+                got = scored[key] = points_for(ind.rule, ind.points, ind.per_event, ind.params, fig.value)
+            lines.append(Line("indicator", ind.name, got[0], fig.text, got[1], ind.code, fig.value, fig.refs, fig.n, fig.ok))
+        lines += adjustments.get(unit, ())
         lines, total = total_of(scheme.base, lines, scheme.cap)
         out.append(UnitScore(unit, name, position, lines, total, overdue.get(unit, 0), grade.get(unit)))
     return out
 
 
-def standings(scheme: Scheme, *, as_of: datetime.date | None = None) -> list[UnitScore]:
+def standings(scheme: Scheme, *, as_of: datetime.date | None = None, records: bool = False) -> list[UnitScore]:
     """All units, ranked, with the advanced ones by tier."""
-    return rank(compute(scheme, as_of=as_of), scheme.advanced_count, [float(b) for b in scheme.tier_bonuses], scheme.overdue_rule)
+    return rank(compute(scheme, as_of=as_of, records=records), scheme.advanced_count, [float(b) for b in scheme.tier_bonuses],
+                scheme.overdue_rule)
 
 
 def mean_grades(f) -> dict:
     """The tie-break's mean grade of each unit: the value of the grade_mean figure with its usual
-    roles (lead and separate), the same sum in the same order, without the records behind it."""
-    by_unit = defaultdict(list)
-    for fb, unit, a_id, role, item, score, agrees, praise, in_force in f.ratings:
-        if in_force and score is not None and role in ("lead", "separate"):
-            by_unit[unit].append(score)
-    return {u: sum(xs) / len(xs) / f.max_score for u, xs in by_unit.items()}
+    roles (lead and separate)."""
+    return {u: fig.value for u, fig in METRICS["grade_mean"].compute(f, _USUAL).items()}
+
+
+class _Usual:
+    """An indicator that takes its metric's usual roles and no parameters."""
+    roles: list = []
+    params: dict = {}
+    metric = "grade_mean"
+
+
+_USUAL = _Usual()

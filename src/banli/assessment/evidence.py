@@ -22,4 +22,6 @@ class Ref:
 class Figure:
     value: float | None  # None: nothing to count (the indicator does not apply to this unit)
     text: str
-    refs: list = field(default_factory=list)
+    refs: list = field(default_factory=list)  # listed only when asked for (facts.load(records=True))
+    n: int = 0  # the records counted, listed or not
+    ok: int | None = None  # of them, those counted for the unit, where that applies

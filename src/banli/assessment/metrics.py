@@ -17,6 +17,7 @@ from banli.reports.asof import ALL_CONTACTS
 
 from .evidence import Figure, Ref
 from .facts import Facts, submitted_by
+from .models import Entry
 from .peritem import per_item_figures
 
 
@@ -31,8 +32,8 @@ class Metric:
 
     def missing(self) -> Figure:
         if self.kind == "count":
-            return Figure(0, self.absent or "无", [])
-        return Figure(None, self.absent or "无适用事项", [])
+            return Figure(0, self.absent or "无", [], 0, 0)
+        return Figure(None, self.absent or "无适用事项", [], 0, 0)
 
 
 def _roles(ind, default) -> set:
@@ -43,131 +44,168 @@ def _share(ok: int, n: int) -> float | None:
     return ok / n if n else None
 
 
+def _sum_roles(tally: dict, roles: set, out: dict | None = None) -> dict:
+    """A tally keyed (unit, role), summed per unit over the roles (into `out`, if given)."""
+    out = {} if out is None else out
+    for key, counts in tally.items():
+        if key[1] in roles:
+            got = out.get(key[0])
+            if got is not None:
+                summed = tuple(a + b for a, b in zip(got, counts))
+                counts = counts._make(summed) if hasattr(counts, "_make") else summed  # a RatingTally stays one
+            out[key[0]] = counts
+    return out
+
+
 def _on_time(kinds, verb):
     def compute(f: Facts, ind):
         roles = _roles(ind, METRICS[ind.metric].default_roles)
-        by_unit = defaultdict(list)
-        labels = f.items
-        # A province's year has tens of thousands of deadlines: the dates are written with
-        # isoformat (the same YYYY-MM-DD as strftime, several times faster).
-        for d_id, unit, a_id, role, item, kind, due, met, days_late in f.deadlines_of(kinds):
-            if role in roles:
-                ok = met is not None and met <= due
-                note = "期限 " + due.isoformat() + "，" + (met.isoformat() + " 完成" if met else "截至计分日未完成")
-                by_unit[unit].append(Ref("deadline", d_id, item, labels.get(item, ""), ok, note))
-        out = {}
-        for unit, refs in by_unit.items():
-            ok = sum(1 for r in refs if r.ok)
-            out[unit] = Figure(_share(ok, len(refs)), f"应{verb} {len(refs)} 项，按时 {ok} 项", refs)
-        return out
+        refs = defaultdict(list)
+        if f.records:
+            # A province's year has tens of thousands of deadlines: the dates are written with
+            # isoformat (the same YYYY-MM-DD as strftime, several times faster).
+            for d_id, unit, a_id, role, item, kind, due, met, days_late in f.deadlines_of(kinds):
+                if role in roles:
+                    note = "期限 " + due.isoformat() + "，" + (met.isoformat() + " 完成" if met else "截至计分日未完成")
+                    refs[unit].append(Ref("deadline", d_id, item, f.items.get(item, ""), met is not None and met <= due, note))
+        counts = {}
+        for kind in kinds:
+            _sum_roles(f.deadline_tally.get(kind, {}), roles, counts)
+        return {u: Figure(_share(ok, n), f"应{verb} {n} 项，按时 {ok} 项", refs.get(u, []), n, ok) for u, (n, ok) in counts.items()}
     return compute
 
 
-def _ratings_in_force(f: Facts, ind, default):
-    roles = _roles(ind, default)
-    return [r for r in f.ratings if r[8] and r[3] in roles]
+def _rating_refs(f: Facts, roles, keep, make) -> dict:
+    """The ratings in force of these roles that `keep` accepts, as records per unit (none unless listed)."""
+    refs = defaultdict(list)
+    if f.records:
+        for r in f.ratings:
+            if r[8] and r[3] in roles and keep(r):
+                refs[r[1]].append(make(r))
+    return refs
 
 
 def _grade_mean(f: Facts, ind):
-    by_unit = defaultdict(list)
-    for fb, unit, a_id, role, item, score, agrees, praise, _ in _ratings_in_force(f, ind, ("lead", "separate")):
-        if score is not None:
-            by_unit[unit].append((score, Ref("feedback", fb, item, f.items.get(item, ""), None, f"{score:g} 分")))
-    return {u: Figure(sum(s for s, _ in xs) / len(xs) / f.max_score,
-                      f"委员评价 {len(xs)} 件，平均 {sum(s for s, _ in xs) / len(xs):.1f} 分（最高等次 {f.max_score:g} 分）", [r for _, r in xs])
-            for u, xs in by_unit.items()}
+    roles = _roles(ind, ("lead", "separate"))
+    refs = _rating_refs(f, roles, lambda r: r[5] is not None,
+                        lambda r: Ref("feedback", r[0], r[4], f.items.get(r[4], ""), None, f"{r[5]:g} 分"))
+    out = {}
+    for u, t in _sum_roles(f.rating_tally, roles).items():
+        if t.graded:
+            mean = t.score / t.graded
+            out[u] = Figure(mean / f.max_score, f"委员评价 {t.graded} 件，平均 {mean:.1f} 分（最高等次 {f.max_score:g} 分）", refs.get(u, []), t.graded)
+    return out
 
 
 def _agreement(f: Facts, ind):
-    by_unit = defaultdict(list)
-    for fb, unit, a_id, role, item, score, agrees, praise, _ in _ratings_in_force(f, ind, ("lead", "separate")):
-        if agrees is not None:
-            by_unit[unit].append(Ref("feedback", fb, item, f.items.get(item, ""), agrees, "同意" if agrees else "不同意"))
-    return {u: Figure(_share(sum(1 for r in refs if r.ok), len(refs)), f"表态 {len(refs)} 件，同意 {sum(1 for r in refs if r.ok)} 件", refs)
-            for u, refs in by_unit.items()}
+    roles = _roles(ind, ("lead", "separate"))
+    refs = _rating_refs(f, roles, lambda r: r[6] is not None,
+                        lambda r: Ref("feedback", r[0], r[4], f.items.get(r[4], ""), r[6], "同意" if r[6] else "不同意"))
+    return {u: Figure(_share(t.agreed, t.stated), f"表态 {t.stated} 件，同意 {t.agreed} 件", refs.get(u, []), t.stated, t.agreed)
+            for u, t in _sum_roles(f.rating_tally, roles).items() if t.stated}
 
 
 def _praise(f: Facts, ind):
     roles = _roles(ind, ("lead", "separate"))
-    by_unit = defaultdict(dict)
-    for fb, unit, a_id, role, item, score, agrees, praise, _ in f.ratings:
-        if praise and role in roles:
-            by_unit[unit][item] = Ref("feedback", fb, item, f.items.get(item, ""), True, "表扬")
-    return {u: Figure(len(refs), f"受表扬 {len(refs)} 件", list(refs.values())) for u, refs in by_unit.items()}
+    refs = defaultdict(dict)
+    if f.records:
+        for fb, unit, a_id, role, item, score, agrees, praise, _ in f.ratings:
+            if praise and role in roles:
+                refs[unit][item] = Ref("feedback", fb, item, f.items.get(item, ""), True, "表扬")  # once per item
+    return {u: Figure(t.praised, f"受表扬 {t.praised} 件", list(refs[u].values()) if u in refs else [], t.praised, t.praised)
+            for u, t in _sum_roles(f.rating_tally, roles).items() if t.praised}
 
 
 def _type_share(f: Facts, ind):
     roles = _roles(ind, ("lead", "separate"))
     codes = set(ind.params.get("codes") or ["A", "B"])
-    by_unit = defaultdict(list)
-    for reply, unit, a_id, role, item, code in f.replies:
+    refs = defaultdict(list)
+    if f.records:
+        for reply, unit, a_id, role, item, code in f.replies:
+            if role in roles:
+                refs[unit].append(Ref("reply", reply, item, f.items.get(item, ""), code in codes, f"{code} 类"))
+    counts = defaultdict(lambda: [0, 0])
+    for (unit, role, code), n in f.reply_tally.items():
         if role in roles:
-            by_unit[unit].append(Ref("reply", reply, item, f.items.get(item, ""), code in codes, f"{code} 类"))
+            counts[unit][0] += n
+            counts[unit][1] += n if code in codes else 0
     names = "+".join(sorted(codes))
-    return {u: Figure(_share(sum(1 for r in refs if r.ok), len(refs)), f"答复 {len(refs)} 件，{names} 类 {sum(1 for r in refs if r.ok)} 件", refs)
-            for u, refs in by_unit.items()}
+    return {u: Figure(_share(ok, n), f"答复 {n} 件，{names} 类 {ok} 件", refs.get(u, []), n, ok) for u, (n, ok) in counts.items()}
 
 
 def _contacts(f: Facts, ind):
     roles = _roles(ind, ("lead", "separate"))
-    by_unit = defaultdict(list)
-    for a_id, unit, item, role, bits in f.assignments:
-        if role in roles:
-            made = "、".join(n for b, n in ((1, "办前面商"), (2, "办中沟通"), (4, "办后回访")) if bits & b) or "均未记录"
-            by_unit[unit].append(Ref("item", item, item, f.items.get(item, ""), bits == ALL_CONTACTS, made))
-    return {u: Figure(_share(sum(1 for r in refs if r.ok), len(refs)), f"承办 {len(refs)} 件，三次沟通齐全 {sum(1 for r in refs if r.ok)} 件", refs)
-            for u, refs in by_unit.items()}
+    refs = defaultdict(list)
+    if f.records:
+        for a_id, unit, item, role, bits in f.assignments:
+            if role in roles:
+                made = "、".join(n for b, n in ((1, "办前面商"), (2, "办中沟通"), (4, "办后回访")) if bits & b) or "均未记录"
+                refs[unit].append(Ref("item", item, item, f.items.get(item, ""), bits == ALL_CONTACTS, made))
+    return {u: Figure(_share(ok, n), f"承办 {n} 件，三次沟通齐全 {ok} 件", refs.get(u, []), n, ok)
+            for u, (n, ok) in _sum_roles(f.contact_tally, roles).items()}
+
+
+def _listed(f: Facts, rows, make) -> list:
+    """The records behind a figure counted from rows loaded anyway, made only when listed."""
+    return [make(r) for r in rows] if f.records else []
 
 
 def _co_grade(source):
     def compute(f: Facts, ind):
         by_unit = defaultdict(list)
         for a_id, unit, item, role, bits in f.assignments:
-            if role != "co":
-                continue
             got = f.co_grades.get((unit, item)) if source == "proposer" else f.lead_grades.get(a_id)
-            if got is not None:
-                by_unit[unit].append((got[1], Ref("item", item, item, f.items.get(item, ""), None, f"{got[1]:g} 分")))
+            if role == "co" and got is not None:
+                by_unit[unit].append((got, item))
         who = "委员" if source == "proposer" else "主办单位"
-        return {u: Figure(sum(s for s, _ in xs) / len(xs) / f.max_score,
-                          f"{who}评价 {len(xs)} 件，平均 {sum(s for s, _ in xs) / len(xs):.1f} 分", [r for _, r in xs])
+        return {u: Figure(sum(s for s, _ in xs) / len(xs) / f.max_score, f"{who}评价 {len(xs)} 件，平均 {sum(s for s, _ in xs) / len(xs):.1f} 分",
+                          _listed(f, xs, lambda x: Ref("item", x[1], x[1], f.items.get(x[1], ""), None, f"{x[0]:g} 分")), len(xs))
                 for u, xs in by_unit.items()}
     return compute
 
 
-def _hours(source):
-    def compute(f: Facts, ind):
-        if source == "message":
-            rows, what = f.messages, "留言"
-        else:
-            rows, what = [(q, unit, None, h) for q, unit, h in f.questions], "提问"
-        by_unit = defaultdict(list)
-        for r_id, unit, item, h in rows:
-            by_unit[unit].append((h, Ref(source, r_id, item, f.items.get(item, "") if item else "有问必答", None, f"{h:.1f} 小时")))
-        out = {}
-        for unit, xs in by_unit.items():
-            mean = sum(h for h, _ in xs) / len(xs)
-            out[unit] = Figure(mean, f"答复{what} {len(xs)} 条，平均 {mean:.1f} 小时", [r for _, r in xs])
-        return out
-    return compute
+def _message_hours(f: Facts, ind):
+    refs = defaultdict(list)
+    for m_id, unit, item, h in f.messages:  # listed only
+        refs[unit].append(Ref("message", m_id, item, f.items.get(item, ""), None, f"{h:.1f} 小时"))
+    return {u: Figure(hours / n, f"答复留言 {n} 条，平均 {hours / n:.1f} 小时", refs.get(u, []), n) for u, (n, hours) in f.message_tally.items()}
+
+
+def _question_hours(f: Facts, ind):
+    """Questions are few (有问必答, a few a year per unit): counted from their rows."""
+    by_unit = defaultdict(list)
+    for row in f.questions:
+        by_unit[row[1]].append(row)
+    out = {}
+    for unit, xs in by_unit.items():
+        mean = sum(r[2] for r in xs) / len(xs)
+        refs = _listed(f, xs, lambda r: Ref("question", r[0], None, "有问必答", None, f"{r[2]:.1f} 小时"))
+        out[unit] = Figure(mean, f"答复提问 {len(xs)} 条，平均 {mean:.1f} 小时", refs, len(xs))
+    return out
 
 
 def _overdue(f: Facts, ind):
     kinds = set(ind.params.get("kinds") or [])
-    by_unit = defaultdict(list)
-    for e_id, unit, item, kind, days_late, due, question in f.overdue:
+    counts = defaultdict(int)
+    for (unit, kind), n in f.overdue_tally.items():
+        if not kinds or kind in kinds:
+            counts[unit] += n
+    refs = defaultdict(list)
+    for e_id, unit, item, kind, days_late, due, question in f.overdue:  # listed only
         if not kinds or kind in kinds:
             label = f.items.get(item, "") if item else "有问必答"
-            by_unit[unit].append(Ref("overdue", e_id, item, label, False, f"{OVERDUE_LABEL[kind]}，超期 {days_late} 个工作日"))
-    return {u: Figure(len(refs), f"超期 {len(refs)} 次", refs) for u, refs in by_unit.items()}
+            refs[unit].append(Ref("overdue", e_id, item, label, False, f"{OVERDUE_LABEL[kind]}，超期 {days_late} 个工作日"))
+    return {u: Figure(n, f"超期 {n} 次", refs.get(u, []), n, 0) for u, n in counts.items()}
 
 
 def _events(attr, what, kind):
     def compute(f: Facts, ind):
         by_unit = defaultdict(list)
-        for e_id, unit, item in getattr(f, attr):
-            by_unit[unit].append(Ref(kind, e_id, item, f.items.get(item, ""), False, what))
-        return {u: Figure(len(refs), f"{what} {len(refs)} 次", refs) for u, refs in by_unit.items()}
+        for e in getattr(f, attr):
+            by_unit[e[1]].append(e)
+        return {u: Figure(len(es), f"{what} {len(es)} 次", _listed(f, es, lambda e: Ref(kind, e[0], e[2], f.items.get(e[2], ""), False, what)),
+                          len(es), 0)
+                for u, es in by_unit.items()}
     return compute
 
 
@@ -175,27 +213,25 @@ def _liaison_changes(f: Facts, ind):
     allowed = int(ind.params.get("allowed", 1))
     out = {}
     for unit, changes in f.liaison_changes.items():
-        refs = [Ref("liaison", row, None, f"{started:%Y-%m-%d} 起由{name}担任联络员", i < allowed, "允许范围内" if i < allowed else "超出允许次数")
-                for i, (row, started, name) in enumerate(changes)]
-        out[unit] = Figure(max(0, len(changes) - allowed), f"年内更换联络员 {len(changes)} 次，允许 {allowed} 次", refs)
+        refs = _listed(f, enumerate(changes), lambda c: Ref("liaison", c[1][0], None, f"{c[1][1]:%Y-%m-%d} 起由{c[1][2]}担任联络员",
+                                                            c[0] < allowed, "允许范围内" if c[0] < allowed else "超出允许次数"))
+        out[unit] = Figure(max(0, len(changes) - allowed), f"年内更换联络员 {len(changes)} 次，允许 {allowed} 次", refs, len(changes))
     return out
 
 
 def _entered(kind):
     def compute(f: Facts, ind):
         by_unit = defaultdict(list)
-        for e in f.entries:
-            if e.kind == kind and e.indicator_id == ind.pk:
-                by_unit[e.unit_id].append(e)
+        for e in f.entered.get((ind.pk, kind), ()):
+            by_unit[e.unit_id].append(e)
         out = {}
-        shown = {}  # the kind's name, translated once (each entry here is of the one kind)
+        shown = str(Entry.Kind(kind).label)
         for unit, es in by_unit.items():
             value = sum(float(e.points) for e in es) / len(es)
-            refs = [Ref("entry", e.pk, None, (shown.get(e.kind) or shown.setdefault(e.kind, e.get_kind_display()))
-                        + (f"（{e.assembly}）" if e.assembly else ""), None,
-                        f"{float(e.points):g} 分：{e.reason}") for e in es]
+            refs = _listed(f, es, lambda e: Ref("entry", e.id, None, shown + (f"（{e.assembly}）" if e.assembly else ""), None,
+                                                f"{float(e.points):g} 分：{e.reason}"))
             text = f"评分 {value:g} 分" if len(es) == 1 else f"{len(es)} 方评分，平均 {value:.2f} 分"
-            out[unit] = Figure(value, text, refs)
+            out[unit] = Figure(value, text, refs, len(es))
         return out
     return compute
 
@@ -205,7 +241,7 @@ def _self_assessment(f: Facts, ind):
     for unit, (s_id, when) in f.self_assessments.items():
         on_time = submitted_by(ind.scheme, when)
         out[unit] = Figure(1.0 if on_time else 0.0, f"{when:%Y-%m-%d} 提交" + ("" if on_time else "（逾期）"),
-                           [Ref("self_assessment", s_id, None, "总结自评", on_time, "")])
+                           _listed(f, [s_id], lambda s: Ref("self_assessment", s, None, "总结自评", on_time, "")), 1, int(on_time))
     return out
 
 
@@ -223,8 +259,8 @@ METRICS: dict[str, Metric] = {
     "three_contacts": M("三次沟通落实率", "share", _contacts, ("lead", "separate")),
     "co_grade_proposer": M("委员对会办的评价", "share", _co_grade("proposer"), ("co",)),
     "co_grade_lead": M("主办单位对会办的评价", "share", _co_grade("lead"), ("co",)),
-    "message_hours": M("留言平均答复时长", "hours", _hours("message"), higher_is_better=False),
-    "question_hours": M("有问必答平均答复时长", "hours", _hours("question"), higher_is_better=False),
+    "message_hours": M("留言平均答复时长", "hours", _message_hours, higher_is_better=False),
+    "question_hours": M("有问必答平均答复时长", "hours", _question_hours, higher_is_better=False),
     "overdue": M("超期次数", "count", _overdue, higher_is_better=False),
     "urges": M("被催办次数", "count", _events("urges", "被催办", "urge"), higher_is_better=False),
     "refused_adjustments": M("调整申请理由不成立", "count", _events("refused_adjustments", "调整申请不予同意", "adjustment"),

@@ -104,12 +104,12 @@ def per_item_figures(f: Facts, ind) -> dict:
         group = "co" if role == "co" else "lead"
         ctx = {"reply": first.get((a_id, Milestone.REPLY)), "co_opinion": first.get((a_id, Milestone.CO_OPINION)),
                "grade": grade.get(a_id), "type": reply_type.get(a_id),
-               "proposer_co_grade": (f.co_grades.get((unit, item)) or (None, None))[1],
-               "lead_grade": (f.lead_grades.get(a_id) or (None, None))[1]}
+               "proposer_co_grade": f.co_grades.get((unit, item)), "lead_grade": f.lead_grades.get(a_id)}
         got, whole, words = item_score(rules[group], ctx, f)
         score = got / whole * 100 if whole else 0.0
-        by_unit[unit].append((score, Ref("item", item, item, f.items.get(item, ""), None,
-                                         f"{'会办' if group == 'co' else '主办'} {score:.1f} 分：" + "；".join(words))))
+        ref = Ref("item", item, item, f.items.get(item, ""), None,
+                  f"{'会办' if group == 'co' else '主办'} {score:.1f} 分：" + "；".join(words)) if f.records else None
+        by_unit[unit].append((score, ref))
     return {u: Figure(sum(s for s, _ in xs) / len(xs), f"单件考核 {len(xs)} 件，平均 {sum(s for s, _ in xs) / len(xs):.2f} 分",
-                      [r for _, r in xs])
+                      [r for _, r in xs] if f.records else [], len(xs))
             for u, xs in by_unit.items()}

@@ -27,7 +27,9 @@ class Line:
     rule: str = ""  # the rule in words
     code: str = ""
     value: float | None = None
-    refs: list = field(default_factory=list)
+    refs: list = field(default_factory=list)  # listed only when asked for (compute(records=True))
+    n: int | None = None  # the records the figure counts
+    ok: int | None = None  # of them, those counted for the unit, where that applies
 
 
 @dataclass

@@ -6,7 +6,7 @@ as asked; after, they are read from the frozen results."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from decimal import Decimal
 
 from django.db.models import QuerySet
@@ -17,7 +17,7 @@ from banli.params import MAX_ID
 from .access import check_read, check_runs, check_unit, readable_units, sees_every_unit, sees_ranking
 from .compute import compute, standings
 from .models import Entry, Result, Scheme, SelfAssessment, SelfAssessmentFile
-from .scoring import TIE_RULE
+from .scoring import TIE_RULE, Line
 
 
 def schemes(user) -> QuerySet[Scheme]:
@@ -46,9 +46,16 @@ def _lines(lines, *, refs=True) -> list[dict]:
     lists them), so that a province's table stays small."""
     out = []
     for ln in lines:
-        d = ln if isinstance(ln, dict) else {**asdict(ln), "refs": [asdict(r) for r in ln.refs] if refs else []}
+        if isinstance(ln, dict):  # a frozen line
+            d = ln
+        else:  # not asdict(), which would copy every record only to drop them
+            d = {k: getattr(ln, k) for k in LINE_FIELDS}
+            d["refs"] = [asdict(r) for r in ln.refs] if refs else []
         out.append({**d, "points": Decimal(str(d["points"])), **({} if refs else {"refs": []})})
     return out
+
+
+LINE_FIELDS = [f.name for f in fields(Line) if f.name != "refs"]
 
 
 def _frozen(scheme: Scheme, unit_ids=None, *, refs=False) -> list[dict]:
@@ -123,7 +130,7 @@ def unit_report(user, year, unit_id, *, as_of: datetime.date | None = None) -> d
             raise not_found()
         row = rows[0]
     else:
-        scores = compute(scheme, as_of=as_of, unit_id=unit_id)
+        scores = compute(scheme, as_of=as_of, unit_id=unit_id, records=True)
         if not scores:
             raise not_found()
         row = {**_row(scores[0], refs=True), **UNRANKED}  # a rank needs every unit: see the table

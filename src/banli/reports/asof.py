@@ -119,9 +119,18 @@ def contacts_made(at: AsOf, *, by_unit: bool = False):
     """The kinds of contact (办前面商 / 办中沟通 / 办后回访) recorded by then, as bits (CONTACT_BIT;
     7: all three; 0: none), one expression for all three: for each item (by any unit), or, with
     by_unit, for each assignment (its unit, on its item)."""
-    def made(kind):
-        qs = Consultation.objects.filter(item=OuterRef("item" if by_unit else "pk"), kind=kind, recorded_at__lt=at.end)
-        return Exists(qs.filter(unit=OuterRef("unit")) if by_unit else qs)
-
-    bits = [Case(When(made(k), then=Value(b)), default=Value(0), output_field=IntegerField()) for k, b in CONTACT_BIT.items()]
+    bits = [Case(When(_made(at, k, by_unit), then=Value(b)), default=Value(0), output_field=IntegerField()) for k, b in CONTACT_BIT.items()]
     return bits[0] + bits[1] + bits[2]
+
+
+def all_contacts_made(at: AsOf, *, by_unit: bool = False) -> Q:
+    """The three contacts all recorded by then (contacts_made(...) == ALL_CONTACTS), as a condition
+    the database stops testing at the first contact missing: for counting, where the bits are
+    not needed."""
+    return Q(_made(at, Consultation.Kind.BEFORE, by_unit)) & Q(_made(at, Consultation.Kind.DURING, by_unit)) & Q(
+        _made(at, Consultation.Kind.AFTER, by_unit))
+
+
+def _made(at: AsOf, kind, by_unit: bool) -> Exists:
+    qs = Consultation.objects.filter(item=OuterRef("item" if by_unit else "pk"), kind=kind, recorded_at__lt=at.end)
+    return Exists(qs.filter(unit=OuterRef("unit")) if by_unit else qs)
