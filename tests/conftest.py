@@ -56,6 +56,17 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The public pages' cache starts empty: a page cached by an earlier test, whose database rows
+    are rolled back, must not be served to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def reference_data(db):
     """Reply types A/B/C, grades 好/较好/一般/差, categories per assembly, and the sessions:

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -98,6 +99,7 @@ INSTALLED_APPS = [
     "banli.web",
     "banli.reports",
     "banli.assessment",
+    "banli.portal",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,8 @@ urlpatterns = [
     path("api/", include("banli.api.urls")),
     # The browsable API's login (the pages have their own at /login/).
     path("api-auth/", include("rest_framework.urls")),
+    # The public site: no login, published items only (banli.portal.rules).
+    path("public/", include("banli.portal.urls")),
     path("", include("banli.web.urls")),
 ]
 

@@ -3,6 +3,8 @@ office's decision, and revocation. The decision concerns one replying unit's rep
 separate handling each unit's reply is published on its own); Item.publication sums them up."""
 
 
+from banli.portal import cache as portal_cache
+
 from ..models import Assignment, Publication, PublicationRecord
 from .common import item_action, begin, invalid, require_text
 
@@ -25,8 +27,14 @@ def _decide(step, kind, wanted, reason) -> PublicationRecord:
     a.publication = wanted
     a.save(update_fields=["publication"])
     item.publication = summary(item.assignments.all())
-    item.save(update_fields=["publication", "updated_at"])
     rec = PublicationRecord.objects.create(item=item, assignment=a, kind=kind, reason=reason, by=step.user)
+    if wanted == P.PUBLISHED:
+        item.published_at = rec.at
+    elif not any(x.publication == P.PUBLISHED for x in item.assignments.all() if x.active):
+        item.published_at = None  # its last public reply withdrawn: off the public site at once
+    item.save(update_fields=["publication", "published_at", "updated_at"])
+    categories = [item.category_id, item.category.parent_id] if item.category_id else []  # a category's feed includes its children
+    portal_cache.publication_changed(item.pk, [x.unit_id for x in item.assignments.all()], categories)
     step.audit(target=rec, before=before, after={"publication": wanted, "unit": a.unit_id}, note=reason)
     return rec
 

@@ -65,6 +65,10 @@ class Item(models.Model):
     # The type of the reply in force (latest sent lead/separate reply); kept for list filters.
     reply_type = models.ForeignKey(ReplyType, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="答复类型")
     publication = models.CharField("公开状态", max_length=10, choices=Publication.choices, default=Publication.UNDECIDED)
+    # On the public site since (the office's latest decision to publish one of its replies), empty
+    # while no reply of it is public: the public list's filter and order, kept by the publication
+    # actions (banli.portal.rules says what is public).
+    published_at = models.DateTimeField("公开时间", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     registered_at = models.DateTimeField("立案时间", null=True, blank=True)
@@ -89,6 +93,8 @@ class Item(models.Model):
             # The office's to-do cards: a handful of rows among 100k each, found without a scan.
             models.Index(fields=["state"], condition=Q(publication="undecided"), name="item_publication_undecided"),
             models.Index(fields=["assembly"], condition=Q(withdrawal_requested=True), name="item_withdrawal_requested"),
+            # The public list, newest publication first, among the published only.
+            models.Index(fields=["-published_at", "-id"], condition=Q(published_at__isnull=False), name="item_public_newest"),
         ]
 
     def __str__(self):

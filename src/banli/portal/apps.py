@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    name = "banli.portal"
+    verbose_name = "办理结果公开"
