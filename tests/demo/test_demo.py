@@ -269,3 +269,70 @@ def test_current_year_assessment_in_progress(demo):
     assert Entry.objects.filter(scheme=scheme, kind=Entry.Kind.EVALUATION).exists()
     assert SelfAssessment.objects.filter(scheme=scheme, unit__liaisons__user__username="unit1").exists()
     assert Entry.objects.filter(scheme=scheme).count() < Entry.objects.filter(scheme=scheme.copied_from).count()
+
+
+def _public_answers(client) -> dict[str, str]:
+    """Every public page, feed and export of the demo: the lists (every page), every published
+    item, every unit a public page links to, the figures of each closed session, the feeds (all,
+    each such unit, each category), the open data (every JSON page, the CSV) and the sitemap."""
+    import re
+
+    from banli.portal import rules, selectors
+
+    out = {}
+
+    def fetch(path):
+        r = client.get(path)
+        assert r.status_code == 200, (path, r.status_code)
+        out[path] = (b"".join(r.streaming_content) if r.streaming else r.content).decode("utf-8")
+        return out[path]
+
+    first = fetch("/public/")
+    pages = int(re.search(r"第 1 / (\d+) 页", first).group(1))
+    for n in range(2, pages + 1):
+        fetch(f"/public/?page={n}")
+    for item_id in rules.public_items().values_list("id", flat=True):
+        fetch(f"/public/items/{item_id}/")
+    units = {int(u) for body in list(out.values()) for u in re.findall(r'href="/public/units/(\d+)/"', body)}
+    for unit_id in sorted(units):
+        fetch(f"/public/units/{unit_id}/")
+        fetch(f"/public/feeds/units/{unit_id}/")
+    for c in Category.objects.values_list("id", flat=True):
+        fetch(f"/public/feeds/categories/{c}/")
+    for path in ("/public/feeds/", "/public/figures/", "/public/data/", "/public/data/items.csv", "/public/sitemap.xml",
+                 "/public/sitemap-items.xml", "/public/sitemap-units.xml", "/public/sitemap-pages.xml"):
+        fetch(path)
+    for s in selectors.closed_sessions():
+        for path in (f"/public/figures/{s['id']}/", f"/public/data/figures/{s['id']}.json", f"/public/data/figures/{s['id']}.csv"):
+            fetch(path)
+    page, pages = 1, 1
+    while page <= pages:
+        import json
+
+        pages = json.loads(fetch(f"/public/data/items.json?page={page}"))["pages"]
+        page += 1
+    return out
+
+
+def test_the_public_side_shows_nothing_unpublished_and_no_contact_data(demo):
+    """DOMAIN §8: every public answer of the demo scanned for the demo's phone numbers, addresses and
+    e-mail addresses (people's, units', the replies' contact phones) and for the title of every
+    item not published."""
+    from django.test import Client
+
+    from banli.portal import rules
+
+    answers = _public_answers(Client())
+    published = set(rules.public_items().values_list("id", flat=True))
+    assert 0.3 * Item.objects.exclude(replied_at=None).count() <= len(published), "the demo publishes a realistic share of its replies"
+    unpublished = set(Item.objects.exclude(pk__in=published).values_list("title", flat=True))
+    public_titles = set(Item.objects.filter(pk__in=published).values_list("title", flat=True))
+    unpublished -= public_titles  # a title filed twice (one merged into the other) is public by the published one
+    contacts = (set(Person.objects.values_list("phone", flat=True)) | set(Person.objects.values_list("address", flat=True))
+                | set(Unit.objects.values_list("phone", flat=True)) | set(Reply.objects.values_list("contact_phone", flat=True))
+                | set(get_user_model().objects.values_list("email", flat=True)))
+    contacts = {c for c in contacts if c and len(c) >= 5}
+    assert len(answers) > 100 and len(contacts) > 20 and len(unpublished) > 50
+    for path, body in answers.items():
+        leaked = [c for c in contacts if c in body] + [t for t in unpublished if t in body]
+        assert not leaked, (path, leaked[:5])
