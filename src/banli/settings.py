@@ -289,6 +289,13 @@ EMAIL_TIMEOUT = env_int("BANLI_EMAIL_TIMEOUT", 20, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("BANLI_EMAIL_FROM", "Banli 提案办理 <banli@localhost>")
 BANLI_EMAIL_SUBJECT_PREFIX = env_str("BANLI_EMAIL_SUBJECT_PREFIX", "【提案办理】")
 
+# The cache: the public site's pages (banli.portal.cache). With several app processes it must be
+# shared, or a revoked publication would still be served by the processes that cached it:
+# production sets BANLI_CACHE=redis://host:6379/1. The embedded default is per process (one process).
+_cache_url = env_str("BANLI_CACHE", "")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url, "KEY_PREFIX": "banli"}
+          if _cache_url else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "banli"}}
+
 # Background work. Production: BANLI_CELERY_BROKER=redis://host:6379/0, then run
 #   celery -A banli worker -l info   and   celery -A banli beat -l info
 # Embedded default (no broker): tasks run in-process, and `make run` runs the scan on a timer.
