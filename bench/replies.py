@@ -184,3 +184,4 @@ class Replies:
                            after={"publication": Publication.REVOKED}, note=rec.reason)
         states = {a_.publication for a_ in replying}
         it.publication = next(p for p in (Publication.PUBLISHED, Publication.REVOKED, Publication.WITHHELD) if p in states)
+        it.published_at = t if Publication.PUBLISHED in states else None  # on the public site since (banli.portal.rules)

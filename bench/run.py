@@ -262,6 +262,10 @@ def _child(args) -> int:
     cases = _run_cases(summary, args.repeat, args.warmup)
     print("pages:", flush=True)
     pages = run_page_cases(summary, repeat=args.page_repeat, warmup=args.warmup, target_ms=args.target_ms, progress=lambda m: print(m, flush=True))
+    from bench.public import run_public_cases
+
+    print("public site:", flush=True)
+    pages += run_public_cases(repeat=args.page_repeat, warmup=args.warmup, target_ms=args.target_ms, progress=lambda m: print(m, flush=True))
     from bench.assessment import assessment_case
     from bench.dossier import dossier_case
     from bench.report import report_case

@@ -75,7 +75,8 @@ def public_cosigners(item_ids) -> QuerySet[CoSigner]:
 def public_closures(item_ids) -> QuerySet[ClosureReport]:
     """The approved closure reports of the published units."""
     return (ClosureReport.objects.filter(item_id__in=item_ids, state=ClosureReport.State.APPROVED,
-                                         assignment__in=published_assignments().values("pk")).order_by("item_id", "id"))
+                                         assignment__in=published_assignments().filter(item_id__in=item_ids).values("pk"))
+            .order_by("item_id", "id"))
 
 
 def public_texts(item_ids) -> dict[int, str]:

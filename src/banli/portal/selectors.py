@@ -134,10 +134,10 @@ def item_page(item_id) -> dict:
 
 
 def filter_choices() -> dict:
-    """What the list's filters offer: years and sessions with published items, categories, units
-    that answered a published item, reply types."""
-    sessions = list(Session.objects.filter(pk__in=rules.public_items().values("session_id")).order_by("-year", "assembly")
-                    .values("id", "name", "year", "assembly"))
+    """What the list's filters offer: the sessions and their years, the top categories, the
+    active handling units, the reply types. All of them, not only those with a publication: the
+    reference tables are small, and asking which have one would read the publications."""
+    sessions = list(Session.objects.order_by("-year", "assembly", "-ordinal").values("id", "name", "year", "assembly"))
     for s in sessions:
         s["label"] = session_label(s["assembly"], s["name"])
     return {
@@ -145,8 +145,7 @@ def filter_choices() -> dict:
         "sessions": sessions,
         "categories": list(Category.objects.filter(parent__isnull=True, active=True).order_by("assembly", "position", "id")
                            .values("id", "name", "assembly")),
-        "units": list(Unit.objects.filter(pk__in=rules.published_assignments().values("unit_id")).order_by("kind", "name")
-                      .values("id", "name")),
+        "units": list(Unit.objects.filter(active=True).order_by("kind", "name").values("id", "name")),
         "reply_types": list(ReplyType.objects.order_by("code").values("code", "name")),
     }
 
