@@ -36,7 +36,7 @@ def _units(c, t, ids) -> list:
     if not ids:
         return []
     c.execute(f"SELECT a.item_id, a.role, a.unit_id, u.name FROM {t['asg']} a JOIN {t['unit']} u ON u.id = a.unit_id "
-              f"WHERE a.item_id IN ({ph(ids)}) AND a.state <> 'ended' ORDER BY a.item_id, a.role, a.id", ids)
+              f"WHERE a.item_id IN ({ph(ids)}) AND a.state <> 'ended' ORDER BY a.item_id, CASE a.role WHEN 'lead' THEN 0 WHEN 'separate' THEN 1 ELSE 2 END, a.id", ids)
     return c.fetchall()
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from banli.proposals.models import Assignment, ClosureReport, CoSigner, Item, Publication, PublicationRecord, Reply
 
@@ -55,9 +55,13 @@ def published_replies(item_ids=None) -> QuerySet[Reply]:
             .filter(sent_at__lte=F("decided")).filter(~Exists(later)).order_by("item_id", "assignment_id"))
 
 
+ROLE_ORDER = Case(When(role="lead", then=Value(0)), When(role="separate", then=Value(1)), default=Value(2))  # 主办、分办, then 会办
+
+
 def public_units(item_ids) -> QuerySet[Assignment]:
-    """The units handling the items (lead, co-handling, separate), as the public sees them."""
-    return Assignment.objects.filter(item_id__in=item_ids).exclude(state=Assignment.State.ENDED).order_by("item_id", "role", "id")
+    """The units handling the items, as the public sees them: the lead or separate units first,
+    then the co-handling ones."""
+    return Assignment.objects.filter(item_id__in=item_ids).exclude(state=Assignment.State.ENDED).order_by("item_id", ROLE_ORDER, "id")
 
 
 def public_units_of(unit_id: int, *, answering: bool = False) -> QuerySet[Assignment]:

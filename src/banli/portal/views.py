@@ -34,7 +34,9 @@ def filter_options(chosen: dict) -> dict:
         "year": _options([(y, y) for y in c["years"]], chosen.get("year")),
         "assembly": _options([("cppcc", "政协提案"), ("npc", "人大建议")], chosen.get("assembly")),
         "session": _options([(s["id"], s["label"]) for s in c["sessions"]], chosen.get("session")),
-        "category": _options([(x["id"], x["name"]) for x in c["categories"]], chosen.get("category")),
+        # Both assemblies have a 经济 and a 综合: the assembly says which.
+        "category": _options([(x["id"], f"{'政协' if x['assembly'] == 'cppcc' else '人大'} · {x['name']}") for x in c["categories"]],
+                             chosen.get("category")),
         "unit": _options([(u["id"], u["name"]) for u in c["units"]], chosen.get("unit")),
         "reply_type": _options([(t["code"], f"{t['code']}类 {t['name']}") for t in c["reply_types"]], chosen.get("reply_type")),
     }
