@@ -288,7 +288,8 @@ def _public_answers(client) -> dict[str, str]:
         return out[path]
 
     first = fetch("/public/")
-    pages = int(re.search(r"第 1 / (\d+) 页", first).group(1))
+    shown = re.search(r"第 1 / (\d+) 页", first)  # no page navigation: one page
+    pages = int(shown.group(1)) if shown else 1
     for n in range(2, pages + 1):
         fetch(f"/public/?page={n}")
     for item_id in rules.public_items().values_list("id", flat=True):
