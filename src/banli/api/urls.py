@@ -70,3 +70,11 @@ urlpatterns += [
     path("assessment/<int:year>/finalise/", assessment.FinaliseView.as_view(), name="assessment-finalise"),
     path("assessment/<int:year>/publish/", assessment.PublishView.as_view(), name="assessment-publish"),
 ]
+
+# The office's publication queue (公开审核) and its batch of decisions.
+from .views import publication  # noqa: E402
+
+urlpatterns += [
+    path("publication/queue/", publication.PublicationQueueView.as_view(), name="publication-queue"),
+    path("publication/decisions/", publication.PublicationDecisionsView.as_view(), name="publication-decisions"),
+]

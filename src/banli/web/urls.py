@@ -73,3 +73,10 @@ urlpatterns += [
     path("assessment/<int:year>/results.docx", assessment_files.results_docx, name="assessment_docx"),
     path("assessment/<int:year>/results.xlsx", assessment_files.results_xlsx, name="assessment_xlsx"),
 ]
+
+# The office's publication queue (公开审核): replies awaiting its decision, decided in a batch.
+from .views import publication  # noqa: E402
+
+urlpatterns += [
+    path("publication/", publication.publication_page, name="publication"),
+]
