@@ -257,15 +257,13 @@ def _child(args) -> int:
         print("  consistency:", p)
 
     from bench.pages import run_page_cases
+    from bench.public import run_public_cases
 
     load = [round(x, 1) for x in os.getloadavg()]
     cases = _run_cases(summary, args.repeat, args.warmup)
-    print("pages:", flush=True)
-    pages = run_page_cases(summary, repeat=args.page_repeat, warmup=args.warmup, target_ms=args.target_ms, progress=lambda m: print(m, flush=True))
-    from bench.public import run_public_cases
-
-    print("public site:", flush=True)
-    pages += run_public_cases(repeat=args.page_repeat, warmup=args.warmup, target_ms=args.target_ms, progress=lambda m: print(m, flush=True))
+    print("pages (the public site's last):", flush=True)
+    pages = [*run_page_cases(summary, repeat=args.page_repeat, warmup=args.warmup, target_ms=args.target_ms, progress=lambda m: print(m, flush=True)),
+             *run_public_cases(repeat=args.page_repeat, warmup=args.warmup, target_ms=args.target_ms, progress=lambda m: print(m, flush=True))]
     from bench.assessment import assessment_case
     from bench.dossier import dossier_case
     from bench.report import report_case
@@ -396,7 +394,6 @@ def _run_cases(summary, repeat, warmup) -> list[dict]:
         timed, floor = _measure((case_setup, action), (floor_setup, floor_run), repeat=len(todo) - 1 - act_warmup, warmup=act_warmup)
         cases.append(_case(name, timed, floor))
     return cases
-
 
 
 if __name__ == "__main__":

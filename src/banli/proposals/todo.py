@@ -177,7 +177,7 @@ def gov_office_sections(actor: Actor) -> list[Section]:
     rows, total = _top(undecided, ["id"])
     sections.append(Section("publication", "gov_office", _("待决定是否公开"), total,
                             [Entry(a.item, anchor=f"do-decide_publication-{a.pk}", note=a.unit.name) for a in rows],
-                            "/items/?publication=undecided"))
+                            "/publication/"))  # the office's publication review: the queue with both groups, decided in batches
     sections.append(_question_section("questions", "gov_office", Question.objects.filter(to_unit__isnull=True, answered_at__isnull=True)))
     return sections
 
