@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "banli.reports",
     "banli.assessment",
     "banli.portal",
+    "banli.search",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ from banli.errors import forbidden, invalid, not_found
 from banli.params import id_param
 from banli.org import selectors as org_selectors
 from banli.org.models import Assembly, Category, Person
+from banli.search.query import matching
 
 from .access import access_item, actor_for, visible_items
 from .models import (
@@ -16,7 +17,9 @@ from .models import (
 )
 
 LIST_ORDERINGS = {"id": "id", "-id": "-id", "number": "number", "-number": "-number", "submitted_at": "submitted_at",
-                  "-submitted_at": "-submitted_at", "title": "title", "-title": "-title", "state": "state", "-state": "-state"}
+                  "-submitted_at": "-submitted_at", "title": "title", "-title": "-title", "state": "state", "-state": "-state",
+                  # The best match first (banli.search.query); the default when q= is given. Without q, newest first.
+                  "relevance": "search_rank"}
 
 
 def _truthy(value: str | None):
@@ -64,12 +67,15 @@ def item_list(user, params) -> QuerySet[Item]:
         # Late: some milestone of the item is past its due date and not yet met.
         # IN over the late rows (an index range), not EXISTS checked against every item.
         qs = qs.filter(pk__in=Deadline.objects.filter(state=Deadline.State.LATE, item__isnull=False).values("item_id"))
-    if params.get("q"):
-        q = params["q"].strip()[:100]
-        qs = qs.filter(Q(title__icontains=q) | Q(reason__icontains=q) | Q(suggestions__icontains=q))
+    searching = bool((params.get("q") or "").strip())
+    if searching:
+        # The search index's staff documents (title, 案由, 建议): every word typed, best match first.
+        qs = matching(qs, params["q"], scope="staff")
     if params.get("mine") and _truthy(params.get("mine")):
         qs = qs.filter(proposer_id__in=actor_for(user).person_ids)
-    order = LIST_ORDERINGS.get(params.get("ordering") or "-id", "-id")
+    order = LIST_ORDERINGS.get(params.get("ordering") or ("relevance" if searching else "-id"), "-id")
+    if order == "search_rank" and not searching:
+        order = "-id"
     return (
         qs.select_related("proposer", "category", "category__parent", "session__term", "reply_type")
         .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.exclude(state=Assignment.State.ENDED).select_related("unit"), to_attr="active_assignments"))

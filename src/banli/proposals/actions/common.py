@@ -13,6 +13,7 @@ from banli.audit.service import record
 from banli.deadlines.sync import sync_item
 from banli.errors import BanliError, invalid, not_found
 from banli.notify.service import notify_after_commit
+from banli.search.index import reindex
 
 from .. import workflow
 from ..access import Actor, access_item, actor_for
@@ -70,14 +71,16 @@ class Step:
 
 
 def item_action(fn):
-    """One transaction per item action; before it commits, the item's deadline rows are brought
-    in line with what its records now say (banli.deadlines.sync), so they never disagree."""
+    """One transaction per item action; before it commits, the item's deadline rows and its search
+    documents are brought in line with what its records now say (banli.deadlines.sync,
+    banli.search.index), so they never disagree: an action that fails changes neither."""
 
     @functools.wraps(fn)
     def wrapper(user, item_id, *args, **kwargs):
         with transaction.atomic():
             result = fn(user, item_id, *args, **kwargs)
             sync_item(int(item_id))
+            reindex([int(item_id)])
         return result
 
     return wrapper

@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from banli.org.models import Category, Person, Session, Term, Unit
+from banli.search.index import reindex
 
 from ..models import CoSigner, Item, ItemState, PublicationRecord
 from ..selectors import own_people
@@ -97,6 +98,7 @@ def create_draft(user, *, person_id=None, session_id=None, suggested_unit_ids=()
     from banli.audit.service import record
 
     record(actor=user, action="create_draft", item=item, after={"title": item.title, "session": session.pk})
+    reindex([item.pk])  # not an item_action (there is no item yet): searchable from the start all the same
     return item
 
 

@@ -1,0 +1,1 @@
+"""Full-text search of the items, one index for the public site and the staff lists: Chinese cut into two-character pieces (pieces.py), kept in each action's transaction (index.py), read with ranking and highlighting (query.py)."""

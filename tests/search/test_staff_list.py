@@ -1,0 +1,67 @@
+"""The staff list's q= (banli.proposals.selectors.item_list) searches the staff documents: the
+best match first unless another order is asked, with the list's usual number of queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from banli.proposals.selectors import item_list
+from tests.builders import make_item
+from tests.web.pages import listed_total, login
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def parking(world):
+    once = make_item(world, state="submitted", title="关于城市更新的建议", reason="本区正推进城市更新，" * 10 + "兼顾停车设施。")
+    often = make_item(world, state="submitted", title="关于缓解停车难的建议", reason="医院停车场车位不足，路边停车占道。")
+    other = make_item(world, state="submitted", title="关于发展社区养老服务的建议")
+    return once, often, other
+
+
+def ids(user, **params):
+    return [i.pk for i in item_list(user, params)]
+
+
+def test_q_finds_the_words_best_match_first(world, gov_office, parking):
+    once, often, _ = parking
+    assert ids(gov_office, q="停车") == [often.pk, once.pk]
+    assert ids(gov_office, q="停车", ordering="relevance") == [often.pk, once.pk]
+    assert ids(gov_office, q="停车", ordering="-id") == sorted([often.pk, once.pk], reverse=True)
+    assert ids(gov_office, q="停车", ordering="id") == sorted([often.pk, once.pk])
+    assert ids(gov_office, q="停车场 医院") == [often.pk]
+    assert ids(gov_office, q="，。") == []
+
+
+def test_relevance_without_q_is_newest_first(world, gov_office, parking):
+    assert ids(gov_office, ordering="relevance") == ids(gov_office) == sorted(ids(gov_office), reverse=True)
+
+
+def test_q_keeps_to_what_the_reader_may_see(world, member, other_member, parking):
+    _, often, _ = parking
+    assert often.pk in ids(member, q="停车")  # the proposer's own
+    assert ids(other_member, q="停车") == []
+
+
+def test_the_page_and_the_api_search_alike(world, gov_office, parking):
+    once, often, _ = parking
+    r = login(gov_office).get("/items/", {"q": "停车"})
+    assert listed_total(r) == 2
+    c = APIClient()
+    c.force_login(gov_office)
+    body = c.get("/api/items/", {"q": "停车"}).json()
+    assert [row["id"] for row in body["results"]] == [often.pk, once.pk]
+
+
+def test_q_costs_no_query_more(world, gov_office, parking):
+    c = APIClient()
+    c.force_login(gov_office)
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(url).status_code == 200
+        return len(ctx)
+
+    assert queries("/api/items/?q=停车") == queries("/api/items/?q=停车 医院") == queries("/api/items/")
