@@ -217,16 +217,20 @@ def list_floor(session_key, uid, params) -> dict:
             args += states
         if params.get("late"):
             where.append(f"i.id IN (SELECT item_id FROM {table(Deadline)} WHERE state = 'late' AND item_id IS NOT NULL)")
-        if params.get("q"):
-            like = "ILIKE" if connection.vendor == "postgresql" else "LIKE"
-            where.append(f"(i.title {like} %s OR i.reason {like} %s OR i.suggestions {like} %s)")
-            args += [f"%{params['q']}%"] * 3
+        joins, order, order_args = "", "i.id DESC", []
+        if params.get("q"):  # through the search index (banli.search), best first, as the list orders a search
+            from .search_floor import match
+
+            m = match(params["q"], "staff")
+            joins, order, order_args = m.joins, f"{m.rank}, i.id DESC", m.rank_args
+            where.append(m.where)
+            args = m.joins_args + args + m.where_args
         w = " AND ".join(where)
-        cur.execute(f"SELECT COUNT(*) FROM {I} i WHERE {w}", args)
+        cur.execute(f"SELECT COUNT(*) FROM {I} i {joins} WHERE {w}", args)
         count = cur.fetchone()[0]
-        cur.execute(f"SELECT i.id, i.number, i.title, i.state, i.is_key, p.name, c.name, rt.code FROM {I} i JOIN {table(Person)} p ON p.id = i.proposer_id "
+        cur.execute(f"SELECT i.id, i.number, i.title, i.state, i.is_key, p.name, c.name, rt.code FROM {I} i {joins} JOIN {table(Person)} p ON p.id = i.proposer_id "
                     f"LEFT JOIN {C} c ON c.id = i.category_id LEFT JOIN {table(ReplyType)} rt ON rt.id = i.reply_type_id "
-                    f"WHERE {w} ORDER BY i.id DESC LIMIT {size}", args)
+                    f"WHERE {w} ORDER BY {order} LIMIT {size}", args + order_args)
         ids = [r[0] for r in cur.fetchall()]
         if ids:
             cur.execute(f"SELECT a.item_id, u.name, a.role FROM {A} a JOIN {U} u ON u.id = a.unit_id WHERE a.state <> 'ended' "

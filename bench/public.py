@@ -40,16 +40,25 @@ def _units(c, t, ids) -> list:
     return c.fetchall()
 
 
-def list_floor() -> dict:
-    """The first page of the list: the count, 20 rows newest first, their units, and what the
-    filters offer (sessions, top categories, active units, reply types)."""
+def list_floor(q: str = "") -> dict:
+    """The first page of the list: the count, 20 rows newest first (best first, searching), their
+    units, and what the filters offer (sessions, top categories, active units, reply types)."""
     from django.db import connection
 
+    from .search_floor import match
+
     t = _t()
+    joins, where, order, args, order_args = "", "i.published_at IS NOT NULL", "i.published_at DESC, i.id DESC", [], []
+    if q:
+        m = match(q, "public")
+        joins, where, order = m.joins, f"{where} AND {m.where}", f"{m.rank}, {order}"
+        args, order_args = m.joins_args + m.where_args, m.rank_args
     with connection.cursor() as c:
-        c.execute(f"SELECT COUNT(*) FROM {t['item']} WHERE published_at IS NOT NULL")
+        c.execute(f"SELECT COUNT(*) FROM {t['item']} i {joins} WHERE {where}", args)
         count = c.fetchone()[0]
-        c.execute(f"SELECT {ITEM_COLS} FROM {_item_from(t)} WHERE i.published_at IS NOT NULL ORDER BY i.published_at DESC, i.id DESC LIMIT 20")
+        c.execute(f"SELECT {ITEM_COLS} FROM {t['item']} i {joins} JOIN {t['session']} s ON s.id = i.session_id "
+                  f"LEFT JOIN {t['category']} c ON c.id = i.category_id LEFT JOIN {t['rtype']} rt ON rt.id = i.reply_type_id "
+                  f"JOIN {t['person']} p ON p.id = i.proposer_id WHERE {where} ORDER BY {order} LIMIT 20", args + order_args)
         rows = c.fetchall()
         _units(c, t, [r[0] for r in rows])
         c.execute(f"SELECT id, name, year, assembly FROM {t['session']} ORDER BY year DESC, assembly, ordinal DESC")
@@ -109,7 +118,8 @@ def run_public_cases(*, repeat: int = 40, warmup: int = 3, target_ms: float = TA
     if item_id is None:
         progress("  public: nothing published at this scale")
         return out
-    cases = [("public list", "/public/", list_floor), ("public item", f"/public/items/{item_id}/", lambda: item_floor(item_id))]
+    cases = [("public list", "/public/", list_floor), ("public item", f"/public/items/{item_id}/", lambda: item_floor(item_id)),
+             (f"public search {SEARCH}", f"/public/?q={SEARCH}", lambda: list_floor(SEARCH))]
     with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}):
         client = Client()
         for key, url, floor in cases:
@@ -122,7 +132,7 @@ def run_public_cases(*, repeat: int = 40, warmup: int = 3, target_ms: float = TA
             html = page().content.decode()
             got = floor()
             mismatch = []
-            if key == "public list" and [int(x) for x in dict.fromkeys(_ITEM_LINK.findall(html))] != got["ids"]:
+            if key != "public item" and [int(x) for x in dict.fromkeys(_ITEM_LINK.findall(html))] != got["ids"]:
                 mismatch = ["listed items differ"]
             if key == "public item" and not got["found"]:
                 mismatch = ["the floor found no item"]
