@@ -10,10 +10,9 @@ from django.utils.feedgenerator import Atom1Feed
 
 from banli.errors import not_found
 from banli.org.models import Category, Unit
-from banli.params import MAX_ID
 
 from . import rules
-from .selectors import _attach_units, label
+from .selectors import _attach_units, label, record_id
 
 ENTRIES = 50
 
@@ -27,13 +26,7 @@ def _entries(qs) -> list[dict]:
 
 
 def _object(model, pk):
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise not_found() from None
-    if not 1 <= pk <= MAX_ID:
-        raise not_found()
-    found = model.objects.filter(pk=pk).values("id", "name").first()
+    found = model.objects.filter(pk=record_id(pk)).values("id", "name").first()
     if found is None:
         raise not_found()
     return found

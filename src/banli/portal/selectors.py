@@ -38,6 +38,17 @@ class Page:
     q: str
 
 
+def record_id(value) -> int:
+    """An id from an address: a whole number the database can hold, else not found (not a crash)."""
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        raise not_found() from None
+    if not 1 <= value <= MAX_ID:
+        raise not_found()
+    return value
+
+
 def label(row: dict) -> str:
     """提案第0012号 / 建议第0003号."""
     word = WORDING[row["assembly"]]["item"]
@@ -116,12 +127,7 @@ def _attach_units(rows: list[dict]) -> None:
 
 def item_page(item_id) -> dict:
     """A published item as the public sees it; anything else is not found."""
-    try:
-        item_id = int(item_id)
-    except (TypeError, ValueError):
-        raise not_found() from None
-    if not 1 <= item_id <= MAX_ID:
-        raise not_found()
+    item_id = record_id(item_id)
     row = rules.public_items().filter(pk=item_id).values(*rules.ITEM_FIELDS).first()
     if row is None:
         raise not_found()
@@ -162,10 +168,7 @@ def closed_sessions() -> list[dict]:
 
 def session_figures(session_id) -> dict:
     """The yearly report's figures of a closed session (counts and shares only, no item)."""
-    try:
-        session_id = int(session_id)
-    except (TypeError, ValueError):
-        raise not_found() from None
+    session_id = record_id(session_id)
     session = next((s for s in closed_sessions() if s["id"] == session_id), None)
     if session is None:
         raise not_found()
@@ -176,12 +179,7 @@ def session_figures(session_id) -> dict:
 def unit_page(unit_id, params=None) -> dict:
     """A handling unit on the public site: its published answers, newest first, and for each
     closed session how fast it replied and how its items were rated (shares)."""
-    try:
-        unit_id = int(unit_id)
-    except (TypeError, ValueError):
-        raise not_found() from None
-    if not 1 <= unit_id <= MAX_ID:
-        raise not_found()
+    unit_id = record_id(unit_id)
     unit = Unit.objects.filter(pk=unit_id).values("id", "name").first()
     if unit is None:
         raise not_found()
