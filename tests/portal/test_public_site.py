@@ -191,3 +191,36 @@ def test_the_pages_are_public_and_semantic(world, items):
     assert r.status_code == 200 and "sitemap-items.xml" in body
     r, body = get("/public/feeds/")
     assert r["Content-Type"].startswith("application/atom+xml") and p.title in body
+
+
+def test_every_public_door_states_the_same_item(world):
+    """The page, the feed, the JSON and the CSV read one rule (portal.rules): for a separately
+    handled item with one unit's reply published and the other's not, all four name the same
+    number, title and units, and only the published reply."""
+    from xml.etree import ElementTree
+
+    item = make_item(world, "replied", separate=True, title="关于改善老城区停车秩序的提案", consent_publish=True)
+    shown, hidden = item.assignments.filter(role="separate").order_by("id")
+    A.decide_publication(world.gov_office, item.pk, assignment=shown.pk, publish=True)
+    A.decide_publication(world.gov_office, item.pk, assignment=hidden.pk, publish=False, reason="涉及未定方案")
+    body = Reply.objects.get(assignment=shown, state="sent").body
+    other = Reply.objects.get(assignment=hidden, state="sent")
+    other.body = "未公开的另一份答复"
+    other.save(update_fields=["body"])
+    units = [shown.unit.name, hidden.unit.name]
+
+    _, page = get(f"/public/items/{item.pk}/")
+    (record,) = json.loads(get("/public/data/items.json")[1])["items"]
+    (row,) = [r for r in csv.DictReader(io.StringIO(get("/public/data/items.csv")[1].lstrip("\ufeff")))]
+    feed = ElementTree.fromstring(get("/public/feeds/")[1].encode())
+    atom = "{http://www.w3.org/2005/Atom}"
+    (entry,) = feed.findall(f"{atom}entry")
+
+    label = record["number"]
+    assert label in page and row["编号"] == label and entry.find(f"{atom}title").text == f"{label} {item.title}"
+    assert item.title in page and record["title"] == row["标题"] == item.title
+    assert [u["unit"] for u in record["units"]] == row["承办单位"].split("、") and sorted(row["承办单位"].split("、")) == sorted(units)
+    assert all(u in page for u in units) and all(u in entry.find(f"{atom}summary").text for u in units)
+    assert [r["body"] for r in record["replies"]] == [body] and body in page
+    assert "未公开的另一份答复" not in page + json.dumps(record, ensure_ascii=False) + get("/public/data/items.csv")[1]
+    assert entry.find(f"{atom}link").get("href").endswith(f"/public/items/{item.pk}/")

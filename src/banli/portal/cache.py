@@ -18,7 +18,10 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils import translation
+
+from banli.errors import BanliError
 
 LISTS = "lists"
 TIMEOUT = 60 * 60  # an hour: the generations already make a stale answer unreachable
@@ -59,10 +62,6 @@ def public(view):
     """Every public answer: in Chinese (the site's language, whatever the browser asks), and a
     refusal (an unknown or unpublished item, a bad filter) as the public site's own page, which
     says nothing more than the message."""
-    from django.shortcuts import render
-
-    from banli.errors import BanliError
-
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         with translation.override(settings.LANGUAGE_CODE):

@@ -72,7 +72,7 @@ class UnitFeed(PublicationsFeed):
         return f"/public/units/{unit['id']}/"
 
     def items(self, unit):
-        return _entries(rules.public_items().filter(pk__in=rules.public_units_of(unit["id"], answering=True).values("item_id")))
+        return _entries(rules.public_items().filter(pk__in=rules.published_assignments().filter(unit_id=unit["id"]).values("item_id")))
 
 
 class CategoryFeed(PublicationsFeed):

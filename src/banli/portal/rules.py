@@ -64,14 +64,6 @@ def public_units(item_ids) -> QuerySet[Assignment]:
     return Assignment.objects.filter(item_id__in=item_ids).exclude(state=Assignment.State.ENDED).order_by("item_id", ROLE_ORDER, "id")
 
 
-def public_units_of(unit_id: int, *, answering: bool = False) -> QuerySet[Assignment]:
-    """A unit's assignments the public may know of: any it handles (on public items, the
-    caller's filter), or, answering, those whose reply is published."""
-    if answering:
-        return published_assignments().filter(unit_id=unit_id)
-    return Assignment.objects.filter(unit_id=unit_id).exclude(state=Assignment.State.ENDED)
-
-
 def public_cosigners(item_ids) -> QuerySet[CoSigner]:
     return CoSigner.objects.filter(item_id__in=item_ids, state=CoSigner.State.CONFIRMED).order_by("item_id", "id")
 

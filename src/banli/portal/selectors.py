@@ -7,26 +7,22 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from banli.errors import invalid, not_found
-from banli.org.models import WORDING, Assembly, Category, FeedbackGrade, ReplyType, Session, Unit
-from banli.params import MAX_ID, id_param
+from banli.org.models import WORDING, Category, FeedbackGrade, ReplyType, Session, Unit
+from banli.params import MAX_ID
+from banli.proposals.selectors import filter_items
 from banli.reports.periods import period
 from banli.reports.rounding import rate
 from banli.reports.statistics import yearly_figures
 from banli.reports.units import unit_table
+from banli.search import query as search
 
 from . import rules
 
 PAGE_SIZE = 20
 MAX_PAGE = 500  # deeper than anyone reads; the open data serve the rest
-
-
-def _search():
-    from banli.search import query  # the index is its own app, below the portal's pages
-
-    return query
 
 
 @dataclass
@@ -67,8 +63,7 @@ def _labelled(row: dict) -> dict:
 
 
 def _filtered(params) -> tuple[QuerySet, str]:
-    qs = rules.public_items()
-    session, category, unit = id_param(params, "session"), id_param(params, "category"), id_param(params, "unit")
+    qs = filter_items(rules.public_items(), params)
     year = params.get("year")
     if year:
         try:
@@ -76,21 +71,9 @@ def _filtered(params) -> tuple[QuerySet, str]:
         except (TypeError, ValueError):
             raise invalid("year", "年度应为四位数字。", "Year must be a four-digit number.") from None
         qs = qs.filter(session__year=year)
-    if session:
-        qs = qs.filter(session_id=session)
-    if params.get("assembly"):
-        if params["assembly"] not in Assembly.values:
-            raise invalid("assembly", "会别应为 cppcc（政协）或 npc（人大）。", "Assembly must be cppcc or npc.")
-        qs = qs.filter(assembly=params["assembly"])
-    if category:
-        qs = qs.filter(Q(category_id=category) | Q(category__parent_id=category))
-    if unit:
-        qs = qs.filter(pk__in=rules.public_units_of(unit).values("item_id"))
-    if params.get("reply_type"):
-        qs = qs.filter(reply_type__code=str(params["reply_type"])[:4])
     q = (params.get("q") or "").strip()[:100]
     if q:
-        qs = _search().matching(qs, q, scope="public")
+        qs = search.matching(qs, q, scope="public")
     return qs, q
 
 
@@ -111,7 +94,6 @@ def item_list(params) -> Page:
     for row in rows:
         _labelled(row)
         if q:
-            search = _search()
             row["title_marked"] = search.highlight(row["title"], q)
             row["passage"] = search.highlight(row["reason"] + "\n" + row["suggestions"], q, around=80)
     return Page(rows, total, number, max(1, -(-total // PAGE_SIZE)), q)
@@ -183,7 +165,7 @@ def unit_page(unit_id, params=None) -> dict:
     unit = Unit.objects.filter(pk=unit_id).values("id", "name").first()
     if unit is None:
         raise not_found()
-    answered = rules.public_items().filter(pk__in=rules.public_units_of(unit_id, answering=True).values("item_id"))
+    answered = rules.public_items().filter(pk__in=rules.published_assignments().filter(unit_id=unit_id).values("item_id"))
     total = answered.count()
     rows = [_labelled(row) for row in answered.values(*rules.ITEM_FIELDS)[:PAGE_SIZE]]
     names = dict(FeedbackGrade.objects.values_list("code", "name"))

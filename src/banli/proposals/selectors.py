@@ -28,9 +28,9 @@ def _truthy(value: str | None):
     return value.lower() in ("1", "true", "yes", "on")
 
 
-def item_list(user, params) -> QuerySet[Item]:
-    """Items the user may see, filtered as the list pages and the API ask."""
-    qs = visible_items(user)
+def filter_items(qs: QuerySet[Item], params) -> QuerySet[Item]:
+    """The filters the staff lists and the public list share: session, assembly, category (with
+    its sub-categories), handling unit, reply type."""
     session, category, unit = id_param(params, "session"), id_param(params, "category"), id_param(params, "unit")
     if session:
         qs = qs.filter(session_id=session)
@@ -43,14 +43,20 @@ def item_list(user, params) -> QuerySet[Item]:
         qs = qs.filter(Q(category_id=category) | Q(category__parent_id=category))
     if unit:
         qs = qs.filter(pk__in=Assignment.objects.filter(unit_id=unit).exclude(state=Assignment.State.ENDED).values("item_id"))
+    if params.get("reply_type"):
+        qs = qs.filter(reply_type__code=params["reply_type"])
+    return qs
+
+
+def item_list(user, params) -> QuerySet[Item]:
+    """Items the user may see, filtered as the list pages and the API ask."""
+    qs = filter_items(visible_items(user), params)
     if params.get("state"):
         states = [s for s in params["state"].split(",") if s]
         unknown = [s for s in states if s not in ItemState.values]
         if unknown:
             raise invalid("state", f"未知状态：{'、'.join(unknown)}。", f"Unknown state: {', '.join(unknown)}.")
         qs = qs.filter(state__in=states)
-    if params.get("reply_type"):
-        qs = qs.filter(reply_type__code=params["reply_type"])
     key = _truthy(params.get("key"))
     if key is not None:
         qs = qs.filter(is_key=key)
