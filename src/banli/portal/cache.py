@@ -24,6 +24,8 @@ from django.utils import translation
 from banli.errors import BanliError
 
 LISTS = "lists"
+# The names every public page shows (units, categories, sessions, people): banli.portal.reference.
+REFERENCE = "reference"
 TIMEOUT = 60 * 60  # an hour: the generations already make a stale answer unreachable
 
 
@@ -80,7 +82,7 @@ def cached(deps_of):
         def wrapper(request, *args, **kwargs):
             if request.method != "GET":
                 return view(request, *args, **kwargs)
-            deps = deps_of(request, *args, **kwargs)
+            deps = [*deps_of(request, *args, **kwargs), REFERENCE]
             marks = ",".join(f"{d}={g}" for d, g in zip(deps, generations(deps)))
             raw = f"{request.get_full_path()}|{translation.get_language()}|{marks}"
             key = "portal:page:" + hashlib.sha256(raw.encode()).hexdigest()
