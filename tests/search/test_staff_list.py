@@ -65,3 +65,27 @@ def test_q_costs_no_query_more(world, gov_office, parking):
         return len(ctx)
 
     assert queries("/api/items/?q=停车") == queries("/api/items/?q=停车 医院") == queries("/api/items/")
+
+
+def test_the_page_marks_the_words_and_offers_relevance_as_the_order(world, gov_office, parking):
+    once, often, _ = parking
+    c = login(gov_office)
+    html = c.get("/items/", {"q": "停车"}).content.decode()
+    # Best first, the words marked in the title and in a passage of the body.
+    assert html.index(f'href="/items/{often.pk}/"') < html.index(f'href="/items/{once.pk}/"')
+    assert "关于缓解<mark>停车</mark>难的建议" in html
+    assert '<p class="passage">医院<mark>停车</mark>场车位不足，路边<mark>停车</mark>占道。' in html
+    # The long body is cut to a passage around the first match.
+    assert '<p class="passage">…' in html and "兼顾<mark>停车</mark>设施" in html
+    assert '<option value="relevance" selected>相关度</option>' in html
+    # Another order chosen: shown as chosen; without q there is no relevance to offer.
+    assert '<option value="-id" selected>' in c.get("/items/", {"q": "停车", "ordering": "-id"}).content.decode()
+    plain = c.get("/items/").content.decode()
+    assert 'value="relevance"' not in plain and "<mark>" not in plain
+
+
+def test_marked_text_is_still_escaped(world, gov_office):
+    make_item(world, state="submitted", title="<b>停车</b>收费&公示", reason="<script>alert(1)</script>停车")
+    html = login(gov_office).get("/items/", {"q": "停车"}).content.decode()
+    assert "&lt;b&gt;<mark>停车</mark>&lt;/b&gt;收费&amp;公示" in html
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;<mark>停车</mark>" in html

@@ -15,6 +15,7 @@ from banli.proposals import actions as A
 from banli.proposals import selectors, workflow
 from banli.proposals.access import access_item, actor_for
 from banli.proposals.models import ItemState
+from banli.search.query import highlight
 
 from ..draft import DraftForm
 from ..export import items_workbook
@@ -40,10 +41,18 @@ def item_list(request):
     qs = selectors.item_list(request.user, request.GET)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
+    q = (request.GET.get("q") or "").strip()
+    if q:
+        # The words found, marked in the title and in a passage of the body, as the public list shows them.
+        for i in rows:
+            i.marked_title = highlight(i.title, q)
+            i.passage = highlight(f"{i.reason}\n{i.suggestions}".strip(), q, around=90)
     query = request.GET.copy()
     query.pop("page", None)
+    sorts = [("relevance", _("相关度")), *SORTS] if q else SORTS
     return render(request, "web/items/list.html", {
-        "page": page, "rows": rows, "params": request.GET, "query": query.urlencode(), "sorts": SORTS, **_filters(request),
+        "page": page, "rows": rows, "params": request.GET, "query": query.urlencode(), "sorts": sorts, "searching": bool(q),
+        "ordering": request.GET.get("ordering") or ("relevance" if q else "-id"), **_filters(request),
     })
 
 
