@@ -54,12 +54,17 @@ def list_floor(q: str = "") -> dict:
         joins, where, order = m.joins, f"{where} AND {m.where}", f"{m.rank}, {order}"
         args, order_args = m.joins_args + m.where_args, m.rank_args
     with connection.cursor() as c:
-        c.execute(f"SELECT COUNT(*) FROM {t['item']} i {joins} WHERE {where}", args)
-        count = c.fetchone()[0]
-        c.execute(f"SELECT {ITEM_COLS} FROM {t['item']} i {joins} JOIN {t['session']} s ON s.id = i.session_id "
+        if not q:
+            c.execute(f"SELECT COUNT(*) FROM {t['item']} i {joins} WHERE {where}", args)
+            count = c.fetchone()[0]
+        # A search counts its matches in the pass that ranks them, as the page does.
+        total = ", COUNT(*) OVER ()" if q else ""
+        c.execute(f"SELECT {ITEM_COLS}{total} FROM {t['item']} i {joins} JOIN {t['session']} s ON s.id = i.session_id "
                   f"LEFT JOIN {t['category']} c ON c.id = i.category_id LEFT JOIN {t['rtype']} rt ON rt.id = i.reply_type_id "
                   f"JOIN {t['person']} p ON p.id = i.proposer_id WHERE {where} ORDER BY {order} LIMIT 20", args + order_args)
         rows = c.fetchall()
+        if q:
+            count = rows[0][-1] if rows else 0
         _units(c, t, [r[0] for r in rows])
         c.execute(f"SELECT id, name, year, assembly FROM {t['session']} ORDER BY year DESC, assembly, ordinal DESC")
         c.fetchall()

@@ -181,6 +181,28 @@ def test_public_reads_run_a_fixed_number_of_queries(world):
     assert small == large, (small, large)
 
 
+def test_a_search_counts_its_matches_with_the_page_in_one_query(world, items, monkeypatch):
+    from banli.portal import selectors
+
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 1)
+    for k in range(2):
+        publish(world, make_item(world, "replied", title=f"关于养老护理员培训的提案{k}", consent_publish=True))
+    from django.core.cache import cache
+
+    cache.clear()
+    found = "找到 3 件与“养老”相关的公开件"
+    assert found in get("/public/?q=养老")[1] and found in get("/public/?q=养老&page=3")[1]
+    # Past the last page: no row carries the count, which is then asked for on its own.
+    assert found in get("/public/?q=养老&page=9")[1]
+    assert "找到 0 件" in get("/public/?q=火星")[1]
+    # The plain list counts with a query of its own (an index count, cheap); a search does not.
+    cache.clear()  # each answer above is cached now
+    search, plain, past_end = (_queries(p) for p in ("/public/?q=养老&page=2", "/public/", "/public/?q=养老&page=9"))
+    assert search == plain - 1
+    # Past the end: one query more for the count, one fewer for the (absent) rows' units.
+    assert past_end == search
+
+
 def test_the_pages_are_public_and_semantic(world, items):
     p = items["published"]
     r, body = get(f"/public/items/{p.pk}/")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
 
 from banli.errors import invalid, not_found
 from banli.org.models import WORDING, Category, FeedbackGrade, ReplyType, Session, Unit
@@ -85,11 +85,17 @@ def item_list(params) -> Page:
         number = max(1, min(MAX_PAGE, int(params.get("page") or 1)))
     except (TypeError, ValueError):
         number = 1
-    total = qs.count()
-    if q:
-        qs = qs.order_by("search_rank", "-published_at", "-id")
     start = (number - 1) * PAGE_SIZE
-    rows = list(qs.values(*rules.ITEM_FIELDS)[start:start + PAGE_SIZE])
+    if q:
+        # One pass over the matches: ranking them already reads every one, so the count comes
+        # with the page (COUNT(*) OVER ()) instead of a second scan of the search index. Only a
+        # page past the end, which has no row to carry it, asks for the count on its own.
+        qs = qs.order_by("search_rank", "-published_at", "-id")
+        rows = list(qs.annotate(full_count=Window(Count("pk"))).values(*rules.ITEM_FIELDS, "full_count")[start:start + PAGE_SIZE])
+        total = rows[0]["full_count"] if rows else (qs.count() if start else 0)
+    else:
+        total = qs.count()
+        rows = list(qs.values(*rules.ITEM_FIELDS)[start:start + PAGE_SIZE])
     _attach_units(rows)
     for row in rows:
         _labelled(row)
