@@ -64,7 +64,29 @@ def test_q_costs_no_query_more(world, gov_office, parking):
             assert c.get(url).status_code == 200
         return len(ctx)
 
-    assert queries("/api/items/?q=停车") == queries("/api/items/?q=停车 医院") == queries("/api/items/")
+    # A search's total comes with its page (banli.paging): one query fewer than the plain list's count + page.
+    assert queries("/api/items/?q=停车") == queries("/api/items/?q=停车 医院") == queries("/api/items/") - 1
+
+
+def test_a_search_s_total_comes_with_its_page_and_past_the_end_still_counts(world, gov_office, parking, monkeypatch):
+    from banli.web.views import items as views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    once, often, _ = parking
+    c = login(gov_office)
+    first, second = c.get("/items/", {"q": "停车"}), c.get("/items/", {"q": "停车", "page": 2})
+    assert listed_total(first) == listed_total(second) == 2
+    assert f'href="/items/{often.pk}/"' in first.content.decode() and f'href="/items/{once.pk}/"' in second.content.decode()
+    # Past the end or nonsense: the nearest real page, with the right total.
+    assert f'href="/items/{once.pk}/"' in c.get("/items/", {"q": "停车", "page": 9}).content.decode()
+    assert f'href="/items/{often.pk}/"' in c.get("/items/", {"q": "停车", "page": "x"}).content.decode()
+    assert listed_total(c.get("/items/", {"q": "火星"})) == 0
+    api = APIClient()
+    api.force_login(gov_office)
+    body = api.get("/api/items/", {"q": "停车", "page_size": 1, "page": 2}).json()
+    assert body["count"] == 2 and [r["id"] for r in body["results"]] == [once.pk] and body["next"] is None
+    assert api.get("/api/items/", {"q": "停车", "page_size": 1, "page": 3}).status_code == 404
+    assert api.get("/api/items/", {"q": "停车", "page": "last", "page_size": 1}).json()["results"][0]["id"] == once.pk
 
 
 def test_the_page_marks_the_words_and_offers_relevance_as_the_order(world, gov_office, parking):

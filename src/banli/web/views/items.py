@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import redirect, render
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from banli.errors import BanliError, forbidden, not_found
+from banli.paging import ListPaginator
 from banli.org.models import Assembly, Category, ReplyType, Session, Unit
 from banli.proposals import actions as A
 from banli.proposals import selectors, workflow
@@ -39,7 +39,7 @@ def _filters(request):
 @login_required
 def item_list(request):
     qs = selectors.item_list(request.user, request.GET)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     q = (request.GET.get("q") or "").strip()
     if q:
