@@ -39,12 +39,9 @@ from collections import defaultdict
 
 from playwright.sync_api import Page, expect
 
-from banli.proposals import actions as A
-from banli.proposals.models import Item
-from tests.builders import make_item
 from tests.web.browser.helpers import screenshot, screenshot_dir, visit
+from tests.web.browser.test_public_walk import _open, _publish
 
-WIDTHS = {"desktop": 1280, "phone": 360}
 
 ELDERLY = "关于增设社区养老服务站的提案"
 BUSINESS = "关于扶持小微企业发展的提案"
@@ -304,20 +301,6 @@ def _focus_problem(f: dict) -> str | None:
 
 
 # -- the public site ---------------------------------------------------------------------------
-
-def _publish(world, title, **fields) -> Item:
-    item = make_item(world, "replied", consent_publish=True, title=title, **fields)
-    A.decide_publication(world.gov_office, item.pk, publish=True)
-    return Item.objects.get(pk=item.pk)
-
-
-def _open(page_for, size: str) -> Page:
-    page = page_for(size)
-    if size == "desktop":
-        page.set_viewport_size({"width": WIDTHS["desktop"], "height": 800})
-    assert page.viewport_size["width"] == WIDTHS[size]
-    return page
-
 
 def _check_focus_rings(page: Page) -> list[str]:
     """Tab from the top of the page to the first link in <main>; everything focused on the way (the
