@@ -1,4 +1,5 @@
-"""Bench data: N items with full, consistent histories, written by bulk_create in batches.
+"""Bench data: N items with full, consistent histories, written in bulk in batches (bench.copying:
+COPY on PostgreSQL, bulk_create on SQLite).
 
 Not through the action functions (too slow at 100k), but every row an action would write is
 written here, with the same fields and the same audit action names, so the item's state agrees
@@ -17,7 +18,9 @@ liaison and head, its district leader (with key items and replies awaiting the l
 offices (submissions, pending withdrawal requests, questions).
 
 It streams: items are planned, inserted and dropped batch by batch (one transaction per batch),
-so memory stays flat whatever N is. Meant for an empty (freshly migrated) database.
+so memory stays flat whatever N is. Meant for an empty (freshly migrated) database: on PostgreSQL
+the items go into tables bare of foreign keys and secondary indexes, made again after them
+(bench.bulkload).
 
 The district (bench.org) and the items' words come from the demo's vocabulary and content
 (demo/vocabulary.py, demo/content/). The planner writes an item's life (bench.planner, .handling,
@@ -44,10 +47,11 @@ from banli.proposals.models import ItemState
 from banli.search.index import rebuild as rebuild_search_index
 
 from .assessment_data import make_assessment
+from .bulkload import bare_tables
 from .org import GOV_USERNAME, ensure_reference, make_org, make_sessions
 from .planner import Planner, SessionCtx
 from .questions import make_questions
-from .writing import Batch, historical_timestamps, insert, peak_rss_mb, wide_sqlite_inserts
+from .writing import Batch, historical_timestamps, insert, peak_rss_mb, wide_sqlite_inserts, written_models
 
 S = ItemState
 # The state mix. Old sessions are mostly closed; the current one has every state.
@@ -104,38 +108,40 @@ def generate(n_items: int, *, seed: int = 1, batch: int = 2000, progress=print, 
                         sc.session.last_number = sc.number
             current = Batch()
 
-        seq = 0
-        for session, count in plan:
-            sc = SessionCtx(session, session.is_current, now)
-            ctxs.append(sc)
-            mix = mixes["current" if session.is_current else "old"]
-            recent_enough = session.year >= now.year - 2
-            for i in range(count):
-                featured = ""
-                if session.is_current and i < len(GUARANTEED):
-                    state = GUARANTEED[i]
-                    featured = "member" if session.assembly == Assembly.CPPCC else ""
-                elif session.is_current and session.assembly == Assembly.CPPCC and i == len(GUARANTEED):
-                    state, featured = S.DRAFT, "invite"  # someone's draft inviting the featured member
-                else:
-                    state = planner.weighted(mix)
-                if state == S.EVALUATED and not session.is_current and not recent_enough:
-                    state = S.CLOSED  # plans from long ago are done
-                if state == S.MERGED and not sc.pool:
-                    state = S.NOT_REGISTERED
-                seq += 1
-                planner.plan(current, sc, state, seq, featured)
-                key = getattr(state, "value", state)
-                state_counts[key] = state_counts.get(key, 0) + 1
-                done += 1
-                if len(current.items) + len(current.merged) >= batch:
-                    flush()
-                    if done % max(batch, 10_000) < batch:
-                        el = time.perf_counter() - started
-                        progress(f"  {done:>7}/{n_items} items, {total_rows:,} rows, {el:.0f}s, {done / el:.0f} items/s, peak RSS {peak_rss_mb():.0f} MB")
-            # The pool keeps only a few recent items; drop the session's once it is done.
-            sc.pool.clear()
-        flush()
+        # The items go into bare tables (bench.bulkload: PostgreSQL), made whole again before the rest.
+        with bare_tables(written_models(), progress):
+            seq = 0
+            for session, count in plan:
+                sc = SessionCtx(session, session.is_current, now)
+                ctxs.append(sc)
+                mix = mixes["current" if session.is_current else "old"]
+                recent_enough = session.year >= now.year - 2
+                for i in range(count):
+                    featured = ""
+                    if session.is_current and i < len(GUARANTEED):
+                        state = GUARANTEED[i]
+                        featured = "member" if session.assembly == Assembly.CPPCC else ""
+                    elif session.is_current and session.assembly == Assembly.CPPCC and i == len(GUARANTEED):
+                        state, featured = S.DRAFT, "invite"  # someone's draft inviting the featured member
+                    else:
+                        state = planner.weighted(mix)
+                    if state == S.EVALUATED and not session.is_current and not recent_enough:
+                        state = S.CLOSED  # plans from long ago are done
+                    if state == S.MERGED and not sc.pool:
+                        state = S.NOT_REGISTERED
+                    seq += 1
+                    planner.plan(current, sc, state, seq, featured)
+                    key = getattr(state, "value", state)
+                    state_counts[key] = state_counts.get(key, 0) + 1
+                    done += 1
+                    if len(current.items) + len(current.merged) >= batch:
+                        flush()
+                        if done % max(batch, 10_000) < batch:
+                            el = time.perf_counter() - started
+                            progress(f"  {done:>7}/{n_items} items, {total_rows:,} rows, {el:.0f}s, {done / el:.0f} items/s, peak RSS {peak_rss_mb():.0f} MB")
+                # The pool keeps only a few recent items; drop the session's once it is done.
+                sc.pool.clear()
+            flush()
         with transaction.atomic():
             n_questions, q_rows = make_questions(org, rng, now, n_items, bulk)
             total_rows += q_rows

@@ -10,6 +10,8 @@ from banli.proposals.models import (
     AdjustmentRequest, Assignment, Consultation, CoOpinion, ExtensionRequest, ItemState, LeadCoGrade, Mediation, Reply, UrgeNotice,
 )
 
+from .copying import make
+
 S = ItemState
 LEAD_GRADES = 0.6  # of the co-handling units of an item whose lead unit has replied: graded by the lead (grade_co_unit)
 
@@ -32,9 +34,9 @@ class Handling:
         role_ans = "separate" if separate else "lead"
         asgs = []  # (assignment, unit)
         for u in answering:
-            asgs.append((b.add(Assignment, Assignment(item=it, unit_id=u["id"], role=role_ans, note="请按时办理。", assigned_at=ta, assigned_by_id=gov, reply_due=due)), u))
+            asgs.append((b.add(Assignment, make(Assignment, item=it, unit_id=u["id"], role=role_ans, note="请按时办理。", assigned_at=ta, assigned_by_id=gov, reply_due=due)), u))
         for u in co_units:
-            asgs.append((b.add(Assignment, Assignment(item=it, unit_id=u["id"], role="co", note="请配合主办单位办理。", assigned_at=ta, assigned_by_id=gov, reply_due=due)), u))
+            asgs.append((b.add(Assignment, make(Assignment, item=it, unit_id=u["id"], role="co", note="请配合主办单位办理。", assigned_at=ta, assigned_by_id=gov, reply_due=due)), u))
         self.audit(gov, "assign", at=ta, before={"state": S.REGISTERED}, after={"state": S.ASSIGNED, "assignments": [[u["id"], a_.role] for a_, u in asgs]})
 
         # Re-assignment history: the first unit asked to be replaced and the office agreed (rule 4).
@@ -45,9 +47,9 @@ class Handling:
             td = self.after(tq, 0.5, 4)
             old_a.state, old_a.ended_at = Assignment.State.ENDED, td
             old_a.end_reason = "调整：该事项不属于本单位职责，建议由" + new_u["name"] + "办理。"
-            new_a = b.add(Assignment, Assignment(item=it, unit_id=new_u["id"], role=old_a.role, note="调整交办", assigned_at=td, assigned_by_id=gov,
+            new_a = b.add(Assignment, make(Assignment, item=it, unit_id=new_u["id"], role=old_a.role, note="调整交办", assigned_at=td, assigned_by_id=gov,
                                                  reply_due=(td + dt.timedelta(days=91)).date()))
-            req = b.add(AdjustmentRequest, AdjustmentRequest(assignment=old_a, reason=old_a.end_reason[3:], suggested_unit_id=new_u["id"],
+            req = b.add(AdjustmentRequest, make(AdjustmentRequest, assignment=old_a, reason=old_a.end_reason[3:], suggested_unit_id=new_u["id"],
                                                              requested_by_id=old_u["liaison"], requested_at=tq, state=AdjustmentRequest.State.APPROVED,
                                                              decided_by_id=gov, decided_at=td, new_assignment=new_a))
             self.audit(old_u["liaison"], "request_adjustment", target=req, at=tq, before={"assignment_state": "pending"}, after={"assignment_state": "adjusting", "suggested_unit": new_u["id"]})
@@ -67,7 +69,7 @@ class Handling:
                 elif rng.random() < 0.1:
                     tq = self.after(a_.assigned_at, 0.5, 4)
                     a_.state = Assignment.State.ADJUSTING
-                    req = b.add(AdjustmentRequest, AdjustmentRequest(assignment=a_, reason="该事项主要涉及其他单位职责。", suggested_unit_text="相关职能部门",
+                    req = b.add(AdjustmentRequest, make(AdjustmentRequest, assignment=a_, reason="该事项主要涉及其他单位职责。", suggested_unit_text="相关职能部门",
                                                                      requested_by_id=u["liaison"], requested_at=tq))
                     self.audit(u["liaison"], "request_adjustment", target=req, at=tq, before={"assignment_state": "pending"}, after={"assignment_state": "adjusting"})
                     signed_any_pending = True
@@ -84,7 +86,7 @@ class Handling:
             a_, u = active[0]
             span = a_.signed_at - a_.assigned_at
             tq = a_.assigned_at + span * 0.3
-            req = b.add(AdjustmentRequest, AdjustmentRequest(assignment=a_, reason="建议由其他单位牵头。", suggested_unit_text="相关职能部门", requested_by_id=u["liaison"],
+            req = b.add(AdjustmentRequest, make(AdjustmentRequest, assignment=a_, reason="建议由其他单位牵头。", suggested_unit_text="相关职能部门", requested_by_id=u["liaison"],
                                                              requested_at=tq, state=AdjustmentRequest.State.REFUSED, decided_by_id=gov,
                                                              decided_at=a_.assigned_at + span * 0.6, decision_note="属于本单位职责，请签收办理。"))
             self.audit(u["liaison"], "request_adjustment", target=req, at=tq, before={"assignment_state": "pending"}, after={"assignment_state": "adjusting"})
@@ -96,10 +98,10 @@ class Handling:
             if after_reply or rng.random() < 0.5:
                 to = self.after(a_.signed_at, 3, 25)
                 if rng.random() < 0.93:
-                    op = b.add(CoOpinion, CoOpinion(assignment=a_, text="我单位对该事项提出如下会办意见：同意主办单位意见，并将积极配合落实。", by_id=u["liaison"], at=to))
+                    op = b.add(CoOpinion, make(CoOpinion, assignment=a_, text="我单位对该事项提出如下会办意见：同意主办单位意见，并将积极配合落实。", by_id=u["liaison"], at=to))
                     self.audit(u["liaison"], "send_co_opinion", target=op, at=to, after={"unit": u["id"]})
                 else:
-                    op = b.add(CoOpinion, CoOpinion(assignment=a_, waived=True, waiver_reason="会办单位机构调整，经协调予以豁免。", by_id=gov, at=to))
+                    op = b.add(CoOpinion, make(CoOpinion, assignment=a_, waived=True, waiver_reason="会办单位机构调整，经协调予以豁免。", by_id=gov, at=to))
                     self.audit(gov, "waive_co_opinion", target=op, at=to, after={"waived": True, "unit": u["id"]}, note=op.waiver_reason)
         # The first face-to-face meeting before replying (rule 5).
         for a_, u in ans:
@@ -111,7 +113,7 @@ class Handling:
                 tq = self.after(a_.signed_at, 20, 60)
                 new_due = a_.reply_due + dt.timedelta(days=60)
                 pending = state == S.HANDLING and rng.random() < 0.5
-                ext = b.add(ExtensionRequest, ExtensionRequest(assignment=a_, requested_due=new_due, reason="涉及多部门协调，需延期答复。", requested_by_id=u["liaison"],
+                ext = b.add(ExtensionRequest, make(ExtensionRequest, assignment=a_, requested_due=new_due, reason="涉及多部门协调，需延期答复。", requested_by_id=u["liaison"],
                                                                requested_at=tq, previous_due=a_.reply_due,
                                                                state=ExtensionRequest.State.PENDING if pending else ExtensionRequest.State.APPROVED))
                 self.audit(u["liaison"], "request_extension", target=ext, at=tq, after={"requested_due": new_due}, note=ext.reason)
@@ -123,7 +125,7 @@ class Handling:
         if rng.random() < (0.08 if state in (S.HANDLING, S.REHANDLING) else 0.03):
             a_, u = ans[0]
             tu = self.after(t_signed, 60, 90)
-            urge = b.add(UrgeNotice, UrgeNotice(item=it, unit_id=u["id"], text="请抓紧办理并按时答复。", by_id=gov, at=tu))
+            urge = b.add(UrgeNotice, make(UrgeNotice, item=it, unit_id=u["id"], text="请抓紧办理并按时答复。", by_id=gov, at=tu))
             self.audit(gov, "urge", target=urge, at=tu)
         self._messages(t_signed, ans[0][1])
 
@@ -162,7 +164,7 @@ class Handling:
                 self._consult(a_, u, Consultation.Kind.DURING, self.after(r.feedback_at, 2, 10), face=True)
                 if rng.random() < 0.3:
                     tm = self.after(r.feedback_at, 5, 20)
-                    med = b.add(Mediation, Mediation(item=it, held_on=tm.date(), participants="区府办、提案委、承办单位、提案人", outcome="明确了下一步办理措施。", by_id=gov, at=tm))
+                    med = b.add(Mediation, make(Mediation, item=it, held_on=tm.date(), participants="区府办、提案委、承办单位、提案人", outcome="明确了下一步办理措施。", by_id=gov, at=tm))
                     self.audit(gov, "record_mediation", target=med, at=tm, after={"held_on": tm.date()})
                 if state == S.REHANDLING:
                     if rng.random() < 0.4:
@@ -202,7 +204,7 @@ class Handling:
                     continue
                 t = min(sent[i].sent_at + dt.timedelta(days=x.uniform(1, 20) * self.sc.scale), self.sc.limit)
                 grade = x.choices(org.good_grades + org.bad_grades, [6, 3, 1, 1, 1][:len(org.good_grades)] + [0.3] * len(org.bad_grades))[0]
-                g = self.b.add(LeadCoGrade, LeadCoGrade(assignment=c_a, grade_id=grade, comment="会办意见及时，配合积极。", by_id=u["liaison"], at=t))
+                g = self.b.add(LeadCoGrade, make(LeadCoGrade, assignment=c_a, grade_id=grade, comment="会办意见及时，配合积极。", by_id=u["liaison"], at=t))
                 self.audit(u["liaison"], "grade_co_unit", target=g, at=t, after={"unit": cu["id"], "grade": org.grade_code[grade]})
 
     def _sign(self, a_, u):
@@ -213,7 +215,7 @@ class Handling:
 
     def _consult(self, a_, u, kind, t, face):
         forms = (Consultation.Form.VISIT, Consultation.Form.MEETING, Consultation.Form.SITE) if face else (Consultation.Form.PHONE, Consultation.Form.ONLINE)
-        c = self.b.add(Consultation, Consultation(item=self.it, unit_id=u["id"], kind=kind, form=self.rng.choice(forms), held_on=t.date(),
+        c = self.b.add(Consultation, make(Consultation, item=self.it, unit_id=u["id"], kind=kind, form=self.rng.choice(forms), held_on=t.date(),
                                                   participants=f"{u['name']}{u['liaison_name']}、提案人", proposer_views="对办理思路表示认可，希望加快推进。",
                                                   recorded_by_id=u["liaison"], recorded_at=t))
         self.audit(u["liaison"], "record_consultation", target=c, at=t, after={"kind": kind, "form": c.form, "held_on": c.held_on, "unit": u["id"]})

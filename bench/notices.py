@@ -11,6 +11,8 @@ from banli.notify.models import Notification
 from banli.proposals import notices as N
 from banli.proposals.models import Side
 
+from .copying import make
+
 # The steps whose notices the bench writes (the ones the pages count), and what each is told.
 TELLS = {"submit": "submit", "register": "register", "assign": "assigned", "send_reply": "replied",
          "request_withdrawal": "request_withdrawal"}  # post_message: by side, see notify_of; the closing: handling
@@ -68,4 +70,4 @@ class Notices:
         for uid in dict.fromkeys(users):
             unread = at > self.now - dt.timedelta(days=30) and self.rng.random() < 0.5
             read_at = None if unread else min(at + dt.timedelta(hours=self.rng.uniform(0.5, 72)), self.now)
-            self.b.notes.append(Notification(recipient_id=uid, kind=kind, item=self.it, text=text, created_at=at, read_at=read_at))
+            self.b.notes.append(make(Notification, recipient_id=uid, kind=kind, item=self.it, text=text, created_at=at, read_at=read_at))

@@ -14,6 +14,7 @@ from banli.org.models import Assembly
 from banli.proposals.models import Attachment, CoSigner, Item, ItemState, KeyItemMark, LeaderInstruction, Message, PublicationRecord, Side
 from demo import content as C, vocabulary as V
 
+from .copying import make
 from .handling import Handling
 from .notices import Notices
 from .replies import Replies
@@ -64,7 +65,7 @@ class Planner(Handling, Replies, Notices):
         return min(t + dt.timedelta(days=self.rng.uniform(lo, hi) * self.sc.scale), self.sc.limit)
 
     def audit(self, actor, action, target=None, at=None, before=None, after=None, note=""):
-        rec = AuditRecord(at=at, actor_id=actor, action=action, item=self.it, before=before or {}, after=after or {}, note=note)
+        rec = make(AuditRecord, at=at, actor_id=actor, action=action, item=self.it, before=before or {}, after=after or {}, note=note)
         self.b.audits.append((rec, target))
         if at > self.last:
             self.last = at
@@ -111,7 +112,7 @@ class Planner(Handling, Replies, Notices):
             for u in self.pick_units(rng.choice((1, 1, 2))):
                 batch.add("suggested", (it, u["id"]))
         if rng.random() < 0.1:
-            batch.add(Attachment, Attachment(item=it, file=f"attachments/bench/{seq}.pdf", name="调研报告.pdf", size=rng.randint(40_000, 3_000_000),
+            batch.add(Attachment, make(Attachment, item=it, file=f"attachments/bench/{seq}.pdf", name="调研报告.pdf", size=rng.randint(40_000, 3_000_000),
                                              content_type="application/pdf", by_id=proposer_uid, at=self.after(t, 0, 2)))
         self._cosigners(t, state)
         if state == S.DRAFT:
@@ -121,7 +122,7 @@ class Planner(Handling, Replies, Notices):
         self.audit(proposer_uid, "submit", at=ts, before={"state": S.DRAFT}, after={"state": S.SUBMITTED})
         if it.consent_publish is not None and rng.random() < 0.3:
             tc = self.after(ts, 0, 3)
-            batch.add(PublicationRecord, PublicationRecord(item=it, kind=PublicationRecord.Kind.CONSENT, consent=it.consent_publish, by_id=proposer_uid, at=tc))
+            batch.add(PublicationRecord, make(PublicationRecord, item=it, kind=PublicationRecord.Kind.CONSENT, consent=it.consent_publish, by_id=proposer_uid, at=tc))
             self.audit(proposer_uid, "set_publication_consent", at=tc, before={"consent_publish": None}, after={"consent_publish": it.consent_publish})
         office = org.office_id[a]
         if state == S.SUBMITTED:
@@ -196,7 +197,7 @@ class Planner(Handling, Replies, Notices):
             else:
                 st = rng.choices((CoSigner.State.CONFIRMED, CoSigner.State.DECLINED, CoSigner.State.DROPPED), (80, 8, 12))[0]
             resp = self.after(ti, 0.1, 3) if st != CoSigner.State.INVITED else None
-            self.b.add(CoSigner, CoSigner(item=it, person_id=pid, state=st, invited_at=ti, responded_at=resp))
+            self.b.add(CoSigner, make(CoSigner, item=it, person_id=pid, state=st, invited_at=ti, responded_at=resp))
             if st in (CoSigner.State.CONFIRMED, CoSigner.State.DECLINED):
                 self.audit(uid, "respond_cosign", at=resp, before={"state": "invited"}, after={"state": st})
 
@@ -205,11 +206,11 @@ class Planner(Handling, Replies, Notices):
         leader = rng.choice(self.org.leader_ids)
         it.is_key, it.key_leader_id = True, leader
         tk = self.after(t, 1, 10)
-        mark = self.b.add(KeyItemMark, KeyItemMark(item=it, marked=True, leader_id=leader, reason="涉及重大民生事项", by_id=self.org.gov_ids[0], at=tk))
+        mark = self.b.add(KeyItemMark, make(KeyItemMark, item=it, marked=True, leader_id=leader, reason="涉及重大民生事项", by_id=self.org.gov_ids[0], at=tk))
         self.audit(self.org.gov_ids[0], "mark_key", target=mark, at=tk, before={"is_key": False, "key_leader": None}, after={"is_key": True, "key_leader": leader})
         if rng.random() < 0.6:
             ti = self.after(tk, 5, 40)
-            ins = self.b.add(LeaderInstruction, LeaderInstruction(item=it, leader_id=leader, text="请承办单位高度重视，认真研究，抓好落实。", at=ti))
+            ins = self.b.add(LeaderInstruction, make(LeaderInstruction, item=it, leader_id=leader, text="请承办单位高度重视，认真研究，抓好落实。", at=ti))
             self.audit(leader, "give_instruction", target=ins, at=ti)
 
     def _messages(self, t, unit):
@@ -220,17 +221,17 @@ class Planner(Handling, Replies, Notices):
         if rng.random() >= 0.35 and not first:
             return
         tm = self.after(t, 1, 30)
-        root = self.b.add("root_messages", Message(item=self.it, author_id=self.proposer_uid, side=Side.PROPOSER, to_unit_id=unit["id"] if unit else None,
+        root = self.b.add("root_messages", make(Message, item=self.it, author_id=self.proposer_uid, side=Side.PROPOSER, to_unit_id=unit["id"] if unit else None,
                                                    body="请问目前办理进展如何？能否安排一次现场沟通？", at=tm))
         self.audit(self.proposer_uid, "post_message", target=root, at=tm, after={"side": Side.PROPOSER, "to_unit": unit["id"] if unit else None})
         if rng.random() < (0.85 if self.sc.is_current else 0.99) or first:  # old threads: nearly all answered
             ta = self.after(tm, 0.1, 4)
             if unit:
-                ans = Message(item=self.it, author_id=unit["liaison"], side=Side.UNIT, unit_id=unit["id"], reply_to=root,
+                ans = make(Message, item=self.it, author_id=unit["liaison"], side=Side.UNIT, unit_id=unit["id"], reply_to=root,
                               body="您好，已收到，我们将尽快联系您并安排面商。", at=ta)
                 who = unit["liaison"]
             else:
-                ans = Message(item=self.it, author_id=self.org.gov_ids[0], side=Side.OFFICE, reply_to=root, body="已收到，正在按程序办理。", at=ta)
+                ans = make(Message, item=self.it, author_id=self.org.gov_ids[0], side=Side.OFFICE, reply_to=root, body="已收到，正在按程序办理。", at=ta)
                 who = self.org.gov_ids[0]
             root.answered_at = ta
             self.b.add("answer_messages", ans)

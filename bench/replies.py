@@ -9,6 +9,8 @@ from banli.proposals.models import (
     ClosureReport, CoUnitGrade, Feedback, ItemState, ProgressUpdate, Publication, PublicationRecord, Reply, ReplyApproval, ReplyType,
 )
 
+from .copying import make
+
 S = ItemState
 REPLY_LINES = ["贵委员/代表提出的建议对我们改进工作很有帮助，现答复如下：", "一、关于统筹推进的问题。我单位已会同相关部门制定了工作方案。",
                "二、关于经费保障的问题。已将相关经费纳入年度预算统筹安排。", "三、关于部门协同的问题。已建立联席会议机制，每季度会商一次。",
@@ -54,12 +56,12 @@ class Replies:
             return r
         if rng.random() < 0.1:
             tb = self.after(ts, 0.5, 3)
-            b.add(ReplyApproval, ReplyApproval(reply=r, level=ReplyApproval.Level.UNIT, decision=ReplyApproval.Decision.RETURNED, comment="请补充具体措施和时限。", by_id=u["leader"], at=tb))
+            b.add(ReplyApproval, make(ReplyApproval, reply=r, level=ReplyApproval.Level.UNIT, decision=ReplyApproval.Decision.RETURNED, comment="请补充具体措施和时限。", by_id=u["leader"], at=tb))
             self.audit(u["leader"], "return_reply", target=r, at=tb, before={"state": "pending_unit"}, after={"state": "draft", "level": "unit"}, note="请补充具体措施和时限。")
             ts = self.after(tb, 0.5, 4)
             self.audit(u["liaison"], "submit_reply", target=r, at=ts, before={"state": "draft"}, after={"state": "pending_unit"})
         tu = self.after(ts, 0.5, 4)
-        b.add(ReplyApproval, ReplyApproval(reply=r, level=ReplyApproval.Level.UNIT, decision=ReplyApproval.Decision.APPROVED, comment="同意。", by_id=u["leader"], at=tu))
+        b.add(ReplyApproval, make(ReplyApproval, reply=r, level=ReplyApproval.Level.UNIT, decision=ReplyApproval.Decision.APPROVED, comment="同意。", by_id=u["leader"], at=tu))
         nxt = Reply.State.PENDING_LEADER if rtype.needs_leader_approval else Reply.State.APPROVED
         self.audit(u["leader"], "approve_reply", target=r, at=tu, before={"state": "pending_unit"}, after={"state": nxt, "level": "unit"})
         if rtype.needs_leader_approval:
@@ -67,7 +69,7 @@ class Replies:
             if stop == Reply.State.PENDING_LEADER:
                 return r
             tu = self.after(tu, 0.5, 5)
-            b.add(ReplyApproval, ReplyApproval(reply=r, level=ReplyApproval.Level.DISTRICT, decision=ReplyApproval.Decision.APPROVED, comment="阅。", by_id=u["sup"], at=tu))
+            b.add(ReplyApproval, make(ReplyApproval, reply=r, level=ReplyApproval.Level.DISTRICT, decision=ReplyApproval.Decision.APPROVED, comment="阅。", by_id=u["sup"], at=tu))
             self.audit(u["sup"], "leader_approve_reply", target=r, at=tu, before={"state": "pending_leader"}, after={"state": "approved", "level": "district"})
         r.state = Reply.State.APPROVED
         if stop == Reply.State.APPROVED:
@@ -84,7 +86,7 @@ class Replies:
         t = self.after(r.sent_at, 3, 20) if kind != "lapsed" else self.after(r.sent_at, 22, 35)
         r.feedback_at = t
         if kind == "lapsed":
-            fb = self.b.add(Feedback, Feedback(reply=r, item=self.it, lapsed=True, by_id=org.gov_ids[0], at=t))
+            fb = self.b.add(Feedback, make(Feedback, reply=r, item=self.it, lapsed=True, by_id=org.gov_ids[0], at=t))
             self.audit(org.gov_ids[0], "record_no_feedback", target=fb, at=t, after={"lapsed": True})
         else:
             if kind == "rehandle":
@@ -95,13 +97,13 @@ class Replies:
                     grade, agrees = rng.choice(org.good_grades[-2:]), False
             else:
                 grade, agrees = rng.choices(org.good_grades, [6, 3, 1][:len(org.good_grades)] + [1] * max(0, len(org.good_grades) - 3))[0], True
-            fb = self.b.add(Feedback, Feedback(reply=r, item=self.it, grade_id=grade, agrees=agrees, comment="" if agrees else "答复未解决实际问题。",
+            fb = self.b.add(Feedback, make(Feedback, reply=r, item=self.it, grade_id=grade, agrees=agrees, comment="" if agrees else "答复未解决实际问题。",
                                                praise=agrees and rng.random() < 0.1, by_id=self.proposer_uid, at=t))
             co_grades = {}
             if cos and rng.random() < 0.7:
                 for _, cu in cos:
                     g = rng.choice(org.good_grades)
-                    self.b.add(CoUnitGrade, CoUnitGrade(feedback=fb, unit_id=cu["id"], grade_id=g))
+                    self.b.add(CoUnitGrade, make(CoUnitGrade, feedback=fb, unit_id=cu["id"], grade_id=g))
                     co_grades[cu["id"]] = g
             self.audit(self.proposer_uid, "give_feedback", target=fb, at=t, after={"grade": grade, "agrees": agrees, "co_grades": co_grades})
         if kind != "rehandle" and r.reply_type_id == org.rtype[ReplyType.Closure.FEEDBACK].pk:
@@ -117,7 +119,7 @@ class Replies:
         end = until or self.sc.limit
         n = 0
         while t < end and n < 6:
-            p = self.b.add(ProgressUpdate, ProgressUpdate(item=self.it, assignment=a_, text="按计划推进，已完成阶段性工作。", by_id=u["liaison"], at=t))
+            p = self.b.add(ProgressUpdate, make(ProgressUpdate, item=self.it, assignment=a_, text="按计划推进，已完成阶段性工作。", by_id=u["liaison"], at=t))
             self.audit(u["liaison"], "report_progress", target=p, at=t, after={"unit": u["id"]})
             t += dt.timedelta(days=step * self.sc.scale)
             n += 1
@@ -139,18 +141,18 @@ class Replies:
             self._progress(a_, u, r, until=None, chance=0.8)
             if rng.random() < 0.3:
                 tf = min(t_done, self.sc.limit)
-                cr = self.b.add(ClosureReport, ClosureReport(item=self.it, assignment=a_, text="已按答复承诺完成相关工作。", done_on=tf.date(), filed_by_id=u["liaison"], filed_at=tf))
+                cr = self.b.add(ClosureReport, make(ClosureReport, item=self.it, assignment=a_, text="已按答复承诺完成相关工作。", done_on=tf.date(), filed_by_id=u["liaison"], filed_at=tf))
                 self.audit(u["liaison"], "file_closure_report", target=cr, at=tf, after={"done_on": cr.done_on})
             return
         self._progress(a_, u, r, until=t_done, chance=0.8)
         if rng.random() < 0.08:
-            cr = self.b.add(ClosureReport, ClosureReport(item=self.it, assignment=a_, text="已完成。", done_on=t_done.date(), filed_by_id=u["liaison"], filed_at=t_done,
+            cr = self.b.add(ClosureReport, make(ClosureReport, item=self.it, assignment=a_, text="已完成。", done_on=t_done.date(), filed_by_id=u["liaison"], filed_at=t_done,
                                                          state=ClosureReport.State.RETURNED, decided_by_id=u["leader"], decided_at=self.after(t_done, 0.5, 3),
                                                          comment="请补充完成情况的具体数据。"))
             self.audit(u["liaison"], "file_closure_report", target=cr, at=t_done, after={"done_on": cr.done_on})
             self.audit(u["leader"], "return_closure_report", target=cr, at=cr.decided_at, before={"state": "pending"}, after={"state": "returned"}, note=cr.comment)
             t_done = self.after(cr.decided_at, 1, 7)
-        cr = self.b.add(ClosureReport, ClosureReport(item=self.it, assignment=a_, text="已按答复承诺完成相关工作，具体情况如下：……", done_on=t_done.date(),
+        cr = self.b.add(ClosureReport, make(ClosureReport, item=self.it, assignment=a_, text="已按答复承诺完成相关工作，具体情况如下：……", done_on=t_done.date(),
                                                      filed_by_id=u["liaison"], filed_at=t_done, state=ClosureReport.State.APPROVED, decided_by_id=u["leader"],
                                                      decided_at=self.after(t_done, 0.5, 5), comment="同意办结。"))
         self.audit(u["liaison"], "file_closure_report", target=cr, at=t_done, after={"done_on": cr.done_on})
@@ -172,13 +174,13 @@ class Replies:
                 a_.publication, kind, reason = Publication.PUBLISHED, PublicationRecord.Kind.PUBLISH, ""
             else:
                 a_.publication, kind, reason = Publication.WITHHELD, PublicationRecord.Kind.WITHHOLD, "委员/代表未同意公开。"
-            rec = self.b.add(PublicationRecord, PublicationRecord(item=it, assignment=a_, kind=kind, reason=reason, by_id=gov, at=t))
+            rec = self.b.add(PublicationRecord, make(PublicationRecord, item=it, assignment=a_, kind=kind, reason=reason, by_id=gov, at=t))
             self.audit(gov, "decide_publication", target=rec, at=t, before={"publication": Publication.UNDECIDED},
                        after={"publication": a_.publication}, note=reason)
             if a_.publication == Publication.PUBLISHED and rng.random() < 0.01:
                 t2 = self.after(t, 10, 60)
                 a_.publication = Publication.REVOKED
-                rec = self.b.add(PublicationRecord, PublicationRecord(item=it, assignment=a_, kind=PublicationRecord.Kind.REVOKE,
+                rec = self.b.add(PublicationRecord, make(PublicationRecord, item=it, assignment=a_, kind=PublicationRecord.Kind.REVOKE,
                                                                       reason="涉及个人信息，撤销公开。", by_id=gov, at=t2))
                 self.audit(gov, "revoke_publication", target=rec, at=t2, before={"publication": Publication.PUBLISHED},
                            after={"publication": Publication.REVOKED}, note=rec.reason)

@@ -1,6 +1,6 @@
 """Writing the planned rows: a batch of items and every row of their histories, inserted in bulk
-in dependency order with their historical timestamps, then the deadline rows and overdue events
-banli.deadlines.sync would write for them."""
+(bench.copying) in dependency order with their historical timestamps, then the deadline rows and
+overdue events banli.deadlines.sync would write for them, computed from the rows in memory."""
 
 from __future__ import annotations
 
@@ -16,12 +16,14 @@ from django.utils import timezone
 from banli.audit.models import AuditRecord
 from banli.deadlines.models import Deadline, OverdueEvent
 from banli.notify.models import Notification
-from banli.org.models import SessionPolicy
+from banli.org.models import ReplyType, SessionPolicy
 from banli.proposals.models import (
     AdjustmentRequest, Assignment, Attachment, ClosureReport, Consultation, CoOpinion, CoSigner, CoUnitGrade, ExtensionRequest,
     Feedback, Item, ItemState, KeyItemMark, LeadCoGrade, LeaderInstruction, Mediation, Message, MessageReadMark, ProgressUpdate,
     PublicationRecord, Reply, ReplyApproval, UrgeNotice,
 )
+
+from .copying import make, save
 
 # Historical timestamps: bulk_create would stamp auto_now/auto_now_add fields with "now".
 
@@ -86,6 +88,12 @@ INSERT_ORDER = [
 ]
 
 
+def written_models() -> list:
+    """Every model insert() writes rows of."""
+    return [Item, Item.suggested_units.through, Message, AuditRecord, Notification, MessageReadMark, Deadline, OverdueEvent,
+            *(k for k in INSERT_ORDER if not isinstance(k, str))]
+
+
 class Batch:
     """The rows of a batch of items, as the planner makes them."""
 
@@ -121,65 +129,90 @@ def _plain(v):
 
 
 def insert(batch: Batch, bulk: int, policies: dict) -> int:
-    n = 0
-    Item.objects.bulk_create(batch.items, batch_size=bulk)
-    n += len(batch.items)
-    if batch.merged:
-        Item.objects.bulk_create(batch.merged, batch_size=bulk)
-        n += len(batch.merged)
+    """Write the batch (bench.copying.save: COPY on PostgreSQL, bulk_create elsewhere), then its
+    deadline rows. Returns the number of rows written."""
     through = Item.suggested_units.through
+    groups = [(Item, batch.items), (Item, batch.merged)]
     for key in INSERT_ORDER:
         objs = batch.rows[key]
-        if not objs:
-            continue
         if key == "suggested":
             seen = set()
             rows = []
             for it, uid in objs:
-                if (it.pk, uid) not in seen:
-                    seen.add((it.pk, uid))
-                    rows.append(through(item_id=it.pk, unit_id=uid))
-            through.objects.bulk_create(rows, batch_size=bulk)
-            n += len(rows)
-            continue
-        model = Message if key in ("root_messages", "answer_messages") else key
-        model.objects.bulk_create(objs, batch_size=bulk)
-        n += len(objs)
+                if (id(it), uid) not in seen:
+                    seen.add((id(it), uid))
+                    rows.append(make(through, item=it, unit_id=uid))
+            groups.append((through, rows))
+        else:
+            groups.append((Message if key in ("root_messages", "answer_messages") else key, objs))
+    n = save(groups, bulk)
     audits = []
-    for rec, target in batch.audits:
+    for rec, target in batch.audits:  # the targets have their ids now
         target = target if target is not None else rec.item
         rec.target_type = target._meta.model_name
         rec.target_id = target.pk
         rec.before = {k: _plain(v) for k, v in rec.before.items()}
         rec.after = {k: _plain(v) for k, v in rec.after.items()}
         audits.append(rec)
-    AuditRecord.objects.bulk_create(audits, batch_size=bulk)
-    n += len(audits)
-    Notification.objects.bulk_create(batch.notes, batch_size=bulk)
-    MessageReadMark.objects.bulk_create([MessageReadMark(user_id=uid, item=it, last_read_id=msg.pk) for it, uid, msg in batch.reads], batch_size=bulk)
-    n += len(batch.notes) + len(batch.reads)
-    return n + _write_deadlines([it.pk for it in batch.items + batch.merged], bulk, policies)
+    reads = [make(MessageReadMark, user_id=uid, item=it, last_read_id=msg.pk) for it, uid, msg in batch.reads]
+    n += save([(AuditRecord, audits), (Notification, batch.notes), (MessageReadMark, reads)], bulk)
+    return n + _write_deadlines(batch, bulk, policies)
 
 
-def _write_deadlines(item_ids, bulk, policies) -> int:
-    """The deadline rows and overdue events banli.deadlines.sync.sync_item would write for these
-    items, computed by its own specs from the rows just inserted (one prefetch per batch)."""
+def _write_deadlines(batch: Batch, bulk: int, policies: dict) -> int:
+    """The deadline rows and overdue events banli.deadlines.sync.sync_item would write for the
+    batch's items, computed by its own specs. The specs read the relations sync.PREFETCH loads;
+    reading the batch back that way cost as much as writing it (a third of the generator's time),
+    so they are filled in from the instances just written (_link), as the prefetch would fill
+    them. tests/bench/test_pages.py checks the rows against sync_item's."""
     from banli.deadlines.specs import item_specs
-    from banli.deadlines.sync import PREFETCH, apply_spec, overdue_event
+    from banli.deadlines.sync import apply_spec, overdue_event
 
     today = timezone.localdate()
+    items = batch.items + batch.merged
+    _link(batch, items)
     rows = []
-    for item in Item.objects.filter(pk__in=item_ids).select_related("session").prefetch_related(*PREFETCH):
+    for item in sorted(items, key=lambda it: -it.pk):  # Item's ordering: the order the query read them in
         if item.state == ItemState.DRAFT and not item.submitted_at and not item.cosigners.all():
             continue  # as sync_item: a lone draft has no milestone yet
         policy = policies.get(item.session_id)
         if policy is None:
             policy = policies[item.session_id] = SessionPolicy.for_session(item.session)
         for spec in item_specs(item, policy):
-            row, _ = apply_spec(spec, Deadline(key=spec.key, item_id=item.pk), today)
+            row, _ = apply_spec(spec, make(Deadline, key=spec.key, item_id=item.pk), today)
             rows.append(row)
-    Deadline.objects.bulk_create(rows, batch_size=bulk)
     events = [e for e in (overdue_event(r, None, today) for r in rows) if e is not None]
-    OverdueEvent.objects.bulk_create(events, batch_size=bulk)
-    return len(rows) + len(events)
+    return save([(Deadline, rows), (OverdueEvent, events)], bulk)
 
+
+def _link(batch: Batch, items) -> None:
+    """Give the batch's items and assignments the related rows sync.PREFETCH would load for them,
+    in the order it would (each model's Meta.ordering: by id, consultations by date then id)."""
+    by_item, by_asg = {}, {}
+    for it in items:
+        it._prefetched_objects_cache = by_item[it.pk] = {"cosigners": [], "consultations": [], "messages": [], "replies": [], "assignments": []}
+    rows = batch.rows
+    for a in rows[Assignment]:
+        a._prefetched_objects_cache = by_asg[a.pk] = {"adjustments": [], "progress_updates": [], "publication_records": [], "replies": []}
+        a._state.fields_cache["co_opinion"] = None  # none, unless set below
+        by_item[a.item_id]["assignments"].append(a)
+    for c in rows[CoSigner]:
+        by_item[c.item_id]["cosigners"].append(c)
+    for c in sorted(rows[Consultation], key=lambda c: (c.held_on, c.pk)):
+        by_item[c.item_id]["consultations"].append(c)
+    for m in sorted(rows["root_messages"] + rows["answer_messages"], key=lambda m: m.pk):
+        by_item[m.item_id]["messages"].append(m)
+    rtypes = {t.pk: t for t in ReplyType.objects.all()} if rows[Reply] else {}
+    for r in rows[Reply]:
+        r._state.fields_cache["feedback"] = None
+        r._state.fields_cache["reply_type"] = rtypes[r.reply_type_id]
+        by_item[r.item_id]["replies"].append(r)
+        by_asg[r.assignment_id]["replies"].append(r)
+    for fb in rows[Feedback]:
+        fb.reply._state.fields_cache["feedback"] = fb
+    for op in rows[CoOpinion]:
+        op.assignment._state.fields_cache["co_opinion"] = op
+    for key, name in ((AdjustmentRequest, "adjustments"), (ProgressUpdate, "progress_updates"), (PublicationRecord, "publication_records")):
+        for x in rows[key]:
+            if x.assignment_id is not None:
+                by_asg[x.assignment_id][name].append(x)

@@ -1,0 +1,209 @@
+"""Saving the generator's model instances in bulk: by COPY on PostgreSQL, by bulk_create elsewhere.
+
+On PostgreSQL bulk_create spent most of the generator's time in Python (profiled on 10k items:
+compiling each INSERT field by field, then psycopg quoting the UNNEST arrays value by value),
+for ~190 items/s. COPY takes the rows as they stand: the ids are drawn from each table's
+sequence first (one query for every table of a call), in the order of the lists, so rows that
+point at each other within a batch get the very ids bulk_create would have given them, without
+RETURNING. After save() every instance has its pk and its foreign key ids set, on either database,
+as after bulk_create.
+
+    save([(Item, items), (Reply, replies)], bulk=1000)
+"""
+
+from __future__ import annotations
+
+import json
+from operator import itemgetter
+
+from django.db import connection, models
+
+# Fields whose value on the instance is what the column takes, as psycopg adapts it: Django's
+# get_db_prep_save returns these values unchanged on PostgreSQL (TextChoices members are str).
+# Others (JSONField, FileField) go through the field.
+_AS_IS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.DateField, models.ForeignKey)
+
+
+def _prep(field):
+    """The value a field writes, from the instance's. JSON as json.dumps writes it: COPY takes the
+    text (what Django's Jsonb adapter would send, for a third of the time)."""
+    if isinstance(field, models.JSONField) and field.encoder is None:
+        return lambda v: None if v is None else json.dumps(v)
+    return lambda v: field.get_db_prep_save(v, connection)
+
+
+class _Table:
+    """A model's COPY statement and how to read its rows off instances."""
+
+    def __init__(self, model):
+        meta = model._meta
+        fields = meta.concrete_fields
+        qn = connection.ops.quote_name
+        self.model = model
+        self.pk = meta.pk.attname
+        self.copy_sql = f"COPY {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) FROM STDIN"
+        self.get = itemgetter(*(f.attname for f in fields))
+        self.fields = fields
+        self.fks = [(f.attname, f.name) for f in fields if f.is_relation]
+        self.prep = [(i, _prep(f)) for i, f in enumerate(fields) if not isinstance(f, _AS_IS)]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [meta.db_table, meta.pk.column])
+            self.sequence = cursor.fetchone()[0]
+
+    def rows(self, objs):
+        get, prep = self.get, self.prep
+        # Stamped with "now" as bulk_create would (pre_save), unless bench.writing's
+        # historical_timestamps has switched that off: asked on each call, not once.
+        stamped = [(i, f) for i, f in enumerate(self.fields) if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+        for obj in objs:
+            row = get(obj.__dict__)
+            if prep or stamped:
+                row = list(row)
+                for i, f in stamped:
+                    row[i] = f.pre_save(obj, True)
+                for i, prep_value in prep:
+                    row[i] = prep_value(row[i])
+            yield row
+
+
+_tables: dict = {}
+
+
+def _table(model) -> _Table:
+    # Keyed by connection too: a test database or a new connection may name another sequence.
+    key = (model, connection.settings_dict["NAME"])
+    if key not in _tables:
+        _tables[key] = _Table(model)
+    return _tables[key]
+
+
+def resolve_fks(objs, fks) -> None:
+    """Set each foreign key id from the instance it was given (as bulk_create does before saving):
+    the planner links rows to instances that had no id yet."""
+    for attname, name in fks:
+        for obj in objs:
+            d = obj.__dict__
+            if d[attname] is None:
+                rel = obj._state.fields_cache.get(name)
+                if rel is not None:
+                    pk = rel.__dict__[rel._meta.pk.attname]
+                    if pk is None:
+                        raise ValueError(f"{type(obj).__name__}.{name}: the related {type(rel).__name__} has no id yet")
+                    d[attname] = pk
+
+
+def _allocate(tables) -> None:
+    """Draw ids for the instances without one, one query for all the tables, ascending in list order."""
+    parts, params, wanting = [], [], []
+    for t, objs in tables:
+        todo = [o for o in objs if o.__dict__[t.pk] is None]
+        if todo:
+            parts.append(f"SELECT {len(wanting)}, nextval(%s) FROM generate_series(1, {len(todo)})")
+            params.append(t.sequence)
+            wanting.append((t, todo))
+    if not parts:
+        return
+    got = [[] for _ in wanting]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for k, pk in cursor.fetchall():
+            got[k].append(pk)
+    for (t, todo), ids in zip(wanting, got):
+        for obj, pk in zip(todo, sorted(ids)):
+            obj.__dict__[t.pk] = pk
+
+
+def save(groups, bulk: int) -> int:
+    """Insert each (model, instances) in order; returns the number of rows."""
+    groups = [(model, objs) for model, objs in groups if objs]
+    if connection.vendor != "postgresql":
+        for model, objs in groups:
+            model.objects.bulk_create(objs, batch_size=bulk)
+        return sum(len(objs) for _, objs in groups)
+    tables = [(_table(model), objs) for model, objs in groups]
+    _allocate(tables)
+    with connection.cursor() as cursor:
+        for t, objs in tables:
+            resolve_fks(objs, t.fks)
+            for obj in objs:
+                obj._state.adding, obj._state.db = False, connection.alias  # saved, as bulk_create leaves them
+            with cursor.copy(t.copy_sql) as copy:
+                for row in t.rows(objs):
+                    copy.write_row(row)
+    return sum(len(objs) for _, objs in groups)
+
+
+# ---------------------------------------------------------------------------------------------
+# Making the instances
+
+
+class _Maker:
+    """Builds a model's instances as Model(**kwargs) would for the fields the planner passes:
+    defaults filled in, a related instance given by field name cached and its id copied (even
+    when it has none yet: resolve_fks sets it at saving). Without Model.__init__'s walk over
+    every field through descriptors, a fifth of its time: the planner makes ~40 instances an
+    item, and __init__ was the generator's largest cost after bulk_create."""
+
+    def __init__(self, model):
+        from django.db.models import signals
+        from django.db.models.base import ModelState
+
+        self.model, self.state = model, ModelState
+        self.constant, self.calls, self.related = {}, [], {}
+        for f in model._meta.concrete_fields:
+            if f.has_default() and callable(f.default):
+                self.calls.append((f.attname, f.default))
+            else:
+                self.constant[f.attname] = f.get_default()
+            if f.is_relation:
+                # (attname, the related field's attname, the reverse one-to-one's cache name or None)
+                self.related[f.name] = (f.attname, f.target_field.attname, None if f.remote_field.multiple else f.remote_field.cache_name)
+        self.names = set(self.constant) | {a for a, _ in self.calls} | set(self.related)
+        self.plans = {}  # the kwargs' names -> the related fields among them (a call site passes the same names each time)
+        # What this fast path does not do: signal receivers, database defaults. Such a model is
+        # made by its own __init__.
+        self.plain = (signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model)
+                      or any(f.has_db_default() for f in model._meta.concrete_fields))
+
+    def _plan(self, names):
+        unknown = set(names) - self.names
+        if unknown:
+            raise TypeError(f"{self.model.__name__}() got unexpected keyword arguments {sorted(unknown)}")
+        return [(n, *self.related[n]) for n in names if n in self.related]
+
+    def __call__(self, kwargs):
+        model = self.model
+        if self.plain:
+            return model(**kwargs)
+        names = tuple(kwargs)
+        related = self.plans.get(names)
+        if related is None:
+            related = self.plans[names] = self._plan(names)
+        obj = model.__new__(model)
+        d = obj.__dict__
+        d.update(self.constant)
+        for attname, default in self.calls:
+            d[attname] = default()
+        d.update(kwargs)
+        obj._state = state = self.state()
+        state.fields_cache = cache = {}
+        for name, attname, target, reverse in related:
+            v = cache[name] = d.pop(name)
+            if v is None:
+                d[attname] = None
+            else:
+                d[attname] = v.__dict__[target]
+                if reverse:
+                    v._state.fields_cache[reverse] = obj
+        return obj
+
+
+_makers: dict = {}
+
+
+def make(model, **kwargs):
+    """model(**kwargs), faster (see _Maker)."""
+    maker = _makers.get(model)
+    if maker is None:
+        maker = _makers[model] = _Maker(model)
+    return maker(kwargs)
