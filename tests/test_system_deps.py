@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "bin" / "system-deps"
-TEST_PACKAGES = ["chromium", "fonts-noto-cjk", "gettext"]
+TEST_PACKAGES = ["chromium", "fonts-noto-cjk", "gettext", "poppler-utils"]
 BASH = shutil.which("bash")
 
 
@@ -60,18 +60,18 @@ def test_missing_packages_without_root_stop_at_once_naming_the_command(machine):
     r, calls = machine(installed=["gettext"], uid=1000, sudo=False)
     assert r.returncode == 1
     assert calls == []
-    assert "apt-get install -y chromium fonts-noto-cjk" in r.stderr
-    assert "missing Debian packages: chromium fonts-noto-cjk" in r.stderr
+    assert "apt-get install -y chromium fonts-noto-cjk poppler-utils" in r.stderr
+    assert "missing Debian packages: chromium fonts-noto-cjk poppler-utils" in r.stderr
 
 
 def test_root_installs_only_what_is_missing(machine):
-    r, calls = machine(installed=["chromium"], uid=0)
+    r, calls = machine(installed=["chromium", "poppler-utils"], uid=0)
     assert r.returncode == 0, r.stderr
     assert calls == ["apt-get update -qq", "apt-get install -y -qq --no-install-recommends fonts-noto-cjk gettext"]
 
 
 def test_passwordless_sudo_installs_too(machine):
-    r, calls = machine(installed=["chromium", "gettext"], uid=1000, sudo=True)
+    r, calls = machine(installed=["chromium", "gettext", "poppler-utils"], uid=1000, sudo=True)
     assert r.returncode == 0, r.stderr
     assert calls == ["apt-get update -qq", "apt-get install -y -qq --no-install-recommends fonts-noto-cjk"]
 

@@ -46,6 +46,7 @@ def test_every_page_escapes_what_people_typed(world, member, lead_liaison, gov_o
         for url in urls:
             html = assert_escaped(c.get(url), f"{user.username} {url}")
             if url.startswith("/items/") or url in ("/questions/", "/inbox/"):
+                html = html.replace("<mark>", "").replace("</mark>", "")  # a search marks the words it found
                 assert ESCAPED in html or "&lt;script&gt;" in html, f"{user.username} {url}: the typed text is not shown at all"
 
 
