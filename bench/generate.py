@@ -66,6 +66,32 @@ GUARANTEED = [S.REGISTERED, S.ASSIGNED, S.HANDLING, S.REPLIED, S.EVALUATED, S.RE
               S.NOT_REGISTERED, S.MERGED, S.CONVERTED, S.WITHDRAWN]
 
 
+def _states(sessions, counts, planner, mixes, now, ctxs):
+    """(session being filled, state, featured) of each item to plan, session by session, oldest
+    first; each session's SessionCtx is added to ctxs as it starts."""
+    for session, count in zip(sessions, counts):
+        sc = SessionCtx(session, session.is_current, now)
+        ctxs.append(sc)
+        mix = mixes["current" if session.is_current else "old"]
+        recent_enough = session.year >= now.year - 2
+        for i in range(count):
+            featured = ""
+            if session.is_current and i < len(GUARANTEED):
+                state = GUARANTEED[i]
+                featured = "member" if session.assembly == Assembly.CPPCC else ""
+            elif session.is_current and session.assembly == Assembly.CPPCC and i == len(GUARANTEED):
+                state, featured = S.DRAFT, "invite"  # someone's draft inviting the featured member
+            else:
+                state = planner.weighted(mix)
+            if state == S.EVALUATED and not session.is_current and not recent_enough:
+                state = S.CLOSED  # plans from long ago are done
+            if state == S.MERGED and not sc.pool:
+                state = S.NOT_REGISTERED
+            yield sc, state, featured
+        # The pool keeps only a few recent items; drop the session's once it is done.
+        sc.pool.clear()
+
+
 def generate(n_items: int, *, seed: int = 1, batch: int = 2000, progress=print, units: int | None = None) -> dict:
     """Create reference data, the vocabulary's units (or `units` of them: 600 for a province), ~500
     people, sessions over the years and `n_items` items with their histories, then the year-end
@@ -92,7 +118,6 @@ def generate(n_items: int, *, seed: int = 1, batch: int = 2000, progress=print, 
     state_counts: dict[str, int] = {}
     policies: dict = {}
     with historical_timestamps(), wide_sqlite_inserts():
-        plan = [(s, c) for s, c in zip(sessions, counts)]
         current = Batch()
         ctxs = []
 
@@ -110,37 +135,16 @@ def generate(n_items: int, *, seed: int = 1, batch: int = 2000, progress=print, 
 
         # The items go into bare tables (bench.bulkload: PostgreSQL), made whole again before the rest.
         with bare_tables(written_models(), progress):
-            seq = 0
-            for session, count in plan:
-                sc = SessionCtx(session, session.is_current, now)
-                ctxs.append(sc)
-                mix = mixes["current" if session.is_current else "old"]
-                recent_enough = session.year >= now.year - 2
-                for i in range(count):
-                    featured = ""
-                    if session.is_current and i < len(GUARANTEED):
-                        state = GUARANTEED[i]
-                        featured = "member" if session.assembly == Assembly.CPPCC else ""
-                    elif session.is_current and session.assembly == Assembly.CPPCC and i == len(GUARANTEED):
-                        state, featured = S.DRAFT, "invite"  # someone's draft inviting the featured member
-                    else:
-                        state = planner.weighted(mix)
-                    if state == S.EVALUATED and not session.is_current and not recent_enough:
-                        state = S.CLOSED  # plans from long ago are done
-                    if state == S.MERGED and not sc.pool:
-                        state = S.NOT_REGISTERED
-                    seq += 1
-                    planner.plan(current, sc, state, seq, featured)
-                    key = getattr(state, "value", state)
-                    state_counts[key] = state_counts.get(key, 0) + 1
-                    done += 1
-                    if len(current.items) + len(current.merged) >= batch:
-                        flush()
-                        if done % max(batch, 10_000) < batch:
-                            el = time.perf_counter() - started
-                            progress(f"  {done:>7}/{n_items} items, {total_rows:,} rows, {el:.0f}s, {done / el:.0f} items/s, peak RSS {peak_rss_mb():.0f} MB")
-                # The pool keeps only a few recent items; drop the session's once it is done.
-                sc.pool.clear()
+            for seq, (sc, state, featured) in enumerate(_states(sessions, counts, planner, mixes, now, ctxs), start=1):
+                planner.plan(current, sc, state, seq, featured)
+                key = getattr(state, "value", state)
+                state_counts[key] = state_counts.get(key, 0) + 1
+                done += 1
+                if len(current.items) + len(current.merged) >= batch:
+                    flush()
+                    if done % max(batch, 10_000) < batch:
+                        el = time.perf_counter() - started
+                        progress(f"  {done:>7}/{n_items} items, {total_rows:,} rows, {el:.0f}s, {done / el:.0f} items/s, peak RSS {peak_rss_mb():.0f} MB")
             flush()
         with transaction.atomic():
             n_questions, q_rows = make_questions(org, rng, now, n_items, bulk)

@@ -11,19 +11,18 @@ from contextlib import contextmanager
 
 from django.apps import apps
 from django.db import connection, models
-from django.utils import timezone
 
 from banli.audit.models import AuditRecord
 from banli.deadlines.models import Deadline, OverdueEvent
 from banli.notify.models import Notification
-from banli.org.models import ReplyType, SessionPolicy
 from banli.proposals.models import (
     AdjustmentRequest, Assignment, Attachment, ClosureReport, Consultation, CoOpinion, CoSigner, CoUnitGrade, ExtensionRequest,
-    Feedback, Item, ItemState, KeyItemMark, LeadCoGrade, LeaderInstruction, Mediation, Message, MessageReadMark, ProgressUpdate,
+    Feedback, Item, KeyItemMark, LeadCoGrade, LeaderInstruction, Mediation, Message, MessageReadMark, ProgressUpdate,
     PublicationRecord, Reply, ReplyApproval, UrgeNotice,
 )
 
 from .copying import make, save
+from .deadline_rows import SPEC_MODELS, write_deadlines
 
 # Historical timestamps: bulk_create would stamp auto_now/auto_now_add fields with "now".
 
@@ -130,7 +129,7 @@ def _plain(v):
 
 def insert(batch: Batch, bulk: int, policies: dict) -> int:
     """Write the batch (bench.copying.save: COPY on PostgreSQL, bulk_create elsewhere), then its
-    deadline rows. Returns the number of rows written."""
+    deadline rows (bench.deadline_rows). Returns the number of rows written."""
     through = Item.suggested_units.through
     groups = [(Item, batch.items), (Item, batch.merged)]
     for key in INSERT_ORDER:
@@ -156,63 +155,11 @@ def insert(batch: Batch, bulk: int, policies: dict) -> int:
         audits.append(rec)
     reads = [make(MessageReadMark, user_id=uid, item=it, last_read_id=msg.pk) for it, uid, msg in batch.reads]
     n += save([(AuditRecord, audits), (Notification, batch.notes), (MessageReadMark, reads)], bulk)
-    return n + _write_deadlines(batch, bulk, policies)
+    return n + write_deadlines(spec_rows(batch), bulk, policies)
 
 
-def _write_deadlines(batch: Batch, bulk: int, policies: dict) -> int:
-    """The deadline rows and overdue events banli.deadlines.sync.sync_item would write for the
-    batch's items, computed by its own specs. The specs read the relations sync.PREFETCH loads;
-    reading the batch back that way cost as much as writing it (a third of the generator's time),
-    so they are filled in from the instances just written (_link), as the prefetch would fill
-    them. tests/bench/test_pages.py checks the rows against sync_item's."""
-    from banli.deadlines.specs import item_specs
-    from banli.deadlines.sync import apply_spec, overdue_event
-
-    today = timezone.localdate()
-    items = batch.items + batch.merged
-    _link(batch, items)
-    rows = []
-    for item in sorted(items, key=lambda it: -it.pk):  # Item's ordering: the order the query read them in
-        if item.state == ItemState.DRAFT and not item.submitted_at and not item.cosigners.all():
-            continue  # as sync_item: a lone draft has no milestone yet
-        policy = policies.get(item.session_id)
-        if policy is None:
-            policy = policies[item.session_id] = SessionPolicy.for_session(item.session)
-        for spec in item_specs(item, policy):
-            row, _ = apply_spec(spec, make(Deadline, key=spec.key, item_id=item.pk), today)
-            rows.append(row)
-    events = [e for e in (overdue_event(r, None, today) for r in rows) if e is not None]
-    return save([(Deadline, rows), (OverdueEvent, events)], bulk)
-
-
-def _link(batch: Batch, items) -> None:
-    """Give the batch's items and assignments the related rows sync.PREFETCH would load for them,
-    in the order it would (each model's Meta.ordering: by id, consultations by date then id)."""
-    by_item, by_asg = {}, {}
-    for it in items:
-        it._prefetched_objects_cache = by_item[it.pk] = {"cosigners": [], "consultations": [], "messages": [], "replies": [], "assignments": []}
+def spec_rows(batch: Batch) -> dict:
+    """The batch's rows the deadline specs read ({model: instances}, bench.deadline_rows)."""
     rows = batch.rows
-    for a in rows[Assignment]:
-        a._prefetched_objects_cache = by_asg[a.pk] = {"adjustments": [], "progress_updates": [], "publication_records": [], "replies": []}
-        a._state.fields_cache["co_opinion"] = None  # none, unless set below
-        by_item[a.item_id]["assignments"].append(a)
-    for c in rows[CoSigner]:
-        by_item[c.item_id]["cosigners"].append(c)
-    for c in sorted(rows[Consultation], key=lambda c: (c.held_on, c.pk)):
-        by_item[c.item_id]["consultations"].append(c)
-    for m in sorted(rows["root_messages"] + rows["answer_messages"], key=lambda m: m.pk):
-        by_item[m.item_id]["messages"].append(m)
-    rtypes = {t.pk: t for t in ReplyType.objects.all()} if rows[Reply] else {}
-    for r in rows[Reply]:
-        r._state.fields_cache["feedback"] = None
-        r._state.fields_cache["reply_type"] = rtypes[r.reply_type_id]
-        by_item[r.item_id]["replies"].append(r)
-        by_asg[r.assignment_id]["replies"].append(r)
-    for fb in rows[Feedback]:
-        fb.reply._state.fields_cache["feedback"] = fb
-    for op in rows[CoOpinion]:
-        op.assignment._state.fields_cache["co_opinion"] = op
-    for key, name in ((AdjustmentRequest, "adjustments"), (ProgressUpdate, "progress_updates"), (PublicationRecord, "publication_records")):
-        for x in rows[key]:
-            if x.assignment_id is not None:
-                by_asg[x.assignment_id][name].append(x)
+    return {Item: batch.items + batch.merged, Message: rows["root_messages"] + rows["answer_messages"],
+            **{m: rows[m] for m in SPEC_MODELS if m not in (Item, Message)}}
