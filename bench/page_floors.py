@@ -221,7 +221,8 @@ def list_floor(session_key, uid, params) -> dict:
         if params.get("q"):  # through the search index (banli.search), best first, as the list orders a search
             from .search_floor import match
 
-            m = match(params["q"], "staff")
+            # Unit staff: narrowed by their units' keys, as banli.proposals.access.search_units says.
+            m = match(params["q"], "staff", " AND ".join(where) or "TRUE", args, units=None if me["gov"] else units)
             joins, order, order_args = m.joins, f"{m.rank}, i.id DESC", m.rank_args
             where.append(m.where)
             args = m.joins_args + args + m.where_args

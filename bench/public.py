@@ -50,7 +50,7 @@ def list_floor(q: str = "") -> dict:
     t = _t()
     joins, where, order, args, order_args = "", "i.published_at IS NOT NULL", "i.published_at DESC, i.id DESC", [], []
     if q:
-        m = match(q, "public")
+        m = match(q, "public", where)
         joins, where, order = m.joins, f"{where} AND {m.where}", f"{m.rank}, {order}"
         args, order_args = m.joins_args + m.where_args, m.rank_args
     with connection.cursor() as c:

@@ -195,10 +195,11 @@ def test_a_search_counts_its_matches_with_the_page_in_one_query(world, items, mo
     # Past the last page: no row carries the count, which is then asked for on its own.
     assert found in get("/public/?q=养老&page=9")[1]
     assert "找到 0 件" in get("/public/?q=火星")[1]
-    # The plain list counts with a query of its own (an index count, cheap); a search does not.
+    # The plain list counts with a query of its own (an index count, cheap); a search does not,
+    # and on PostgreSQL reads the sessions instead (banli.search.query.matching asks them newest first).
     cache.clear()  # each answer above is cached now
     search, plain, past_end = (_queries(p) for p in ("/public/?q=养老&page=2", "/public/", "/public/?q=养老&page=9"))
-    assert search == plain - 1
+    assert search == plain - (0 if connection.vendor == "postgresql" else 1)
     # Past the end: one query more for the count, one fewer for the (absent) rows' units.
     assert past_end == search
 

@@ -91,7 +91,7 @@ def test_what_is_read_of_the_query(items):
     assert len("".join(terms("停车" * 200))) == MAX_QUERY
 
 
-def test_matching_is_one_query_whatever_it_finds(world):
+def test_matching_is_two_queries_whatever_it_finds(world):
     def run():
         with CaptureQueriesContext(connection) as ctx:
             list(matching(Item.objects.all(), "停车 建议", scope="staff").order_by("search_rank"))
@@ -101,4 +101,6 @@ def test_matching_is_one_query_whatever_it_finds(world):
     one = run()
     for n in range(4):
         draft(world, f"关于第{n}处停车场的建议")
-    assert run() == one == 1
+    # PostgreSQL reads the sessions (newest first), then the list's own query with one branch per
+    # session; SQLite orders every match by session in one query.
+    assert run() == one == (2 if connection.vendor == "postgresql" else 1)

@@ -64,8 +64,10 @@ def test_q_costs_no_query_more(world, gov_office, parking):
             assert c.get(url).status_code == 200
         return len(ctx)
 
-    # A search's total comes with its page (banli.paging): one query fewer than the plain list's count + page.
-    assert queries("/api/items/?q=停车") == queries("/api/items/?q=停车 医院") == queries("/api/items/") - 1
+    # A search's total comes with its page (banli.paging), one query fewer than the plain list's
+    # count + page; on PostgreSQL it reads the sessions, one more (banli.search.query.matching).
+    fewer = 0 if connection.vendor == "postgresql" else 1
+    assert queries("/api/items/?q=停车") == queries("/api/items/?q=停车 医院") == queries("/api/items/") - fewer
 
 
 def test_a_search_s_total_comes_with_its_page_and_past_the_end_still_counts(world, gov_office, parking, monkeypatch):

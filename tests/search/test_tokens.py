@@ -28,4 +28,5 @@ def database_tokens(doc) -> list[str]:
 def test_the_database_keeps_every_piece_whole(world):
     item = make_item(world, state="draft", title=TEXT, reason="", suggestions="")
     doc = SearchDocument.objects.get(item=item, scope="staff")
-    assert database_tokens(doc) == pieces(TEXT) * 2 + pieces(item.reason) + pieces(item.suggestions)
+    # Then the document's keys (banli.search.keys): its session, no unit yet (a draft).
+    assert database_tokens(doc) == pieces(TEXT) * 2 + pieces(item.reason) + pieces(item.suggestions) + [f"zzs{item.session_id}"]

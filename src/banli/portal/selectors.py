@@ -33,6 +33,11 @@ class Page:
     pages: int
     q: str
 
+    @property
+    def capped(self) -> bool:
+        """A search that reached its bound (banli.search.query.CANDIDATES): there are more."""
+        return bool(self.q) and self.total >= search.CANDIDATES
+
 
 def record_id(value) -> int:
     """An id from an address: a whole number the database can hold, else not found (not a crash)."""

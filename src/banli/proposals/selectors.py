@@ -10,7 +10,7 @@ from banli.org import selectors as org_selectors
 from banli.org.models import Assembly, Category, Person
 from banli.search.query import matching
 
-from .access import access_item, actor_for, visible_items
+from .access import access_item, actor_for, search_units, visible_items
 from .models import (
     Assignment, Attachment, CoSigner, Feedback, Item, ItemState, LeadCoGrade, Message, MessageReadMark, Publication, PublicationRecord,
     Question, Reply,
@@ -73,12 +73,13 @@ def item_list(user, params) -> QuerySet[Item]:
         # Late: some milestone of the item is past its due date and not yet met.
         # IN over the late rows (an index range), not EXISTS checked against every item.
         qs = qs.filter(pk__in=Deadline.objects.filter(state=Deadline.State.LATE, item__isnull=False).values("item_id"))
-    searching = bool((params.get("q") or "").strip())
-    if searching:
-        # The search index's staff documents (title, 案由, 建议): every word typed, best match first.
-        qs = matching(qs, params["q"], scope="staff")
     if params.get("mine") and _truthy(params.get("mine")):
         qs = qs.filter(proposer_id__in=actor_for(user).person_ids)
+    searching = bool((params.get("q") or "").strip())
+    if searching:
+        # The search index's staff documents (title, 案由, 建议): every word typed, best match
+        # first; last, so that it looks only among what the other filters leave.
+        qs = matching(qs, params["q"], scope="staff", units=search_units(user))
     order = LIST_ORDERINGS.get(params.get("ordering") or ("relevance" if searching else "-id"), "-id")
     if order == "search_rank" and not searching:
         order = "-id"

@@ -8,14 +8,16 @@ of items, which also makes rebuild() (batches of items) and the benchmark's gene
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 
 from django.db import connection, transaction
 from django.db.models import Count
 
 from banli.portal.rules import public_texts
-from banli.proposals.models import Item
+from banli.proposals.models import Assignment, Item
 
 from .models import SearchDocument
+from .keys import keys
 from .pieces import document
 
 STAFF, PUBLIC = SearchDocument.Scope.STAFF, SearchDocument.Scope.PUBLIC
@@ -31,14 +33,20 @@ def reindex(item_ids) -> dict:
     if not ids:
         return {"written": 0, "deleted": 0}
     wanted = {}
-    titles = {}
-    for pk, title, reason, suggestions in Item.objects.filter(pk__in=ids).values_list("pk", "title", "reason", "suggestions"):
+    titles, sessions = {}, {}
+    # Every unit ever assigned, ended assignments too: the staff pre-filter may take in more items
+    # than a unit's staff may read (visible_items then filters exactly), never fewer.
+    units = defaultdict(set)
+    for item_id, unit_id in Assignment.objects.filter(item_id__in=ids).values_list("item_id", "unit_id"):
+        units[item_id].add(unit_id)
+    for pk, session_id, title, reason, suggestions in Item.objects.filter(pk__in=ids).values_list(
+            "pk", "session_id", "title", "reason", "suggestions"):
         # The title twice: a word in the title says more of what the item is about than one in
         # its body, and repeating it weighs it so for bm25 and ts_rank alike (one column, one rule).
-        titles[pk] = title
-        wanted[(pk, STAFF)] = document(title, title, reason, suggestions)
+        titles[pk], sessions[pk] = title, session_id
+        wanted[(pk, STAFF)] = f"{document(title, title, reason, suggestions)} {keys(session_id, units[pk])}"
     for pk, text in public_texts(ids).items():
-        wanted[(pk, PUBLIC)] = document(titles.get(pk, ""), text)
+        wanted[(pk, PUBLIC)] = f"{document(titles.get(pk, ''), text)} {keys(sessions[pk])}"
     existing = {(pk, scope): (doc_id, tokens)
                 for doc_id, pk, scope, tokens in SearchDocument.objects.filter(item_id__in=ids).values_list("pk", "item_id", "scope", "tokens")}
     changed = [SearchDocument(item_id=pk, scope=scope, tokens=tokens) for (pk, scope), tokens in wanted.items()

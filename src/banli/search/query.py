@@ -21,10 +21,11 @@ import unicodedata
 
 from django.db import connection
 from django.db.models import BooleanField, F, FloatField, Func, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from . import pieces
+from . import keys, pieces
 
 MAX_QUERY = 100  # characters read of what the reader typed, as the staff list did before
 
@@ -83,23 +84,78 @@ class _TsQuery(Func):
     template = "to_tsquery('simple'::regconfig, %(expressions)s)"
 
 
-def matching(qs: QuerySet, q, *, scope: str) -> QuerySet:
-    """The items of qs whose document of this scope ("staff" or "public") has every word of q,
-    annotated with search_rank (lower is better). One join, no query of its own: the list that
-    calls it keeps its query count. The caller orders (by search_rank, then -id, for relevance)."""
-    parts = _parts(q)
-    if not parts:
-        # Nothing to search for: nothing found, and still a search_rank to order by.
-        return qs.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
+# How many matches a search ranks and lists at most: the best of the newest sessions' matches.
+# A reader never pages past a few hundred; a common word (养老) is in tens of thousands of items
+# over the years, and ranking or counting them all grows with the history. Beyond it the lists say
+# "N 件以上" and suggest another word or a filter.
+CANDIDATES = 500
+
+
+def _matched(qs: QuerySet, parts, scope: str) -> QuerySet:
+    """The items of qs whose document of this scope has every part, with search_rank."""
     # The condition and the scope in one filter(): one join to the documents, which the rank reuses.
     if connection.vendor == "sqlite":
         qs = qs.filter(search_documents__scope=scope, search_documents__fts__text__match=fts5_query(parts))
         return qs.annotate(search_rank=F("search_documents__fts__rank"))
-    vector, query = _Vector(F("search_documents__tokens")), _TsQuery(Value(tsquery(parts)))
+    vector, rank = _ranked(parts)
+    return qs.filter(_Match(vector, _TsQuery(Value(tsquery(parts)))), search_documents__scope=scope).annotate(search_rank=rank)
+
+
+def _ranked(parts):
+    """PostgreSQL: the document's vector, and its rank for the words (lower is better)."""
+    vector = _Vector(F("search_documents__tokens"))
     # Normalisation 1: divided by 1 + log(length), as bm25 weighs long documents less; negated,
     # as bm25 is (lower is better).
-    rank = -Func(vector, query, Value(1), function="ts_rank", output_field=FloatField())
-    return qs.filter(_Match(vector, query), search_documents__scope=scope).annotate(search_rank=rank)
+    return vector, -Func(vector, _TsQuery(Value(tsquery(parts))), Value(1), function="ts_rank", output_field=FloatField())
+
+
+def _newest_sessions_first(qs: QuerySet, parts, scope: str, units) -> RawSQL:
+    """PostgreSQL: the ids of at most CANDIDATES matches, the best of the newest session first.
+
+    One branch per session, newest first, each asking the index for the words AND the session's
+    key (AND one of the units' keys): the GIN index intersects the lists, so a branch reads only
+    its session's matches, ranked by the words alone (a key in the rank would favour short
+    documents). PostgreSQL's Append runs the branches one after the other, each in its own
+    order, and the LIMIT stops it once it has enough: an ORDER BY over them would run them all."""
+    from banli.org.models import Session
+
+    sessions = Session.objects.order_by("-opens_on", "-id").values_list("pk", flat=True)
+    units = " & (" + " | ".join(f"'{keys.unit_key(u)}'" for u in sorted(units)) + ")" if units else ""
+    vector, rank = _ranked(parts)
+    branches, params = [], []
+    for n, session_id in enumerate(sessions):
+        query = _TsQuery(Value(f"{tsquery(parts)} & '{keys.session_key(session_id)}'{units}"))
+        branch = qs.filter(_Match(vector, query), search_documents__scope=scope).annotate(search_rank=rank)
+        sql, args = branch.order_by("search_rank", "-pk").values("pk")[:CANDIDATES].query.sql_with_params()
+        branches.append(f"SELECT pk FROM ({sql}) AS s{n}")
+        params += args
+    if not branches:
+        return RawSQL("SELECT NULL WHERE FALSE", [])
+    return RawSQL(f"SELECT pk FROM ({' UNION ALL '.join(branches)}) AS found LIMIT {CANDIDATES}", params)
+
+
+def matching(qs: QuerySet, q, *, scope: str, units=None) -> QuerySet:
+    """The items of qs whose document of this scope ("staff" or "public") has every word of q,
+    annotated with search_rank (lower is better); at most CANDIDATES of them: the best matches of
+    the newest session, then of the one before, and so on until there are enough. With `units`
+    (banli.proposals.access.search_units), only documents of those units' items are read.
+
+    The caller orders (by search_rank, then -id, for relevance). On PostgreSQL the sessions are
+    read first (two queries in all); the list's query then costs what the newest sessions'
+    matches cost, however many years are kept (_newest_sessions_first). On SQLite, the embedded
+    default for a district, one query orders every match by session and rank: the same result."""
+    parts = _parts(q)
+    if not parts:
+        # Nothing to search for: nothing found, and still a search_rank to order by.
+        return qs.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
+    if connection.vendor == "sqlite":
+        found = (_matched(qs, parts, scope).order_by("-session__opens_on", "-session_id", "search_rank", "-pk")
+                 .values("pk")[:CANDIDATES])
+        # The rank exists only beside a MATCH: the list asks it again, of at most CANDIDATES rows.
+        return _matched(qs.filter(pk__in=found), parts, scope)
+    # The list ranks only what was found: the same rank, read again for at most CANDIDATES documents.
+    return qs.filter(pk__in=_newest_sessions_first(qs, parts, scope, units), search_documents__scope=scope).annotate(
+        search_rank=_ranked(parts)[1])
 
 
 _FULL_WIDTH = re.compile("[\uff01-\uff5e]")  # full-width ASCII: NFKC maps each to one ASCII character

@@ -15,6 +15,7 @@ from banli.proposals import actions as A
 from banli.proposals import selectors, workflow
 from banli.proposals.access import access_item, actor_for
 from banli.proposals.models import ItemState
+from banli.search import query as search
 from banli.search.query import highlight
 
 from ..draft import DraftForm
@@ -52,6 +53,7 @@ def item_list(request):
     sorts = [("relevance", _("相关度")), *SORTS] if q else SORTS
     return render(request, "web/items/list.html", {
         "page": page, "rows": rows, "params": request.GET, "query": query.urlencode(), "sorts": sorts, "searching": bool(q),
+        "capped": bool(q) and page.paginator.count >= search.CANDIDATES,
         "ordering": request.GET.get("ordering") or ("relevance" if q else "-id"), **_filters(request),
     })
 
