@@ -15,12 +15,15 @@ they could by the filter: every result is still filtered by what the reader may 
 from __future__ import annotations
 
 
+SESSION_PREFIX, UNIT_PREFIX = "zzs", "zzu"
+
+
 def session_key(session_id: int) -> str:
-    return f"zzs{int(session_id)}"
+    return f"{SESSION_PREFIX}{int(session_id)}"
 
 
 def unit_key(unit_id: int) -> str:
-    return f"zzu{int(unit_id)}"
+    return f"{UNIT_PREFIX}{int(unit_id)}"
 
 
 def keys(session_id, unit_ids=()) -> str:

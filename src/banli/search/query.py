@@ -21,7 +21,6 @@ import unicodedata
 
 from django.db import connection
 from django.db.models import BooleanField, F, FloatField, Func, QuerySet, Value
-from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -109,29 +108,41 @@ def _ranked(parts):
     return vector, -Func(vector, _TsQuery(Value(tsquery(parts))), Value(1), function="ts_rank", output_field=FloatField())
 
 
-def _newest_sessions_first(qs: QuerySet, parts, scope: str, units) -> RawSQL:
+class _KeyedTsQuery(Func):
+    """PostgreSQL: the words AND the key of the session `sess.id` of the enclosing LATERAL join
+    (see _newest_sessions_first), AND one of the units' keys, as a tsquery. A key is letters and
+    digits, so it needs no quotes in to_tsquery's syntax."""
+    output_field = FloatField()  # never read: only the right side of @@
+
+    def __init__(self, words: str, units: str):
+        super().__init__(Value(words), Value(units))
+
+    def as_sql(self, compiler, connection, **extra):
+        (words, wp), (units, up) = (compiler.compile(e) for e in self.get_source_expressions())
+        session = f"sess.{connection.ops.quote_name('id')}"
+        return f"to_tsquery('simple'::regconfig, {words} || ' & {keys.SESSION_PREFIX}' || {session} || {units})", [*wp, *up]
+
+
+def _newest_sessions_first(qs: QuerySet, parts, scope: str, units) -> list[int]:
     """PostgreSQL: the ids of at most CANDIDATES matches, the best of the newest session first.
 
-    One branch per session, newest first, each asking the index for the words AND the session's
-    key (AND one of the units' keys): the GIN index intersects the lists, so a branch reads only
-    its session's matches, ranked by the words alone (a key in the rank would favour short
-    documents). PostgreSQL's Append runs the branches one after the other, each in its own
-    order, and the LIMIT stops it once it has enough: an ORDER BY over them would run them all."""
+    For each session, newest first (a LATERAL join: one probe per session, in order), the index
+    is asked for the words AND the session's key (AND one of the units' keys): the GIN index
+    intersects the lists, so a probe reads only its session's matches, ranked by the words alone
+    (a key in the rank would favour short documents), and the LIMIT stops the probes once it has
+    enough. The ids come back to Python: the list's own query, with its many joins, then starts
+    from them (PostgreSQL would otherwise join every item before the few it needs)."""
     from banli.org.models import Session
 
-    sessions = Session.objects.order_by("-opens_on", "-id").values_list("pk", flat=True)
-    units = " & (" + " | ".join(f"'{keys.unit_key(u)}'" for u in sorted(units)) + ")" if units else ""
+    unit_keys = " & (" + " | ".join(keys.unit_key(u) for u in sorted(units)) + ")" if units else ""
     vector, rank = _ranked(parts)
-    branches, params = [], []
-    for n, session_id in enumerate(sessions):
-        query = _TsQuery(Value(f"{tsquery(parts)} & '{keys.session_key(session_id)}'{units}"))
-        branch = qs.filter(_Match(vector, query), search_documents__scope=scope).annotate(search_rank=rank)
-        sql, args = branch.order_by("search_rank", "-pk").values("pk")[:CANDIDATES].query.sql_with_params()
-        branches.append(f"SELECT pk FROM ({sql}) AS s{n}")
-        params += args
-    if not branches:
-        return RawSQL("SELECT NULL WHERE FALSE", [])
-    return RawSQL(f"SELECT pk FROM ({' UNION ALL '.join(branches)}) AS found LIMIT {CANDIDATES}", params)
+    probe = (qs.filter(_Match(vector, _KeyedTsQuery(tsquery(parts), unit_keys)), search_documents__scope=scope)
+             .annotate(search_rank=rank).order_by("search_rank", "-pk").values("pk")[:CANDIDATES])
+    sql, params = probe.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT found.pk FROM (SELECT id FROM {Session._meta.db_table} ORDER BY opens_on DESC, id DESC) AS sess "
+                       f"CROSS JOIN LATERAL ({sql}) AS found LIMIT {CANDIDATES}", params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def matching(qs: QuerySet, q, *, scope: str, units=None) -> QuerySet:
@@ -140,10 +151,10 @@ def matching(qs: QuerySet, q, *, scope: str, units=None) -> QuerySet:
     the newest session, then of the one before, and so on until there are enough. With `units`
     (banli.proposals.access.search_units), only documents of those units' items are read.
 
-    The caller orders (by search_rank, then -id, for relevance). On PostgreSQL the sessions are
-    read first (two queries in all); the list's query then costs what the newest sessions'
-    matches cost, however many years are kept (_newest_sessions_first). On SQLite, the embedded
-    default for a district, one query orders every match by session and rank: the same result."""
+    The caller orders (by search_rank, then -id, for relevance). On PostgreSQL the matches are
+    found first, by a query that costs what the newest sessions' matches cost, however many years
+    are kept (_newest_sessions_first); on SQLite, the embedded default for a district, a subquery
+    of the list's own orders every match by session and rank: the same result."""
     parts = _parts(q)
     if not parts:
         # Nothing to search for: nothing found, and still a search_rank to order by.
