@@ -41,17 +41,17 @@ def match(q: str, scope: str, where: str = "TRUE", args=(), units=None, item_ali
                  f"LIMIT {CANDIDATES})")
         return Match(fts, [], f"{found} AND f.search_fts MATCH %s", [*args, fts5_query(parts), fts5_query(parts)], "f.rank", [])
     # The stored tsvector (search migration 0001), which the GIN indexes cover; one branch per
-    # session, newest first, the words AND the session's key (AND a unit's), as the list asks.
+    # session, newest first, the words AND the session's key (or a unit's of the session), as the list asks.
     with connection.cursor() as c:
         c.execute(f"SELECT id FROM {table(Session)} ORDER BY opens_on DESC, id DESC")
         sessions = [r[0] for r in c.fetchall()]
     words = tsquery(parts)
-    narrowed = " & (" + " | ".join(f"'{unit_key(u)}'" for u in sorted(units)) + ")" if units else ""
     rank = "-ts_rank(d.vector, to_tsquery('simple'::regconfig, %s), 1)"
     branches, branch_args = [], []
     for n, sid in enumerate(sessions):
+        keyed = f"({' | '.join(unit_key(u, sid) for u in sorted(units))})" if units else session_key(sid)
         branches.append(f"SELECT pk FROM (SELECT {i}.id AS pk FROM {items} {i} {docs} WHERE {where} AND "
                         f"d.vector @@ to_tsquery('simple'::regconfig, %s) ORDER BY {rank}, {i}.id DESC LIMIT {CANDIDATES}) AS s{n}")
-        branch_args += [*args, f"{words} & '{session_key(sid)}'{narrowed}", words]
+        branch_args += [*args, f"{words} & {keyed}", words]
     found = f"{i}.id IN (SELECT pk FROM ({' UNION ALL '.join(branches)}) AS found LIMIT {CANDIDATES})" if branches else "FALSE"
     return Match(docs, [], found, branch_args, rank, [words])

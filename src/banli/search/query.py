@@ -110,33 +110,38 @@ def _ranked(parts):
 
 class _KeyedTsQuery(Func):
     """PostgreSQL: the words AND the key of the session `sess.id` of the enclosing LATERAL join
-    (see _newest_sessions_first), AND one of the units' keys, as a tsquery. A key is letters and
-    digits, so it needs no quotes in to_tsquery's syntax."""
+    (see _newest_sessions_first), or, for a unit's staff, AND one of their units' keys of that
+    session (banli.search.keys), as a tsquery. A key is letters and digits: no quotes needed."""
     output_field = FloatField()  # never read: only the right side of @@
 
-    def __init__(self, words: str, units: str):
-        super().__init__(Value(words), Value(units))
+    def __init__(self, words: str, units=()):
+        super().__init__(Value(words))
+        self.units = sorted(int(u) for u in units)
 
     def as_sql(self, compiler, connection, **extra):
-        (words, wp), (units, up) = (compiler.compile(e) for e in self.get_source_expressions())
+        words, params = compiler.compile(self.get_source_expressions()[0])
         session = f"sess.{connection.ops.quote_name('id')}"
-        return f"to_tsquery('simple'::regconfig, {words} || ' & {keys.SESSION_PREFIX}' || {session} || {units})", [*wp, *up]
+        if self.units:
+            either = " || ' | ' || ".join(f"'{keys.UNIT_PREFIX}{u}s' || {session}" for u in self.units)
+            narrowed = f"' & (' || {either} || ')'"
+        else:
+            narrowed = f"' & {keys.SESSION_PREFIX}' || {session}"
+        return f"to_tsquery('simple'::regconfig, {words} || {narrowed})", params
 
 
 def _newest_sessions_first(qs: QuerySet, parts, scope: str, units) -> list[int]:
     """PostgreSQL: the ids of at most CANDIDATES matches, the best of the newest session first.
 
     For each session, newest first (a LATERAL join: one probe per session, in order), the index
-    is asked for the words AND the session's key (AND one of the units' keys): the GIN index
+    is asked for the words AND the session's key (or one of the units' keys of the session): the GIN index
     intersects the lists, so a probe reads only its session's matches, ranked by the words alone
     (a key in the rank would favour short documents), and the LIMIT stops the probes once it has
     enough. The ids come back to Python: the list's own query, with its many joins, then starts
     from them (PostgreSQL would otherwise join every item before the few it needs)."""
     from banli.org.models import Session
 
-    unit_keys = " & (" + " | ".join(keys.unit_key(u) for u in sorted(units)) + ")" if units else ""
     vector, rank = _ranked(parts)
-    probe = (qs.filter(_Match(vector, _KeyedTsQuery(tsquery(parts), unit_keys)), search_documents__scope=scope)
+    probe = (qs.filter(_Match(vector, _KeyedTsQuery(tsquery(parts), units or ())), search_documents__scope=scope)
              .annotate(search_rank=rank).order_by("search_rank", "-pk").values("pk")[:CANDIDATES])
     sql, params = probe.query.sql_with_params()
     with connection.cursor() as cursor:
