@@ -30,24 +30,29 @@ def _settle():
 
 
 @contextmanager
-def bare_tables(models, progress=None):
+def bare_tables(models, progress=None, keep=()):
     """Drop the foreign keys and non-unique indexes of these models' tables (PostgreSQL; elsewhere
     nothing), make them again on leaving, even on an error. Meant for the generator's empty
-    database: the tables must not be read by an index meanwhile."""
+    database: the tables must not be read by an index meanwhile, but for the plain one-column
+    indexes of `keep` ((model, field name) pairs), which stay."""
     if connection.vendor != "postgresql":
         yield
         return
     tables = sorted({m._meta.db_table for m in models})
+    kept = {(m._meta.db_table, m._meta.get_field(name).column) for m, name in keep}
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid) FROM pg_constraint"
             " WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY 1, 2", [tables])
         fks = cursor.fetchall()
         cursor.execute(
-            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i"
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), c.relname, a.attname FROM pg_index i"
+            " JOIN pg_class c ON c.oid = i.indrelid"
+            " LEFT JOIN pg_attribute a ON i.indnatts = 1 AND i.indpred IS NULL AND i.indexprs IS NULL"
+            "  AND a.attrelid = i.indrelid AND a.attnum = i.indkey[0]"
             " WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisunique AND NOT i.indisprimary"
-            " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) ORDER BY 1", [tables])
-        indexes = cursor.fetchall()
+            " AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY 1", [tables])
+        indexes = [(name, definition) for name, definition, table, column in cursor.fetchall() if (table, column) not in kept]
     with transaction.atomic(), connection.cursor() as cursor:
         _settle()
         for table, name, _ in fks:

@@ -20,7 +20,9 @@ offices (submissions, pending withdrawal requests, questions).
 It streams: items are planned, inserted and dropped batch by batch (one transaction per batch),
 so memory stays flat whatever N is. Meant for an empty (freshly migrated) database: on PostgreSQL
 the items go into tables bare of foreign keys and secondary indexes, made again after them
-(bench.bulkload).
+(bench.bulkload), and a process of its own indexes them for search as they are committed
+(bench.indexer); elsewhere, or inside a transaction (a test's), the search index is built at
+the end.
 
 The district (bench.org) and the items' words come from the demo's vocabulary and content
 (demo/vocabulary.py, demo/content/). The planner writes an item's life (bench.planner, .handling,
@@ -44,10 +46,12 @@ from banli.deadlines.models import Deadline
 from banli.notify.models import Notification
 from banli.org.models import Assembly, Session
 from banli.proposals.models import ItemState
+from banli.search.index import counts as search_counts
 from banli.search.index import rebuild as rebuild_search_index
 
 from .assessment_data import make_assessment
 from .bulkload import bare_tables
+from .indexer import NEEDS, Indexer
 from .org import GOV_USERNAME, ensure_reference, make_org, make_sessions
 from .planner import Planner, SessionCtx
 from .questions import make_questions
@@ -117,9 +121,12 @@ def generate(n_items: int, *, seed: int = 1, batch: int = 2000, progress=print, 
     done = 0
     state_counts: dict[str, int] = {}
     policies: dict = {}
+    search = None  # the search index's totals, when written during the load (bench.indexer)
     with historical_timestamps(), wide_sqlite_inserts():
         current = Batch()
         ctxs = []
+        index_aside = Indexer.usable()  # PostgreSQL, outside a transaction: the search index is written during the load
+        indexer = None
 
         def flush():
             nonlocal current, total_rows
@@ -131,32 +138,47 @@ def generate(n_items: int, *, seed: int = 1, batch: int = 2000, progress=print, 
                     if sc.number != sc.session.last_number:
                         Session.objects.filter(pk=sc.session.pk).update(last_number=sc.number)
                         sc.session.last_number = sc.number
+            if indexer is not None:
+                indexer.send(it.pk for it in current.items + current.merged)
             current = Batch()
 
-        # The items go into bare tables (bench.bulkload: PostgreSQL), made whole again before the rest.
-        with bare_tables(written_models(), progress):
-            for seq, (sc, state, featured) in enumerate(_states(sessions, counts, planner, mixes, now, ctxs), start=1):
-                planner.plan(current, sc, state, seq, featured)
-                key = getattr(state, "value", state)
-                state_counts[key] = state_counts.get(key, 0) + 1
-                done += 1
-                if len(current.items) + len(current.merged) >= batch:
-                    flush()
-                    if done % max(batch, 10_000) < batch:
-                        el = time.perf_counter() - started
-                        progress(f"  {done:>7}/{n_items} items, {total_rows:,} rows, {el:.0f}s, {done / el:.0f} items/s, peak RSS {peak_rss_mb():.0f} MB")
-            flush()
+        # The items go into bare tables (bench.bulkload: PostgreSQL), made whole again before the
+        # rest; on PostgreSQL a process of its own indexes them for search meanwhile (bench.indexer).
+        with bare_tables(written_models(), progress, keep=NEEDS if index_aside else ()):
+            indexer = Indexer.start() if index_aside else None
+            try:
+                for seq, (sc, state, featured) in enumerate(_states(sessions, counts, planner, mixes, now, ctxs), start=1):
+                    planner.plan(current, sc, state, seq, featured)
+                    key = getattr(state, "value", state)
+                    state_counts[key] = state_counts.get(key, 0) + 1
+                    done += 1
+                    if len(current.items) + len(current.merged) >= batch:
+                        flush()
+                        if done % max(batch, 10_000) < batch:
+                            el = time.perf_counter() - started
+                            progress(f"  {done:>7}/{n_items} items, {total_rows:,} rows, {el:.0f}s, {done / el:.0f} items/s, peak RSS {peak_rss_mb():.0f} MB")
+                flush()
+                if indexer is not None:
+                    search = indexer.finish()
+            finally:
+                if indexer is not None:
+                    indexer.close()
         with transaction.atomic():
             n_questions, q_rows = make_questions(org, rng, now, n_items, bulk)
             total_rows += q_rows
     with transaction.atomic():  # through create_scheme, which stamps its audit row itself
         schemes, a_rows = make_assessment(org, random.Random(f"{seed}:assessment"), now, bulk)
         total_rows += a_rows
-    # The rows above bypass the actions, which keep the search index: build it from them, in
-    # batches (banli.search.index.rebuild), as `manage.py rebuild_search_index` does.
-    search = rebuild_search_index(batch=batch)
-    progress(f"search index: {search['staff']} staff and {search['public']} public documents in {search['seconds']:.1f}s "
-             f"({search['seconds'] * 10_000 / max(n_items, 1):.1f}s per 10k items)")
+    if search is None:
+        # The rows above bypass the actions, which keep the search index: build it from them, in
+        # batches (banli.search.index.rebuild), as `manage.py rebuild_search_index` does.
+        search = rebuild_search_index(batch=batch)
+        progress(f"search index: {search['staff']} staff and {search['public']} public documents in {search['seconds']:.1f}s "
+                 f"({search['seconds'] * 10_000 / max(n_items, 1):.1f}s per 10k items)")
+    else:
+        search.update(search_counts(), seconds=round(search["waited"], 2))
+        progress(f"search index: {search['staff']} staff and {search['public']} public documents, written during the load "
+                 f"({search['busy'] * 10_000 / max(n_items, 1):.1f}s per 10k items), {search['waited']:.1f}s waited for after it")
     elapsed = time.perf_counter() - started
     User = get_user_model()
     busiest = org.units[0]
