@@ -122,11 +122,13 @@ def save(groups, bulk: int) -> int:
         return sum(len(objs) for _, objs in groups)
     tables = [(_table(model), objs) for model, objs in groups]
     _allocate(tables)
+    alias = connection.alias
     with connection.cursor() as cursor:
         for t, objs in tables:
             resolve_fks(objs, t.fks)
             for obj in objs:
-                obj._state.adding, obj._state.db = False, connection.alias  # saved, as bulk_create leaves them
+                state = obj._state
+                state.adding, state.db = False, alias  # saved, as bulk_create leaves them
             with cursor.copy(t.copy_sql) as copy:
                 for row in t.rows(objs):
                     copy.write_row(row)
@@ -159,34 +161,37 @@ class _Maker:
                 # (attname, the related field's attname, the reverse one-to-one's cache name or None)
                 self.related[f.name] = (f.attname, f.target_field.attname, None if f.remote_field.multiple else f.remote_field.cache_name)
         self.names = set(self.constant) | {a for a, _ in self.calls} | set(self.related)
-        self.plans = {}  # the kwargs' names -> the related fields among them (a call site passes the same names each time)
+        self.plans = {}  # the kwargs' names -> _plan's answer (a call site passes the same names each time)
         # What this fast path does not do: signal receivers, database defaults. Such a model is
         # made by its own __init__.
         self.plain = (signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model)
                       or any(f.has_db_default() for f in model._meta.concrete_fields))
 
     def _plan(self, names):
+        """For a call with these keyword names: the defaults to call (those not given) and the
+        related fields given, as (name, attname, target attname, reverse cache name)."""
         unknown = set(names) - self.names
         if unknown:
             raise TypeError(f"{self.model.__name__}() got unexpected keyword arguments {sorted(unknown)}")
-        return [(n, *self.related[n]) for n in names if n in self.related]
+        return [(a, f) for a, f in self.calls if a not in names], [(n, *self.related[n]) for n in names if n in self.related]
 
     def __call__(self, kwargs):
         model = self.model
         if self.plain:
             return model(**kwargs)
         names = tuple(kwargs)
-        related = self.plans.get(names)
-        if related is None:
-            related = self.plans[names] = self._plan(names)
-        obj = model.__new__(model)
-        d = obj.__dict__
-        d.update(self.constant)
-        for attname, default in self.calls:
+        plan = self.plans.get(names)
+        if plan is None:
+            plan = self.plans[names] = self._plan(names)
+        calls, related = plan
+        d = self.constant.copy()
+        for attname, default in calls:
             d[attname] = default()
         d.update(kwargs)
-        obj._state = state = self.state()
+        d["_state"] = state = self.state()
         state.fields_cache = cache = {}
+        obj = model.__new__(model)
+        obj.__dict__ = d
         for name, attname, target, reverse in related:
             v = cache[name] = d.pop(name)
             if v is None:
