@@ -34,6 +34,7 @@ The district (bench.org) and the items' words come from the demo's vocabulary an
 
 from __future__ import annotations
 
+import gc
 import random
 import time
 from itertools import accumulate
@@ -55,7 +56,7 @@ from .indexer import NEEDS, Indexer
 from .org import GOV_USERNAME, ensure_reference, make_org, make_sessions
 from .planner import Planner, SessionCtx
 from .questions import make_questions
-from .writing import Batch, historical_timestamps, insert, peak_rss_mb, wide_sqlite_inserts, written_models
+from .writing import Batch, collect_per_batch, historical_timestamps, insert, peak_rss_mb, wide_sqlite_inserts, written_models
 
 S = ItemState
 # The state mix. Old sessions are mostly closed; the current one has every state.
@@ -122,7 +123,7 @@ def generate(n_items: int, *, seed: int = 1, batch: int = 2000, progress=print, 
     state_counts: dict[str, int] = {}
     policies: dict = {}
     search = None  # the search index's totals, when written during the load (bench.indexer)
-    with historical_timestamps(), wide_sqlite_inserts():
+    with historical_timestamps(), wide_sqlite_inserts(), collect_per_batch():
         current = Batch()
         ctxs = []
         index_aside = Indexer.usable()  # PostgreSQL, outside a transaction: the search index is written during the load
@@ -141,6 +142,7 @@ def generate(n_items: int, *, seed: int = 1, batch: int = 2000, progress=print, 
             if indexer is not None:
                 indexer.send(it.pk for it in current.items + current.merged)
             current = Batch()
+            gc.collect()  # the batch's instances refer to each other (bench.writing.collect_per_batch)
 
         # The items go into bare tables (bench.bulkload: PostgreSQL), made whole again before the
         # rest; on PostgreSQL a process of its own indexes them for search meanwhile (bench.indexer).

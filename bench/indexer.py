@@ -15,6 +15,7 @@ assignment: those indexes (NEEDS) stay while the other indexes are off (bench.bu
 
 from __future__ import annotations
 
+import gc
 import time
 import traceback
 
@@ -30,6 +31,7 @@ NEEDS = [(Assignment, "item"), (CoSigner, "item"), (Reply, "assignment"), (Publi
 def _serve(pipe) -> None:
     """The indexer's loop: a batch's item ids in, reindexed in a transaction; None ends it."""
     totals = {"items": 0, "written": 0, "deleted": 0, "busy": 0.0}
+    gc.enable()  # forked from a generator that collects per batch (bench.writing.collect_per_batch)
     try:
         while (ids := pipe.recv()) is not None:
             started = time.perf_counter()

@@ -178,6 +178,9 @@ class Planner(Handling, Replies, Notices):
     def _finish(self, merged=False):
         self.it.updated_at = self.last
         (self.b.merged if merged else self.b.items).append(self.it)
+        # Hold on to nothing of the batch between items: once written it is dropped whole
+        # (bench.writing.collect_per_batch).
+        self.b = self.it = self.closed_by_report = None
 
     def _cosigners(self, t, state):
         rng, org, it = self.rng, self.org, self.it
