@@ -78,18 +78,24 @@ def _table(model) -> _Table:
     return _tables[key]
 
 
-def resolve_fks(objs, fks) -> None:
-    """Set each foreign key id from the instance it was given (as bulk_create does before saving):
-    the planner links rows to instances that had no id yet. fks: {field name: attname}."""
+def _settle(objs, fks, alias) -> None:
+    """Make the instances as bulk_create leaves them, in one pass: each foreign key id set from
+    the instance it was given (the planner links rows to instances that had no id yet; fks:
+    {field name: attname}), marked saved; then _forget_relations' rule."""
     for obj in objs:
-        d = obj.__dict__
-        for name, rel in obj._state.fields_cache.items():
-            attname = fks.get(name)  # else a reverse one-to-one's cache
-            if attname is not None and rel is not None and d[attname] is None:
-                pk = rel.__dict__[rel._meta.pk.attname]
-                if pk is None:
-                    raise ValueError(f"{type(obj).__name__}.{name}: the related {type(rel).__name__} has no id yet")
-                d[attname] = pk
+        state = obj._state
+        cache = state.fields_cache
+        if cache:
+            d = obj.__dict__
+            for name, rel in cache.items():
+                attname = fks.get(name)  # else a reverse one-to-one's cache
+                if attname is not None and rel is not None and d[attname] is None:
+                    pk = rel.__dict__[rel._meta.pk.attname]
+                    if pk is None:
+                        raise ValueError(f"{type(obj).__name__}.{name}: the related {type(rel).__name__} has no id yet")
+                    d[attname] = pk
+            state.fields_cache = {}
+        state.adding, state.db = False, alias
 
 
 def _allocate(tables) -> None:
@@ -124,17 +130,14 @@ def save(groups, bulk: int) -> int:
     tables = [(_table(model), objs) for model, objs in groups]
     _allocate(tables)
     alias = connection.alias
+    for t, objs in tables:  # every id is drawn: a row may point into a later group
+        _settle(objs, t.fks, alias)
     with connection.cursor() as cursor:
         for t, objs in tables:
-            resolve_fks(objs, t.fks)
-            for obj in objs:
-                state = obj._state
-                state.adding, state.db = False, alias  # saved, as bulk_create leaves them
             with cursor.copy(t.copy_sql) as copy:
                 copy.set_types(t.types)
                 for row in t.rows(objs):
                     copy.write_row(row)
-    _forget_relations(groups)
     return sum(len(objs) for _, objs in groups)
 
 
@@ -156,7 +159,7 @@ def _forget_relations(groups) -> None:
 class _Maker:
     """Builds a model's instances as Model(**kwargs) would for the fields the planner passes:
     defaults filled in, a related instance given by field name cached and its id copied (even
-    when it has none yet: resolve_fks sets it at saving). Without Model.__init__'s walk over
+    when it has none yet: save() sets it). Without Model.__init__'s walk over
     every field through descriptors, a fifth of its time: the planner makes ~40 instances an
     item, and __init__ was the generator's largest cost after bulk_create."""
 

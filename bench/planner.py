@@ -102,7 +102,7 @@ class Planner(Handling, Replies, Notices):
         t = min(sc.open_dt + dt.timedelta(days=rng.uniform(-25, 8)), sc.limit - dt.timedelta(days=1))
         self.last = t
         title, reason, suggestions, category = item_text(rng, org, a)
-        it = self.it = Item(
+        it = self.it = make(Item,
             assembly=a, session_id=session.pk, title=title, reason=reason, suggestions=suggestions, category_id=category,
             proposer_id=person_id, consent_publish=rng.choices((True, False, None), (70, 15, 15))[0], urgent=rng.random() < 0.03,
             state=state, created_at=t,

@@ -35,7 +35,7 @@ class Replies:
         rng, b = self.rng, self.b
         closure = rtype.closure
         withhold = rng.random() < 0.12
-        r = b.add(Reply, Reply(
+        r = b.add(Reply, make(Reply,
             item=self.it, assignment=a_, round=rnd, reply_type_id=rtype.pk, body=_text(rng, REPLY_LINES, 4, 6),
             promise="" if closure == ReplyType.Closure.FEEDBACK else "按计划推进相关工作并按期完成。",
             reference_reason="受规划和财力所限，目前暂不具备实施条件，留作今后工作参考。" if rtype.needs_reason else "",
