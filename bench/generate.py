@@ -142,7 +142,7 @@ def generate(n_items: int, *, seed: int = 1, batch: int = 2000, progress=print, 
             if indexer is not None:
                 indexer.send(it.pk for it in current.items + current.merged)
             current = Batch()
-            gc.collect()  # the batch's instances refer to each other (bench.writing.collect_per_batch)
+            gc.collect()  # whatever the dropped batch left in a cycle (bench.writing.collect_per_batch)
 
         # The items go into bare tables (bench.bulkload: PostgreSQL), made whole again before the
         # rest; on PostgreSQL a process of its own indexes them for search meanwhile (bench.indexer).
