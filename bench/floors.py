@@ -9,6 +9,20 @@ def table(model) -> str:
     return model._meta.db_table
 
 
+def counted_page(cur, cols: str, frm: str, count_from: str, where: str, args, order: str, order_args, size: int, search: bool):
+    """A list's first rows and its total, as the pages read them: a search counts its matches in
+    the pass that ranks them (banli.paging); another list counts first, then reads its rows."""
+    if not search:
+        cur.execute(f"SELECT COUNT(*) FROM {count_from} WHERE {where}", args)
+        count = cur.fetchone()[0]
+    cur.execute(f"SELECT {cols}{', COUNT(*) OVER ()' if search else ''} FROM {frm} WHERE {where} ORDER BY {order} LIMIT {size}",
+                [*args, *order_args])
+    rows = cur.fetchall()
+    if search:
+        count = rows[0][-1] if rows else 0
+    return rows, count
+
+
 def ph(values) -> str:
     """Placeholders for an IN (...) of these values."""
     return ", ".join(["%s"] * len(values))

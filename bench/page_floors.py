@@ -4,7 +4,8 @@ against the pages by bench.pages."""
 
 from __future__ import annotations
 
-from .floors import ph as _ph, table
+from .floors import counted_page, table
+from .floors import ph as _ph
 
 LIST_PAGE_SIZE = 30  # banli.web.views.items.PAGE_SIZE, read at run time when it exists
 
@@ -227,20 +228,11 @@ def list_floor(session_key, uid, params) -> dict:
             where.append(m.where)
             args = m.joins_args + args + m.where_args
         w = " AND ".join(where)
-        searching = bool(params.get("q"))
-        if not searching:
-            cur.execute(f"SELECT COUNT(*) FROM {I} i {joins} WHERE {w}", args)
-            count = cur.fetchone()[0]
-        # A search counts its matches in the pass that ranks them, as the list does (banli.paging).
-        total = ", COUNT(*) OVER ()" if searching else ""
-        cur.execute(f"SELECT i.id, i.number, i.title, i.state, i.is_key, p.name, c.name, rt.code{total} FROM {I} i {joins} "
-                    f"JOIN {table(Person)} p ON p.id = i.proposer_id "
-                    f"LEFT JOIN {C} c ON c.id = i.category_id LEFT JOIN {table(ReplyType)} rt ON rt.id = i.reply_type_id "
-                    f"WHERE {w} ORDER BY {order} LIMIT {size}", args + order_args)
-        rows = cur.fetchall()
+        rows, count = counted_page(cur, "i.id, i.number, i.title, i.state, i.is_key, p.name, c.name, rt.code",
+                                   f"{I} i {joins} JOIN {table(Person)} p ON p.id = i.proposer_id LEFT JOIN {C} c ON c.id = i.category_id "
+                                   f"LEFT JOIN {table(ReplyType)} rt ON rt.id = i.reply_type_id", f"{I} i {joins}", w, args, order, order_args,
+                                   size, bool(params.get("q")))
         ids = [r[0] for r in rows]
-        if searching:
-            count = rows[0][-1] if rows else 0
         if ids:
             cur.execute(f"SELECT a.item_id, u.name, a.role FROM {A} a JOIN {U} u ON u.id = a.unit_id WHERE a.state <> 'ended' "
                         f"AND a.item_id IN ({_ph(ids)}) ORDER BY a.id", ids)

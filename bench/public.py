@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .floors import ph, table
+from .floors import counted_page, ph, table
 from .pages import SEARCH, TARGET_P95_MS
 
 ITEM_COLS = ("i.id, i.assembly, i.number, i.title, i.reason, i.suggestions, i.published_at, i.replied_at, i.closed_at, i.state, "
@@ -54,17 +54,10 @@ def list_floor(q: str = "") -> dict:
         joins, where, order = m.joins, f"{where} AND {m.where}", f"{m.rank}, {order}"
         args, order_args = m.joins_args + m.where_args, m.rank_args
     with connection.cursor() as c:
-        if not q:
-            c.execute(f"SELECT COUNT(*) FROM {t['item']} i {joins} WHERE {where}", args)
-            count = c.fetchone()[0]
-        # A search counts its matches in the pass that ranks them, as the page does.
-        total = ", COUNT(*) OVER ()" if q else ""
-        c.execute(f"SELECT {ITEM_COLS}{total} FROM {t['item']} i {joins} JOIN {t['session']} s ON s.id = i.session_id "
-                  f"LEFT JOIN {t['category']} c ON c.id = i.category_id LEFT JOIN {t['rtype']} rt ON rt.id = i.reply_type_id "
-                  f"JOIN {t['person']} p ON p.id = i.proposer_id WHERE {where} ORDER BY {order} LIMIT 20", args + order_args)
-        rows = c.fetchall()
-        if q:
-            count = rows[0][-1] if rows else 0
+        rows, count = counted_page(c, ITEM_COLS, f"{t['item']} i {joins} JOIN {t['session']} s ON s.id = i.session_id "
+                                   f"LEFT JOIN {t['category']} c ON c.id = i.category_id LEFT JOIN {t['rtype']} rt ON rt.id = i.reply_type_id "
+                                   f"JOIN {t['person']} p ON p.id = i.proposer_id", f"{t['item']} i {joins}", where, args, order, order_args,
+                                   20, bool(q))
         _units(c, t, [r[0] for r in rows])
         c.execute(f"SELECT id, name, year, assembly FROM {t['session']} ORDER BY year DESC, assembly, ordinal DESC")
         c.fetchall()

@@ -15,6 +15,18 @@ from django.db.models import Count, Window
 FULL_COUNT = "_full_count"
 
 
+def rows_with_total(qs, start: int, size: int, values=()) -> tuple[list, int | None]:
+    """One page of qs (as dicts of `values`, if given) and the total it carries; None for the
+    total when the page has no row to carry it."""
+    qs = qs.annotate(**{FULL_COUNT: Window(Count("pk"))})
+    if values:
+        qs = qs.values(*values, FULL_COUNT)
+    rows = list(qs[start:start + size])
+    if not rows:
+        return rows, None
+    return rows, rows[0][FULL_COUNT] if values else getattr(rows[0], FULL_COUNT)
+
+
 def _one_pass(object_list) -> bool:
     query = getattr(object_list, "query", None)
     return query is not None and "search_rank" in query.annotations
@@ -36,10 +48,9 @@ class ListPaginator(Paginator):
         if not _one_pass(self.object_list):
             return super().page(number)
         number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        rows = list(self.object_list.annotate(**{FULL_COUNT: Window(Count("pk"))})[bottom:bottom + self.per_page])
+        rows, total = rows_with_total(self.object_list, (number - 1) * self.per_page, self.per_page)
         if rows:
-            self.__dict__["count"] = getattr(rows[0], FULL_COUNT)  # Paginator.count is a cached_property
+            self.__dict__["count"] = total  # Paginator.count is a cached_property
             return self._get_page(rows, number, self)
         if number == 1 and self.allow_empty_first_page or number <= self.num_pages:
             return self._get_page(rows, number, self)

@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet, Window
+from django.db.models import QuerySet
 
 from banli.errors import invalid, not_found
 from banli.org.models import WORDING, Category, FeedbackGrade, ReplyType, Session, Unit
+from banli.paging import rows_with_total
 from banli.params import MAX_ID
 from banli.proposals.selectors import filter_items
 from banli.reports.periods import period
@@ -96,8 +97,9 @@ def item_list(params) -> Page:
         # with the page (COUNT(*) OVER ()) instead of a second scan of the search index. Only a
         # page past the end, which has no row to carry it, asks for the count on its own.
         qs = qs.order_by("search_rank", "-published_at", "-id")
-        rows = list(qs.annotate(full_count=Window(Count("pk"))).values(*rules.ITEM_FIELDS, "full_count")[start:start + PAGE_SIZE])
-        total = rows[0]["full_count"] if rows else (qs.count() if start else 0)
+        rows, total = rows_with_total(qs, start, PAGE_SIZE, rules.ITEM_FIELDS)
+        if total is None:
+            total = qs.count() if start else 0
     else:
         total = qs.count()
         rows = list(qs.values(*rules.ITEM_FIELDS)[start:start + PAGE_SIZE])
