@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "banli.assessment",
     "banli.portal",
     "banli.search",
+    "banli.paper",
+    "banli.drafting",
 ]
 
 MIDDLEWARE = [
