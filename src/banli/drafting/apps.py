@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DraftingConfig(AppConfig):
+    name = "banli.drafting"
+    label = "drafting"
+    verbose_name = "答复起草"
