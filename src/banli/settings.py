@@ -291,6 +291,10 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 EMAIL_TIMEOUT = env_int("BANLI_EMAIL_TIMEOUT", 20, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("BANLI_EMAIL_FROM", "Banli 提案办理 <banli@localhost>")
 BANLI_EMAIL_SUBJECT_PREFIX = env_str("BANLI_EMAIL_SUBJECT_PREFIX", "【提案办理】")
+# A forgotten password: the login page offers a reset link by e-mail (to the account's address).
+# Off where the installation sends no e-mail: then only the office resets passwords.
+BANLI_PASSWORD_RESET_BY_EMAIL = env_bool("BANLI_PASSWORD_RESET_BY_EMAIL", True)
+PASSWORD_RESET_TIMEOUT = env_int("BANLI_PASSWORD_RESET_SECONDS", 24 * 3600, minimum=600)  # how long a reset link works
 
 # The cache: the public site's pages (banli.portal.cache). With several app processes it must be
 # shared, or a revoked publication would still be served by the processes that cached it:
