@@ -8,6 +8,7 @@ from banli.errors import BanliError
 from banli.org.models import Category, Person, Unit
 
 from .forms import field_errors
+from .widgets import UnitPicker
 
 CONSENT = [("", _("暂不决定")), ("true", _("同意公开")), ("false", _("不同意公开"))]
 # Action fields that a draft-form field reports for.
@@ -25,7 +26,7 @@ class DraftForm(forms.Form):
     reason = forms.CharField(label=_("案由"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
     suggestions = forms.CharField(label=_("建议内容"), widget=forms.Textarea(attrs={"rows": 8}), required=False)
     suggested_units = forms.ModelMultipleChoiceField(label=_("建议承办单位"), queryset=Unit.objects.filter(active=True).order_by("kind", "name"),
-                                                     required=False, widget=forms.SelectMultiple(attrs={"size": 6}))
+                                                     required=False, widget=UnitPicker(multiple=True))
     cosigners = forms.ModelMultipleChoiceField(label=_("联名人"), queryset=Person.objects.none(), required=False)
     urgent = forms.BooleanField(label=_("紧急"), required=False)
     consent_publish = forms.TypedChoiceField(label=_("是否同意公开"), choices=CONSENT, required=False, empty_value=None,

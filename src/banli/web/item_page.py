@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from banli.org.selectors import district_leaders
-from banli.org.models import WORDING, WORDING_EN, FeedbackGrade, ReplyType, Unit
+from banli.org.models import WORDING, WORDING_EN, FeedbackGrade, ReplyType
 from banli.proposals import workflow
 from banli.proposals.access import actor_for
 from banli.proposals.reading import item_view
@@ -16,6 +16,7 @@ from banli.proposals.models import Consultation, Reply, Side
 from banli.proposals.selectors import last_read_message
 
 from .forms import FORMS, PLACED_ELSEWHERE, Field
+from .unit_choices import unit_choices
 
 # Audit actions that are not steps of the transition table.
 EXTRA_LABELS = {"create_draft": ("起草", "drafted"), "ask_question": ("提问", "asked a question"),
@@ -73,7 +74,8 @@ class Choices:
         return self._cache[key]
 
     def _units(self):
-        return [(u.pk, u.name) for u in Unit.objects.filter(active=True).order_by("kind", "name")]
+        # One list for every unit picker on the page (banli.web.widgets.UnitPicker): its data is embedded once.
+        return unit_choices()
 
     def _active_units(self):
         return [(a.unit_id, a.unit.name) for a in self.item.assignments.all() if a.active]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from banli.errors import BanliError, forbidden, not_found
 from banli.paging import ListPaginator
-from banli.org.models import Assembly, Category, ReplyType, Session, Unit
+from banli.org.models import Assembly, Category, ReplyType, Session
 from banli.proposals import actions as A
 from banli.proposals import selectors, workflow
 from banli.proposals.access import access_item, actor_for
@@ -21,6 +21,7 @@ from banli.search.query import highlight
 from ..draft import DraftForm
 from ..export import items_workbook
 from ..item_page import page_context, wording
+from ..unit_choices import unit_choices
 
 PAGE_SIZE = 30
 SORTS = [("-id", gettext_lazy("最新")), ("number", gettext_lazy("编号")), ("-submitted_at", gettext_lazy("提交时间")),
@@ -31,7 +32,7 @@ def _filters(request):
     return {
         "sessions": Session.objects.select_related("term").order_by("-opens_on", "assembly"),
         "categories": Category.objects.filter(active=True, parent__isnull=True).order_by("assembly", "position", "id"),
-        "units": Unit.objects.filter(active=True).order_by("kind", "name").only("id", "name"),
+        "units": unit_choices(),
         "states": ItemState.choices, "assemblies": Assembly.choices,
         "reply_types": ReplyType.objects.filter(active=True),
     }

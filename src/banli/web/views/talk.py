@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from banli.errors import BanliError
-from banli.org.models import Unit
 from banli.proposals import actions as A
 from banli.proposals.access import actor_for
 from banli.proposals.selectors import visible_questions
 
 from ..forms import field_errors
+from ..unit_choices import unit_choices
 
 
 def _page(request, *, errors=None, data=None, status=200, failed_id=None, page_error=""):
@@ -28,7 +28,7 @@ def _page(request, *, errors=None, data=None, status=200, failed_id=None, page_e
     # Opening the page is seeing the answers on it.
     A.mark_answers_read(request.user, [q.pk for q in rows if q.is_new])
     return render(request, "web/questions.html", {
-        "page": page, "rows": rows, "can_ask": bool(actor.person_ids), "units": Unit.objects.filter(active=True).order_by("kind", "name").only("id", "name"),
+        "page": page, "rows": rows, "can_ask": bool(actor.person_ids), "units": unit_choices() if actor.person_ids else None,
         "errors": errors or {}, "data": data or {}, "failed_id": failed_id, "page_error": page_error,
     }, status=status)
 
