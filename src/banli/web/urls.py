@@ -80,3 +80,54 @@ from .views import publication  # noqa: E402
 urlpatterns += [
     path("publication/", publication.publication_page, name="publication"),
 ]
+
+# 系统管理: the office's everyday administration without the Django admin; and each person's own
+# account (password, notification channels) and the forgotten-password reset by e-mail.
+from .views import account, office_calendar, office_home, office_notify, office_sessions, office_units, office_users  # noqa: E402
+
+urlpatterns += [
+    path("office/", office_home.index, name="office"),
+    path("office/users/", office_users.user_list, name="office_users"),
+    path("office/users/new/", office_users.user_new, name="office_user_new"),
+    path("office/users/<int:user_id>/", office_users.user_page, name="office_user"),
+    path("office/users/<int:user_id>/active/", office_users.user_active, name="office_user_active"),
+    path("office/users/<int:user_id>/password/", office_users.user_password, name="office_user_password"),
+    path("office/users/<int:user_id>/roles/", office_users.role_add, name="office_role_add"),
+    path("office/roles/<int:role_id>/remove/", office_users.role_remove, name="office_role_remove"),
+    path("office/users/<int:user_id>/people/", office_users.person_link, name="office_person_link"),
+    path("office/people/<int:person_id>/unlink/", office_users.person_unlink, name="office_person_unlink"),
+    path("office/units/", office_units.unit_list, name="office_units"),
+    path("office/units/new/", office_units.unit_new, name="office_unit_new"),
+    path("office/units/<int:unit_id>/", office_units.unit_page, name="office_unit"),
+    path("office/units/<int:unit_id>/liaisons/", office_units.liaison_add, name="office_liaison_add"),
+    path("office/units/<int:unit_id>/liaisons/<int:liaison_id>/end/", office_units.liaison_end, name="office_liaison_end"),
+    path("office/leaders/", office_units.leaders, name="office_leaders"),
+    path("office/leaders/<int:leader_id>/", office_units.portfolio, name="office_portfolio"),
+    path("office/sessions/", office_sessions.session_list, name="office_sessions"),
+    path("office/sessions/terms/", office_sessions.term_new, name="office_term_new"),
+    path("office/sessions/new/", office_sessions.session_new, name="office_session_new"),
+    path("office/sessions/<int:session_id>/", office_sessions.session_page, name="office_session"),
+    path("office/sessions/<int:session_id>/policy/", office_sessions.policy, name="office_policy"),
+    path("office/calendar/", office_calendar.years, name="office_calendar"),
+    path("office/calendar/<int:year>/", office_calendar.year_page, name="office_calendar_year"),
+    path("office/calendar/<int:year>/days/<int:day_id>/remove/", office_calendar.day_remove, name="office_calendar_day_remove"),
+    path("office/notifications/", office_notify.minimums, name="office_notifications"),
+    path("office/notifications/<int:minimum_id>/remove/", office_notify.minimum_remove, name="office_minimum_remove"),
+    path("account/", account.account_page, name="account"),
+    path("account/password/", account.change_password, name="account_password"),
+    path("account/notifications/", account.notifications, name="account_notifications"),
+    path("password/reset/", account.PasswordReset.as_view(), name="password_reset"),
+    path("password/reset/sent/", account.PasswordResetSent.as_view(), name="password_reset_done"),
+    path("password/reset/<uidb64>/<token>/", account.PasswordResetConfirm.as_view(), name="password_reset_confirm"),
+    path("password/reset/complete/", account.PasswordResetComplete.as_view(), name="password_reset_complete"),
+]
+
+# Reply drafting: the office's reply templates, and the reply form's "套用模板" (fill a template in).
+from .views import reply_templates  # noqa: E402
+
+urlpatterns += [
+    path("reply-templates/", reply_templates.template_page, name="reply_templates"),
+    path("reply-templates/<int:template_id>/", reply_templates.edit_template, name="reply_template_edit"),
+    path("reply-templates/<int:template_id>/active/", reply_templates.set_active, name="reply_template_active"),
+    path("items/<int:item_id>/reply-template/", reply_templates.fill_template, name="reply_template_fill"),
+]
