@@ -17,6 +17,7 @@ from banli.proposals.selectors import last_read_message
 
 from .forms import FORMS, PLACED_ELSEWHERE, Field
 from .unit_choices import unit_choices
+from .reply_form import dress_reply_forms
 
 # Audit actions that are not steps of the transition table.
 EXTRA_LABELS = {"create_draft": ("起草", "drafted"), "ask_question": ("提问", "asked a question"),
@@ -59,6 +60,7 @@ class ActionForm:
     is_open: bool = False
     error: str = ""
     note: str = ""
+    extra: dict = field(default_factory=dict)  # what a form shows beyond its fields (the reply form: banli.web.reply_form)
 
 
 class Choices:
@@ -148,6 +150,7 @@ def action_forms(request, item, available: list[dict], *, failed: str = "", data
             if extra.get("_co"):
                 f.note = extra["_co"]
             forms.append(f)
+    dress_reply_forms(request, item, forms)
     return forms
 
 
