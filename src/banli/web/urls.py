@@ -131,3 +131,15 @@ urlpatterns += [
     path("reply-templates/<int:template_id>/active/", reply_templates.set_active, name="reply_template_active"),
     path("items/<int:item_id>/reply-template/", reply_templates.fill_template, name="reply_template_fill"),
 ]
+
+# Paper that can be signed (公文): an item's notices, reply letters and closure reports as PDF and
+# Word; the office's batch of notices for the list's filter; the office's letterhead.
+from .views import paper  # noqa: E402
+
+urlpatterns += [
+    path("items/<int:item_id>/paper/<str:kind>/<int:record_id>.pdf", paper.paper_pdf, name="paper_pdf"),
+    path("items/<int:item_id>/paper/<str:kind>/<int:record_id>.docx", paper.paper_docx, name="paper_docx"),
+    path("items/notices.pdf", paper.notices_pdf, name="paper_notices_pdf"),
+    path("items/notices.zip", paper.notices_zip, name="paper_notices_zip"),
+    path("paper/letterhead/", paper.letterhead_page, name="paper_letterhead"),
+]

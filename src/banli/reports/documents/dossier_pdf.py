@@ -1,5 +1,5 @@
-"""The dossier (dossier.py) as a PDF: A4, Chinese set in the built-in CID font STSong-Light, which
-every PDF reader maps to a Song typeface of its own, so no font file ships with Banli. A title page
+"""The dossier (dossier.py) as a PDF: A4, Chinese set in the Song face the official documents use,
+embedded as a subset (banli.paper.fonts), so the archive copy prints the same on any machine. A title page
 with the item's number and title, then the sections; every page after the first carries the item's
 number and title at the top and "第 n 页 共 m 页" at the bottom."""
 
@@ -13,17 +13,16 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
-from reportlab.platypus import paragraph as rl_paragraph
 from reportlab.platypus import (
     CondPageBreak, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table as RLTable, TableStyle,
 )
 
+from banli.paper import fonts
+
 from .dossier_blocks import Dossier, Fields, Subheading, Table, Text
 
-FONT = "STSong-Light"
+FONT = fonts.FONT
 INK = colors.HexColor("#1d2433")
 GREY = colors.HexColor("#5b6472")
 RULE = colors.HexColor("#9aa3b2")
@@ -32,21 +31,10 @@ ACCENT = colors.HexColor("#1f4e8c")
 MARGIN = 20 * mm
 WIDTH = A4[0] - 2 * MARGIN
 
-_registered = False
-
-
-# Chinese punctuation that may not begin a line. reportlab's list (lib.textsplit) is Japanese and
-# lacks the full-width comma, colon, semicolon and the like; such a mark then hangs at the line's end.
-CANNOT_START = "，：；！？》〉”’…）"
 
 
 def _font():
-    global _registered
-    if not _registered:
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-        missing = "".join(c for c in CANNOT_START if c not in rl_paragraph.ALL_CANNOT_START)
-        rl_paragraph.ALL_CANNOT_START += missing  # read by cjkFragSplit on every line it breaks
-        _registered = True
+    fonts.register()  # a clear refusal (BanliError) when the server lacks the font
 
 
 def _style(name, size, leading=None, **kw):
@@ -85,6 +73,7 @@ SPLIT_CELL_CHARS = 200
 def _grid(data, widths, *, head_row: bool, label_col: bool, long_cells: bool = False) -> RLTable:
     t = RLTable(data, colWidths=widths, repeatRows=1 if head_row else 0, hAlign="LEFT", splitInRow=1 if long_cells else 0)
     style = [
+        ("FONTNAME", (0, 0), (-1, -1), FONT),  # else Helvetica, unembedded, is listed in the file
         ("GRID", (0, 0), (-1, -1), 0.5, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
@@ -207,7 +196,8 @@ def dossier_pdf(dossier: Dossier) -> bytes:
 
     doc = SimpleDocTemplate(
         buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
-        title=f"{dossier.number} {dossier.title}", author=dossier.heading, subject="一案一册", creator="Banli",
+        title=f"{dossier.number} {dossier.title}", author=dossier.heading, subject="一案一册", creator="Banli", lang="zh-CN",
+        initialFontName=FONT,
     )
     doc.build(_flowables(dossier), onFirstPage=lambda c, d: None, onLaterPages=later_pages, canvasmaker=_NumberedCanvas)
     return buf.getvalue()

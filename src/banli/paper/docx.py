@@ -1,0 +1,150 @@
+"""Official documents as Word files: the same wording as the PDF (content.py), in named paragraph
+styles (公文标题, 公文正文, 公文落款 and the rest) so that the document keeps its look when a clerk
+edits it in Word or WPS. Every style names its East Asian font (w:eastAsia), the slot Word reads for
+Chinese text: 方正小标宋简体 for the title and the red header, 仿宋_GB2312 for the rest, as GB/T 9704
+asks and as the office's other Word documents do (banli.reports.documents.word)."""
+
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from banli.reports.documents.word import BODY as FANGSONG
+from banli.reports.documents.word import TITLE as XIAOBIAOSONG
+from banli.reports.documents.word import new_document, to_bytes
+
+from .content import Paper, chinese_date
+
+SIZE = 16  # 三号
+LINE = Pt(28.95)  # 22 lines in the 225 mm type area
+RED = RGBColor(0xD7, 0x00, 0x0F)
+TEXT_WIDTH_CHARS = 28
+
+# name -> (font, size, bold, alignment, first-line indent in characters)
+STYLES = {
+    "公文版头": (XIAOBIAOSONG, 28, False, WD_ALIGN_PARAGRAPH.CENTER, 0),
+    "公文文号": (FANGSONG, SIZE, False, WD_ALIGN_PARAGRAPH.LEFT, 0),
+    "公文标题": (XIAOBIAOSONG, 22, True, WD_ALIGN_PARAGRAPH.CENTER, 0),
+    "公文主送": (FANGSONG, SIZE, False, WD_ALIGN_PARAGRAPH.LEFT, 0),
+    "公文正文": (FANGSONG, SIZE, False, WD_ALIGN_PARAGRAPH.JUSTIFY, 2),
+    "公文表格": (FANGSONG, 14, False, WD_ALIGN_PARAGRAPH.LEFT, 0),
+    "公文落款": (FANGSONG, SIZE, False, WD_ALIGN_PARAGRAPH.RIGHT, 0),
+    "公文附注": (FANGSONG, SIZE, False, WD_ALIGN_PARAGRAPH.LEFT, 0),
+    "公文版记": (FANGSONG, 14, False, WD_ALIGN_PARAGRAPH.LEFT, 0),
+}
+
+
+def _fonts(rpr_owner, face: str):
+    rfonts = rpr_owner.get_or_add_rPr().get_or_add_rFonts()
+    for slot in ("w:eastAsia", "w:ascii", "w:hAnsi"):
+        rfonts.set(qn(slot), face)
+
+
+def _add_styles(doc):
+    for name, (face, size, bold, align, indent) in STYLES.items():
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles["Normal"]
+        style.quick_style = True
+        style.font.name = face
+        style.font.size = Pt(size)
+        style.font.bold = bold
+        _fonts(style.element, face)
+        fmt = style.paragraph_format
+        fmt.alignment = align
+        fmt.space_before = fmt.space_after = Pt(0)
+        fmt.line_spacing = LINE if size == SIZE else Pt(size * 1.5)
+        if indent:
+            fmt.first_line_indent = Pt(size * indent)
+    doc.styles["公文版头"].font.color.rgb = RED
+
+
+def _border(paragraph, side: str, val: str = "single", size: int = 6, color: str = "000000"):
+    ppr = paragraph._p.get_or_add_pPr()
+    bdr = ppr.find(qn("w:pBdr"))
+    if bdr is None:
+        bdr = OxmlElement("w:pBdr")
+        ppr.append(bdr)
+    el = OxmlElement(f"w:{side}")
+    for k, v in (("val", val), ("sz", str(size)), ("space", "4"), ("color", color)):
+        el.set(qn(f"w:{k}"), v)
+    bdr.append(el)
+
+
+def _em(text: str) -> float:
+    """Width in characters of 三号: a Chinese character is one, a digit or Latin letter half."""
+    return sum(1 if ord(c) > 0x2E7F else 0.5 for c in text)
+
+
+def _signature(doc, paper: Paper):
+    sig, date = paper.signature, chinese_date(paper.date)
+    sw, dw = _em(sig), _em(date)
+    if paper.seal:  # the seal presses on both: date 4 characters in, the issuer centred over it
+        date_right = 4 + max(0, (sw - dw) / 2)
+        sig_right = date_right + (dw - sw) / 2
+        blank = 2
+    else:  # issuer 2 characters in, date starting 2 characters right of it
+        sig_right = 2
+        date_right = max(2, sig_right + sw - 2 - dw)
+        sig_right = max(sig_right, date_right + dw + 2 - sw)
+        blank = 1
+    for _ in range(blank):
+        doc.add_paragraph(style="公文正文")
+    for text, right in ((sig, sig_right), (date, date_right)):
+        p = doc.add_paragraph(text, style="公文落款")
+        p.paragraph_format.right_indent = Pt(SIZE * right)
+
+
+def _rows(doc, rows):
+    t = doc.add_table(rows=0, cols=4)
+    t.style = "Table Grid"
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for pairs in rows:
+        cells = t.add_row().cells
+        if len(pairs) == 1:
+            cells[1].merge(cells[3])
+        for i, (k, v) in enumerate(pairs):
+            for cell, text in ((cells[2 * i], k), (cells[2 * i + 1], v)):
+                cell.paragraphs[0].text = text
+                cell.paragraphs[0].style = doc.styles["公文表格"]
+    for row in t.rows:
+        for cell, w in zip(row.cells, (2.6, 5.2, 2.6, 5.2)):
+            cell.width = Cm(w)
+
+
+def render(paper: Paper) -> bytes:
+    doc = new_document()
+    _add_styles(doc)
+    props = doc.core_properties
+    props.title, props.author, props.subject, props.language = paper.title, paper.signature, paper.number, "zh-CN"
+    header = doc.add_paragraph(paper.header, style="公文版头")
+    _border(header, "bottom", val="thickThinSmallGap", size=24, color="D7000F")
+    number = doc.add_paragraph(style="公文文号")
+    number.paragraph_format.space_before = Pt(8)
+    number.paragraph_format.tab_stops.add_tab_stop(Pt(SIZE * TEXT_WIDTH_CHARS), alignment=2)  # right
+    right = paper.number + (f"　签发人：{paper.signatory}" if paper.signatory else "")
+    number.add_run((f"{paper.corner}类" if paper.corner else "") + "\t" + right)
+    title = doc.add_paragraph(paper.title, style="公文标题")
+    title.paragraph_format.space_before = title.paragraph_format.space_after = Pt(16)
+    doc.add_paragraph(paper.addressee, style="公文主送")
+    for text in paper.paragraphs:
+        doc.add_paragraph(text, style="公文正文")
+    if paper.rows:
+        _rows(doc, paper.rows)
+    _signature(doc, paper)
+    if paper.contact:
+        p = doc.add_paragraph(paper.contact, style="公文附注")
+        p.paragraph_format.left_indent = Pt(SIZE * 2)
+        p.paragraph_format.space_before = Pt(14)
+    if paper.receipt:
+        p = doc.add_paragraph("签收单位（盖章）：　　　　　签收人：　　　　　签收日期：　　年　　月　　日", style="公文版记")
+        p.paragraph_format.space_before = Pt(20)
+        _border(p, "top")
+    if paper.cc:
+        p = doc.add_paragraph(paper.cc, style="公文版记")
+        p.paragraph_format.space_before = Pt(28)
+        p.paragraph_format.left_indent = p.paragraph_format.right_indent = Pt(14)
+        _border(p, "top")
+        _border(p, "bottom")
+    return to_bytes(doc)
