@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "bin" / "system-deps"
-TEST_PACKAGES = ["chromium", "fonts-noto-cjk", "gettext", "poppler-utils"]
+TEST_PACKAGES = ["chromium", "fonts-arphic-uming", "fonts-noto-cjk", "gettext", "poppler-utils"]
 BASH = shutil.which("bash")
 
 
@@ -57,7 +57,7 @@ def test_everything_present_passes_without_apt(machine):
 
 
 def test_missing_packages_without_root_stop_at_once_naming_the_command(machine):
-    r, calls = machine(installed=["gettext"], uid=1000, sudo=False)
+    r, calls = machine(installed=["gettext", "fonts-arphic-uming"], uid=1000, sudo=False)
     assert r.returncode == 1
     assert calls == []
     assert "apt-get install -y chromium fonts-noto-cjk poppler-utils" in r.stderr
@@ -65,22 +65,23 @@ def test_missing_packages_without_root_stop_at_once_naming_the_command(machine):
 
 
 def test_root_installs_only_what_is_missing(machine):
-    r, calls = machine(installed=["chromium", "poppler-utils"], uid=0)
+    r, calls = machine(installed=["chromium", "fonts-arphic-uming", "poppler-utils"], uid=0)
     assert r.returncode == 0, r.stderr
     assert calls == ["apt-get update -qq", "apt-get install -y -qq --no-install-recommends fonts-noto-cjk gettext"]
 
 
 def test_passwordless_sudo_installs_too(machine):
-    r, calls = machine(installed=["chromium", "gettext", "poppler-utils"], uid=1000, sudo=True)
+    r, calls = machine(installed=["chromium", "fonts-arphic-uming", "gettext", "poppler-utils"], uid=1000, sudo=True)
     assert r.returncode == 0, r.stderr
     assert calls == ["apt-get update -qq", "apt-get install -y -qq --no-install-recommends fonts-noto-cjk"]
 
 
 def test_make_run_only_warns_when_it_cannot_install_the_font(machine):
-    """The demo works without the font (the Word report leaves its charts out), so `make run` goes on."""
+    """The demo works without the fonts (the Word report leaves its charts out, a PDF download says
+    which package is missing), so `make run` goes on."""
     r, calls = machine("run", installed=[], uid=1000, sudo=False)
     assert r.returncode == 0 and calls == []
-    assert "fonts-noto-cjk" in r.stderr and "apt-get install -y fonts-noto-cjk" in r.stderr
+    assert "apt-get install -y fonts-arphic-uming fonts-noto-cjk" in r.stderr
 
 
 def test_ci_adds_the_postgresql_client_unless_psql_is_there(machine):
