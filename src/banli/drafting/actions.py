@@ -23,7 +23,7 @@ def may_keep_templates(user) -> bool:
     return a.gov_office or a.is_admin
 
 
-def _check_office(user):
+def check_office(user):
     if not may_keep_templates(user):
         raise forbidden("只有区府办可以维护答复模板。", "Only the government office keeps the reply templates.")
 
@@ -64,7 +64,7 @@ def _snapshot(t: ReplyTemplate) -> dict:
 
 @transaction.atomic
 def create_template(user, **data) -> ReplyTemplate:
-    _check_office(user)
+    check_office(user)
     fields = _clean(data)
     _unique_name(fields)
     t = ReplyTemplate.objects.create(created_by=user, **fields)
@@ -85,7 +85,7 @@ def _locked(template_id) -> ReplyTemplate:
 
 @transaction.atomic
 def update_template(user, template_id, **data) -> ReplyTemplate:
-    _check_office(user)
+    check_office(user)
     t = _locked(template_id)
     current = _snapshot(t)
     fields = _clean({**current, **{k: v for k, v in data.items() if k in FIELDS}})
@@ -106,7 +106,7 @@ def update_template(user, template_id, **data) -> ReplyTemplate:
 @transaction.atomic
 def set_template_active(user, template_id, *, active: bool) -> ReplyTemplate:
     """Deactivate a template (it leaves the liaisons' picker, its text is kept) or bring it back."""
-    _check_office(user)
+    check_office(user)
     t = _locked(template_id)
     if t.active == bool(active):
         return t
@@ -119,4 +119,4 @@ def set_template_active(user, template_id, *, active: bool) -> ReplyTemplate:
     return t
 
 
-__all__ = ["BanliError", "create_template", "update_template", "set_template_active", "may_keep_templates"]
+__all__ = ["BanliError", "check_office", "create_template", "update_template", "set_template_active", "may_keep_templates"]

@@ -27,8 +27,7 @@ FIELDS = ("reply_type", "name", "body", "position")
 
 
 def _check_office(request):
-    if not actions.may_keep_templates(request.user):
-        raise forbidden("只有区府办可以维护答复模板。", "Only the government office keeps the reply templates.")
+    actions.check_office(request.user)  # before the form is read: others get the refusal, not its errors
 
 
 def _page(request, *, failed="", errors=None, data=None, page_error="", status=200):
