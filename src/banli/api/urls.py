@@ -78,3 +78,16 @@ urlpatterns += [
     path("publication/queue/", publication.PublicationQueueView.as_view(), name="publication-queue"),
     path("publication/decisions/", publication.PublicationDecisionsView.as_view(), name="publication-decisions"),
 ]
+
+# Reply drafting: what a unit's reply form opens with, the office's reply templates, one filled in
+# for an item. Saving the draft is the draft_reply action above.
+from .views import drafting  # noqa: E402
+
+urlpatterns += [
+    path("items/<int:item_id>/reply-form/", drafting.ReplyFormView.as_view(), name="item-reply-form"),
+    path("items/<int:item_id>/reply-templates/<int:template_id>/render/", drafting.RenderTemplateView.as_view(),
+         name="item-reply-template-render"),
+    path("reply-templates/", drafting.TemplateListView.as_view(), name="reply-templates"),
+    path("reply-templates/placeholders/", drafting.PlaceholderListView.as_view(), name="reply-template-placeholders"),
+    path("reply-templates/<int:template_id>/", drafting.TemplateView.as_view(), name="reply-template"),
+]
