@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from banli.audit.models import AuditRecord
-from banli.errors import BanliError
 from banli.notify.models import ChannelMinimum
 from banli.org.actions import calendar, notify_settings, roles, sessions, units, users
 from banli.org.models import Person, Session, SessionPolicy, StaffRole, Unit, UnitLiaison
@@ -17,34 +16,11 @@ from banli.proposals.access import actor_for
 from banli.workdays.calendar import is_working_day
 from banli.workdays.models import CalendarDay
 from tests.checks import assert_audit
+from tests.org.office_state import refuses
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
 TODAY = timezone.localdate()
-
-
-def org_state():
-    """The reference data these actions write, to compare before and after a refusal."""
-    return {
-        "users": list(User.objects.order_by("pk").values("pk", "username", "first_name", "email", "is_active", "password")),
-        "roles": list(StaffRole.objects.order_by("pk").values()), "units": list(Unit.objects.order_by("pk").values()),
-        "liaisons": list(UnitLiaison.objects.order_by("pk").values()), "people": list(Person.objects.order_by("pk").values("pk", "user_id")),
-        "sessions": list(Session.objects.order_by("pk").values()), "policies": list(SessionPolicy.objects.order_by("pk").values()),
-        "days": list(CalendarDay.objects.order_by("pk").values()), "minimums": list(ChannelMinimum.objects.order_by("pk").values()),
-        "audit": AuditRecord.objects.count(),
-    }
-
-
-def refuses(code, fn, *args, field=None, **kwargs):
-    before = org_state()
-    with pytest.raises(BanliError) as info:
-        fn(*args, **kwargs)
-    assert info.value.code == code, (info.value.code, info.value.en)
-    assert info.value.zh and info.value.en
-    if field:
-        assert info.value.field == field
-    assert org_state() == before, "a refused action changed something"
-    return info.value
 
 
 # -- who may ------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -41,7 +42,7 @@ def user_new(request):
                                                              **form.action_args()))
         if ok:
             user, password = made
-            return render(request, "web/office/password_shown.html", {"subject": user, "password": password, "created": True})
+            return _shown(request, user, password, created=True)
     return render(request, "web/office/user_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -92,7 +93,14 @@ def user_password(request, user_id):
     if not ok:
         return _detail(request, user_id, status=400, password_form=form)
     subject, password = made
-    return render(request, "web/office/password_shown.html", {"subject": subject, "password": password, "created": False})
+    return _shown(request, subject, password, created=False)
+
+
+def _shown(request, subject, password, *, created):
+    """The page that shows a password once; no browser or proxy keeps a copy of it."""
+    response = render(request, "web/office/password_shown.html", {"subject": subject, "password": password, "created": created})
+    add_never_cache_headers(response)
+    return response
 
 
 @require_POST
