@@ -2,7 +2,8 @@
    1. Reply forms show the planned-date fields for types that need them and the reason for others.
    2. The co-signer picker searches members by name through the API and keeps the picks as chips.
    3. An action named in the address (#do-sign-12) opens and takes the focus.
-   4. An assessment indicator's form shows the parameters of the figure chosen. */
+   4. An assessment indicator's form shows the parameters of the figure chosen.
+   5. A reply form's "套用模板" fills the letter in place (the server's JSON) instead of reloading the page. */
 (function () {
   "use strict";
 
@@ -20,7 +21,34 @@
   document.querySelectorAll("form[data-reply-form]").forEach(function (form) {
     syncReplyForm(form);
     form.addEventListener("change", function (e) { if (e.target.name === "reply_type" || e.target.name === "recommendation") syncReplyForm(form); });
+    form.querySelectorAll("[data-fill-template]").forEach(function (btn) {
+      btn.addEventListener("click", function (e) { fillTemplate(e, form, btn); });
+    });
   });
+
+  function fillTemplate(e, form, btn) {
+    if (!window.fetch || !window.FormData) return;  // the button's own POST: the page comes back filled
+    e.preventDefault();
+    var pick = btn.closest(".template-pick"), body = form.querySelector("textarea[name=body]");
+    var shown = pick.querySelector("[data-fill-message]");
+    if (!shown) {
+      shown = document.createElement("p");
+      shown.setAttribute("data-fill-message", "");
+      pick.appendChild(shown);
+    }
+    fetch(btn.formAction, { method: "POST", body: new FormData(form), credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.json().then(function (d) { return { ok: r.ok, d: d }; }); })
+      .then(function (res) {
+        if (!res.ok) { shown.className = "error"; shown.setAttribute("role", "alert"); shown.textContent = res.d.message || ""; return; }
+        if (body.value.trim() && body.value !== res.d.body && !window.confirm(btn.dataset.confirm)) return;
+        body.value = res.d.body;
+        var sel = form.querySelector("select[name=reply_type]");
+        if (sel) { sel.value = res.d.reply_type; syncReplyForm(form); }
+        shown.className = "note"; shown.setAttribute("role", "status"); shown.textContent = btn.dataset.done || "";
+        body.focus();
+      })
+      .catch(function () { form.setAttribute("action", btn.formAction); form.submit(); });
+  }
 
   function chip(picker, id, label) {
     var chips = picker.querySelector(".chips");
