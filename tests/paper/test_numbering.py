@@ -1,0 +1,65 @@
+"""文号: one per document, kept when downloaded again, never the same number twice in a year for
+one issuer and kind, even when requests arrive at the same moment; each year starts again at 1."""
+
+import datetime
+import threading
+from unittest import mock
+
+import pytest
+from django.db import connection
+
+from banli.paper.models import DocumentKind, DocumentNumber, NumberCounter
+from banli.paper.numbering import Target, number_documents
+
+PATTERN = "{unit_short}{kind}〔{year}〕{number}号"
+
+
+def _office(ids):
+    return [Target(i, "office", "区府办") for i in ids]
+
+
+def test_numbers_run_per_issuer_and_kind_and_are_kept(world):
+    given = number_documents(DocumentKind.NOTICE, _office([11, 12]), pattern=PATTERN, actor=world.gov_office)
+    year = given[11].year
+    assert [given[11].text, given[12].text] == [f"区府办交〔{year}〕1号", f"区府办交〔{year}〕2号"]
+    # A unit's reply letters and closure reports each run from 1; the same record asked again keeps its number.
+    reply = number_documents(DocumentKind.REPLY, [Target(11, "unit:1", "区建委")], pattern=PATTERN, actor=world.lead_liaison)
+    again = number_documents(DocumentKind.NOTICE, _office([12, 13]), pattern=PATTERN, actor=world.gov_office)
+    assert reply[11].text == f"区建委答〔{year}〕1号"
+    assert (again[12].pk, again[12].number, again[13].number) == (given[12].pk, 2, 3)
+
+
+def test_a_new_year_starts_again_at_one(world):
+    number_documents(DocumentKind.NOTICE, _office([1, 2]), pattern=PATTERN, actor=world.gov_office)
+    with mock.patch("banli.paper.numbering.timezone.localdate", return_value=datetime.date(2099, 1, 2)):
+        n = number_documents(DocumentKind.NOTICE, _office([3]), pattern=PATTERN, actor=world.gov_office)[3]
+    assert (n.year, n.number, n.text) == (2099, 1, "区府办交〔2099〕1号")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_requests_at_the_same_moment_never_share_a_number(reference_data):
+    """Eight requests at once, each for two documents of its own and all for one shared document:
+    the shared one gets one number, the others sixteen different ones, with no gap."""
+    from tests.builders import build_world
+    world = build_world(reference_data)
+    start, errors, results = threading.Barrier(8), [], []
+
+    def request(k):
+        try:
+            start.wait(timeout=10)
+            results.append(number_documents(DocumentKind.NOTICE, _office([1000, 2 * k + 1, 2 * k + 2]), pattern=PATTERN, actor=world.gov_office))
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=request, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not errors, errors
+    assert len({r[1000].number for r in results}) == 1
+    numbers = sorted(DocumentNumber.objects.values_list("number", flat=True))
+    assert numbers == list(range(1, 18))
+    assert NumberCounter.objects.get().last == 17
