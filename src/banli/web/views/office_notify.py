@@ -4,6 +4,7 @@ reminder schedule, which is set per session (office_sessions)."""
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from banli.org import office_selectors as sel
@@ -16,15 +17,18 @@ from ..office import attempt, office_only
 from ..office_forms import ChannelMinimumForm
 
 # The daily scan's reminders: their kinds are reminder_<stage> (banli.deadlines.scan).
-REMINDER_KINDS = [("reminder_before5", "到期前第一次提醒"), ("reminder_before1", "到期前第二次提醒"), ("reminder_due", "到期当日提醒"),
-                  ("reminder_late", "超期提醒"), ("reminder_escalated", "超期升级提醒（告知单位主要领导和区府办）")]
+REMINDER_KINDS = [
+    ("reminder_before5", gettext_lazy("到期前第一次提醒")), ("reminder_before1", gettext_lazy("到期前第二次提醒")),
+    ("reminder_due", gettext_lazy("到期当日提醒")), ("reminder_late", gettext_lazy("超期提醒")),
+    ("reminder_escalated", gettext_lazy("超期升级提醒（告知单位主要领导和区府办）")),
+]
 
 
 def notice_kinds() -> list[tuple[str, str]]:
     """Every kind a notification can carry, named by its step where it has one: the steps'
     notices, then the scan's reminders."""
     labels = {t.action: t.zh for t in TRANSITIONS}
-    labels.update({"assigned": "交办", "unassigned": "撤出交办", "withdrawn": "撤回"})
+    labels.update({"assigned": gettext_lazy("交办"), "unassigned": gettext_lazy("撤出交办"), "withdrawn": gettext_lazy("撤回")})
     kinds = []
     for name, notice in NOTICES.items():
         if notice.kind == STEP:
@@ -36,8 +40,9 @@ def notice_kinds() -> list[tuple[str, str]]:
 
 
 def _page(request, *, status=200, form=None):
+    kinds = notice_kinds()
     return render(request, "web/office/notifications.html", {
-        "minimums": sel.channel_minimums(), "form": form or ChannelMinimumForm(), "kinds": notice_kinds(),
+        "minimums": sel.channel_minimums(), "form": form or ChannelMinimumForm(), "kinds": kinds, "labels": dict(kinds),
         "sessions": Session.objects.select_related("term").filter(is_current=True).order_by("assembly"),
     }, status=status)
 

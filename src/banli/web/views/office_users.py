@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from banli.org import office_selectors as sel
@@ -18,8 +19,9 @@ from ..office import attempt, office_only
 from ..office_forms import ACTIVE_CHOICES, PasswordChoice, PersonLinkForm, RoleForm, UserCreateForm, UserEditForm
 
 PAGE_SIZE = 50
-ROLE_CHOICES = [("", _("全部角色")), ("gov_office", "区府办"), ("assembly_office", "提案委/代表工委"), ("district_leader", "区领导"),
-                ("liaison", "办理联络员"), ("unit_leader", "单位主要领导"), ("person", "委员/代表"), ("superuser", "超级管理员")]
+ROLE_CHOICES = [("", gettext_lazy("全部角色")), ("gov_office", gettext_lazy("区府办")), ("assembly_office", gettext_lazy("提案委/代表工委")),
+                ("district_leader", gettext_lazy("区领导")), ("liaison", gettext_lazy("办理联络员")), ("unit_leader", gettext_lazy("单位主要领导")),
+                ("person", gettext_lazy("委员/代表")), ("superuser", gettext_lazy("超级管理员"))]
 
 
 @office_only
