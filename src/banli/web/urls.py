@@ -143,3 +143,12 @@ urlpatterns += [
     path("items/notices.zip", paper.notices_zip, name="paper_notices_zip"),
     path("paper/letterhead/", paper.letterhead_page, name="paper_letterhead"),
 ]
+
+# Bulk steps from the item list (批量办理): register, assign the same units, mark key items.
+from .views import bulk  # noqa: E402
+
+urlpatterns += [
+    path("items/bulk/", bulk.confirm, name="bulk_confirm"),
+    path("items/bulk/run/", bulk.run, name="bulk_run"),
+    path("items/bulk/<str:token>/", bulk.result, name="bulk_result"),
+]

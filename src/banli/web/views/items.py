@@ -13,6 +13,7 @@ from banli.paging import ListPaginator
 from banli.org.models import Assembly, Category, ReplyType, Session
 from banli.proposals import actions as A
 from banli.proposals import selectors, workflow
+from banli.proposals.batch import MAX_BATCH
 from banli.proposals.access import access_item, actor_for
 from banli.proposals.models import ItemState
 from banli.search import query as search
@@ -22,6 +23,7 @@ from ..draft import DraftForm
 from ..export import items_workbook
 from ..item_page import page_context, wording
 from ..unit_choices import unit_choices
+from .bulk import bulk_steps
 
 PAGE_SIZE = 30
 SORTS = [("-id", gettext_lazy("最新")), ("number", gettext_lazy("编号")), ("-submitted_at", gettext_lazy("提交时间")),
@@ -56,6 +58,7 @@ def item_list(request):
         "page": page, "rows": rows, "params": request.GET, "query": query.urlencode(), "sorts": sorts, "searching": bool(q),
         "capped": bool(q) and page.paginator.count >= search.CANDIDATES,
         "ordering": request.GET.get("ordering") or ("relevance" if q else "-id"), **_filters(request),
+        "bulk": bulk_steps(request.user), "bulk_max": MAX_BATCH,
     })
 
 
