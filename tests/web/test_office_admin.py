@@ -86,6 +86,13 @@ def test_every_page_renders_for_the_office(world):
     assert 'href="/office/"' in text(c.get("/"))  # in the office's menu
 
 
+def test_the_users_page_warns_before_deactivating_someone_a_unit_depends_on(world):
+    c = login(world.gov_office)
+    warning = re.search(r"<p class=\"alert\" role=\"status\" data-duties>(.*?)</p>", text(c.get(f"/office/users/{world.lead_liaison.pk}/")), re.S)
+    assert warning and world.lead_unit.name in warning.group(1)
+    assert "data-duties" not in text(c.get(f"/office/users/{world.member.pk}/"))
+
+
 def test_a_superuser_has_the_pages_too(world):
     assert login(world.admin_user).get("/office/users/").status_code == 200
 

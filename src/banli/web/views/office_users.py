@@ -62,6 +62,8 @@ def _detail(request, user_id, *, status=200, **forms):
         "role_form": forms.get("role_form") or RoleForm(),
         "person_form": forms.get("person_form") or PersonLinkForm(people=people),
         "is_self": subject.pk == request.user.pk,
+        # Units that would be left without their liaison or leader if the account were deactivated.
+        "duties": [p.unit for p in subject.posts if p.ended_on is None] + list(subject.led_units.all()),
     }
     return render(request, "web/office/user.html", context, status=status)
 
