@@ -29,6 +29,8 @@ class Paper:
     date: datetime.date
     seal: bool
     file_stem: str
+    # Where a title too long for one line breaks, so that no word is cut in two (GB/T 9704 7.3.1).
+    title_break: int = 0
     corner: str = ""  # upper left: a reply letter's type (A/B/C), as the offices file them
     signatory: str = ""  # 签发人, beside the 文号
     # The notice's table of facts: each row one or two (label, value) pairs.
@@ -46,10 +48,22 @@ def _local_date(dt, fallback: datetime.date) -> datetime.date:
     return timezone.localtime(dt).date() if dt else fallback
 
 
+DIGITS = "零一二三四五六七八九"
+
+
+def chinese_ordinal(n: int) -> str:
+    """1 -> 一, 12 -> 十二, 20 -> 二十: the 届 and 次 of a session as documents write them."""
+    if n < 10:
+        return DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else DIGITS[tens]) + "十" + (DIGITS[ones] if ones else "")
+
+
 def _session_words(item) -> str:
-    """区政协第六届第五次会议, or the session's own name where it has no term."""
+    """区政协六届五次会议, as official documents name a session: short enough that a title naming
+    it stays on one line."""
     s = item.session
-    return f"{WORDING[item.assembly]['assembly']}{s.term.name}{s.name}"
+    return f"{WORDING[item.assembly]['assembly']}{chinese_ordinal(s.term.ordinal)}届{chinese_ordinal(s.ordinal)}次会议"
 
 
 def item_label(item) -> str:
@@ -58,7 +72,10 @@ def item_label(item) -> str:
 
 
 def _addressee(person, assembly) -> str:
-    return f"{person.name}：" if person.is_collective else f"{person.name}{WORDING[assembly]['person']}："
+    word = WORDING[assembly]["person"]
+    if person.is_collective or person.name.endswith(word):
+        return f"{person.name}："
+    return f"{person.name}{word}："
 
 
 def _paras(text: str) -> list[str]:
@@ -118,24 +135,38 @@ def _unit_paper(letterhead, number, item, unit, **kw) -> Paper:
                  cc=f"抄送：{letterhead.issuer_name}，{WORDING[item.assembly]['office']}。", **kw)
 
 
+def _letter_body(item, text: str) -> list[str]:
+    """The reply's text as the letter's body. Units often write the whole letter into the reply
+    (a salutation, "……收悉", thanks at the end): what they wrote is kept and the letter adds only
+    the parts it lacks, so nothing is said twice."""
+    paras = _paras(text)
+    if paras and item.proposer.name in paras[0][:20] and "：" in paras[0][:24]:
+        rest = paras[0].split("：", 1)[1].strip()  # their salutation: the letter's addressee line says it
+        paras = ([rest] if rest else []) + paras[1:]
+    if not any("收悉" in p for p in paras[:2]):
+        paras.insert(0, f"您在{_session_words(item)}上提出的{item.display_number}{WORDING[item.assembly]['item']}"
+                        f"《{item.title}》收悉。现答复如下：")
+    return paras
+
+
 def reply_letter(letterhead, number, reply) -> Paper:
     """答复函 as the unit sends it. `reply` is as the reader may see it (banli.proposals.reading):
     the contact phone is there for the readers the rule lets see it, the proposer among them."""
     item, unit = reply.item, reply.assignment.unit
-    w = WORDING[item.assembly]
-    paras = [f"您提出的《{item.title}》（{item_label(item)}）收悉。现答复如下："] + _paras(reply.body)
+    paras = _letter_body(item, reply.body)
     if reply.promise:
         paras.append(f"承诺事项与时限：{reply.promise}")
     if reply.planned_date:
         paras.append(f"计划完成日期：{chinese_date(reply.planned_date)}。")
     if reply.reference_reason:
         paras.append(f"留作参考的理由：{reply.reference_reason}")
-    paras.append("感谢您对我单位工作的关心和支持。")
+    if not any("感谢" in p for p in paras[-2:]):
+        paras.append("感谢您对我单位工作的关心和支持。")
     contact = f"联系人：{reply.contact_person}" + (f"，联系电话：{reply.contact_phone}" if reply.contact_phone else "")
     again = "（重新办理）" if reply.round > 1 else ""
     return _unit_paper(
         letterhead, number, item, unit, kind=DocumentKind.REPLY, corner=reply.reply_type.code, signatory=reply.signatory,
-        title=f"关于{item_label(item)}的答复{again}", paragraphs=paras,
+        title=f"关于{item_label(item)}的答复{again}", title_break=len(f"关于{item_label(item)}"), paragraphs=paras,
         date=_local_date(reply.sent_at, number.issued_on), contact=f"（{contact}）",
         file_stem=f"答复函-{item.display_number}-{unit_short(unit)}",
     )
@@ -148,6 +179,7 @@ def closure_report(letterhead, number, report) -> Paper:
     paras.append(f"上述事项已于{chinese_date(report.done_on)}办理完毕。")
     return _unit_paper(
         letterhead, number, item, unit, kind=DocumentKind.CLOSURE, title=f"关于{item_label(item)}办结情况的报告",
+        title_break=len(f"关于{item_label(item)}"),
         paragraphs=paras, date=_local_date(report.decided_at, number.issued_on),
         file_stem=f"办结报告-{item.display_number}-{unit_short(unit)}",
     )

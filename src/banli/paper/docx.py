@@ -125,7 +125,12 @@ def render(paper: Paper) -> bytes:
     number.paragraph_format.tab_stops.add_tab_stop(Pt(SIZE * TEXT_WIDTH_CHARS), alignment=2)  # right
     right = paper.number + (f"　签发人：{paper.signatory}" if paper.signatory else "")
     number.add_run((f"{paper.corner}类" if paper.corner else "") + "\t" + right)
-    title = doc.add_paragraph(paper.title, style="公文标题")
+    title = doc.add_paragraph(style="公文标题")
+    if paper.title_break and _em(paper.title) * 22 > SIZE * TEXT_WIDTH_CHARS:
+        title.add_run(paper.title[:paper.title_break]).add_break()
+        title.add_run(paper.title[paper.title_break:])
+    else:
+        title.add_run(paper.title)
     title.paragraph_format.space_before = title.paragraph_format.space_after = Pt(16)
     doc.add_paragraph(paper.addressee, style="公文主送")
     for text in paper.paragraphs:

@@ -185,8 +185,11 @@ def _copy_line(text: str) -> Table:
 
 
 def flowables(paper: Paper) -> list:
+    title = escape(paper.title)
+    if paper.title_break and stringWidth(paper.title, fonts.FONT, TITLE) > WIDTH:
+        title = escape(paper.title[:paper.title_break]) + "<br/>" + escape(paper.title[paper.title_break:])
     out = [BoldParagraph(escape(paper.header), STYLES["header"], weight=0.03), RedRule(), Spacer(1, 3 * mm), _number_line(paper),
-           BoldParagraph(escape(paper.title), STYLES["title"]), _p(paper.addressee, "plain")]
+           BoldParagraph(title, STYLES["title"]), _p(paper.addressee, "plain")]
     out += [_p(t) for t in paper.paragraphs]
     if paper.rows:
         out += [Spacer(1, LINE * 0.3), _rows(paper.rows)]
