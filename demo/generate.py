@@ -31,6 +31,7 @@ from .district import District
 from .heroes import Heroes
 from .item_plan import ItemPlan
 from .reference import load_reference_data
+from .reply_templates import load_reply_templates
 from .spec import S, Spec
 from .timeline import TZ, DemoError, next_working_day, office_dt, run_in_time_order, working_days_before
 
@@ -56,6 +57,7 @@ class Generator(District, Casting, Heroes, Assessing):
             self.plan()
             self.log(f"planned {len(self.specs)} items, {len(self.events)} steps")
             self.execute()
+            load_reply_templates()  # the office's templates, for the reply forms the demo leaves open
         summary = {
             "items": Item.objects.count(),
             "states": dict(Counter(Item.objects.values_list("state", flat=True))),

@@ -337,3 +337,10 @@ def test_the_public_side_shows_nothing_unpublished_and_no_contact_data(demo):
     for path, body in answers.items():
         leaked = [c for c in contacts if c in body] + [t for t in unpublished if t in body]
         assert not leaked, (path, leaked[:5])
+
+
+def test_the_office_has_reply_templates_for_each_default_type(demo):
+    from banli.drafting.models import ReplyTemplate
+
+    assert set(ReplyTemplate.objects.filter(active=True).values_list("reply_type__code", flat=True)) == {"A", "B", "C"}
+    assert AuditRecord.objects.filter(action="create_reply_template").count() == ReplyTemplate.objects.count()
