@@ -137,13 +137,14 @@ def _unit_paper(letterhead, number, item, unit, **kw) -> Paper:
 
 def _letter_body(item, text: str) -> list[str]:
     """The reply's text as the letter's body. Units often write the whole letter into the reply
-    (a salutation, "……收悉", thanks at the end): what they wrote is kept and the letter adds only
-    the parts it lacks, so nothing is said twice."""
+    (a salutation, "您提出的《……》收悉", thanks at the end): what they wrote is kept and the letter
+    adds only the parts it lacks, so nothing is said twice."""
     paras = _paras(text)
     if paras and item.proposer.name in paras[0][:20] and "：" in paras[0][:24]:
         rest = paras[0].split("：", 1)[1].strip()  # their salutation: the letter's addressee line says it
         paras = ([rest] if rest else []) + paras[1:]
-    if not any("收悉" in p for p in paras[:2]):
+    # The letter names the item it answers, by number and title, unless the unit's text does.
+    if not any(item.title in p for p in paras[:2]):
         paras.insert(0, f"您在{_session_words(item)}上提出的{item.display_number}{WORDING[item.assembly]['item']}"
                         f"《{item.title}》收悉。现答复如下：")
     return paras
