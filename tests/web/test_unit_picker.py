@@ -168,3 +168,21 @@ def test_the_list_filters_by_unit_with_the_picker(world, gov_office):
     assert re.search(r'<option value="">全部</option>', sel)
     assert re.search(r'<option value="%d" selected>' % world.lead_unit.pk, sel)
     assert f'href="/items/{mine.pk}/"' in page
+
+
+@pytest.mark.django_db
+def test_the_reassign_form_ticks_the_item_s_own_units_and_picks_new_ones(world, gov_office):
+    make_item(world, "handling", separate=True)  # so that assignment ids are not the unit ids
+    item = make_item(world, "handling")
+    page = text(login(gov_office).get(f"/items/{item.pk}/"))
+    form = re.search(r'<details class="action[^"]*" id="do-reassign".*?</details>', page, re.S).group(0)
+    ticks = re.findall(r'<input type="checkbox" name="remove" value="(\d+)"', form)
+    assert len(ticks) == 2 and 'name="remove" multiple' not in form
+    assert _select(form, "lead") and " multiple" in _select(form, "co")
+    co = Assignment.objects.get(item=item, role="co")
+    assert co.pk != co.unit_id and str(co.pk) in ticks  # the ticks name assignments, as the action (and the API) take them
+    r = login(gov_office).post(f"/items/{item.pk}/do/reassign/", {"remove": [str(co.pk)],
+                                                                  "co": [world.spare_unit.pk], "reason": "改由街道会办"})
+    assert r.status_code == 302, text(r)[:500]
+    active = {(a.unit_id, a.role) for a in Assignment.objects.filter(item=item).exclude(state=Assignment.State.ENDED)}
+    assert active == {(world.lead_unit.pk, "lead"), (world.spare_unit.pk, "co")}

@@ -80,7 +80,8 @@ class Choices:
         return unit_choices()
 
     def _active_units(self):
-        return [(a.unit_id, a.unit.name) for a in self.item.assignments.all() if a.active]
+        # reassign's `remove` names assignments (as the API's does), not units: a unit may have left and come back.
+        return [(a.pk, a.unit.name) for a in self.item.assignments.all() if a.active]
 
     def _reply_types(self):
         return [(t.code, f"{t.code} {t.name_en or t.name}" if en() else f"{t.code} {t.name}", t) for t in ReplyType.objects.filter(active=True)]
