@@ -93,6 +93,16 @@ def test_the_users_page_warns_before_deactivating_someone_a_unit_depends_on(worl
     assert "data-duties" not in text(c.get(f"/office/users/{world.member.pk}/"))
 
 
+def test_the_to_do_warning_of_a_year_without_holidays_leads_the_office_to_its_calendar_page(world, monkeypatch):
+    from banli.workdays import calendar as cal
+
+    monkeypatch.setattr(cal, "_today", lambda: datetime.date(max(cal._PKG_YEARS), 11, 26))
+    c = login(world.gov_office)
+    assert 'href="/office/calendar/"' in text(c.get("/"))
+    page = text(c.get("/office/calendar/"))
+    assert f'data-year="{max(cal._PKG_YEARS) + 1}"' in page and "暂按周一至周五" in page
+
+
 def test_a_superuser_has_the_pages_too(world):
     assert login(world.admin_user).get("/office/users/").status_code == 200
 
