@@ -18,6 +18,7 @@ from banli.notify.models import ChannelMinimum
 from banli.org.actions.sessions import POLICY_FIELDS
 from banli.org.models import Person, SessionPolicy, StaffRole, Unit, UnitLiaison
 from banli.workdays.models import CalendarDay
+from tests.builders import PASSWORD
 from tests.checks import assert_audit
 from tests.org.office_state import org_state
 from tests.web.pages import login, text
@@ -101,6 +102,16 @@ def test_the_to_do_warning_of_a_year_without_holidays_leads_the_office_to_its_ca
     assert 'href="/office/calendar/"' in text(c.get("/"))
     page = text(c.get("/office/calendar/"))
     assert f'data-year="{max(cal._PKG_YEARS) + 1}"' in page and "暂按周一至周五" in page
+
+
+def test_a_deactivated_account_is_logged_out_and_cannot_log_in(world):
+    theirs = Client()
+    assert theirs.login(username="member", password=PASSWORD)
+    login(world.gov_office).post(f"/office/users/{world.member.pk}/active/", {"active": "0"})
+    assert theirs.get("/").status_code == 302
+    assert not Client().login(username="member", password=PASSWORD)
+    login(world.gov_office).post(f"/office/users/{world.member.pk}/active/", {"active": "1"})
+    assert Client().login(username="member", password=PASSWORD)
 
 
 def test_a_superuser_has_the_pages_too(world):
