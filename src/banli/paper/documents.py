@@ -65,7 +65,8 @@ def as_zip(papers) -> bytes:
     """One Word file per notice; names made unique where two would clash."""
     buf = io.BytesIO()
     seen = {}
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+    # Stored, not deflated: a .docx is a ZIP already, compressing it again gains nothing.
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
         for paper in papers:
             n = seen[paper.file_stem] = seen.get(paper.file_stem, 0) + 1
             name = paper.file_stem + (f"-{n}" if n > 1 else "") + ".docx"
