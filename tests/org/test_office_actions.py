@@ -202,6 +202,8 @@ def test_sessions_and_terms(world):
     refuses("invalid", sessions.save_session, world.gov_office, term_id=term.pk, ordinal=1, name="重复", year=2027, opens_on="2027-02-01",
             field="ordinal")
     refuses("invalid", sessions.create_term, world.gov_office, assembly="cppcc", ordinal=9, name="again", starts_on="2027-01-01", field="ordinal")
+    refuses("invalid", sessions.save_session, world.gov_office, s.pk, term_id=term.pk, ordinal=1, name="第一次会议", year=2027,
+            opens_on="2027-01-10", is_current=False, field="is_current")
 
 
 def test_policy_limits_and_reminders(world):

@@ -92,6 +92,10 @@ def save_session(actor, session_id=None, **fields) -> Session:
         record(actor=actor, action="create_session", target=session, after=values)
         return session
     values.pop("term_id")  # a session does not move to another term: its items are numbered in it
+    if session.is_current and not values["is_current"]:
+        # New items are filed in the current session: the assembly keeps one until another is made current.
+        raise invalid("is_current", "每个会别须有一个当前会次：请把另一个会次设为当前会次，本会次随之取消。",
+                      "Each assembly keeps a current session: make another session current instead.")
     before, after = changes(session, values)
     if after:
         apply(session, after)
