@@ -225,3 +225,21 @@ def test_a_result_is_only_its_runner_s(world, gov_office, cppcc_office):
     items = [make_item(world, "registered")]
     r = login(gov_office).post("/items/bulk/run/", {"action": "mark_key", "item": [i.pk for i in items], "leader_id": world.district_leader.pk})
     assert login(cppcc_office).get(r["Location"]).status_code == 404
+
+
+def test_the_result_offers_the_next_step_for_the_same_items(world, gov_office):
+    """Someone who both registers and assigns (an office holding both roles) goes on to assign
+    exactly the items just registered; a refused one is not carried along."""
+    from banli.org.models import StaffRole
+
+    StaffRole.objects.create(user=gov_office, kind=StaffRole.Kind.ASSEMBLY_OFFICE, assembly="cppcc")
+    items = [make_item(world, "submitted") for _ in range(2)]
+    handling = make_item(world, "handling")
+    c = login(gov_office)
+    result = text(run(c, "register", [*items, handling]))
+    nxt = re.search(r'<section class="card bulk-next".*?</section>', result, re.S).group(0)
+    assert re.search(r'name="action" value="assign"', nxt) and "将这 3 件交办" in nxt  # the already-registered one too
+    carried = [int(i) for i in re.findall(r'name="item" value="(\d+)"', nxt)]
+    assert carried == [i.pk for i in items] + [handling.pk]
+    page = c.post("/items/bulk/", {"action": "assign", "item": carried})
+    assert {i: cls for i, (cls, _) in plans(page).items()} == {items[0].pk: "acting", items[1].pk: "acting", handling.pk: "already"}

@@ -103,7 +103,9 @@ def _load(user, ids) -> dict[int, Item]:
     """The chosen items this person may read, with what the table's checks read: three queries."""
     qs = (visible_items(user).filter(pk__in=ids).select_related("proposer", "category", "session", "key_leader")
           .defer("reason", "suggestions")
-          .prefetch_related("cosigners", Prefetch("assignments", queryset=Assignment.objects.select_related("unit").order_by("role", "id"))))
+          # The units handling it now (the table's relations read only these), in the order assigned.
+          .prefetch_related("cosigners", Prefetch("assignments", queryset=Assignment.objects.exclude(state=Assignment.State.ENDED)
+                                                  .select_related("unit").order_by("id"))))
     return {i.pk: i for i in qs}
 
 

@@ -134,8 +134,8 @@ def _remember(request, step, outcomes, back) -> str:
 
 
 def _next_steps(user, step) -> list[tuple[str, str]]:
-    """What usually follows, when this person may take it: registered items are assigned next,
-    assigned ones may be marked key."""
-    follow = {"register": ["assign"], "assign": ["mark_key"]}.get(step, [])
+    """What follows, when this person may take it: registered items are assigned next. (Assigned
+    ones are not all key items: that stays a choice on the list.)"""
+    follow = {"register": ["assign"]}.get(step, [])
     mine = batch.steps_for(user)
     return [(s, action_label(s)) for s in follow if s in mine]
