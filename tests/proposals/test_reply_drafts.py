@@ -111,6 +111,16 @@ def test_a_past_planned_date_is_not_carried_into_the_second_reply(world, lead_li
     assert _form(lead_liaison, item).values["planned_date"] == ""
 
 
+def test_a_type_conversion_starts_from_the_sent_letter_but_not_its_type(world, lead_liaison):
+    item = make_item(world, state="closed", reply_type="C")
+    loaded = item_detail(lead_liaison, item.pk)
+    a = next(x for x in loaded.assignments.all() if x.pk == lead_assignment(item).pk)
+    form = reply_form(actor_for(lead_liaison), loaded, a)
+    sent = fresh(item).replies.get(assignment=a)
+    assert (form.action, form.source, form.editable) == ("convert_reply_type", "previous", True)
+    assert form.values["body"] == sent.body and form.values["reply_type"] == "" and form.values["reference_reason"] == ""
+
+
 # -- who reads a draft ----------------------------------------------------------------------------------
 
 def test_only_the_unit_its_leader_and_the_office_read_the_draft(world, lead_liaison, co_liaison, member, gov_office, district_leader,
