@@ -4,12 +4,12 @@ entered for it, beside what the built-in State Council calendar already knows.""
 import datetime
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from banli.errors import not_found
 from banli.org import office_selectors as sel
 from banli.org.actions import calendar
 from banli.workdays.calendar import calendar_warnings, package_covers
@@ -50,7 +50,7 @@ def _year_page(request, year, *, status=200, day_form=None, year_form=None):
 
 def _checked_year(year) -> int:
     if not 2000 <= int(year) <= 2100:
-        raise Http404
+        raise not_found()
     return int(year)
 
 

@@ -1,11 +1,11 @@
 """系统管理 · terms and sessions (届次会议), and each session's time limits and reminder schedule."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from banli.errors import not_found
 from banli.org import office_selectors as sel
 from banli.org.actions import sessions
 from banli.org.models import LIMITS, Session
@@ -52,7 +52,7 @@ def session_new(request):
 def _session(session_id) -> Session:
     session = Session.objects.select_related("term").filter(pk=session_id).first()
     if session is None:
-        raise Http404
+        raise not_found()
     return session
 
 

@@ -2,12 +2,12 @@
 portfolios (the units each supervises, Unit.supervising_leader)."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from banli.errors import not_found
 from banli.org import office_selectors as sel
 from banli.org.actions import roles, units
 from banli.org.models import UnitKind
@@ -47,7 +47,7 @@ def unit_new(request):
 def _unit_page(request, unit_id, *, status=200, form=None, liaison_form=None, end_forms=None):
     unit = sel.unit_detail(unit_id)
     if unit is None:
-        raise Http404
+        raise not_found()
     form = form or _unit_form(initial={"name": unit.name, "short_name": unit.short_name, "kind": unit.kind, "leader_id": unit.leader_id,
                                        "supervising_leader_id": unit.supervising_leader_id, "phone": unit.phone, "active": unit.active})
     today = timezone.localdate()

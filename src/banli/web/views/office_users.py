@@ -5,13 +5,13 @@ again: it is not put in a redirect, a message or the audit trail."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from banli.errors import not_found
 from banli.org import office_selectors as sel
 from banli.org.actions import roles, users
 
@@ -51,7 +51,7 @@ def user_new(request):
 def _detail(request, user_id, *, status=200, **forms):
     subject = sel.user_detail(user_id)
     if subject is None:
-        raise Http404
+        raise not_found()
     users.user_for_office(request.user, subject.pk)  # a superuser's account: the superusers'
     pq = request.GET.get("pq", "").strip()[:50]
     people = list(sel.linkable_people(subject, pq))
