@@ -114,6 +114,13 @@ def test_a_deactivated_account_is_logged_out_and_cannot_log_in(world):
     assert Client().login(username="member", password=PASSWORD)
 
 
+def test_a_missing_record_is_not_found(world):
+    c = login(world.gov_office)
+    for path in ("/office/users/999999/", "/office/units/999999/", "/office/sessions/999999/", "/office/calendar/1999/"):
+        r = c.get(path)
+        assert r.status_code == 404 and "找不到" in text(r), path
+
+
 def test_a_superuser_has_the_pages_too(world):
     assert login(world.admin_user).get("/office/users/").status_code == 200
 
