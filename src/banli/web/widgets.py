@@ -12,6 +12,9 @@ and are not repeated in their kind's group."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.html import escape
+from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .unit_choices import SUGGESTED, UnitChoices, unit_choices
@@ -60,16 +63,32 @@ class UnitPicker(forms.Widget):
         by_id = units.by_id()
         suggested = [(by_id[int(i)], reason) for i, reason in self.suggested if int(i) in by_id]
         shown = {o.id for o, _ in suggested}
-        groups = [{"key": SUGGESTED, "label": KIND_LABELS[SUGGESTED], "options": [(o, reason) for o, reason in suggested]}] if suggested else []
-        groups += [{"key": kind, "label": KIND_LABELS.get(kind, label), "options": [(o, "") for o in options]}
-                   for kind, label, options in units.groups(exclude=shown)]
+        groups = [(SUGGESTED, KIND_LABELS[SUGGESTED], suggested)] if suggested else []
+        groups += [(kind, KIND_LABELS.get(kind, label), [(o, "") for o in options]) for kind, label, options in units.groups(exclude=shown)]
         embed = not units.embedded
         units.embedded = True
         ctx["widget"].update({
-            "multiple": self.allow_multiple_selected, "blank": self.blank, "groups": groups, "picked": picked, "size": self.size,
-            "embed": embed, "data_id": units.data_id, "data": units.data,
+            "multiple": self.allow_multiple_selected, "blank": self.blank, "picked": picked, "size": self.size,
+            "options": _options_html(groups, picked), "embed": embed, "data_id": units.data_id, "data": units.data,
         })
         return ctx
 
     def id_for_label(self, id_):
         return id_
+
+
+def _options_html(groups, picked: set[str]) -> str:
+    """The <optgroup>s and <option>s, escaped, made here rather than in a template loop: a city has
+    hundreds of units and a page several pickers, and the template language is slow at that."""
+    out = []
+    lp, rp = (" (", ")") if (translation.get_language() or "").startswith("en") else ("（", "）")
+    for key, label, options in groups:
+        out.append(f'<optgroup label="{escape(label)}" data-group="{key}">')
+        for o, reason in options:
+            chosen = " selected" if str(o.id) in picked else ""
+            if reason:
+                out.append(f'<option value="{o.id}" data-reason="{escape(reason)}"{chosen}>{escape(o.name)}{lp}{escape(reason)}{rp}</option>')
+            else:
+                out.append(f'<option value="{o.id}"{chosen}>{escape(o.name)}</option>')
+        out.append("</optgroup>\n")
+    return mark_safe("".join(out))
