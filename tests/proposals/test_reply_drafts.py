@@ -86,6 +86,19 @@ def test_a_returned_draft_reopens_with_the_leaders_comment(world, lead_liaison, 
     assert _form(lead_liaison, item).source == "in_approval"
 
 
+def test_a_first_form_carries_the_units_signatory_and_contact_over_from_its_last_reply(world, lead_liaison):
+    done = make_item(world, state="handling")
+    actions.draft_reply(lead_liaison, done.pk, assignment=lead_assignment(done).pk,
+                        **reply_fields("A", signatory="周局长", contact_person="小吴", contact_phone="021-8888"))
+    item = make_item(world, state="handling")
+    form = reply_form_for(lead_liaison, item.pk, lead_assignment(item).pk)
+    assert form.source == "" and form.values == {"signatory": "周局长", "contact_person": "小吴", "contact_phone": "021-8888"}
+    # Only the unit's own replies: a unit that has replied to nothing yet starts empty.
+    separate = make_item(world, state="handling", separate=True)
+    spare = separate.assignments.get(unit=world.spare_unit)
+    assert reply_form_for(world.spare_liaison, separate.pk, spare.pk).values == {}
+
+
 # -- re-handling ----------------------------------------------------------------------------------------
 
 def test_rehandling_opens_with_the_previous_reply_and_the_objection(world, lead_liaison):

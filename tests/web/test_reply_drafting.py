@@ -81,6 +81,15 @@ def test_a_saved_draft_reopens_with_its_text_type_and_fields(world, lead_liaison
     assert textarea(reply_block(c, item, a), "body") == "二稿。" and fresh(item).replies.count() == 1
 
 
+def test_the_next_items_form_carries_the_signatory_and_contact_over(world, lead_liaison):
+    first = make_item(world, state="handling")
+    actions.draft_reply(lead_liaison, first.pk, assignment=lead_assignment(first).pk, **reply_fields("A", signatory="周局长"))
+    item = make_item(world, state="handling")
+    block = reply_block(login(lead_liaison), item, lead_assignment(item))
+    assert (input_value(block, "signatory"), input_value(block, "contact_person")) == ("周局长", "建委联络员")
+    assert textarea(block, "body") == "" and selected(block, "reply_type") == ""
+
+
 def test_a_returned_draft_shows_the_leaders_comment_beside_its_text(world, lead_liaison, lead_head):
     item = make_item(world, state="handling")
     a = lead_assignment(item)

@@ -3,7 +3,7 @@ what banli.drafting.selectors.reply_form says (the saved draft, a returned draft
 re-handling the previous reply to revise), shows beside it the leader's return comment or the
 proposer's objection, and offers the office's templates for the liaison to start from."""
 
-from banli.drafting.selectors import FORM_FIELDS, reply_form, templates
+from banli.drafting.selectors import FORM_FIELDS, carry_over, reply_form, templates
 from banli.proposals.access import actor_for
 
 REPLY_FORMS = ("draft_reply", "convert_reply_type")
@@ -29,6 +29,7 @@ def dress_reply_forms(request, item, forms) -> None:
     for f in dressed:
         state = reply_form(actor, item, by_pk[int(f.hidden["assignment"])], action=f.name)
         if not f.is_open:
+            carry_over(state)
             for bound in f.fields:
                 if bound.spec.name in FORM_FIELDS and state.values.get(bound.spec.name):
                     bound.value = state.values[bound.spec.name]
