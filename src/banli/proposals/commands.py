@@ -65,7 +65,9 @@ INPUTS: dict[str, dict] = {
     "set_publication_consent": {"consent": S.BooleanField()},
     "return_for_revision": _reason(),
     "reject": _reason(),
-    "merge": {"into_id": id_field(), **_reason(False)},
+    # By its number in the session (第N号), as the office knows it; into_id stays for API clients.
+    "merge": {"into_number": S.IntegerField(min_value=1, max_value=999999, required=False, allow_null=True, default=None),
+              "into_id": _opt_id(), **_reason(False)},
     "convert": {"to": S.ChoiceField(choices=["意见建议", "社情民意"]), **_reason(False)},
     "request_withdrawal": _reason(),
     "decide_withdrawal": DECISION,

@@ -52,7 +52,7 @@ FORMS: dict[str, tuple[list[Field], str, str]] = {
     "register": ([], _("立案"), "primary"),
     "return_for_revision": ([REASON], _("退回修改"), ""),
     "reject": ([REASON], _("不予立案"), "danger"),
-    "merge": ([Field("into_id", _("并入的提案/建议（系统编号）"), "number", required=True), OPT_REASON], _("并案"), ""),
+    "merge": ([Field("into_number", _("并入本会次第几号"), "number", required=True, help=_("填写编号中的数字，如并入第0012号填 12")), OPT_REASON], _("并案"), ""),
     "convert": ([Field("to", _("转为"), "select", "convert_to", required=True), OPT_REASON], _("转出"), ""),
     "request_withdrawal": ([REASON], _("申请撤回"), ""),
     "decide_withdrawal": ([APPROVE, NOTE], _("提交"), ""),

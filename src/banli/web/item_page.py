@@ -18,6 +18,7 @@ from banli.proposals.selectors import last_read_message
 from .forms import FORMS, PLACED_ELSEWHERE, Field
 from .unit_choices import unit_choices
 from .reply_form import dress_reply_forms
+from .suggest_panel import suggestion_context
 
 # Audit actions that are not steps of the transition table.
 EXTRA_LABELS = {"create_draft": ("起草", "drafted"), "ask_question": ("提问", "asked a question"),
@@ -195,11 +196,13 @@ def page_context(request, item, **form_state) -> dict:
     allowed = workflow.available_actions(actor, item)
     available = {a["action"] for a in allowed}
     msgs, unread, read_up_to = messages_with_marks(request, item, view.messages)
+    forms = action_forms(request, item, allowed, **form_state)
     return {
+        **suggestion_context(request, item, available, forms),
         "item": item,
         "view": view,
         "w": wording(item.assembly),
-        "forms": action_forms(request, item, allowed, **form_state),
+        "forms": forms,
         "can_edit": "edit_draft" in available,
         "can_message": "post_message" in available,
         "can_attach": "add_attachment" in available,

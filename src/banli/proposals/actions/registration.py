@@ -8,6 +8,10 @@ from .audiences import tell
 from .common import item_action, begin, invalid, now, require_text
 
 
+# What an item may not be merged into (banli.proposals.suggestions offers the others).
+MERGE_REFUSED = (ItemState.DRAFT, ItemState.SUBMITTED, ItemState.NOT_REGISTERED, ItemState.MERGED, ItemState.CONVERTED, ItemState.WITHDRAWN)
+
+
 def _reason(reason, zh="理由", en="A reason"):
     return require_text(reason, "reason", zh, en)
 
@@ -54,15 +58,22 @@ def reject(user, item_id, *, reason) -> Item:
 
 
 @item_action
-def merge(user, item_id, *, into_id, reason="") -> Item:
+def merge(user, item_id, *, into_number=None, into_id=None, reason="") -> Item:
+    """Merge into another item of the same session, named by its number (第N号) as the office
+    knows it (into_id, the internal id, for API clients that have it)."""
     step = begin(user, "merge", item_id)
     item = step.item
     if item.state == ItemState.MERGED:
         return item
     step.check()
-    target = Item.objects.filter(pk=into_id, session_id=item.session_id).exclude(pk=item.pk).first()
-    if target is None or target.state in (ItemState.DRAFT, ItemState.SUBMITTED, ItemState.NOT_REGISTERED, ItemState.MERGED, ItemState.CONVERTED, ItemState.WITHDRAWN):
-        raise invalid("into_id", "只能并入同一会次已立案的提案/建议。", "An item can only be merged into a registered item of the same session.")
+    field = "into_number" if into_number or not into_id else "into_id"
+    if not into_number and not into_id:
+        raise invalid("into_number", "请填写并入的提案/建议编号（第N号）。", "Give the number of the item to merge into.")
+    found = Item.objects.filter(session_id=item.session_id).exclude(pk=item.pk)
+    target = (found.filter(number=into_number) if into_number else found.filter(pk=into_id)).first()
+    if target is None or target.state in MERGE_REFUSED:
+        raise invalid(field, "只能并入同一会次已立案的提案/建议：本会次没有这个编号的已立案件。",
+                      "An item can only be merged into a registered item of the same session: this session has no registered item with that number.")
     before = step.advance(merged_into=target, state_reason=(reason or "").strip())
     step.audit(before=before, after={"state": item.state, "merged_into": target.pk}, note=reason or "")
     tell(step, "merge", f"已并入{target.display_number}《{target.title}》办理：{item.title}")
