@@ -152,3 +152,10 @@ urlpatterns += [
     path("items/bulk/run/", bulk.run, name="bulk_run"),
     path("items/bulk/<str:token>/", bulk.result, name="bulk_result"),
 ]
+
+# The busy weeks' suggestions: the items like the one being drafted (the draft form asks as one types).
+from .views import similar  # noqa: E402
+
+urlpatterns += [
+    path("items/similar/", similar.similar_draft, name="similar_draft"),
+]
