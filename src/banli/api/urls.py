@@ -91,3 +91,10 @@ urlpatterns += [
     path("reply-templates/placeholders/", drafting.PlaceholderListView.as_view(), name="reply-template-placeholders"),
     path("reply-templates/<int:template_id>/", drafting.TemplateView.as_view(), name="reply-template"),
 ]
+
+# Bulk steps (批量办理): register, assign the same units, mark key items; one outcome per item.
+from .views import bulk  # noqa: E402
+
+urlpatterns += [
+    path("items/bulk/<str:step>/", bulk.BulkView.as_view(), name="items-bulk"),
+]

@@ -162,18 +162,22 @@ def clean_input(step: str, data) -> dict:
         if Unit.objects.filter(pk__in=wanted, active=True).count() != len(wanted):
             raise invalid("lead", "承办单位不存在或已停用。", "A unit does not exist or is inactive.")
         return {"lead": d["lead"], "co": list(dict.fromkeys(d["co"])), "note": d["note"].strip()}
-    leader = data.get("leader_id") or ""
-    if not str(leader).isdigit() or not StaffRole.objects.filter(user_id=int(leader), kind=StaffRole.Kind.DISTRICT_LEADER).exists():
+    leader = str(data.get("leader_id") or "")
+    if not (leader.isdigit() and 1 <= int(leader) < 2**63) or not StaffRole.objects.filter(
+            user_id=int(leader), kind=StaffRole.Kind.DISTRICT_LEADER).exists():
         raise invalid("leader_id", "请选择牵头督办的区领导。", "Choose the supervising district leader.")
-    reason = (data.get("reason") or "").strip()
+    reason = str(data.get("reason") or "").strip()
     if len(reason) > 5000:
         raise invalid("reason", "理由过长（最多5000字）。", "The reason is too long (at most 5000 characters).")
     return {"leader_id": int(leader), "reason": reason}
 
 
 def _list(data, name) -> list:
+    """A form's repeated field, or a JSON list (a single value counts as a list of one)."""
     getter = getattr(data, "getlist", None)
     values = getter(name) if getter else data.get(name) or []
+    if not isinstance(values, (list, tuple)):
+        values = [values]
     return [v for v in values if v not in ("", None)]
 
 
