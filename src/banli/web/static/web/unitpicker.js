@@ -86,6 +86,7 @@
       input.setAttribute("aria-label", select.getAttribute("aria-label") || root.dataset.placeholder);
     }
     if (select.getAttribute("aria-describedby")) input.setAttribute("aria-describedby", select.getAttribute("aria-describedby"));
+    var hadFocus = document.activeElement === select;  // e.g. an action opened from the address (#do-assign)
     select.hidden = true; select.tabIndex = -1; select.required = false;
 
     box.appendChild(chips); box.appendChild(input);
@@ -231,6 +232,7 @@
     });
     box.addEventListener("click", function (ev) { if (ev.target === box) input.focus(); });
     drawChips();
+    if (hadFocus) input.focus({ preventScroll: true });
   }
 
   function enhanceAll(scope) {
