@@ -20,6 +20,8 @@ pytestmark = pytest.mark.django_db
 
 # Pinned: session + user, the roles (actor_for: 4), the item as its detail reads it (item_detail).
 FORM_QUERIES = 33
+# Pinned: session + user, the roles (actor_for: 4), the item, the assignment, the template.
+RENDER_QUERIES = 9
 
 
 def api(user) -> APIClient:
@@ -117,8 +119,9 @@ def test_templates_listed_per_type_and_filled_in_for_an_item(world, gov_office, 
     assert len(c.get("/api/reply-templates/").json()) == 2
     assert {p["name"] for p in c.get("/api/reply-templates/placeholders/").json()} >= {"number", "title", "proposer", "unit", "date"}
 
-    r = c.get(f"/api/items/{item.pk}/reply-templates/{a_tpl.pk}/render/?assignment={a.pk}")
-    assert r.status_code == 200
+    with CaptureQueriesContext(connection) as ctx:
+        r = c.get(f"/api/items/{item.pk}/reply-templates/{a_tpl.pk}/render/?assignment={a.pk}")
+    assert r.status_code == 200 and len(ctx) == RENDER_QUERIES
     assert r.json() == {"template": a_tpl.pk, "reply_type": "A",
                         "body": f"{item.proposer.name}委员：《关于<script>的建议》（第{fresh(item).number:04d}号）"}
     assert not fresh(item).replies.exists()

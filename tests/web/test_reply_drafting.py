@@ -147,13 +147,16 @@ def test_pick_a_template_and_the_form_is_filled_with_the_items_fields(world, lea
     assert not fresh(item).replies.exists()  # filling in saves nothing: the liaison saves the draft
 
 
-def test_a_script_gets_the_filled_template_as_json(world, lead_liaison, gov_office):
+def test_a_script_gets_the_filled_template_as_json(world, lead_liaison, co_liaison, gov_office):
     item = make_item(world, state="handling")
     a = lead_assignment(item)
     t = drafting.create_template(gov_office, reply_type="A", name="采纳", body="《{title}》")
     r = login(lead_liaison).post(f"/items/{item.pk}/reply-template/", {"assignment": a.pk, "template": t.pk, "_form": "draft_reply"},
                                  HTTP_ACCEPT="application/json")
     assert r.status_code == 200 and json.loads(r.content) == {"template": t.pk, "reply_type": "A", "body": f"《{item.title}》"}
+    r = login(co_liaison).post(f"/items/{item.pk}/reply-template/", {"assignment": a.pk, "template": t.pk, "_form": "draft_reply"},
+                               HTTP_ACCEPT="application/json")
+    assert r.status_code == 403 and json.loads(r.content)["code"] == "forbidden" and item.title not in r.content.decode()
 
 
 def test_filling_refuses_another_unit_a_member_and_a_missing_template(world, lead_liaison, co_liaison, member, gov_office):

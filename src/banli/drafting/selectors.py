@@ -14,8 +14,8 @@ from banli.errors import forbidden, invalid, not_found
 from banli.org.models import WORDING
 from banli.proposals import selectors as item_selectors
 from banli.proposals import workflow
-from banli.proposals.access import Actor, actor_for
-from banli.proposals.models import Reply, ReplyApproval
+from banli.proposals.access import Actor, access_item, actor_for
+from banli.proposals.models import Assignment, Reply, ReplyApproval
 
 from .models import ReplyTemplate
 from .placeholders import item_values, render
@@ -164,17 +164,21 @@ def fill(template: ReplyTemplate, item, assignment) -> Rendered:
 
 def rendered_for(user, item_id, template_id, assignment_id) -> Rendered:
     """A template filled in with one item's fields for one replying unit, for those who read the
-    unit's drafts (the same rule as the draft itself)."""
-    item = item_selectors.item_detail(user, item_id)
-    if item is None:
+    unit's drafts (the same rule as the draft itself). Reads the item and the assignment only."""
+    item = access_item(user, item_id)
+    a = Assignment.objects.select_related("unit").filter(item=item, pk=_id(assignment_id)).first()
+    if a is None:
         raise not_found()
-    a = _assignment(item, assignment_id)
     if not reads_drafts(actor_for(user), a):
         raise forbidden("只有该承办单位可以套用答复模板。", "Only the replying unit fills in a reply template.")
-    try:
-        t = templates(user).filter(pk=int(template_id)).first()
-    except (TypeError, ValueError):
-        t = None
+    t = templates(user).filter(pk=_id(template_id)).first()
     if t is None:
-        raise invalid("template", "请选择一个有效的答复模板。", "Choose an active reply template.")
+        raise invalid("template", "请选择一个答复模板。", "Choose a reply template.")
     return fill(t, item, a)
+
+
+def _id(raw) -> int | None:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return None

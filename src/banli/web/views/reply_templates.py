@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from banli.drafting import actions
 from banli.drafting.placeholders import PLACEHOLDERS
-from banli.drafting.selectors import fill, reads_drafts, templates
+from banli.drafting.selectors import fill, reads_drafts, rendered_for, templates
 from banli.errors import BanliError, forbidden, invalid, not_found
 from banli.org.models import ReplyType
 from banli.proposals import actions as item_actions
@@ -104,27 +104,29 @@ def fill_template(request, item_id):
     """The reply form posted here by its "套用模板" button: the page comes back with the form open,
     what was typed kept, and the letter and its type replaced by the template filled in. A script
     asking for JSON gets just those two."""
-    item = selectors.item_detail(request.user, item_id)
-    if item is None:
-        raise not_found()
     action = request.POST.get("_form") or "draft_reply"
-    a = next((x for x in item.assignments.all() if str(x.pk) == request.POST.get("assignment", "")), None)
-    if action not in REPLY_FORMS or a is None:
+    if action not in REPLY_FORMS:
+        raise not_found()
+    if "application/json" in request.headers.get("Accept", ""):
+        # The script fills the letter in place: the template and the item's fields, nothing else read.
+        try:
+            done = rendered_for(request.user, item_id, request.POST.get("template"), request.POST.get("assignment"))
+        except BanliError as err:
+            return JsonResponse(err.as_dict(), status=err.status)
+        return JsonResponse({"template": done.template.pk, "reply_type": done.reply_type, "body": done.body})
+    item = selectors.item_detail(request.user, item_id)
+    a = next((x for x in item.assignments.all() if str(x.pk) == request.POST.get("assignment", "")), None) if item else None
+    if a is None:
         raise not_found()
     actor = actor_for(request.user)
     if not reads_drafts(actor, a):
         raise forbidden("只有该承办单位可以套用答复模板。", "Only the replying unit fills in a reply template.")
     workflow.check(action, actor, item, a)  # a form no longer offered says why, as its own door would
-    wants_json = "application/json" in request.headers.get("Accept", "")
     t = templates(request.user).filter(pk=_int(request.POST.get("template"))).first()
     if t is None:
         err = invalid("template", "请选择一个答复模板。", "Choose a reply template.")
-        if wants_json:
-            return JsonResponse(err.as_dict(), status=400)
         return _item_page(request, item, action, request.POST, picked=None, error=err.message, status=400)
     done = fill(t, item, a)
-    if wants_json:
-        return JsonResponse({"template": t.pk, "reply_type": done.reply_type, "body": done.body})
     data = request.POST.copy()
     data["body"], data["reply_type"] = done.body, done.reply_type
     return _item_page(request, item, action, data, picked=t)
