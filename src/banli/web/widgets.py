@@ -7,7 +7,9 @@ data the filter reads is embedded once per page as JSON (banli.web.unit_choices)
 
 Suggested units (the proposer's, or those that handled similar items) are given as an ordered
 list of (unit id, reason): they come first, in a group of their own ("建议"), each with its reason,
-and are not repeated in their kind's group."""
+and are not repeated in their kind's group. On the item page's action forms (partials/field.html)
+the picker takes them from the bound field's `suggested` attribute: set it on the assign form's
+lead/co fields (banli.web.item_page) to show suggestions there; nothing sets it yet."""
 
 from __future__ import annotations
 
