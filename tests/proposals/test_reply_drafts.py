@@ -228,6 +228,15 @@ def test_two_active_templates_of_a_type_cannot_share_a_name(world, gov_office):
         drafting.create_template(gov_office, reply_type="A", name="采纳", body="{title}")
     assert info.value.field == "name"
     drafting.create_template(gov_office, reply_type="C", name="采纳", body="{title}")  # another type may
+    # An inactive one may share it, but cannot come back while the new one is active.
+    old = ReplyTemplate.objects.get(reply_type__code="A", name="采纳")
+    drafting.set_template_active(gov_office, old.pk, active=False)
+    drafting.create_template(gov_office, reply_type="A", name="采纳", body="{title}。")
+    with pytest.raises(BanliError) as info:
+        drafting.set_template_active(gov_office, old.pk, active=True)
+    assert info.value.field == "name"
+    old.refresh_from_db()
+    assert not old.active
 
 
 def test_only_the_office_keeps_templates_and_only_staff_read_them(world, gov_office, lead_liaison, lead_head, member):
