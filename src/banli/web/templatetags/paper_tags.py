@@ -14,7 +14,8 @@ def paper_links(context):
     if view is None or request is None:
         return {"papers": None}
     papers = papers_of_item(request.user, view)
-    return {"papers": papers if any(papers.values()) else None, "item": view.item}
+    punctuation = {k: context.get(k, d) for k, d in (("colon", "："), ("lp", "（"), ("rp", "）"))}
+    return {"papers": papers if any(papers.values()) else None, "item": view.item, **punctuation}
 
 
 @register.filter
