@@ -113,3 +113,23 @@ def test_the_office_letterhead_shapes_the_next_numbers_and_the_header(world, pat
     item = make_item(world, "assigned", co=False)
     text = pdf_text(_get(world.gov_office, f"/items/{item.pk}/paper/notice/{lead_assignment(item).pk}.pdf").content)
     assert "城南区人民政府办公室文件" in text and f"城南府办〔{YEAR}〕1号" in text and "城南区人民政府办公室" in text
+
+
+def test_a_deputys_suggestion_is_worded_for_the_congress(world):
+    item = make_item(world, "replied", assembly="npc", co=False)
+    a, reply = lead_assignment(item), last_reply(item)
+    notice = pdf_text(_get(world.gov_office, f"/items/{item.pk}/paper/notice/{a.pk}.pdf").content)
+    assert "区人大七届五次会议建议交办单" in notice and "领衔代表" in notice and "书面答复代表" in notice
+    letter = pdf_text(_get(world.deputy, f"/items/{item.pk}/paper/reply/{reply.pk}.pdf").content)
+    assert "陈代表：" in letter and f"关于区人大七届五次会议{item.display_number}建议的答复" in letter
+    assert "抄送：××区人民政府办公室，区人大代表工委。" in letter
+
+
+def test_the_second_reply_of_a_rehandled_item_is_a_letter_of_its_own(world):
+    from tests.builders import reply as send_reply
+    item = make_item(world, "rehandling", co=False)
+    first = last_reply(item)
+    second = send_reply(world, item)
+    texts = [pdf_text(_get(world.member, f"/items/{item.pk}/paper/reply/{r.pk}.pdf").content) for r in (first, second)]
+    assert f"区建委答〔{YEAR}〕1号" in texts[0] and "重新办理" not in texts[0]
+    assert f"区建委答〔{YEAR}〕2号" in texts[1] and "的答复（重新办理）" in texts[1]
