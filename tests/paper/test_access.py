@@ -6,7 +6,7 @@ import pytest
 
 from banli.audit.models import AuditRecord
 from banli.paper.models import DocumentNumber, Letterhead
-from tests.builders import co_assignment, last_reply, lead_assignment, make_item, reply as send_reply
+from tests.builders import co_assignment, lead_assignment, make_item, reply as send_reply
 from tests.web.pages import login
 
 ALL = ["member", "cosigner", "other_member", "cppcc_office", "gov_office", "lead_liaison", "lead_head", "co_liaison", "co_head",
