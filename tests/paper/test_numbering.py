@@ -63,3 +63,11 @@ def test_requests_at_the_same_moment_never_share_a_number(reference_data):
     numbers = sorted(DocumentNumber.objects.values_list("number", flat=True))
     assert numbers == list(range(1, 18))
     assert NumberCounter.objects.get().last == 17
+
+
+def test_the_number_carries_the_year_of_the_documents_date(world):
+    """A notice of an assignment made last December, printed in January, is numbered in last
+    year's run, so 〔year〕 agrees with the date printed under it."""
+    last_year = number_documents(DocumentKind.NOTICE, [Target(1, "office", "区府办", 2025)], pattern=PATTERN, actor=world.gov_office)[1]
+    this_year = number_documents(DocumentKind.NOTICE, [Target(2, "office", "区府办")], pattern=PATTERN, actor=world.gov_office)[2]
+    assert (last_year.text, this_year.number) == ("区府办交〔2025〕1号", 1)

@@ -4,6 +4,8 @@ the 文号 once (numbering.py), say what it says (content.py), lay it out (pdf.p
 import io
 import zipfile
 
+from django.utils import timezone
+
 from banli.errors import invalid
 
 from . import access, content, docx, pdf, selectors
@@ -13,14 +15,19 @@ from .numbering import Target, number_documents
 OFFICE = "office"
 
 
-def _unit_target(record_id, unit) -> Target:
-    return Target(record_id, f"unit:{unit.pk}", content.unit_short(unit))
+def _year(dt) -> int | None:
+    """The year of a document's date: the day it was assigned, sent or approved."""
+    return timezone.localtime(dt).year if dt else None
+
+
+def _unit_target(record_id, unit, dated) -> Target:
+    return Target(record_id, f"unit:{unit.pk}", content.unit_short(unit), _year(dated))
 
 
 def notice_paper(user, item_id, assignment_id) -> content.Paper:
     mine, rows = access.notice(user, item_id, assignment_id)
     head = selectors.letterhead()
-    number = number_documents(DocumentKind.NOTICE, [Target(mine.pk, OFFICE, head.issuer_short)], pattern=head.number_pattern,
+    number = number_documents(DocumentKind.NOTICE, [Target(mine.pk, OFFICE, head.issuer_short, _year(mine.assigned_at))], pattern=head.number_pattern,
                               actor=user)[mine.pk]
     return content.notice(head, number, mine, [a for a in rows if a.pk != mine.pk])
 
@@ -28,7 +35,7 @@ def notice_paper(user, item_id, assignment_id) -> content.Paper:
 def reply_paper(user, item_id, reply_id) -> content.Paper:
     reply = access.reply_letter(user, item_id, reply_id)
     head = selectors.letterhead()
-    number = number_documents(DocumentKind.REPLY, [_unit_target(reply.pk, reply.assignment.unit)], pattern=head.number_pattern,
+    number = number_documents(DocumentKind.REPLY, [_unit_target(reply.pk, reply.assignment.unit, reply.sent_at)], pattern=head.number_pattern,
                               actor=user)[reply.pk]
     return content.reply_letter(head, number, reply)
 
@@ -36,7 +43,7 @@ def reply_paper(user, item_id, reply_id) -> content.Paper:
 def closure_paper(user, item_id, report_id) -> content.Paper:
     report = access.closure_report(user, item_id, report_id)
     head = selectors.letterhead()
-    number = number_documents(DocumentKind.CLOSURE, [_unit_target(report.pk, report.assignment.unit)], pattern=head.number_pattern,
+    number = number_documents(DocumentKind.CLOSURE, [_unit_target(report.pk, report.assignment.unit, report.decided_at)], pattern=head.number_pattern,
                               actor=user)[report.pk]
     return content.closure_report(head, number, report)
 
@@ -48,7 +55,7 @@ def batch_papers(user, params) -> list[content.Paper]:
     if not pairs:
         raise invalid(None, "筛选出的件中没有已交办的，没有交办单可打印。", "None of the items listed has been assigned: no notices to print.")
     head = selectors.letterhead()
-    numbers = number_documents(DocumentKind.NOTICE, [Target(a.pk, OFFICE, head.issuer_short) for a, _ in pairs],
+    numbers = number_documents(DocumentKind.NOTICE, [Target(a.pk, OFFICE, head.issuer_short, _year(a.assigned_at)) for a, _ in pairs],
                                pattern=head.number_pattern, actor=user)
     return [content.notice(head, numbers[a.pk], a, [o for o in others if o.pk != a.pk]) for a, others in pairs]
 

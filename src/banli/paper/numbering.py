@@ -4,7 +4,7 @@ Inside one transaction: the counter rows of the issuers concerned are locked (Po
 locks; on SQLite the IMMEDIATE transaction already holds the write lock), the documents that have
 a number are read after the lock, so a request that waited sees what the one before it wrote, and
 the rest get the next numbers in one bump of each counter. A batch of 300 notices is numbered in
-the same few queries as one notice. The unique constraints on DocumentNumber stand behind this."""
+the same few queries as one notice (a few more only when the batch spans two years). The unique constraints on DocumentNumber stand behind this."""
 
 import string
 from dataclasses import dataclass
@@ -26,6 +26,9 @@ class Target:
     id: int  # the assignment, reply or closure report
     issuer: str  # "office" or "unit:<id>"
     short: str  # the issuer's short name, for {unit_short}
+    # The year of the document's date (成文日期), so that 〔year〕 agrees with the date printed
+    # under it; None: this year.
+    year: int | None = None
 
 
 def check_pattern(pattern: str) -> None:
@@ -57,26 +60,28 @@ def number_documents(kind: str, targets: list[Target], *, pattern: str, actor) -
 
 def _number(kind, targets, pattern, actor) -> dict[int, DocumentNumber]:
     today = timezone.localdate()
-    issuers = sorted({t.issuer for t in targets})
+    year_of = {t: t.year or today.year for t in targets}
+    counters = sorted({(t.issuer, year_of[t]) for t in targets})
+    issuers, years = {i for i, _ in counters}, {y for _, y in counters}
     with transaction.atomic():
-        NumberCounter.objects.bulk_create([NumberCounter(kind=kind, issuer=i, year=today.year) for i in issuers], ignore_conflicts=True)
+        NumberCounter.objects.bulk_create([NumberCounter(kind=kind, issuer=i, year=y) for i, y in counters], ignore_conflicts=True)
         # Locked in one order, so two batches over the same issuers never wait on each other in a ring.
-        list(NumberCounter.objects.select_for_update().filter(kind=kind, issuer__in=issuers, year=today.year).order_by("issuer"))
+        list(NumberCounter.objects.select_for_update().filter(kind=kind, issuer__in=issuers, year__in=years).order_by("issuer", "year"))
         found = {d.target_id: d for d in DocumentNumber.objects.filter(kind=kind, target_id__in=[t.id for t in targets])}
         missing = [t for t in dict.fromkeys(targets) if t.id not in found]
         if not missing:
             return found
         new = []
-        for issuer in issuers:
-            mine = [t for t in missing if t.issuer == issuer]
+        for issuer, year in counters:
+            mine = [t for t in missing if (t.issuer, year_of[t]) == (issuer, year)]
             if not mine:
                 continue
-            counter = NumberCounter.objects.filter(kind=kind, issuer=issuer, year=today.year)
+            counter = NumberCounter.objects.filter(kind=kind, issuer=issuer, year=year)
             counter.update(last=F("last") + len(mine))
             last = counter.values_list("last", flat=True).get()
             for n, t in enumerate(mine, start=last - len(mine) + 1):
-                text = format_number(pattern, short=t.short, kind=kind, year=today.year, number=n)
-                new.append(DocumentNumber(kind=kind, target_id=t.id, issuer=issuer, year=today.year, number=n, text=text, issued_on=today))
+                text = format_number(pattern, short=t.short, kind=kind, year=year, number=n)
+                new.append(DocumentNumber(kind=kind, target_id=t.id, issuer=issuer, year=year, number=n, text=text, issued_on=today))
         DocumentNumber.objects.bulk_create(new)
         label = DocumentKind(kind).label
         record(actor=actor, action="number_documents", target=new[0] if len(new) == 1 else None,
