@@ -10,7 +10,7 @@ from functools import lru_cache
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -27,7 +27,7 @@ STYLE_IDS = {"公文版头": "BanliHeader", "公文文号": "BanliNumber", "公�
 SIZE = 16  # 三号
 LINE = Pt(28.95)  # 22 lines in the 225 mm type area
 RED = RGBColor(0xD7, 0x00, 0x0F)
-TEXT_WIDTH_CHARS = 28
+TEXT_WIDTH = Cm(15.6)  # the type area of GB/T 9704 (word.new_document sets the margins)
 
 # name -> (font, size, bold, alignment, first-line indent in characters)
 STYLES = {
@@ -157,11 +157,11 @@ def render(paper: Paper) -> bytes:
     _border(header, "bottom", val="thickThinSmallGap", size=24, color="D7000F")
     number = _add(doc, "公文文号")
     number.paragraph_format.space_before = Pt(8)
-    number.paragraph_format.tab_stops.add_tab_stop(Pt(SIZE * TEXT_WIDTH_CHARS), alignment=2)  # right
+    number.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, alignment=WD_TAB_ALIGNMENT.RIGHT)
     right = paper.number + (f"　签发人：{paper.signatory}" if paper.signatory else "")
     number.add_run((f"{paper.corner}类" if paper.corner else "") + "\t" + right)
     title = _add(doc, "公文标题")
-    if paper.title_break and _em(paper.title) * 22 > SIZE * TEXT_WIDTH_CHARS:
+    if paper.title_break and Pt(_em(paper.title) * 22) > TEXT_WIDTH:
         title.add_run(paper.title[:paper.title_break]).add_break()
         title.add_run(paper.title[paper.title_break:])
     else:
