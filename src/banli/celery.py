@@ -9,4 +9,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "banli.settings")
 
 app = Celery("banli")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["banli.deadlines", "banli.reports"])
+app.autodiscover_tasks(["banli.deadlines", "banli.reports", "banli.imports"])

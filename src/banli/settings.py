@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "banli.search",
     "banli.paper",
     "banli.drafting",
+    "banli.imports",
 ]
 
 MIDDLEWARE = [
