@@ -159,3 +159,14 @@ from .views import similar  # noqa: E402
 urlpatterns += [
     path("items/similar/", similar.similar_draft, name="similar_draft"),
 ]
+
+# 批量导入: the year's items and the reference data from Excel (preview, confirm, progress).
+from .views import imports  # noqa: E402
+
+urlpatterns += [
+    path("imports/", imports.index, name="imports"),
+    path("imports/template/<str:kind>.xlsx", imports.template, name="import_template"),
+    path("imports/<int:batch_id>/", imports.batch_page, name="import"),
+    path("imports/<int:batch_id>/start/", imports.start, name="import_start"),
+    path("imports/<int:batch_id>.json", imports.batch_json, name="import_json"),
+]
