@@ -37,6 +37,7 @@ bench: venv
 	$(PY) -m bench.run $(BENCH_ARGS)
 	$(PY) -m bench.scan $(SCAN_ARGS)
 	$(PY) -m bench.assessment $(ASSESS_ARGS)
+	$(PY) -m bench.suggest $(SUGGEST_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles

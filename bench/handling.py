@@ -13,6 +13,7 @@ from banli.proposals.models import (
 from .copying import make
 
 S = ItemState
+ASSIGNED_BY_SUBJECT = 0.8  # items the office gives to the topic's own units (bench.planner.subject_units)
 LEAD_GRADES = 0.6  # of the co-handling units of an item whose lead unit has replied: graded by the lead (grade_co_unit)
 
 
@@ -28,9 +29,13 @@ class Handling:
         it.assigned_at = ta
         due = (ta + dt.timedelta(days=91)).date()
         separate = rng.random() < 0.1
-        answering = self.pick_units(2 if separate else 1)
+        # The office gives the subject to the units whose work it is, most of the time; otherwise
+        # (a town's own matter, a reorganised bureau) to another: what suggestions must predict.
+        by_subject = rng.random() < ASSIGNED_BY_SUBJECT
+        pick = self.subject_units if by_subject else self.pick_units
+        answering = pick(2 if separate else 1)
         n_co = rng.choices((0, 1, 2), (65, 25, 10))[0]
-        co_units = self.pick_units(n_co, exclude={u["id"] for u in answering})
+        co_units = pick(n_co, exclude={u["id"] for u in answering})
         role_ans = "separate" if separate else "lead"
         asgs = []  # (assignment, unit)
         for u in answering:

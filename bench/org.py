@@ -144,6 +144,8 @@ def make_org(rng, n_people=500, n_units=None, extra=None) -> Org:
     org.people = {a: [(p.pk, p.user_id, p.name) for p in people if p.assembly == a] for a in Assembly.values}
     org.member = org.people[Assembly.CPPCC][0]
     org.unit_by_id = {u["id"]: u for u in org.units}
+    # The vocabulary's units come first, in its order: a topic names its units by these codes.
+    org.unit_by_code = {code: u for (code, *_), u in zip(V.UNITS, org.units)}
     org.categories = {a: list(Category.objects.filter(assembly=a, active=True).values_list("id", flat=True)) for a in Assembly.values}
     # The subcategory a topic of the demo's content belongs to, by name (as the demo files them).
     org.category_by_name = {(c.assembly, c.name): c.pk for c in Category.objects.filter(active=True, parent__isnull=False)}

@@ -24,17 +24,19 @@ S = ItemState
 # CPPCC session and this share of the rest of it; this share of the others' drafts there invites them.
 MEMBER_SHARE = 0.01
 MEMBER_INVITED = 0.5
-WITHDRAWAL_PENDING = 0.03  # registered/assigned/handling items of the current session with a pending request
+WITHDRAWAL_PENDING = 0.03
+# Of the proposers who suggest units, those who suggest the subject's own (bench.planner.subject_units).
+SUGGEST_RIGHT = 0.6  # registered/assigned/handling items of the current session with a pending request
 
 
 def item_text(rng, org, assembly):
-    """Title, reason, suggestions and category of an item, from a topic of the demo's content with
-    the places of the vocabulary (as the demo writes them)."""
+    """Title, reason, suggestions, category and topic of an item, from a topic of the demo's content
+    with the places of the vocabulary (as the demo writes them)."""
     topic = rng.choice(C.TOPICS)
     places = V.places(rng)
     suggestions = "\n".join(f"{V.NUMERALS[i + 1]}是{s.format(**places)}。" for i, s in enumerate(topic.suggestions))
     category = org.category_by_name.get((assembly, topic.sub)) or rng.choice(org.categories[assembly])
-    return f"关于{topic.title.format(**places)}的{V.NOUNS[assembly]}", topic.reason.format(**places), suggestions, category
+    return f"关于{topic.title.format(**places)}的{V.NOUNS[assembly]}", topic.reason.format(**places), suggestions, category, topic
 
 
 class SessionCtx:
@@ -80,6 +82,13 @@ class Planner(Handling, Replies, Notices):
                 chosen.append(u)
         return chosen
 
+    def subject_units(self, k, exclude=()):
+        """k units whose work the item's subject is: its topic's lead unit, then its co-handling
+        units (as the demo assigns them), topped up at random when the topic names fewer."""
+        t, by_code = self.topic, self.org.unit_by_code
+        chosen = [u for c in (t.lead, *t.co) if (u := by_code.get(c)) and u["id"] not in exclude][:k]
+        return chosen + self.pick_units(k - len(chosen), exclude={*exclude, *(u["id"] for u in chosen)})
+
     def weighted(self, mix):
         states, cum = mix
         return states[bisect_right(cum, self.rng.random() * cum[-1])]
@@ -101,7 +110,7 @@ class Planner(Handling, Replies, Notices):
             featured == "invite" or rng.random() < MEMBER_INVITED)
         t = min(sc.open_dt + dt.timedelta(days=rng.uniform(-25, 8)), sc.limit - dt.timedelta(days=1))
         self.last = t
-        title, reason, suggestions, category = item_text(rng, org, a)
+        title, reason, suggestions, category, self.topic = item_text(rng, org, a)
         it = self.it = make(Item,
             assembly=a, session_id=session.pk, title=title, reason=reason, suggestions=suggestions, category_id=category,
             proposer_id=person_id, consent_publish=rng.choices((True, False, None), (70, 15, 15))[0], urgent=rng.random() < 0.03,
@@ -109,7 +118,9 @@ class Planner(Handling, Replies, Notices):
         )
         self.audit(proposer_uid, "create_draft", at=t, after={"title": it.title, "session": session.pk})
         if rng.random() < 0.4:
-            for u in self.pick_units(rng.choice((1, 1, 2))):
+            # Most proposers who name a unit name the one whose work it is; some guess.
+            k = rng.choice((1, 1, 2))
+            for u in (self.subject_units(k) if rng.random() < SUGGEST_RIGHT else self.pick_units(k)):
                 batch.add("suggested", (it, u["id"]))
         if rng.random() < 0.1:
             batch.add(Attachment, make(Attachment, item=it, file=f"attachments/bench/{seq}.pdf", name="调研报告.pdf", size=rng.randint(40_000, 3_000_000),
