@@ -61,6 +61,9 @@ def test_assigning_office_sees_units_suggested_and_the_first_prefilled_as_lead(w
     assign = form_block(page, "do-assign")
     lead_select = re.search(r'<select[^>]*name="lead".*?</select>', assign, re.S).group(0)
     assert re.search(rf'<option value="{world.lead_unit.pk}"[^>]*selected', lead_select)
+    # The pickers list the suggested units first, in a group of their own, with the reason.
+    group = re.search(r'<optgroup label="建议"[^>]*>(.*?)</optgroup>', lead_select, re.S)
+    assert group and f'value="{world.lead_unit.pk}"' in group.group(1) and "办理过" in group.group(1)
 
 
 def test_the_page_costs_the_same_whatever_the_number_of_like_items(world):

@@ -15,9 +15,12 @@ def suggestion_context(request, item, available: set, forms) -> dict:
     if "assign" in available:
         units = unit_suggestions(item)
         out["unit_suggestions"] = units
-        for form in forms:
-            if form.name == "assign" and not form.is_open and units:
-                for bound in form.fields:
-                    if bound.spec.name == "lead" and not bound.value:
-                        bound.value = str(units[0].unit.pk)
+        # The unit pickers of the assign form list them first, each with its reason (banli.web.widgets).
+        offered = [(e.unit.pk, "；".join(e.reasons)) for e in units]
+        for form in (f for f in forms if f.name == "assign"):
+            for bound in form.fields:
+                if bound.spec.name in ("lead", "co", "separate"):
+                    bound.suggested = offered
+                if bound.spec.name == "lead" and units and not form.is_open and not bound.value:
+                    bound.value = str(units[0].unit.pk)
     return out
