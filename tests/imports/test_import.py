@@ -173,3 +173,29 @@ def test_a_file_that_is_not_excel_is_refused_in_words_and_not_kept(world):
     with pytest.raises(BanliError) as e:
         I.upload(world.cppcc_office, kind="items", upload_file=f, session_id=world.cppcc_session.pk)
     assert "另存为 .xlsx" in e.value.zh and ImportBatch.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_rows_without_a_number_arrive_for_registration_and_match_by_title_and_proposer(world):
+    import io
+
+    from openpyxl import load_workbook
+
+    import_reference(world)
+    wb = load_workbook(DATA / "items_500.xlsx")
+    ws = wb.active
+    ws.delete_rows(22, ws.max_row)  # 20 rows
+    for row in ws.iter_rows(min_row=2):
+        row[0].value = None  # not yet registered: no number
+    data = io.BytesIO()
+    wb.save(data)
+    f = lambda: SimpleUploadedFile("received.xlsx", data.getvalue())  # noqa: E731
+    batch, plan = I.upload(world.cppcc_office, kind="items", upload_file=f(), session_id=world.cppcc_session.pk)
+    assert plan.ok and plan.counts[CREATE] == 20 and all("待立案审查" in r.notes[0] for r in plan.rows)
+    I.start(world.cppcc_office, batch.pk)
+    items = Item.objects.filter(session=world.cppcc_session)
+    assert items.count() == 20 and set(items.values_list("state", flat=True)) == {ItemState.SUBMITTED}
+    assert set(items.values_list("number", flat=True)) == {None}
+    assert Deadline.objects.filter(item__in=items, kind="register", state="open").count() == 20
+    again, plan2 = I.upload(world.cppcc_office, kind="items", upload_file=f(), session_id=world.cppcc_session.pk)
+    assert plan2.counts[UNCHANGED] == 20

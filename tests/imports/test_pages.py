@@ -66,7 +66,7 @@ def test_the_good_file_is_confirmed_and_the_result_leads_to_assignment(world):
     assert "新建 500" in text(preview) and 'action="/imports/' in preview
     done = c.get(c.post(batch_url + "start/")["Location"]).content.decode()
     assert "导入完成" in text(done) and "新建提案/建议 500" in text(done)
-    assert f"/items/?session={world.cppcc_session.pk}&amp;state=registered" in done
+    assert f"/items/?session={world.cppcc_session.pk}&amp;state=registered" in done  # on to assignment
     assert Item.objects.filter(session=world.cppcc_session, state="registered").count() == 500
     status = c.get(batch_url.rstrip("/") + ".json").json()
     assert status["state"] == "done" and status["done"] == status["total"] == 500

@@ -2,9 +2,11 @@
 words, computed without writing anything. The import itself (actions.py) makes the same plan
 again inside its transaction and refuses if any row has an error: all or nothing.
 
-Items are matched by their number in the session (the assembly offices number them when they
-register them): the same number with the same title is the same item, already imported, and is
-left alone, so importing a file twice changes nothing. Names are resolved against the reference
+A row with a number (编号) is an item the assembly office has registered: it arrives registered
+(已立案) with that number. A row without one arrives submitted (待立案审查), to be registered (and
+numbered) in Banli, one by one or in bulk. Items are matched by their number in the session, or,
+without one, by title and proposer: a matched row is the same item, already imported, and is left
+alone, so importing a file twice changes nothing. Names are resolved against the reference
 data, loaded once (a fixed number of queries whatever the number of rows)."""
 
 from __future__ import annotations
@@ -119,8 +121,12 @@ def plan_items(data: bytes, session: Session) -> Plan:
     word = WORDING[session.assembly]
     people = People(session.assembly, word["person"])
     units, categories = _units(), _categories(session.assembly)
-    existing = {n: (pk, title) for n, pk, title in Item.objects.filter(session=session, number__isnull=False).values_list("number", "pk", "title")}
-    seen: dict[int, int] = {}
+    existing, by_key = {}, {}
+    for pk, number, title, proposer_id in Item.objects.filter(session=session).values_list("pk", "number", "title", "proposer_id"):
+        if number is not None:
+            existing[number] = (pk, title)
+        by_key.setdefault((title.strip(), proposer_id), pk)
+    seen: dict = {}
     rows = []
     for n, v in sheet.rows:
         errors, notes, values = [], [], {}
@@ -159,10 +165,18 @@ def plan_items(data: bytes, session: Session) -> Plan:
                 errors.append(f"建议承办单位“{name}”不存在或已停用。{hint(name, units)}")
             elif units[name] not in unit_ids:
                 unit_ids.append(units[name])
+        if number is None and proposer_id:
+            key = (title.strip(), proposer_id)
+            if key in by_key:
+                rows.append(RowPlan(n, UNCHANGED, label, ["本会次已有同一领衔人的同名件，跳过"], [], {"item_id": by_key[key]}))
+                continue
+            if key in seen:
+                errors.append(f"与第 {seen[key]} 行重复（同一领衔人、同一标题）。")
+            seen.setdefault(key, n)
         values = {"number": number, "title": title, "proposer_id": proposer_id, "cosigner_ids": cosigner_ids,
                   "category_id": category_id, "reason": v.get("reason", ""), "suggestions": v.get("suggestions", ""), "unit_ids": unit_ids}
         if not errors:
-            notes.append(f"领衔人 {proposer}" + (f"，联名 {len(cosigner_ids)} 人" if cosigner_ids else "")
+            notes.append(("已立案" if number else "待立案审查（在本系统中立案编号）") + f"，领衔人 {proposer}" + (f"，联名 {len(cosigner_ids)} 人" if cosigner_ids else "")
                          + (f"，建议承办单位 {len(unit_ids)} 个" if unit_ids else ""))
         rows.append(RowPlan(n, ERROR if errors else CREATE, label, notes, errors, values))
     return Plan("items", rows, [ws.title])
@@ -171,8 +185,7 @@ def plan_items(data: bytes, session: Session) -> Plan:
 def _number(text: str, errors: list[str]) -> int | None:
     text = text.strip().removeprefix("第").removesuffix("号").strip()
     if not text:
-        errors.append("缺少编号。")
-        return None
+        return None  # not yet registered: numbered when it is
     try:
         number = int(text)
     except ValueError:

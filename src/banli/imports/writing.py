@@ -1,5 +1,5 @@
 """Writing an import's plan, inside the transaction banli.imports.running opens. Items arrive
-registered (立案), as the assembly offices' exports hold them: numbered, with their proposers,
+registered (立案) with their numbers, or submitted without one, with their proposers,
 co-signers and suggested units; each gets an audit row naming the file, its deadline rows
 (banli.deadlines.sync) and its search documents, as any registered item has."""
 
@@ -26,9 +26,10 @@ def write_items(batch, plan: Plan, tick) -> dict:
     items = Item.objects.bulk_create([
         Item(assembly=session.assembly, session=session, number=r.values["number"], title=r.values["title"], reason=r.values["reason"],
              suggestions=r.values["suggestions"], category_id=r.values["category_id"], proposer_id=r.values["proposer_id"],
-             state=ItemState.REGISTERED, submitted_at=now, registered_at=now)
+             state=ItemState.REGISTERED if r.values["number"] else ItemState.SUBMITTED, submitted_at=now,
+             registered_at=now if r.values["number"] else None)
         for r in rows])
-    highest = max((r.values["number"] for r in rows), default=0)
+    highest = max((r.values["number"] or 0 for r in rows), default=0)
     if highest > session.last_number:
         session.last_number = highest
         session.save(update_fields=["last_number"])
@@ -37,7 +38,7 @@ def write_items(batch, plan: Plan, tick) -> dict:
     through = Item.suggested_units.through
     through.objects.bulk_create([through(item_id=item.pk, unit_id=u) for item, r in zip(items, rows) for u in r.values["unit_ids"]])
     for n, item in enumerate(items, start=1):
-        record(actor=batch.uploaded_by, action="import_item", item=item, after={"state": ItemState.REGISTERED, "number": item.number},
+        record(actor=batch.uploaded_by, action="import_item", item=item, after={"state": item.state, "number": item.number},
                note=f"导入自 {batch.name}")
         sync_item(item.pk)
         tick(n)
