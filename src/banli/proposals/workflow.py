@@ -114,6 +114,8 @@ TRANSITIONS = [
     T("add_attachment", "上传附件", "add an attachment", LIVE | {S.DRAFT}, None, F({"proposer", "unit", "gov_office", "assembly_office"})),
 ]
 TABLE: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
+# Rows of an item's history that are not steps of the table: (Chinese, English) for the timeline and the dossier.
+OTHER_ACTIONS = {"create_draft": ("起草", "drafted"), "import_item": ("批量导入", "imported")}
 
 
 def item_relations(actor: Actor, item: Item) -> set[str]:

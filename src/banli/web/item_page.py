@@ -21,7 +21,7 @@ from .reply_form import dress_reply_forms
 from .suggest_panel import suggestion_context
 
 # Audit actions that are not steps of the transition table.
-EXTRA_LABELS = {"create_draft": ("起草", "drafted"), "ask_question": ("提问", "asked a question"),
+EXTRA_LABELS = {**workflow.OTHER_ACTIONS, "ask_question": ("提问", "asked a question"),
                 "answer_question": ("答复提问", "answered a question")}
 
 

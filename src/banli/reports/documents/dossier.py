@@ -391,4 +391,4 @@ class _Builder(LaterSections):
 
     def action_label(self, name: str) -> str:
         t = workflow.TABLE.get(name)
-        return self.words(t.zh if t else {"create_draft": "起草"}.get(name, name))
+        return self.words(t.zh if t else workflow.OTHER_ACTIONS.get(name, (name,))[0])
