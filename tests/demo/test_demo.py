@@ -344,3 +344,14 @@ def test_the_office_has_reply_templates_for_each_default_type(demo):
 
     assert set(ReplyTemplate.objects.filter(active=True).values_list("reply_type__code", flat=True)) == {"A", "B", "C"}
     assert AuditRecord.objects.filter(action="create_reply_template").count() == ReplyTemplate.objects.count()
+
+
+def test_suggestion_figures_on_the_demo(demo):
+    """The demo is what the suggestions were tuned on (bench.suggest; the README gives the figures).
+    Its proposers always name the lead unit among their suggested units, so the units' figure
+    says little here; the held-out benchmark data is pinned in tests/bench."""
+    from bench.suggest import measure
+
+    f = measure()
+    # Measured 2026-12-03: precision 0.949, recall 1.000, units top 3 0.963 (history alone 0.412).
+    assert f["items"] >= 80 and f["precision5"] >= 0.9 and f["recall5"] >= 0.95 and f["units_top3"] >= 0.9
