@@ -86,7 +86,7 @@ def test_units_suggested_from_the_proposer_and_from_like_items_of_past_sessions(
     assert len(q) <= 6
     by_unit = {e.unit.pk: e for e in ranked}
     assert set(by_unit) == {world.lead_unit.pk, world.spare_unit.pk}
-    assert by_unit[world.spare_unit.pk].reasons == ["提案人建议"]
+    assert by_unit[world.spare_unit.pk].reasons == ["委员建议"]
     assert by_unit[world.lead_unit.pk].reasons[0].startswith(f"办理过{world.earlier_cppcc_session.name}第{past.number:04d}号")
     # The record beside it: the past item's lead assignment and its reply deadline.
     assert by_unit[world.lead_unit.pk].record["led"] >= 1

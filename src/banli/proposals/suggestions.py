@@ -22,7 +22,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from banli.deadlines.models import Deadline, Milestone
-from banli.org.models import Session, Unit
+from banli.org.models import WORDING, Session, Unit
 from banli.portal.rules import public_items
 from banli.search.similar import Similar, similar
 
@@ -101,7 +101,7 @@ def unit_suggestions(item: Item, *, limit: int = SHOWN, today: datetime.date | N
     weights: dict[int, UnitSuggestion] = {}
     suggested = list(item.suggested_units.all()) if with_proposer else []
     for u in suggested:
-        weights[u.pk] = UnitSuggestion(u, 1.0, ["提案人建议"], suggested_by_proposer=True)
+        weights[u.pk] = UnitSuggestion(u, 1.0, [f"{WORDING[item.assembly]['person']}建议"], suggested_by_proposer=True)
     history = _history(item)
     if history:
         by_item = {s.item_id: s for s in history}
