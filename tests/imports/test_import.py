@@ -199,3 +199,16 @@ def test_rows_without_a_number_arrive_for_registration_and_match_by_title_and_pr
     assert Deadline.objects.filter(item__in=items, kind="register", state="open").count() == 20
     again, plan2 = I.upload(world.cppcc_office, kind="items", upload_file=f(), session_id=world.cppcc_session.pk)
     assert plan2.counts[UNCHANGED] == 20
+
+
+def test_with_a_broker_a_large_import_goes_to_the_workers_task(settings, monkeypatch):
+    from banli.celery import app
+    from banli.imports import jobs
+    from banli.imports.tasks import run_import
+
+    sent = []
+    monkeypatch.setattr(app, "send_task", lambda name, args=None, kwargs=None, **options: sent.append((name, list(args))))
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    jobs.dispatch(42)
+    assert sent == [("banli.run_import", [42])]
+    assert run_import.name == "banli.run_import" and "banli.run_import" in app.tasks

@@ -17,16 +17,13 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-import threading
 import zipfile
 
-from django.conf import settings
 from django.core.files import File
-from django.db import connections
 from django.db.models import F
 from django.utils import timezone
 
-from banli.celery import app as celery_app
+from banli import background
 from banli.proposals.access import actor_for, visible_items
 from banli.proposals.selectors import item_detail
 
@@ -44,20 +41,7 @@ BUILD_TASK = "banli.build_dossier_zip"  # tasks.build_dossier_zip
 # ---- handing a job on ---------------------------------------------------------------------------
 
 def dispatch(job_id: int) -> None:
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        threading.Thread(target=_run_in_thread, args=(job_id,), name=f"dossier-job-{job_id}", daemon=True).start()
-    else:
-        # To the broker by the task's name: the worker's tasks.py imports this module, not the other way.
-        celery_app.send_task(BUILD_TASK, args=[job_id])
-
-
-def _run_in_thread(job_id: int) -> None:
-    try:
-        run_dossier_job(job_id)
-    except Exception:  # recorded on the job by run_dossier_job; the thread has no one to tell
-        log.exception("dossier job %s failed", job_id)
-    finally:
-        connections.close_all()  # this thread's own connections
+    background.dispatch(BUILD_TASK, run_dossier_job, job_id)
 
 
 # ---- the work -----------------------------------------------------------------------------------
