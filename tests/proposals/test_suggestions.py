@@ -106,3 +106,17 @@ def test_merge_by_number_in_the_session(world):
     assert fresh(other_session).number == fresh(target).number
     actions.merge(world.cppcc_office, new.pk, into_number=fresh(target).number, reason="内容相近")
     assert fresh(new).state == ItemState.MERGED and fresh(new).merged_into_id == target.pk
+
+
+def test_the_api_merges_by_number_too(world):
+    from rest_framework.test import APIClient
+
+    target = make_item(world, "registered", **ELEVATOR)
+    new = make_item(world, "submitted", **ELEVATOR_AGAIN)
+    c = APIClient()
+    c.force_authenticate(world.cppcc_office)
+    r = c.post(f"/api/items/{new.pk}/actions/merge/", {"into_number": fresh(target).number + 7}, format="json")
+    assert r.status_code == 400 and r.json()["field"] == "into_number" and fresh(new).state == ItemState.SUBMITTED
+    r = c.post(f"/api/items/{new.pk}/actions/merge/", {"into_number": fresh(target).number, "reason": "内容相近"}, format="json")
+    assert r.status_code == 200, r.content
+    assert fresh(new).state == ItemState.MERGED and fresh(new).merged_into_id == target.pk
