@@ -9,11 +9,16 @@ def table(model) -> str:
     return model._meta.db_table
 
 
-def counted_page(cur, cols: str, frm: str, count_from: str, where: str, args, order: str, order_args, size: int, search: bool):
+def counted_page(cur, cols: str, frm: str, count_from: str, where: str, args, order: str, order_args, size: int, search: bool,
+                 cap: int | None = None):
     """A list's first rows and its total, as the pages read them: a search counts its matches in
-    the pass that ranks them (banli.paging); another list counts first, then reads its rows."""
+    the pass that ranks them (banli.paging); another list counts first (at most cap + 1 rows, where
+    the list says "more than": banli.portal.selectors.COUNT_CAP), then reads its rows."""
     if not search:
-        cur.execute(f"SELECT COUNT(*) FROM {count_from} WHERE {where}", args)
+        if cap is None:
+            cur.execute(f"SELECT COUNT(*) FROM {count_from} WHERE {where}", args)
+        else:
+            cur.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {count_from} WHERE {where} LIMIT {int(cap) + 1}) AS capped", args)
         count = cur.fetchone()[0]
     cur.execute(f"SELECT {cols}{', COUNT(*) OVER ()' if search else ''} FROM {frm} WHERE {where} ORDER BY {order} LIMIT {size}",
                 [*args, *order_args])

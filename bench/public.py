@@ -45,6 +45,8 @@ def list_floor(q: str = "") -> dict:
     units, and what the filters offer (sessions, top categories, active units, reply types)."""
     from django.db import connection
 
+    from banli.portal.selectors import COUNT_CAP
+
     from .search_floor import match
 
     t = _t()
@@ -57,7 +59,7 @@ def list_floor(q: str = "") -> dict:
         rows, count = counted_page(c, ITEM_COLS, f"{t['item']} i {joins} JOIN {t['session']} s ON s.id = i.session_id "
                                    f"LEFT JOIN {t['category']} c ON c.id = i.category_id LEFT JOIN {t['rtype']} rt ON rt.id = i.reply_type_id "
                                    f"JOIN {t['person']} p ON p.id = i.proposer_id", f"{t['item']} i {joins}", where, args, order, order_args,
-                                   20, bool(q))
+                                   20, bool(q), cap=COUNT_CAP)
         _units(c, t, [r[0] for r in rows])
         c.execute(f"SELECT id, name, year, assembly FROM {t['session']} ORDER BY year DESC, assembly, ordinal DESC")
         c.fetchall()
@@ -67,7 +69,7 @@ def list_floor(q: str = "") -> dict:
         c.fetchall()
         c.execute(f"SELECT code, name FROM {t['rtype']} ORDER BY code")
         c.fetchall()
-    return {"count": count, "ids": [r[0] for r in rows]}
+    return {"count": count if q else min(count, COUNT_CAP), "ids": [r[0] for r in rows]}
 
 
 def item_floor(item_id: int) -> dict:

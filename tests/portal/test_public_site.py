@@ -247,3 +247,29 @@ def test_every_public_door_states_the_same_item(world):
     assert [r["body"] for r in record["replies"]] == [body] and body in page
     assert "未公开的另一份答复" not in page + json.dumps(record, ensure_ascii=False) + get("/public/data/items.csv")[1]
     assert entry.find(f"{atom}link").get("href").endswith(f"/public/items/{item.pk}/")
+
+
+def test_the_list_counts_no_further_than_its_pages_reach(world, items, monkeypatch):
+    """A province's ten years publish hundreds of thousands: the plain list counts up to the items
+    its pages can reach (a LIMIT under the count), and says "more than" beyond; a filter that
+    leaves fewer counts them exactly."""
+    from django.core.cache import cache
+
+    from banli.portal import selectors
+
+    for k in range(3):
+        publish(world, make_item(world, "replied", title=f"关于公开件计数的提案{k}", consent_publish=True))
+    cache.clear()
+    exact = get("/public/")[1]
+    total = int(__import__("re").search(r"共 (\d+) 件公开件", exact).group(1))
+    assert total >= 4
+    monkeypatch.setattr(selectors, "COUNT_CAP", total - 1)
+    cache.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        body = get("/public/")[1]
+    assert f"公开件超过 {total - 1} 件" in body and "共 " not in body.split('class="pt-count"')[1][:40]
+    count_sql = next(q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"].upper())
+    assert "LIMIT" in count_sql.upper()
+    monkeypatch.setattr(selectors, "COUNT_CAP", total)
+    cache.clear()
+    assert f"共 {total} 件公开件" in get("/public/")[1]
