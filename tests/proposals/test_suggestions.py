@@ -83,7 +83,7 @@ def test_units_suggested_from_the_proposer_and_from_like_items_of_past_sessions(
     new.suggested_units.set([world.spare_unit])
     with CaptureQueriesContext(connection) as q:
         ranked = S.unit_suggestions(new)
-    assert len(q) <= 6
+    assert len(q) <= 8
     by_unit = {e.unit.pk: e for e in ranked}
     assert set(by_unit) == {world.lead_unit.pk, world.spare_unit.pk}
     assert by_unit[world.spare_unit.pk].reasons == ["委员建议"]

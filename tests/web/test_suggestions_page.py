@@ -57,7 +57,7 @@ def test_assigning_office_sees_units_suggested_and_the_first_prefilled_as_lead(w
     page = login(world.gov_office).get(f"/items/{new.pk}/")
     html = page.content.decode()
     m = re.search(r'id="unit-suggestions".*?</ol>', html, re.S)
-    assert m and world.lead_unit.name in m.group(0) and "办理过" in m.group(0) and "近一年主办" in m.group(0)
+    assert m and world.lead_unit.name in m.group(0) and "办理过" in m.group(0) and "最近主办" in m.group(0)
     assign = form_block(page, "do-assign")
     lead_select = re.search(r'<select[^>]*name="lead".*?</select>', assign, re.S).group(0)
     assert re.search(rf'<option value="{world.lead_unit.pk}"[^>]*selected', lead_select)

@@ -5,10 +5,10 @@ suggesting (banli.proposals.suggestions).
 Two steps, the same on both databases:
 
 1. **Candidates from the index.** The title's subject (关于…的提案 without its frame) is cut into
-   three-character phrases (two consecutive pieces: 加装电, 装电梯), and the index is asked for
+   four-character phrases (three consecutive pieces: 加装电梯, 老旧小区), and the index is asked for
    documents with ANY of them, best first (bm25 on SQLite, ts_rank on PostgreSQL), within a pool
    of sessions named by their keys (banli.search.keys), so the GIN index narrows by session too.
-   A phrase, not a single piece: 加快 or 工作 is in every other item; 装电梯 is a subject.
+   A phrase, not a single piece: 加快 or 工作 is in every other item; 加装电梯 is a subject.
 2. **Scored in Python**, for at most POOL candidates: the share of two-character pieces the titles
    share (Dice), and the same for the bodies, the title weighing more. Generic pieces of proposal
    writing (关于, 加强, 推进…) count a fifth. The words shown as the reason are the longest runs of
@@ -29,6 +29,7 @@ from . import keys, pieces
 from .query import _Match, _TsQuery, _Vector
 
 POOL = 40  # candidates scored in Python: a session's near duplicates rank within its first few
+MATCHED = 1000  # PostgreSQL: matches ranked at most (see candidates)
 MIN_SCORE = 0.3  # below it two items share a place or a generic phrase, not a subject (tuned on the demo: same-subject pairs score 0.67 and up there, others at most 0.35)
 TITLE_WEIGHT = 0.65
 GENERIC_WEIGHT = 0.2
@@ -64,26 +65,38 @@ def _han_pairs(text: str) -> list[str]:
     return [p for p in pieces.pieces(text) if len(p) == 2 and pieces.RUN.fullmatch(p).group(1)]
 
 
-def phrases(text: str) -> list[tuple[str, str]]:
-    """Three-character phrases of the text's Chinese runs, as pairs of consecutive pieces, each once,
-    leaving out those made only of generic pieces."""
+def phrases(text: str, size: int = 3) -> list[tuple[str, ...]]:
+    """Phrases of `size` consecutive pieces (size + 1 characters) of the text's Chinese runs, each
+    once, leaving out those made only of generic pieces."""
     out = []
     for run, han in pieces.runs(text):
-        if not han or len(run) < 3:
+        if not han or len(run) < size + 1:
             continue
         pairs = [run[i:i + 2] for i in range(len(run) - 1)]
-        for a, b in zip(pairs, pairs[1:]):
-            if (a, b) not in out and not (a in GENERIC and b in GENERIC):
-                out.append((a, b))
+        for k in range(len(pairs) - size + 1):
+            phrase = tuple(pairs[k:k + size])
+            if phrase not in out and not all(p in GENERIC for p in phrase):
+                out.append(phrase)
     return out
 
 
+def _asked(title: str) -> list[tuple[str, ...]]:
+    """What the index is asked for: four-character phrases of the subject (加装电梯, 老旧小区), which
+    few unrelated items share even among a province's hundreds of thousands; three-character ones
+    when the subject is too short to give two of those."""
+    core = subject(title) or title
+    found = phrases(core, 3)
+    if len(found) < 2:
+        found = phrases(core, 2) or phrases(title, 2)
+    return found[:40]  # a title is short; a pasted paragraph is not a title
+
+
 def _fts5(phrase_list) -> str:
-    return " OR ".join(f'"{a} {b}"' for a, b in phrase_list)
+    return " OR ".join('"' + " ".join(p) + '"' for p in phrase_list)
 
 
 def _tsquery(phrase_list, session_ids) -> str:
-    anyof = " | ".join(f"('{a}' <-> '{b}')" for a, b in phrase_list)
+    anyof = " | ".join("(" + " <-> ".join(f"'{x}'" for x in p) + ")" for p in phrase_list)
     if session_ids:
         return "(" + " | ".join(keys.session_key(s) for s in session_ids) + f") & ({anyof})"
     return anyof
@@ -92,10 +105,9 @@ def _tsquery(phrase_list, session_ids) -> str:
 def candidates(qs: QuerySet, title: str, *, fields, scope: str = "staff", session_ids=None, limit: int = POOL) -> list[dict]:
     """At most `limit` items of qs whose document shares a phrase of the title's subject, best
     first by the database's rank, as dicts of `fields` (plus title, reason, suggestions). One query."""
-    found = phrases(subject(title)) or phrases(title)
+    found = _asked(title)
     if not found:
         return []
-    found = found[:40]  # a title is short; a pasted paragraph is not a title
     want = list(dict.fromkeys(["pk", "title", "reason", "suggestions", *fields]))
     if session_ids is not None:
         qs = qs.filter(session_id__in=list(session_ids))
@@ -105,9 +117,13 @@ def candidates(qs: QuerySet, title: str, *, fields, scope: str = "staff", sessio
     # Characters of a phrase are Chinese only (see phrases): nothing to quote.
     query = _TsQuery(Value(_tsquery(found, session_ids)))
     vector = _Vector(F("search_documents__tokens"))
+    # Ranking reads every matched document; the index finds them for far less. So the matches are
+    # found first, at most MATCHED of them (the newest), and only those are ranked: in a province's
+    # sessions a common phrase can still match thousands, and the likeliest duplicates share several.
+    matched = list(qs.filter(_Match(vector, query), search_documents__scope=scope).order_by("-pk").values_list("pk", flat=True)[:MATCHED])
     rank = Func(vector, query, Value(1), function="ts_rank", output_field=FloatField())
-    qs = qs.filter(_Match(vector, query), search_documents__scope=scope).annotate(similar_rank=rank)
-    return list(qs.order_by("-similar_rank", "-pk").values(*want)[:limit])
+    ranked = qs.filter(pk__in=matched, search_documents__scope=scope).annotate(similar_rank=rank)
+    return list(ranked.order_by("-similar_rank", "-pk").values(*want)[:limit])
 
 
 def _weighted(a: set, b: set) -> float:
