@@ -57,7 +57,7 @@ def test_import_register_assign_print_and_create_an_account(page_for, live_serve
     # On to registration: the list of what was received, all 20 registered in bulk.
     page.get_by_role("link", name="待立案审查的，去立案").click()
     page.wait_for_url("**/items/?*")
-    page.get_by_label(re.compile("本页")).check()
+    page.get_by_role("radio", name=re.compile("本页")).check()
     page.get_by_role("button", name=re.compile("^立案")).click()
     page.get_by_role("button", name=re.compile("确认立案 20 件")).click()
     expect(page.locator("main")).to_contain_text("20")
@@ -69,7 +69,7 @@ def test_import_register_assign_print_and_create_an_account(page_for, live_serve
     page = page_for("desktop")
     login(page, live_server, world.gov_office.username)
     visit(page, f"/items/?session={session.pk}&state=registered")
-    page.get_by_label(re.compile("本页")).check()
+    page.get_by_role("radio", name=re.compile("本页")).check()
     page.get_by_role("button", name=re.compile("^交办")).click()
     lead = page.get_by_role("combobox", name="主办单位")
     lead.click()
