@@ -74,8 +74,8 @@ def as_zip(papers) -> bytes:
     seen = {}
     # Stored, not deflated: a .docx is a ZIP already, compressing it again gains nothing.
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
-        for paper in papers:
+        for paper, data in zip(papers, docx.render_many(papers)):
             n = seen[paper.file_stem] = seen.get(paper.file_stem, 0) + 1
             name = paper.file_stem + (f"-{n}" if n > 1 else "") + ".docx"
-            z.writestr(name, docx.render(paper))
+            z.writestr(name, data)
     return buf.getvalue()

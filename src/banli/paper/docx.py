@@ -5,6 +5,8 @@ Chinese text: 方正小标宋简体 for the title and the red header, 仿宋_GB2
 asks and as the office's other Word documents do (banli.reports.documents.word)."""
 
 import io
+import zipfile
+from collections.abc import Iterator
 from functools import lru_cache
 
 from docx import Document
@@ -12,6 +14,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
+from docx.opc.oxml import serialize_part_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
@@ -24,6 +27,7 @@ from .content import Paper, chinese_date
 STYLE_IDS = {"公文版头": "BanliHeader", "公文文号": "BanliNumber", "公文标题": "BanliTitle", "公文主送": "BanliAddressee",
              "公文正文": "BanliBody", "公文表格": "BanliCell", "公文落款": "BanliSignature", "公文附注": "BanliNote",
              "公文版记": "BanliCopies"}
+DOCUMENT_XML, CORE_XML = "word/document.xml", "docProps/core.xml"
 SIZE = 16  # 三号
 LINE = Pt(28.95)  # 22 lines in the 225 mm type area
 RED = RGBColor(0xD7, 0x00, 0x0F)
@@ -149,8 +153,44 @@ def _base() -> bytes:
     return to_bytes(doc)
 
 
+@lru_cache(maxsize=1)
+def _base_parts() -> tuple[tuple[str, bytes], ...]:
+    """The base document's files other than the two each document writes anew, in their order."""
+    with zipfile.ZipFile(io.BytesIO(_base())) as z:
+        return tuple((n, z.read(n)) for n in z.namelist() if n not in (DOCUMENT_XML, CORE_XML))
+
+
+def _package(doc) -> bytes:
+    """The .docx of `doc`: its body and properties serialised, every other part copied from the
+    base as bytes (python-docx's save re-serialises and re-compresses all of them each time)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in _base_parts():  # [Content_Types].xml first, as readers expect
+            z.writestr(name, data)
+        z.writestr(DOCUMENT_XML, serialize_part_xml(doc.element))
+        z.writestr(CORE_XML, serialize_part_xml(doc.core_properties._element))
+    return buf.getvalue()
+
+
 def render(paper: Paper) -> bytes:
+    return next(render_many([paper]))
+
+
+def render_many(papers) -> Iterator[bytes]:
+    """Each document's Word file, all written into one document object in turn (its body emptied
+    between them): 300 notices without parsing the base 300 times."""
     doc = Document(io.BytesIO(_base()))
+    body = doc.element.body
+    keep = [el for el in body if el.tag == qn("w:sectPr")]
+    for paper in papers:
+        for el in list(body):
+            if el not in keep:
+                body.remove(el)
+        _fill(doc, paper)
+        yield _package(doc)
+
+
+def _fill(doc, paper: Paper) -> None:
     props = doc.core_properties
     props.title, props.author, props.subject, props.language = paper.title, paper.signature, paper.number, "zh-CN"
     header = _add(doc, "公文版头", paper.header)
@@ -187,4 +227,3 @@ def render(paper: Paper) -> bytes:
         p.paragraph_format.left_indent = p.paragraph_format.right_indent = Pt(14)
         _border(p, "top")
         _border(p, "bottom")
-    return to_bytes(doc)
