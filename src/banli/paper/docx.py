@@ -208,9 +208,12 @@ def _fill(doc, paper: Paper) -> None:
         title.add_run(paper.title)
     title.paragraph_format.space_before = title.paragraph_format.space_after = Pt(16)
     _add(doc, "公文主送", paper.addressee)
+    last = None
     for text in paper.paragraphs:
-        _add(doc, "公文正文", text)
+        last = _add(doc, "公文正文", text)
     if paper.rows:
+        if last is not None:
+            last.paragraph_format.space_after = Pt(8)  # the table does not touch the text above it
         _rows(doc, paper.rows)
     _signature(doc, paper)
     if paper.contact:
