@@ -265,8 +265,10 @@ def test_calendar_and_channel_floor_pages(world):
     c.post("/office/notifications/", {"kind": "urge", "sms": "on", "note": "催办必发短信"})
     assert ChannelMinimum.objects.get(kind="urge").sms
     assert 'data-minimum="urge"' in text(c.get("/office/notifications/"))
-    r = c.post("/office/notifications/", {"kind": "Urge!"})
-    assert r.status_code == 400 and "小写英文代码" in text(r)
+    before = org_state()
+    r = c.post("/office/notifications/", {"kind": "no_such_kind", "sms": "on"})
+    assert r.status_code == 400 and 'class="field has-error" data-field="kind"' in text(r) and org_state() == before
+    assert '<option value="reminder_late">' in text(c.get("/office/notifications/"))
 
 
 def _count(c, path) -> int:

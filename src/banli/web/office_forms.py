@@ -185,11 +185,14 @@ class CalendarDayForm(forms.Form):
 
 
 class ChannelMinimumForm(forms.Form):
-    kind = forms.CharField(label=_("通知类型"), max_length=40, help_text=_("从列表中选择，或输入通知类型代码"),
-                           widget=forms.TextInput(attrs={"list": "notice-kinds", "autocapitalize": "none"}))
+    kind = forms.ChoiceField(label=_("通知类型"))
     sms = forms.BooleanField(label=_("必须发短信"), required=False)
     email = forms.BooleanField(label=_("必须发电子邮件"), required=False)
     note = forms.CharField(label=_("说明"), max_length=100, required=False)
+
+    def __init__(self, *args, kinds=(), **kw):
+        super().__init__(*args, **kw)
+        self.fields["kind"].choices = [("", _("请选择"))] + [(code, f"{label}（{code}）" if label else code) for code, label in kinds]
 
 
 class PreferenceForm(forms.Form):

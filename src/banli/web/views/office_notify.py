@@ -42,7 +42,7 @@ def notice_kinds() -> list[tuple[str, str]]:
 def _page(request, *, status=200, form=None):
     kinds = notice_kinds()
     return render(request, "web/office/notifications.html", {
-        "minimums": sel.channel_minimums(), "form": form or ChannelMinimumForm(), "kinds": kinds, "labels": dict(kinds),
+        "minimums": sel.channel_minimums(), "form": form or ChannelMinimumForm(kinds=kinds), "labels": dict(kinds),
         "sessions": Session.objects.select_related("term").filter(is_current=True).order_by("assembly"),
     }, status=status)
 
@@ -51,7 +51,7 @@ def _page(request, *, status=200, form=None):
 def minimums(request):
     if request.method != "POST":
         return _page(request)
-    form = ChannelMinimumForm(request.POST)
+    form = ChannelMinimumForm(request.POST, kinds=notice_kinds())
     row, ok = attempt(form, lambda d: notify_settings.save_channel_minimum(request.user, **d))
     if not ok:
         return _page(request, status=400, form=form)
