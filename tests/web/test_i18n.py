@@ -253,6 +253,7 @@ def _data_removed(html: str) -> str:
     """The page chrome only: drop the elements that carry records (titles, names, unit names)."""
     html = _chrome(html)
     html = re.sub(r'<span class="(?:title|who)">.*?</span>', "", html, flags=re.S)
+    html = re.sub(r'<a class="acct"[^>]*>.*?</a>', "", html, flags=re.S)  # the user's own name
     return re.sub(r'<span class="meta">.*?</span>\s*</li>', "</li>", html, flags=re.S)
 
 

@@ -207,10 +207,13 @@ class Outcome:
 
 
 def run(user, step: str, ids, data: dict) -> list[Outcome]:
-    """Take the step on each chosen item (in the order chosen), each in its own transaction.
-    `data` is clean_input's answer. Refusals are per item; nothing else is caught."""
+    """Take the step on each chosen item (in the order chosen; registration in the order the items
+    came in, so that numbers follow it: 第1号 is the first received, whatever order the list showed),
+    each in its own transaction. `data` is clean_input's answer. Refusals are per item; nothing else is caught."""
     check_may(user, step)
     ids = clean_ids(ids)
+    if step == "register":
+        ids = sorted(ids)
     action = getattr(actions, step)
     out = []
     for pk in ids:

@@ -63,6 +63,9 @@ def test_import_register_assign_print_and_create_an_account(page_for, live_serve
     expect(page.locator("main")).to_contain_text("20")
     registered = Item.objects.filter(session=session, state=ItemState.REGISTERED)
     assert registered.count() == 20 and sorted(registered.values_list("number", flat=True)) == list(range(1, 21))
+    # Numbers follow the order the items came in (the file's rows), whatever order the list showed.
+    assert list(registered.order_by("number").values_list("title", flat=True)[:2]) == [
+        f"关于{TOPICS[0]}的提案（1）", f"关于{TOPICS[1]}的提案（2）"]
     screenshot(page, "busy-week-registered")
 
     # The government office: assign the 20 in bulk to the same units.
