@@ -114,7 +114,7 @@ def test_every_error_of_the_spoiled_file_is_named_in_its_row_and_nothing_is_impo
     assert ImportBatch.objects.get(pk=batch.pk).state == ImportBatch.State.PREVIEWED
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the flush after it would drop the migrated defaults
 def test_the_good_file_imports_completely_in_the_background_and_again_changes_nothing(world):
     import_reference(world)
     batch, plan = upload(world.cppcc_office, "items_500.xlsx", session=world.cppcc_session)
