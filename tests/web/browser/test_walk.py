@@ -203,8 +203,10 @@ def test_life_of_a_proposal(page_for, live_server, world, request_log):
     # 3. The government office assigns a lead and a co-handling unit; both units sign. -------------
     page = walk.follow("gov_office", "to_assign", shoot=True)
     details = walk.action(page, "do-assign")
-    details.locator("select[name=lead]").select_option(label=w.lead_unit.name)
-    details.locator("select[name=co]").select_option(label=w.co_unit.name)
+    # The unit pickers stand in for their <select>s (hidden); a suggested unit's option also carries
+    # its reason, so the units are chosen by value (the picker's own walk is tests/web/browser/test_unit_picker.py).
+    details.locator("select[name=lead]").select_option(value=str(w.lead_unit.pk), force=True)
+    details.locator("select[name=co]").select_option(value=str(w.co_unit.pk), force=True)
     details.locator("textarea[name=note]").fill("请按时办理，主办单位牵头面商。")
     walk.submit(page, details, "交办")
     walk.badge(page, "已交办", "assigned")
