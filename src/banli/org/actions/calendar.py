@@ -7,11 +7,11 @@ by the tables' own signals (banli.workdays.apps)."""
 from django.db import transaction
 
 from banli.audit.service import record
-from banli.errors import invalid, not_found
-from banli.params import MAX_ID, parse_date
+from banli.errors import invalid
+from banli.params import parse_date
 from banli.workdays.models import CalendarDay, CalendarYear
 
-from .office import apply, changes, require_office, text
+from .office import require_office, row_by_id, save_by_key, text
 
 
 def _year(value) -> int:
@@ -31,17 +31,7 @@ def save_calendar_year(actor, *, year, complete, source="", note="") -> Calendar
     require_office(actor)
     year = _year(year)
     values = {"complete": bool(complete), "source": text(source, "source", "依据", max_length=200), "note": text(note, "note", "备注", max_length=2000)}
-    row = CalendarYear.objects.select_for_update().filter(year=year).first()
-    if row is None:
-        row = CalendarYear.objects.create(year=year, **values)
-        record(actor=actor, action="create_calendar_year", target=row, after={"year": year, **values})
-        return row
-    before, after = changes(row, values)
-    if after:
-        apply(row, after)
-        row.save()
-        record(actor=actor, action="update_calendar_year", target=row, before=before, after=after)
-    return row
+    return save_by_key(actor, CalendarYear, {"year": year}, values, "calendar_year")
 
 
 @transaction.atomic
@@ -53,17 +43,7 @@ def save_calendar_day(actor, *, date, is_working_day, name="", note="") -> Calen
         raise invalid("date", "日期应在 2000 到 2100 年之间。", "The date must fall in 2000-2100.")
     values = {"is_working_day": bool(is_working_day), "name": text(name, "name", "名称", max_length=50),
               "note": text(note, "note", "备注", max_length=2000)}
-    row = CalendarDay.objects.select_for_update().filter(date=day).first()
-    if row is None:
-        row = CalendarDay.objects.create(date=day, **values)
-        record(actor=actor, action="create_calendar_day", target=row, after={"date": day, **values})
-        return row
-    before, after = changes(row, values)
-    if after:
-        apply(row, after)
-        row.save()
-        record(actor=actor, action="update_calendar_day", target=row, before=before, after=after)
-    return row
+    return save_by_key(actor, CalendarDay, {"date": day}, values, "calendar_day")
 
 
 @transaction.atomic
@@ -71,13 +51,7 @@ def remove_calendar_day(actor, day_id) -> CalendarDay:
     """Remove a date's entry: the package or Monday-to-Friday decides it again. The audit row
     keeps what it said."""
     require_office(actor)
-    try:
-        pk = int(day_id)
-    except (TypeError, ValueError):
-        pk = 0
-    row = CalendarDay.objects.select_for_update().filter(pk=pk).first() if 1 <= pk <= MAX_ID else None
-    if row is None:
-        raise not_found()
+    row = row_by_id(CalendarDay, day_id)
     record(actor=actor, action="remove_calendar_day", target=row, before={"date": row.date, "is_working_day": row.is_working_day,
                                                                           "name": row.name, "note": row.note})
     row.delete()

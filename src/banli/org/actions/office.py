@@ -6,7 +6,9 @@ through the item actor: the reference data sit below the items (tests/test_layer
 
 from django.db import models
 
-from banli.errors import forbidden, invalid
+from banli.audit.service import record
+from banli.errors import forbidden, invalid, not_found
+from banli.params import MAX_ID
 
 from ..models import StaffRole
 
@@ -46,3 +48,34 @@ def text(value, field: str, label: str, *, max_length: int, required: bool = Fal
     if len(value) > max_length:
         raise invalid(field, f"{label}最多 {max_length} 个字。", f"{field} is at most {max_length} characters.")
     return value
+
+
+def row_by_id(model, pk, *, for_update: bool = True):
+    """The row with this id, locked for the action's transaction; a missing, malformed or
+    out-of-range id is "not found", the same answer every door gives."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise not_found() from None
+    qs = model.objects.select_for_update() if for_update else model.objects
+    row = qs.filter(pk=pk).first() if 1 <= pk <= MAX_ID else None
+    if row is None:
+        raise not_found()
+    return row
+
+
+def save_by_key(actor, model, key: dict, values: dict, action: str):
+    """Create the row with this key, or change the fields of `values` that differ; an audit row
+    (create_<action> with the values, update_<action> with before and after) only when something
+    changed. Saving the same values again writes nothing."""
+    row = model.objects.select_for_update().filter(**key).first()
+    if row is None:
+        row = model.objects.create(**key, **values)
+        record(actor=actor, action=f"create_{action}", target=row, after={**key, **values})
+        return row
+    before, after = changes(row, values)
+    if after:
+        apply(row, after)
+        row.save(update_fields=list(after))
+        record(actor=actor, action=f"update_{action}", target=row, before=before, after=after)
+    return row

@@ -5,24 +5,11 @@ are). Liaisons and unit leaders are set on the unit (units.py), where their date
 from django.db import IntegrityError, transaction
 
 from banli.audit.service import record
-from banli.errors import BanliError, invalid, not_found
-from banli.params import MAX_ID
+from banli.errors import BanliError, invalid
 
 from ..models import Assembly, Person, StaffRole, Unit
-from .office import require_office, text
+from .office import require_office, row_by_id, text
 from .users import user_for_office
-
-
-def _row(model, pk, *, for_update=True):
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise not_found() from None
-    qs = model.objects.select_for_update() if for_update else model.objects
-    row = qs.filter(pk=pk).first() if 1 <= pk <= MAX_ID else None
-    if row is None:
-        raise not_found()
-    return row
 
 
 @transaction.atomic
@@ -58,7 +45,7 @@ def remove_role(actor, role_id):
     """Take a role away. The office's own office role stays, so that it cannot lock itself out:
     another member of the office removes it."""
     require_office(actor)
-    role = _row(StaffRole, role_id)
+    role = row_by_id(StaffRole, role_id)
     user = user_for_office(actor, role.user_id)
     if user.pk == actor.pk and role.kind == StaffRole.Kind.GOV_OFFICE:
         raise BanliError("own_account", "不能撤销自己的区府办角色，请由区府办的其他人员操作。",
@@ -75,7 +62,7 @@ def link_person(actor, user_id, *, person_id):
     person's items. One account per person, and per assembly one person per account."""
     require_office(actor)
     user = user_for_office(actor, user_id, for_update=True)
-    person = _row(Person, person_id)
+    person = row_by_id(Person, person_id)
     if person.user_id == user.pk:
         return person
     if person.user_id is not None:
@@ -97,7 +84,7 @@ def link_person(actor, user_id, *, person_id):
 def unlink_person(actor, person_id):
     """The account no longer acts for the person; returns that account (None if there was none)."""
     require_office(actor)
-    person = _row(Person, person_id)
+    person = row_by_id(Person, person_id)
     if person.user_id is None:
         return None
     user = user_for_office(actor, person.user_id)

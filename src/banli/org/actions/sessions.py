@@ -8,28 +8,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from banli.audit.service import record
-from banli.errors import invalid, not_found
-from banli.params import MAX_ID, parse_date
+from banli.errors import invalid
+from banli.params import parse_date
 
 from ..models import LIMITS, Assembly, PeriodUnit, Session, SessionPolicy, Term
-from .office import apply, changes, require_office, text
+from .office import apply, changes, require_office, row_by_id, text
 
 SCAN_FIELDS = ("remind_first_working_days", "remind_second_working_days", "escalate_after_working_days", "no_feedback_after_working_days")
 # Every editable setting of a policy: each limit's amount and how it is counted, then the scan's.
 POLICY_FIELDS = tuple(f for name, (amount, _) in LIMITS.items() for f in (amount, f"{name}_unit")) + SCAN_FIELDS
 MAX_AMOUNT = 365
-
-
-def _get(model, pk, *, for_update=True):
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise not_found() from None
-    qs = model.objects.select_for_update() if for_update else model.objects
-    row = qs.filter(pk=pk).first() if 1 <= pk <= MAX_ID else None
-    if row is None:
-        raise not_found()
-    return row
 
 
 def _number(value, field, label, *, low=1, high=MAX_AMOUNT) -> int:
@@ -62,7 +50,7 @@ def create_term(actor, *, assembly, ordinal, name, starts_on, ends_on=None) -> T
 
 
 def _session_values(session, *, term_id, ordinal, name, year, opens_on, is_current=False) -> dict:
-    term = _get(Term, term_id, for_update=False) if session.pk is None else session.term
+    term = row_by_id(Term, term_id, for_update=False) if session.pk is None else session.term
     ordinal = _number(ordinal, "ordinal", "会次", low=0, high=99)
     if Session.objects.filter(term=term, ordinal=ordinal).exclude(pk=session.pk).exists():
         raise invalid("ordinal", f"{term}已有第{ordinal}次会议。", f"The term already has session {ordinal}.")
@@ -77,7 +65,7 @@ def save_session(actor, session_id=None, **fields) -> Session:
     ordinal, name, year, opens_on, is_current. Making a session current makes the assembly's
     previous current session an earlier one: new items are filed in the current session."""
     require_office(actor)
-    session = _get(Session, session_id) if session_id is not None else Session()
+    session = row_by_id(Session, session_id) if session_id is not None else Session()
     values = _session_values(session, **fields)
     if values["is_current"]:
         term = Term.objects.get(pk=values["term_id"])
@@ -110,7 +98,7 @@ def update_policy(actor, session_id, **fields) -> SessionPolicy:
     (days ahead of a deadline for the two reminders, 0 for none; late working days before the unit
     leader and the office are told; late working days before "no feedback" is recorded)."""
     require_office(actor)
-    session = _get(Session, session_id, for_update=False)
+    session = row_by_id(Session, session_id, for_update=False)
     policy = SessionPolicy.for_session(session)
     policy = SessionPolicy.objects.select_for_update().get(pk=policy.pk)
     unknown = set(fields) - set(POLICY_FIELDS)
