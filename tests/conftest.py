@@ -111,3 +111,29 @@ admin_user = _persona("admin_user")
 def public():
     """Someone not logged in: reads the portal and nothing else."""
     return AnonymousUser()
+
+
+def _db_mode(item) -> str | None:
+    """"transactional", "rollback" or None (no database)."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    marker = item.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or {"transactional_db", "live_server"} & fixtures:
+        return "transactional"
+    if marker or "db" in fixtures:
+        return "rollback"
+    return None
+
+
+def pytest_collection_modifyitems(items):
+    """A file's tests are all transactional or none are. pytest-django runs transactional tests
+    last, because each ends by emptying the database (the migrated defaults too); but `make test`
+    hands whole files to its two workers (--dist loadfile), so a mixed file would run its
+    transactional test early, and every rollback-mode test after it in that worker would find no
+    reply types or categories (CI failed so on tests/org/test_defaults). Put such tests in a
+    file of their own."""
+    modes: dict[str, set[str | None]] = {}
+    for item in items:
+        modes.setdefault(str(item.path), set()).add(_db_mode(item))
+    mixed = sorted(path for path, m in modes.items() if {"transactional", "rollback"} <= m)
+    if mixed:
+        raise pytest.UsageError("these test files mix transactional and rollback-mode tests; move the transactional ones to a file of their own: " + ", ".join(mixed))

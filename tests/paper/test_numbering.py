@@ -36,35 +36,6 @@ def test_a_new_year_starts_again_at_one(world):
     assert (n.year, n.number, n.text) == (2099, 1, "区府办交〔2099〕1号")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the flush after it would drop the migrated defaults
-def test_requests_at_the_same_moment_never_share_a_number(reference_data):
-    """Eight requests at once, each for two documents of its own and all for one shared document:
-    the shared one gets one number, the others sixteen different ones, with no gap."""
-    from tests.builders import build_world
-    world = build_world(reference_data)
-    start, errors, results = threading.Barrier(8), [], []
-
-    def request(k):
-        try:
-            start.wait(timeout=10)
-            results.append(number_documents(DocumentKind.NOTICE, _office([1000, 2 * k + 1, 2 * k + 2]), pattern=PATTERN, actor=world.gov_office))
-        except Exception as e:  # noqa: BLE001 - reported below
-            errors.append(e)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=request, args=(k,)) for k in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    assert not errors, errors
-    assert len({r[1000].number for r in results}) == 1
-    numbers = sorted(DocumentNumber.objects.values_list("number", flat=True))
-    assert numbers == list(range(1, 18))
-    assert NumberCounter.objects.get().last == 17
-
-
 def test_the_number_carries_the_year_of_the_documents_date(world):
     """A notice of an assignment made last December, printed in January, is numbered in last
     year's run, so 〔year〕 agrees with the date printed under it."""
