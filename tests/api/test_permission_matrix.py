@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from banli.audit.models import AuditRecord
+from banli.deadlines.sync import sync_item
 from banli.proposals import actions as A
 from banli.proposals.models import Assignment, Reply
 from tests.builders import (
@@ -91,6 +92,7 @@ def _closure_pending(world):
 def _lapsed(world):
     item = make_item(world, "replied")
     Reply.objects.filter(item=item).update(sent_at=datetime.datetime(2020, 1, 2, tzinfo=datetime.timezone.utc))
+    sync_item(item.pk)  # the feedback window is the reply's deadline row
     return item
 
 

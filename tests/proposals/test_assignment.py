@@ -7,7 +7,7 @@ from banli.proposals import actions
 from banli.proposals.access import visible_items
 from banli.proposals.models import AdjustmentRequest, Assignment, ItemState
 from tests.builders import active_assignments, co_assignment, fresh, lead_assignment, make_item, today
-from tests.checks import assert_audit, notified, refused, unchanged
+from tests.checks import assert_audit, notified, refused
 
 
 def test_assign_a_lead_and_a_co_handling_unit(world, gov_office, django_capture_on_commit_callbacks):
@@ -28,7 +28,7 @@ def test_assign_a_lead_and_a_co_handling_unit(world, gov_office, django_capture_
     # The units now see the item; an outsider does not.
     assert item in visible_items(world.lead_liaison) and item in visible_items(world.co_head)
     assert item not in visible_items(world.outsider_liaison)
-    with unchanged():
+    with refused("wrong_state"):
         actions.assign(gov_office, item.pk, lead=world.lead_unit.pk, co=[world.co_unit.pk])
 
 
@@ -79,7 +79,7 @@ def test_item_is_in_handling_once_every_unit_has_signed(world, lead_liaison, co_
     assert fresh(item).state == ItemState.ASSIGNED  # the co-handling unit has not signed yet
     assert_audit("sign", item=item, actor=lead_liaison, target=lead, before={"state": "pending"},
                  after={"state": "signed", "item_state": "assigned"})
-    with unchanged():
+    with refused("already_signed"):
         actions.sign(lead_liaison, item.pk, assignment=lead.pk)
 
     actions.sign(co_liaison, item.pk, assignment=co.pk)
@@ -131,7 +131,7 @@ def test_adjustment_request_waits_for_the_office(world, lead_liaison, django_cap
     assert_audit("request_adjustment", item=item, actor=lead_liaison, target=req, before={"assignment_state": "pending"},
                  after={"assignment_state": "adjusting", "suggested_unit": world.spare_unit.pk})
     assert notified("request_adjustment", item) == {"gov_office"}
-    with unchanged():
+    with refused("adjustment_pending"):
         _request(world, item)
     with refused("adjustment_pending"):
         actions.sign(lead_liaison, item.pk, assignment=lead.pk)

@@ -7,7 +7,7 @@ import pytest
 from banli.proposals import actions
 from banli.proposals.models import Assignment, ClosureReport, ItemState, ProgressUpdate, Reply, ReplyApproval
 from tests.builders import close_by_report, co_assignment, fresh, lead_assignment, make_item, rate, reply, reply_fields, today
-from tests.checks import assert_audit, notified, refused, unchanged
+from tests.checks import assert_audit, notified, refused
 
 
 @pytest.mark.parametrize("code, state", [("A", "replied"), ("A", "evaluated"), ("B", "replied"), ("B", "evaluated")])
@@ -55,7 +55,7 @@ def test_closure_report_approved_by_the_unit_head_closes_an_a_item(world, lead_l
     assert_audit("file_closure_report", item=item, actor=lead_liaison, target=report, after={"done_on": str(today())})
     assert notified("file_closure_report", item) == {"lead_head"}
     assert fresh(item).state == ItemState.EVALUATED
-    with unchanged():
+    with refused("report_pending"):
         actions.file_closure_report(lead_liaison, item.pk, assignment=lead.pk, text="再次报送", done_on=today())
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -70,7 +70,7 @@ def test_closure_report_approved_by_the_unit_head_closes_an_a_item(world, lead_l
     assert_audit("approve_closure_report", item=item, actor=lead_head, target=report, before={"state": "evaluated"},
                  after={"state": "closed", "closed_early": False})
     assert notified("closed", item) == {"member", "gov_office"}
-    with unchanged():
+    with refused("wrong_state"):
         actions.approve_closure_report(lead_head, item.pk, assignment=lead.pk)
 
 

@@ -6,7 +6,7 @@ import pytest
 from banli.proposals import actions
 from banli.proposals.models import LeadCoGrade
 from tests.builders import co_assignment, lead_assignment, make_item
-from tests.checks import assert_audit, notified, refused, unchanged
+from tests.checks import assert_audit, notified, refused
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def test_the_lead_liaison_grades_the_co_unit_after_its_reply(world, django_captu
     assert_audit("grade_co_unit", item=item, actor=world.lead_liaison, target=g, after={"unit": world.co_unit.pk, "grade": "fair"})
     assert {"co_liaison", "co_head"} <= notified("grade_co_unit", item=item)
     assert "lead_head" not in notified("grade_co_unit", item=item)
-    with unchanged():
+    with refused("invalid", field="grade"):
         actions.grade_co_unit(world.lead_liaison, item.pk, assignment=co.pk, grade="fair", comment="配合较好")
     actions.grade_co_unit(world.lead_liaison, item.pk, assignment=co.pk, grade="good", comment="复核后上调")
     assert list(LeadCoGrade.objects.filter(assignment=co).order_by("id").values_list("grade__code", flat=True)) == ["fair", "good"]

@@ -77,7 +77,7 @@ def test_invite_cosigners_notifies_after_commit(world, member, cosigner, django_
     assert notified("invite_cosigners", item) == {"cosigner", "other_member"}
     # The invited co-signer can read the draft.
     assert item in visible_items(cosigner)
-    with unchanged():
+    with refused("invalid", field="person_ids"):
         actions.invite_cosigners(member, item.pk, person_ids=[world.cosigner_person.pk])
 
 
@@ -109,7 +109,7 @@ def test_cosigner_confirms_and_the_proposer_hears_of_it(world, member, cosigner,
     # A confirmed co-signer still reads the draft they put their name to, and a repeated
     # confirmation (a double click) changes nothing.
     assert item in visible_items(cosigner)
-    with unchanged():
+    with refused("already_answered"):
         actions.respond_cosign(cosigner, item.pk, confirm=True)
 
 
@@ -187,7 +187,7 @@ def test_proposer_withdraws_before_registration(world, member, state):
     assert row.note == "情况已变化"
     # Nothing is deleted: the withdrawn item stays, with its reason.
     assert Item.objects.filter(pk=item.pk).exists()
-    with unchanged():
+    with refused("wrong_state"):
         actions.withdraw(member, item.pk, reason="情况已变化")
 
 

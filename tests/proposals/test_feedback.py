@@ -5,10 +5,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from banli.deadlines.sync import sync_item
 from banli.proposals import actions
 from banli.proposals.models import CoUnitGrade, Feedback, ItemState, Mediation, Reply
 from tests.builders import co_assignment, fresh, last_reply, lead_assignment, make_item, rate, reply, today
-from tests.checks import assert_audit, notified, refused, unchanged
+from tests.checks import assert_audit, notified, refused
 
 
 def test_good_feedback_on_a_evaluates_the_item(world, member):
@@ -26,7 +27,7 @@ def test_good_feedback_on_a_evaluates_the_item(world, member):
     assert lead_assignment(item).reply_round == 1  # no re-handling
     assert_audit("give_feedback", item=item, actor=member, target=fb, before={"state": "replied"},
                  after={"state": "evaluated", "grade": "good", "agrees": True, "praise": True, "co_grades": {str(world.co_unit.pk): "fair"}})
-    with unchanged():
+    with refused("already_rated"):
         actions.give_feedback(member, item.pk, reply_id=r.pk, grade="poor", agrees=False)
 
 
@@ -129,12 +130,13 @@ def test_no_rating_before_the_reply(world, member):
 
 def _backdate(reply, days):
     Reply.objects.filter(pk=reply.pk).update(sent_at=timezone.now() - datetime.timedelta(days=days))
+    sync_item(reply.item_id)  # the feedback window is the reply's deadline row, as a step or the daily scan would set it
 
 
 def test_no_feedback_is_recorded_only_after_the_window(world, gov_office):
     item = make_item(world, state="replied", reply_type="A")
     r = last_reply(item)
-    with refused("invalid", field="reply_id"):
+    with refused("feedback_window_open"):
         actions.record_no_feedback(gov_office, item.pk, reply_id=r.pk)
 
     _backdate(r, 60)  # well past 15 working days, whatever the holidays
@@ -147,7 +149,7 @@ def test_no_feedback_is_recorded_only_after_the_window(world, gov_office):
     assert fresh(item).state == ItemState.EVALUATED
     assert_audit("record_no_feedback", item=item, actor=gov_office, target=fb, before={"state": "replied"},
                  after={"state": "evaluated", "lapsed": True})
-    with unchanged():
+    with refused("already_rated"):
         actions.record_no_feedback(gov_office, item.pk, reply_id=r.pk)
 
 

@@ -7,7 +7,7 @@ import pytest
 from banli.proposals import actions
 from banli.proposals.models import Consultation, CoOpinion, ItemState, Reply
 from tests.builders import co_assignment, consult, fresh, lead_assignment, make_item, reply, reply_fields, today
-from tests.checks import assert_audit, notified, refused, unchanged
+from tests.checks import assert_audit, notified, refused
 
 
 def test_consultation_kinds_and_forms(world, lead_liaison):
@@ -77,7 +77,7 @@ def test_co_handling_unit_sends_its_opinion_to_the_lead(world, co_liaison, djang
     assert (op.assignment, op.text, op.waived, op.by) == (co, "同意主办意见，配合做好交通组织。", False, co_liaison)
     assert_audit("send_co_opinion", item=item, actor=co_liaison, target=op, after={"unit": world.co_unit.pk})
     assert notified("send_co_opinion", item) == {"lead_liaison", "lead_head"}
-    with unchanged():
+    with refused("opinion_exists"):
         actions.send_co_opinion(co_liaison, item.pk, assignment=co.pk, text="再次提交")
 
 
@@ -139,7 +139,7 @@ def test_the_office_waives_a_missing_opinion_with_a_reason(world, gov_office, le
     assert (op.waived, op.waiver_reason, op.text, op.by) == (True, "会办单位机构调整，经协调豁免", "", gov_office)
     assert_audit("waive_co_opinion", item=item, actor=gov_office, target=op, after={"waived": True, "unit": world.co_unit.pk})
     assert notified("waive_co_opinion", item) == {"lead_liaison", "lead_head", "co_liaison", "co_head"}
-    with unchanged():
+    with refused("opinion_exists"):
         actions.waive_co_opinion(gov_office, item.pk, assignment=co.pk, reason="再次豁免")
     # Waived: the co unit cannot send one after all, and the lead can now reply.
     with refused("opinion_exists"):

@@ -5,7 +5,7 @@ import pytest
 from banli.proposals import actions
 from banli.proposals.models import Publication, PublicationRecord
 from tests.builders import fresh, make_item, new_draft
-from tests.checks import assert_audit, refused, unchanged
+from tests.checks import assert_audit, refused
 
 
 def test_proposer_consents_to_publication(world, member):
@@ -17,7 +17,7 @@ def test_proposer_consents_to_publication(world, member):
     rec = PublicationRecord.objects.get(item=item)
     assert (rec.kind, rec.consent, rec.by) == ("consent", True, member)
     assert_audit("set_publication_consent", item=item, actor=member, before={"consent_publish": None}, after={"consent_publish": True})
-    with unchanged():
+    with refused("invalid", field="consent"):
         actions.set_publication_consent(member, item.pk, consent=True)
     # Changing one's mind is recorded too.
     actions.set_publication_consent(member, item.pk, consent=False)
@@ -57,7 +57,7 @@ def test_office_publishes_with_consent(world, gov_office):
     assert (rec.kind, rec.by) == ("publish", gov_office)
     assert_audit("decide_publication", item=item, actor=gov_office, target=rec, before={"publication": "undecided"},
                  after={"publication": "published"})
-    with unchanged():
+    with refused("already_published"):
         actions.decide_publication(gov_office, item.pk, publish=True)
 
 
@@ -97,5 +97,5 @@ def test_revoke_a_publication(world, gov_office):
     assert (rec.kind, rec.reason) == ("revoke", "委员要求撤下")
     assert_audit("revoke_publication", item=item, actor=gov_office, target=rec, before={"publication": "published"},
                  after={"publication": "revoked"})
-    with unchanged():
+    with refused("not_published"):
         actions.revoke_publication(gov_office, item.pk, reason="委员要求撤下")

@@ -9,7 +9,7 @@ from banli.proposals.access import visible_items
 from banli.proposals.access import access_item
 from banli.proposals.models import Assignment, ItemState
 from tests.builders import advance, fresh, make_item, reply
-from tests.checks import assert_audit, notified, refused, unchanged
+from tests.checks import assert_audit, notified, refused
 
 
 def test_register_numbers_items_per_session(world, cppcc_office, django_capture_on_commit_callbacks):
@@ -44,7 +44,7 @@ def test_each_session_counts_from_one(world, cppcc_office, npc_office):
 
 def test_registering_twice_changes_nothing(world, cppcc_office):
     item = make_item(world, state="registered")
-    with unchanged():
+    with refused("wrong_state"):
         actions.register(cppcc_office, item.pk)
     assert fresh(item).number == 1
 
@@ -104,7 +104,7 @@ def test_reject_needs_a_reason_and_keeps_the_item(world, cppcc_office, member):
     assert_audit("reject", item=item, actor=cppcc_office, before={"state": "submitted"}, after={"state": "not_registered"})
     # The proposer still reads it, with the reason.
     assert access_item(member, item.pk).state_reason == "属于个人诉求，不符合提案要求"
-    with unchanged():
+    with refused("wrong_state"):
         actions.reject(cppcc_office, item.pk, reason="再次点击")
     with refused("wrong_state"):
         actions.register(cppcc_office, item.pk)
@@ -126,7 +126,7 @@ def test_merge_into_a_registered_item(world, cppcc_office, other_member, django_
     # The merged proposer reads the target, and hears of its reply.
     assert target in visible_items(other_member)
     assert access_item(other_member, target.pk) == target
-    with unchanged():
+    with refused("wrong_state"):
         actions.merge(cppcc_office, merged.pk, into_id=target.pk)
 
 
@@ -167,7 +167,7 @@ def test_convert_to_social_conditions_report(world, cppcc_office):
     item = fresh(item)
     assert item.state == ItemState.CONVERTED and item.converted_to == "社情民意"
     assert_audit("convert", item=item, actor=cppcc_office, before={"state": "submitted"}, after={"state": "converted", "converted_to": "社情民意"})
-    with unchanged():
+    with refused("wrong_state"):
         actions.convert(cppcc_office, item.pk, to="社情民意")
 
 
@@ -183,7 +183,7 @@ def test_withdrawal_after_registration_needs_the_offices_consent(world, member, 
     assert item.withdrawal_requested and item.withdrawal_reason == "问题已解决" and item.state == ItemState.HANDLING
     assert_audit("request_withdrawal", item=item, actor=member, after={"withdrawal_requested": True})
     assert notified("request_withdrawal", item) == {"cppcc_office"}
-    with unchanged():
+    with refused("withdrawal_pending"):
         actions.request_withdrawal(member, item.pk, reason="问题已解决")
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -10,7 +10,7 @@ from banli.proposals.models import ExtensionRequest, ItemState, Reply, ReplyAppr
 from tests.builders import (
     answering_assignments, co_assignment, consult, fresh, lead_assignment, make_item, reply, reply_fields, send_co_opinions, today,
 )
-from tests.checks import assert_audit, audit_rows, notified, refused, unchanged
+from tests.checks import assert_audit, audit_rows, notified, refused
 
 
 def _ready(world, item):
@@ -86,7 +86,7 @@ def test_type_c_goes_to_the_unit_head_then_the_district_leader(world, lead_liais
     assert Reply.objects.get(pk=r.pk).state == Reply.State.PENDING_UNIT
     assert_audit("submit_reply", item=item, actor=lead_liaison, target=r, before={"state": "draft"}, after={"state": "pending_unit"})
     assert notified("submit_reply", item) == {"lead_head"}
-    with unchanged():
+    with refused("no_reply_here"):
         actions.submit_reply(lead_liaison, item.pk, assignment=lead.pk)
     with refused("reply_in_approval"):  # no changes while it is being approved
         actions.draft_reply(lead_liaison, item.pk, assignment=lead.pk, **reply_fields("C", body="偷偷改"))
@@ -96,7 +96,7 @@ def test_type_c_goes_to_the_unit_head_then_the_district_leader(world, lead_liais
     assert Reply.objects.get(pk=r.pk).state == Reply.State.PENDING_LEADER
     assert_audit("approve_reply", item=item, actor=lead_head, before={"state": "pending_unit"}, after={"state": "pending_leader", "level": "unit"})
     assert notified("approve_reply", item) == {"district_leader"}
-    with unchanged():
+    with refused("no_reply_here"):
         actions.approve_reply(lead_head, item.pk, assignment=lead.pk)
     with refused("no_reply_here"):  # the leader's approval is still missing
         actions.send_reply(lead_liaison, item.pk, assignment=lead.pk)
@@ -108,7 +108,7 @@ def test_type_c_goes_to_the_unit_head_then_the_district_leader(world, lead_liais
         ("unit", "approved", lead_head), ("district", "approved", district_leader)]
     assert_audit("leader_approve_reply", item=item, actor=district_leader, before={"state": "pending_leader"},
                  after={"state": "approved", "level": "district"})
-    with unchanged():
+    with refused("no_reply_here"):
         actions.leader_approve_reply(district_leader, item.pk, assignment=lead.pk)
 
 
@@ -139,7 +139,7 @@ def test_type_a_skips_the_district_leader(world, lead_liaison, lead_head, distri
     assert Reply.objects.get(pk=r.pk).state == Reply.State.APPROVED
     assert [a.level for a in ReplyApproval.objects.filter(reply=r)] == ["unit"]
     # Nothing waits for the district leader: their "approval" writes nothing.
-    with unchanged():
+    with refused("no_reply_here"):
         actions.leader_approve_reply(district_leader, item.pk, assignment=lead.pk)
     assert not ReplyApproval.objects.filter(reply=r, level="district").exists()
 
@@ -201,7 +201,7 @@ def test_sending_the_reply_moves_the_item_to_replied(world, lead_liaison, django
     assert_audit("send_reply", item=item, actor=lead_liaison, target=r, before={"state": "handling", "reply_type": None},
                  after={"state": "replied", "reply_type": "B", "round": 1})
     assert notified("replied", item) == {"member"}
-    with unchanged():
+    with refused("wrong_state"):
         actions.send_reply(lead_liaison, item.pk, assignment=lead.pk)
     with refused("wrong_state"):
         actions.draft_reply(lead_liaison, item.pk, assignment=lead.pk, **reply_fields("A"))
@@ -242,7 +242,7 @@ def test_extension_request_within_the_maximum(world, lead_liaison, gov_office, d
     assert (req.state, req.requested_due, req.previous_due, req.requested_by) == ("pending", latest, lead.reply_due, lead_liaison)
     assert_audit("request_extension", item=item, actor=lead_liaison, target=req, after={"requested_due": str(latest)})
     assert notified("request_extension", item) == {"gov_office"}
-    with unchanged():
+    with refused("extension_pending"):
         actions.request_extension(lead_liaison, item.pk, assignment=lead.pk, requested_due=latest, reason="再次申请")
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -6,7 +6,7 @@ from banli.proposals import actions
 from banli.proposals.access import visible_items
 from banli.proposals.models import KeyItemMark, LeaderInstruction, UrgeNotice
 from tests.builders import fresh, lead_assignment, make_item
-from tests.checks import assert_audit, notified, refused, unchanged
+from tests.checks import assert_audit, notified, refused
 
 
 def test_office_marks_a_key_item_with_a_district_leader(world, gov_office, other_leader, django_capture_on_commit_callbacks):
@@ -24,7 +24,7 @@ def test_office_marks_a_key_item_with_a_district_leader(world, gov_office, other
     assert notified("mark_key", item) == {"other_leader"}
     # The supervising leader sees the key item on their dashboard.
     assert item in visible_items(other_leader)
-    with unchanged():
+    with refused("already_key"):
         actions.mark_key(gov_office, item.pk, leader_id=other_leader.pk)
 
 
@@ -57,7 +57,7 @@ def test_unmark_needs_a_reason(world, gov_office, district_leader):
     assert (mark.marked, mark.reason) == (False, "已纳入其他督办渠道")
     assert KeyItemMark.objects.filter(item=item).count() == 2  # history kept
     assert_audit("unmark_key", item=item, before={"is_key": True, "key_leader": district_leader.pk}, after={"is_key": False})
-    with unchanged():
+    with refused("not_key"):
         actions.unmark_key(gov_office, item.pk, reason="再次取消")
 
 

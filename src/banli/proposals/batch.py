@@ -224,7 +224,8 @@ def run(user, step: str, ids, data: dict) -> list[Outcome]:
                 row = Item.objects.select_for_update().filter(pk=pk).first()
                 already = row is not None and _already(step, row, data)
                 action(user, pk, **data)
-            out.append(Outcome(pk, ALREADY if already else DONE))
+            out.append(Outcome(pk, DONE))
         except BanliError as err:
-            out.append(Outcome(pk, REFUSED, err.code, err.zh, err.en))
+            # The action refuses a step already taken (it would change nothing); the batch says so.
+            out.append(Outcome(pk, ALREADY) if already else Outcome(pk, REFUSED, err.code, err.zh, err.en))
     return out

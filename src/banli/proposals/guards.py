@@ -242,6 +242,87 @@ def assignment_active(item, a: Assignment):
     return None
 
 
+def may_request_extension(item, a: Assignment):
+    err = owes_reply(item, a)
+    if err is None and any(e.state == "pending" for e in a.extensions.all()):
+        err = refuse("extension_pending", "延期申请已提交，正等待区府办审批。", "An extension request already awaits the office's decision.")
+    return err
+
+
+def urgeable(item, a: Assignment):
+    """Rule 14: the office urges a unit that is late or owes a step; one whose part is done owes nothing."""
+    err = assignment_active(item, a)
+    if err is None and a.closed_at:
+        err = refuse("nothing_to_urge", "该单位已办结，无需催办。", "This unit's handling is closed; there is nothing to urge.")
+    if err is None and a.role == AssignmentRole.CO and a.state == Assignment.State.SIGNED and has_opinion(a):
+        err = refuse("nothing_to_urge", "该会办单位已提交会办意见（或已豁免），无需催办。",
+                     "This co-handling unit's opinion is in (or waived); there is nothing to urge.")
+    return err
+
+
+# Item-level guards (the table passes no assignment). They read the item's own fields, or
+# relations the pages and the actions load anyway.
+def not_key(item, a=None):
+    if item.is_key:
+        return refuse("already_key", "该件已是重点提案/建议。如需更换牵头督办领导，请先取消重点。",
+                      "This is already a key item. To change its supervising leader, unmark it first.")
+    return None
+
+
+def is_key(item, a=None):
+    if not item.is_key:
+        return refuse("not_key", "该件不是重点提案/建议。", "This is not a key item.")
+    return None
+
+
+def unnumbered(item, a=None):
+    # An item keeps its number for good: registering it again would number it twice.
+    if item.number:
+        return refuse("already_registered", "该件已立案编号。", "This item has already been registered and numbered.")
+    return None
+
+
+def no_withdrawal_request(item, a=None):
+    if item.withdrawal_requested:
+        return refuse("withdrawal_pending", "撤回申请已提交，正在等待审核。", "A withdrawal request already awaits a decision.")
+    return None
+
+
+def withdrawal_requested(item, a=None):
+    if not item.withdrawal_requested:
+        return refuse("no_withdrawal_request", "没有待审核的撤回申请。", "No withdrawal request is pending.")
+    return None
+
+
+def decidable(item, a: Assignment):
+    """What the office can still decide: an undecided reply either way; a withheld or revoked one
+    only to publish it, which needs the proposer's consent; a published one is revoked instead."""
+    err = has_replied(item, a)
+    if err is None and a.publication == Publication.PUBLISHED:
+        err = refuse("already_published", "该答复已公开。如需撤回，请撤销公开。", "This reply is already published; to take it down, revoke the publication.")
+    if err is None and a.publication != Publication.UNDECIDED and item.consent_publish is not True:
+        err = refuse("already_decided", "该答复已决定不公开；委员/代表未同意公开，不能改为公开。",
+                     "This reply is not published, and without the proposer's consent it cannot be published.")
+    return err
+
+
+def feedback_lapsed(item, a=None):
+    """Rule 9: "no feedback" is recorded once a reply's feedback window is over. The window is the
+    reply's feedback deadline row (banli.deadlines keys it feedback:<reply id>): late, or open
+    past its due day when no scan or step has marked it yet. Reads item.deadlines, which the item
+    page prefetches (an action reads it once)."""
+    err = reply_awaits_rating(item)
+    if err:
+        return err
+    today = timezone.localdate()
+    rows = {d.key: d for d in item.deadlines.all()}
+    for r in awaiting_rating(item):
+        d = rows.get(f"feedback:{r.pk}")
+        if d is not None and (d.state == "late" or (d.state == "open" and d.due_on < today)):
+            return None
+    return refuse("feedback_window_open", "委员/代表的反馈期限尚未届满。", "The proposer's feedback window has not ended yet.")
+
+
 def co_gradable(item, a: Assignment):
     """The lead unit grades a co-handling unit once the lead's reply is out (it has seen the work)."""
     if a.role != AssignmentRole.CO:

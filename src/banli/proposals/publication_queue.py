@@ -260,7 +260,9 @@ def _decide_one(user, d: Decision, a: Assignment | None) -> Outcome:
             # a stale page must not turn over what a colleague decided meanwhile.
             list(Item.objects.select_for_update().filter(pk=a.item_id).values_list("pk", flat=True))
             now = Assignment.objects.filter(pk=a.pk).values_list("publication", flat=True).first()
-            if now not in (P.UNDECIDED, wanted):
+            if now == wanted:
+                return out  # decided so already: the action would refuse it, the row says so
+            if now != P.UNDECIDED:
                 raise _decided_already(now)
             out.record = decide_publication(user, a.item_id, assignment=a.pk, publish=d.publish, reason=d.reason)
     except BanliError as err:

@@ -11,9 +11,10 @@ from banli.errors import BanliError, forbidden
 
 from .access import Actor
 from .guards import (  # open_reply, rated_reply, awaiting_rating: re-exported for the actions and pages
-    assignment_active, awaiting_rating, closure_open, co_gradable, closure_pending, co_opinion_open, extension_pending,
-    has_replied, may_draft, may_draft_conversion, may_request_adjustment, may_send, open_reply, owes_reply,
-    pending_assignment, progress_open, published, rated_reply, refuse, reply_awaits_rating, reply_in, signed, waivable,
+    awaiting_rating, closure_open, co_gradable, closure_pending, co_opinion_open, decidable, extension_pending, feedback_lapsed,
+    is_key, may_draft, may_draft_conversion, may_request_adjustment, may_request_extension, may_send, no_withdrawal_request,
+    not_key, open_reply, pending_assignment, progress_open, published, rated_reply, refuse, reply_awaits_rating, reply_in,
+    signed, unnumbered, urgeable, waivable, withdrawal_requested,
 )
 from .models import STATE_EN, Assignment, Item, ItemState, Reply
 
@@ -57,13 +58,15 @@ TRANSITIONS = [
     T("withdraw", "撤回", "withdraw", F({S.DRAFT, S.SUBMITTED}), S.WITHDRAWN, F({"proposer"})),
     T("set_publication_consent", "设置是否同意公开", "set consent to publication", LIVE - {S.CLOSED} | {S.DRAFT}, None, F({"proposer"})),
     # Registration review (rule 2)
-    T("register", "立案", "register", F({S.SUBMITTED}), S.REGISTERED, F({"assembly_office"})),
+    T("register", "立案", "register", F({S.SUBMITTED}), S.REGISTERED, F({"assembly_office"}), guard=unnumbered),
     T("return_for_revision", "退回修改", "return for revision", F({S.SUBMITTED}), S.DRAFT, F({"assembly_office"})),
     T("reject", "不予立案", "reject", F({S.SUBMITTED}), S.NOT_REGISTERED, F({"assembly_office"})),
     T("merge", "并案", "merge", F({S.SUBMITTED}), S.MERGED, F({"assembly_office"})),
     T("convert", "转为意见建议", "convert", F({S.SUBMITTED}), S.CONVERTED, F({"assembly_office"})),
-    T("request_withdrawal", "申请撤回", "ask to withdraw", F({S.REGISTERED, S.ASSIGNED, S.HANDLING}), None, F({"proposer"})),
-    T("decide_withdrawal", "审核撤回申请", "decide on the withdrawal", F({S.REGISTERED, S.ASSIGNED, S.HANDLING}), None, F({"assembly_office"})),
+    T("request_withdrawal", "申请撤回", "ask to withdraw", F({S.REGISTERED, S.ASSIGNED, S.HANDLING}), None, F({"proposer"}),
+      guard=no_withdrawal_request),
+    T("decide_withdrawal", "审核撤回申请", "decide on the withdrawal", F({S.REGISTERED, S.ASSIGNED, S.HANDLING}), None, F({"assembly_office"}),
+      guard=withdrawal_requested),
     # Assignment and signing (rules 3-4)
     T("assign", "交办", "assign", F({S.REGISTERED}), S.ASSIGNED, F({"gov_office"})),
     T("reassign", "调整交办", "re-assign", OPEN_HANDLING, None, F({"gov_office"})),
@@ -89,11 +92,11 @@ TRANSITIONS = [
     T("leader_approve_reply", "区领导阅批答复", "approve the reply (district leader)", REPLY_STATES, None, F({"district_leader"}), "assignment", reply_in(Reply.State.PENDING_LEADER)),
     T("leader_return_reply", "区领导退回答复", "return the reply (district leader)", REPLY_STATES, None, F({"district_leader"}), "assignment", reply_in(Reply.State.PENDING_LEADER)),
     T("send_reply", "发出答复", "send the reply", REPLY_STATES, None, F({"liaison"}), "assignment", may_send),
-    T("request_extension", "申请延期", "request an extension", OPEN_HANDLING, None, F({"liaison"}), "assignment", owes_reply),
+    T("request_extension", "申请延期", "request an extension", OPEN_HANDLING, None, F({"liaison"}), "assignment", may_request_extension),
     T("decide_extension", "审批延期", "decide on the extension", OPEN_HANDLING, None, F({"gov_office"}), "assignment", extension_pending),
     # Feedback and re-handling (rule 9)
     T("give_feedback", "评价答复", "rate the reply", AFTER_A_REPLY, None, F({"proposer"}), guard=reply_awaits_rating),
-    T("record_no_feedback", "登记逾期未反馈", "record no feedback", AFTER_A_REPLY, None, F({"gov_office"}), guard=reply_awaits_rating),
+    T("record_no_feedback", "登记逾期未反馈", "record no feedback", AFTER_A_REPLY, None, F({"gov_office"}), guard=feedback_lapsed),
     T("record_mediation", "记录协调会", "record a mediation meeting", F({S.REHANDLING, S.REPLIED, S.EVALUATED}), None, F({"gov_office", "assembly_office"})),
     # Progress and closure (rules 10-11)
     T("report_progress", "报送办理进展", "report progress", AFTER_A_REPLY, None, F({"liaison"}), "assignment", progress_open),
@@ -102,13 +105,13 @@ TRANSITIONS = [
     T("return_closure_report", "退回办结报告", "return the closure report", AFTER_A_REPLY, None, F({"unit_head"}), "assignment", closure_pending),
     T("reopen", "重新打开", "reopen", F({S.CLOSED}), S.EVALUATED, F({"gov_office"})),
     # Publication (rule 13)
-    T("decide_publication", "决定是否公开", "decide on publication", AFTER_A_REPLY | {S.CLOSED}, None, F({"gov_office"}), "assignment", has_replied),
+    T("decide_publication", "决定是否公开", "decide on publication", AFTER_A_REPLY | {S.CLOSED}, None, F({"gov_office"}), "assignment", decidable),
     T("revoke_publication", "撤销公开", "revoke publication", AFTER_A_REPLY | {S.CLOSED}, None, F({"gov_office"}), "assignment", published),
     # Supervision (rule 14)
-    T("mark_key", "设为重点提案", "mark as key item", SUPERVISED, None, F({"gov_office"})),
-    T("unmark_key", "取消重点", "unmark key item", SUPERVISED | {S.CLOSED}, None, F({"gov_office"})),
+    T("mark_key", "设为重点提案", "mark as key item", SUPERVISED, None, F({"gov_office"}), guard=not_key),
+    T("unmark_key", "取消重点", "unmark key item", SUPERVISED | {S.CLOSED}, None, F({"gov_office"}), guard=is_key),
     T("give_instruction", "领导批示", "give an instruction", SUPERVISED | {S.CLOSED}, None, F({"key_leader", "portfolio_leader"})),
-    T("urge", "催办", "urge the unit", OPEN_HANDLING | {S.REPLIED, S.EVALUATED}, None, F({"gov_office"}), "assignment", assignment_active),
+    T("urge", "催办", "urge the unit", OPEN_HANDLING | {S.REPLIED, S.EVALUATED}, None, F({"gov_office"}), "assignment", urgeable),
     # Communication (rule 15)
     T("post_message", "发送留言", "post a message", LIVE, None, F({"proposer", "cosigner", "unit", "gov_office", "assembly_office"})),
     T("add_attachment", "上传附件", "add an attachment", LIVE | {S.DRAFT}, None, F({"proposer", "unit", "gov_office", "assembly_office"})),

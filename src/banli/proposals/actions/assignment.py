@@ -59,8 +59,6 @@ def _sync_signing(item):
 @item_action
 def assign(user, item_id, *, lead=None, co=(), separate=(), note="") -> list[Assignment]:
     step = begin(user, "assign", item_id)
-    if step.item.state != ItemState.REGISTERED and step.item.assigned_at:
-        return [a for a in step.item.assignments.all() if a.active]
     step.check()
     plan = _plan(lead, co, separate)
     _check_shape([Assignment(unit=u, role=r) for u, r in plan])
@@ -101,8 +99,6 @@ def reassign(user, item_id, *, remove=(), lead=None, co=(), separate=(), reason)
 def sign(user, item_id, *, assignment) -> Assignment:
     step = begin(user, "sign", item_id, assignment_id=assignment)
     a = step.assignment
-    if a.state == Assignment.State.SIGNED:
-        return a
     step.check()
     a.state, a.signed_at, a.signed_by = Assignment.State.SIGNED, now(), user
     a.save(update_fields=["state", "signed_at", "signed_by"])
@@ -115,8 +111,6 @@ def sign(user, item_id, *, assignment) -> Assignment:
 def request_adjustment(user, item_id, *, assignment, reason, suggested_unit_id=None, suggested_unit_text="") -> AdjustmentRequest:
     step = begin(user, "request_adjustment", item_id, assignment_id=assignment)
     a = step.assignment
-    if a.state == Assignment.State.ADJUSTING:
-        return a.adjustments.filter(state=AdjustmentRequest.State.PENDING).first()
     step.check()
     reason = require_text(reason, "reason", "申请调整的理由", "A reason")
     suggested = _units([suggested_unit_id], "suggested_unit_id")[0] if suggested_unit_id else None

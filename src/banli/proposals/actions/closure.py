@@ -22,9 +22,6 @@ def report_progress(user, item_id, *, assignment, text) -> ProgressUpdate:
 @item_action
 def file_closure_report(user, item_id, *, assignment, text, done_on) -> ClosureReport:
     step = begin(user, "file_closure_report", item_id, assignment_id=assignment)
-    pending = [r for r in step.assignment.closure_reports.all() if r.state == ClosureReport.State.PENDING]
-    if pending:
-        return pending[0]
     step.check()
     done_on = parse_date(done_on, "done_on")
     if done_on > today():
@@ -43,8 +40,6 @@ def _pending_report(step) -> ClosureReport:
 def approve_closure_report(user, item_id, *, assignment, comment="") -> ClosureReport:
     step = begin(user, "approve_closure_report", item_id, assignment_id=assignment)
     a: Assignment = step.assignment
-    if a.closed_at:
-        return [r for r in a.closure_reports.all() if r.state == ClosureReport.State.APPROVED][-1]
     step.check()
     r = _pending_report(step)
     r.state, r.decided_by, r.decided_at, r.comment = ClosureReport.State.APPROVED, user, now(), (comment or "").strip()
@@ -80,9 +75,7 @@ def return_closure_report(user, item_id, *, assignment, comment) -> ClosureRepor
 @item_action
 def reopen(user, item_id, *, reason):
     step = begin(user, "reopen", item_id)
-    if step.item.state != ItemState.CLOSED:
-        # Only a closed item can be reopened; an item already reopened is left as it is.
-        step.check()
+    step.check()
     reason = require_text(reason, "reason", "重新打开的理由", "A reason")
     Assignment.objects.filter(item=step.item, closed_at__isnull=False).update(closed_at=None, closed_early=False)
     before = step.advance(closed_at=None)

@@ -5,6 +5,7 @@ from django.db import transaction
 from banli.org.models import Category, Person, Session, Term, Unit
 from banli.search.index import reindex
 
+from ..guards import refuse
 from ..models import CoSigner, Item, ItemState, PublicationRecord
 from ..selectors import own_people
 from .audiences import tell
@@ -131,21 +132,24 @@ def invite_cosigners(user, item_id, *, person_ids) -> list[CoSigner]:
         raise invalid("person_ids", "联名人须为本会别的在任委员/代表，且不能是领衔人本人。", "Co-signers must be serving members of the same assembly, not the proposer.")
     existing = {c.person_id for c in item.cosigners.all()}
     new = [CoSigner(item=item, person=p) for p in people if p.pk not in existing]
+    if not new:
+        # Inviting the same people again would change nothing (a declined name stays declined).
+        raise invalid("person_ids", "所选人员都已邀请过联名。", "Everyone chosen has already been invited.")
     CoSigner.objects.bulk_create(new)
-    if new:
-        step.audit(after={"invited": [c.person_id for c in new]})
-        tell(step, "invite_cosigners", f"{item.proposer.name}邀请您联名：{item.title}", user_ids=[p.user_id for p in people if p.pk not in existing])
+    step.audit(after={"invited": [c.person_id for c in new]})
+    tell(step, "invite_cosigners", f"{item.proposer.name}邀请您联名：{item.title}", user_ids=[p.user_id for p in people if p.pk not in existing])
     return list(item.cosigners.all())
 
 
 @item_action
 def respond_cosign(user, item_id, *, confirm: bool) -> CoSigner:
-    # The role check waits: a repeated answer must return quietly, not be refused.
+    # The role check waits: a repeated answer is told what it answered before, not "forbidden".
     step = begin(user, "respond_cosign", item_id, check_role=False)
-    wanted = CoSigner.State.CONFIRMED if confirm else CoSigner.State.DECLINED
     mine = [c for c in step.item.cosigners.all() if c.person_id in step.actor.person_ids]
-    if mine and mine[0].state == wanted:
-        return mine[0]
+    answered = [c for c in mine if c.state in (CoSigner.State.CONFIRMED, CoSigner.State.DECLINED)]
+    if answered and not any(c.state == CoSigner.State.INVITED for c in mine) and step.item.state == ItemState.DRAFT:
+        did = answered[0].state == CoSigner.State.CONFIRMED
+        raise refuse("already_answered", f"您已{'确认' if did else '谢绝'}联名。", f"You have already {'confirmed' if did else 'declined'} co-signing.")
     step.check()
     cos = next(c for c in mine if c.state == CoSigner.State.INVITED)
     cos.state = CoSigner.State.CONFIRMED if confirm else CoSigner.State.DECLINED
@@ -178,8 +182,6 @@ def submit(user, item_id) -> Item:
 @item_action
 def withdraw(user, item_id, *, reason="") -> Item:
     step = begin(user, "withdraw", item_id)
-    if step.item.state == ItemState.WITHDRAWN:
-        return step.item
     step.check()
     before = step.advance(state_reason=(reason or "").strip())
     step.audit(before=before, after={"state": step.item.state}, note=reason or "")
@@ -190,9 +192,10 @@ def withdraw(user, item_id, *, reason="") -> Item:
 def set_publication_consent(user, item_id, *, consent: bool) -> Item:
     step = begin(user, "set_publication_consent", item_id)
     item = step.item
-    if item.consent_publish is consent:
-        return item
     step.check()
+    if item.consent_publish is consent:
+        raise invalid("consent", "您已同意公开，无需重复设置。" if consent else "您已设置为不同意公开，无需重复设置。",
+                      "You have already consented to publication." if consent else "You have already declined publication.")
     before = {"consent_publish": item.consent_publish}
     item.consent_publish = consent
     item.save(update_fields=["consent_publish", "updated_at"])

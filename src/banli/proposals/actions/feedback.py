@@ -4,6 +4,7 @@
 from banli.org.models import FeedbackGrade, SessionPolicy
 from banli.params import parse_date
 
+from ..guards import refuse
 from ..models import CoUnitGrade, Feedback, Mediation, Reply
 from .audiences import tell
 from .common import item_action, begin, system_step, invalid, require_text, today
@@ -39,9 +40,8 @@ def _after_feedback(step, a, reply, fb):
 @item_action
 def give_feedback(user, item_id, *, reply_id, grade, agrees: bool, comment="", praise=False, co_grades=None) -> Feedback:
     step = begin(user, "give_feedback", item_id)
-    existing = Feedback.objects.filter(reply_id=reply_id, item=step.item).first()
-    if existing:
-        return existing
+    if Feedback.objects.filter(reply_id=reply_id, item=step.item).exists():
+        raise refuse("already_rated", "这份答复已评价。", "This reply has already been rated.")
     step.check()
     a, reply = _awaiting(step, reply_id)
     g = FeedbackGrade.objects.filter(code=grade).first()
@@ -76,9 +76,8 @@ def record_no_feedback(user, item_id, *, reply_id, on=None) -> Feedback:
         raise ValueError("only the system's step takes a date; the office records no feedback as of today")
     day = on or today()
     step = begin(user, "record_no_feedback", item_id) if user is not None else system_step("record_no_feedback", item_id)
-    existing = Feedback.objects.filter(reply_id=reply_id, item=step.item).first()
-    if existing:
-        return existing
+    if Feedback.objects.filter(reply_id=reply_id, item=step.item).exists():
+        raise refuse("already_rated", "这份答复已有评价或已登记逾期未反馈。", "This reply has already been rated, or recorded as not rated.")
     step.check()
     a, reply = _awaiting(step, reply_id)
     policy = SessionPolicy.for_session(step.item.session)

@@ -38,9 +38,6 @@ def _lead_units(item):
 @item_action
 def send_co_opinion(user, item_id, *, assignment, text) -> CoOpinion:
     step = begin(user, "send_co_opinion", item_id, assignment_id=assignment)
-    existing = CoOpinion.objects.filter(assignment=step.assignment).first()
-    if existing and not existing.waived:
-        return existing
     step.check()
     op = CoOpinion.objects.create(assignment=step.assignment, text=require_text(text, "text", "会办意见", "The opinion"), by=user)
     step.audit(target=op, after={"unit": step.assignment.unit_id})
@@ -51,9 +48,6 @@ def send_co_opinion(user, item_id, *, assignment, text) -> CoOpinion:
 @item_action
 def waive_co_opinion(user, item_id, *, assignment, reason) -> CoOpinion:
     step = begin(user, "waive_co_opinion", item_id, assignment_id=assignment)
-    existing = CoOpinion.objects.filter(assignment=step.assignment).first()
-    if existing and existing.waived:
-        return existing
     step.check()
     op = CoOpinion.objects.create(assignment=step.assignment, waived=True, waiver_reason=require_text(reason, "reason", "豁免理由", "A reason"), by=user)
     step.audit(target=op, after={"waived": True, "unit": step.assignment.unit_id}, note=op.waiver_reason)
@@ -65,7 +59,7 @@ def waive_co_opinion(user, item_id, *, assignment, reason) -> CoOpinion:
 @item_action
 def grade_co_unit(user, item_id, *, assignment, grade, comment="") -> LeadCoGrade:
     """The lead unit's liaison grades a co-handling unit's work on the item; a later grade
-    replaces it (both stay, the latest counts), the same grade again changes nothing."""
+    replaces it (both stay, the latest counts); the same grade and comment again is refused."""
     step = begin(user, "grade_co_unit", item_id, assignment_id=assignment)
     step.check()
     g = FeedbackGrade.objects.filter(code=grade).first()
@@ -74,7 +68,7 @@ def grade_co_unit(user, item_id, *, assignment, grade, comment="") -> LeadCoGrad
     comment = (comment or "").strip()
     last = LeadCoGrade.objects.filter(assignment=step.assignment).order_by("-id").first()
     if last is not None and last.grade_id == g.pk and last.comment == comment:
-        return last
+        raise invalid("grade", f"评价未改变：此前已评为“{g.name}”。", f"Nothing changed: the unit was already graded {g.name_en or g.code}.")
     lg = LeadCoGrade.objects.create(assignment=step.assignment, grade=g, comment=comment, by=user)
     step.audit(target=lg, before={"grade": last.grade.code} if last else None, after={"unit": step.assignment.unit_id, "grade": g.code})
     tell(step, "grade_co_unit", f"主办单位对贵单位的会办工作评价为“{g.name}”：{step.item.title}", units=[step.assignment.unit])

@@ -51,12 +51,12 @@ def sole_replying_unit(item_id) -> int | None:
 
 
 @item_action
-def decide_publication(user, item_id, *, assignment=None, publish: bool, reason="") -> PublicationRecord | None:
+def decide_publication(user, item_id, *, assignment=None, publish: bool, reason="") -> PublicationRecord:
     step = begin(user, "decide_publication", item_id, assignment_id=assignment or sole_replying_unit(item_id))
-    wanted = P.PUBLISHED if publish else P.WITHHELD
-    if step.assignment.publication == wanted:
-        return None
     step.check()
+    if not publish and step.assignment.publication != P.UNDECIDED:
+        # decidable() leaves a decided reply open only to publishing it.
+        raise invalid("publish", "该答复已不公开，无需再次决定。", "This reply is not published already; there is nothing to decide.")
     reason = (reason or "").strip()
     if publish and step.item.consent_publish is not True:
         raise invalid("publish", "委员/代表未同意公开，不能公开。", "The proposer has not consented to publication.")
@@ -66,9 +66,7 @@ def decide_publication(user, item_id, *, assignment=None, publish: bool, reason=
 
 
 @item_action
-def revoke_publication(user, item_id, *, assignment=None, reason) -> PublicationRecord | None:
+def revoke_publication(user, item_id, *, assignment=None, reason) -> PublicationRecord:
     step = begin(user, "revoke_publication", item_id, assignment_id=assignment or sole_replying_unit(item_id))
-    if step.assignment.publication == P.REVOKED:
-        return None
     step.check()
     return _decide(step, PublicationRecord.Kind.REVOKE, P.REVOKED, require_text(reason, "reason", "撤销理由", "A reason"))

@@ -20,8 +20,6 @@ def _reason(reason, zh="理由", en="A reason"):
 def register(user, item_id) -> Item:
     step = begin(user, "register", item_id)
     item = step.item
-    if item.state == ItemState.REGISTERED or item.number:
-        return item
     step.check()
     # The session row is the numbering lock: two clerks registering at once get different numbers.
     session = Session.objects.select_for_update().get(pk=item.session_id)
@@ -47,8 +45,6 @@ def return_for_revision(user, item_id, *, reason) -> Item:
 @item_action
 def reject(user, item_id, *, reason) -> Item:
     step = begin(user, "reject", item_id)
-    if step.item.state == ItemState.NOT_REGISTERED:
-        return step.item
     step.check()
     reason = _reason(reason, "不予立案的理由", "A reason for rejecting")
     before = step.advance(state_reason=reason)
@@ -63,8 +59,6 @@ def merge(user, item_id, *, into_number=None, into_id=None, reason="") -> Item:
     knows it (into_id, the internal id, for API clients that have it)."""
     step = begin(user, "merge", item_id)
     item = step.item
-    if item.state == ItemState.MERGED:
-        return item
     step.check()
     field = "into_number" if into_number or not into_id else "into_id"
     if not into_number and not into_id:
@@ -83,8 +77,6 @@ def merge(user, item_id, *, into_number=None, into_id=None, reason="") -> Item:
 @item_action
 def convert(user, item_id, *, to="意见建议", reason="") -> Item:
     step = begin(user, "convert", item_id)
-    if step.item.state == ItemState.CONVERTED:
-        return step.item
     step.check()
     to = (to or "").strip()
     if to not in ("意见建议", "社情民意"):
@@ -99,8 +91,6 @@ def convert(user, item_id, *, to="意见建议", reason="") -> Item:
 def request_withdrawal(user, item_id, *, reason) -> Item:
     step = begin(user, "request_withdrawal", item_id)
     item = step.item
-    if item.withdrawal_requested:
-        return item
     step.check()
     item.withdrawal_reason = _reason(reason, "撤回理由", "A reason for withdrawing")
     item.withdrawal_requested = True
@@ -115,8 +105,6 @@ def decide_withdrawal(user, item_id, *, approve: bool, note="") -> Item:
     step = begin(user, "decide_withdrawal", item_id)
     item = step.item
     step.check()
-    if not item.withdrawal_requested:
-        raise invalid(None, "没有待审核的撤回申请。", "No withdrawal request is pending.")
     item.withdrawal_requested = False
     if approve:
         before = step.decide_state(ItemState.WITHDRAWN, state_reason=item.withdrawal_reason)

@@ -84,23 +84,9 @@ def _locked_open_reply(step) -> Reply | None:
     return Reply.objects.select_for_update().select_related("reply_type").get(pk=r.pk) if r else None
 
 
-def _sent_or_at(step, *states):
-    """The reply a repeated approval or send already moved on; None if the step is still to do."""
-    sent = [r for r in step.assignment.replies.all() if r.state == Reply.State.SENT]
-    open_ = open_reply(step.assignment)
-    if open_ is not None and open_.state in states:
-        return open_
-    if open_ is None and sent and "sent" in states:
-        return sent[-1]
-    return None
-
-
 @item_action
 def submit_reply(user, item_id, *, assignment) -> Reply:
     step = begin(user, "submit_reply", item_id, assignment_id=assignment)
-    done = _sent_or_at(step, Reply.State.PENDING_UNIT, Reply.State.PENDING_LEADER, Reply.State.APPROVED)
-    if done:
-        return done
     step.check()
     reply = _locked_open_reply(step)
     reply.state = Reply.State.PENDING_UNIT
@@ -132,9 +118,6 @@ def _decide(step, level, approve, comment):
 @item_action
 def approve_reply(user, item_id, *, assignment, comment="") -> Reply:
     step = begin(user, "approve_reply", item_id, assignment_id=assignment)
-    done = _sent_or_at(step, Reply.State.PENDING_LEADER, Reply.State.APPROVED, "sent")
-    if done:
-        return done
     step.check()
     return _decide(step, ReplyApproval.Level.UNIT, True, comment)
 
@@ -149,9 +132,6 @@ def return_reply(user, item_id, *, assignment, comment) -> Reply:
 @item_action
 def leader_approve_reply(user, item_id, *, assignment, comment="") -> Reply:
     step = begin(user, "leader_approve_reply", item_id, assignment_id=assignment)
-    done = _sent_or_at(step, Reply.State.APPROVED, "sent")
-    if done:
-        return done
     step.check()
     return _decide(step, ReplyApproval.Level.DISTRICT, True, comment)
 
@@ -167,8 +147,6 @@ def leader_return_reply(user, item_id, *, assignment, comment) -> Reply:
 def send_reply(user, item_id, *, assignment) -> Reply:
     step = begin(user, "send_reply", item_id, assignment_id=assignment)
     a = step.assignment
-    if open_reply(a) is None and a.replied_round >= a.reply_round:
-        return [r for r in a.replies.all() if r.state == Reply.State.SENT][-1]
     step.check()
     reply = _locked_open_reply(step)
     reply.state, reply.sent_at = Reply.State.SENT, now()
@@ -195,9 +173,6 @@ def send_reply(user, item_id, *, assignment) -> Reply:
 def request_extension(user, item_id, *, assignment, requested_due, reason) -> ExtensionRequest:
     step = begin(user, "request_extension", item_id, assignment_id=assignment)
     a = step.assignment
-    pending = a.extensions.filter(state=ExtensionRequest.State.PENDING).first()
-    if pending:
-        return pending
     step.check()
     due = parse_date(requested_due, "requested_due")
     policy = SessionPolicy.for_session(step.item.session)

@@ -9,11 +9,9 @@ from .common import item_action, begin, invalid, require_text
 
 
 @item_action
-def mark_key(user, item_id, *, leader_id, reason="") -> KeyItemMark | None:
+def mark_key(user, item_id, *, leader_id, reason="") -> KeyItemMark:
     step = begin(user, "mark_key", item_id)
     item = step.item
-    if item.is_key and str(item.key_leader_id) == str(leader_id):
-        return None
     step.check()
     if not StaffRole.objects.filter(user_id=leader_id, kind=StaffRole.Kind.DISTRICT_LEADER).exists():
         raise invalid("leader_id", "牵头督办领导须为区领导。", "The supervising leader must be a district leader.")
@@ -27,11 +25,9 @@ def mark_key(user, item_id, *, leader_id, reason="") -> KeyItemMark | None:
 
 
 @item_action
-def unmark_key(user, item_id, *, reason) -> KeyItemMark | None:
+def unmark_key(user, item_id, *, reason) -> KeyItemMark:
     step = begin(user, "unmark_key", item_id)
     item = step.item
-    if not item.is_key:
-        return None
     step.check()
     reason = require_text(reason, "reason", "取消理由", "A reason")
     before = {"is_key": True, "key_leader": item.key_leader_id}
