@@ -13,6 +13,9 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Window
 
 FULL_COUNT = "_full_count"
+# No list holds two billion rows; an offset past a 64-bit integer is refused by the database
+# (SQLite: "datatype mismatch"), so a page that far is past the end before any query.
+MAX_OFFSET = 2**31 - 1
 
 
 def rows_with_total(qs, start: int, size: int, values=()) -> tuple[list, int | None]:
@@ -42,6 +45,8 @@ class ListPaginator(Paginator):
             raise PageNotAnInteger("页码应为整数。") from None
         if number < 1:
             raise EmptyPage("页码应不小于 1。")
+        if (number - 1) * self.per_page > MAX_OFFSET:
+            raise EmptyPage("该页没有结果。")
         return number  # whether it is past the end, the page's own query says
 
     def page(self, number):

@@ -89,6 +89,10 @@ def test_a_search_s_total_comes_with_its_page_and_past_the_end_still_counts(worl
     assert body["count"] == 2 and [r["id"] for r in body["results"]] == [once.pk] and body["next"] is None
     assert api.get("/api/items/", {"q": "停车", "page_size": 1, "page": 3}).status_code == 404
     assert api.get("/api/items/", {"q": "停车", "page": "last", "page_size": 1}).json()["results"][0]["id"] == once.pk
+    # A page number whose offset no database integer holds (found by tests/api/test_fuzz.py): past the end, not a 500.
+    huge = "184467440737095518"
+    assert api.get("/api/items/", {"q": "停车", "page": huge}).status_code == 404
+    assert f'href="/items/{once.pk}/"' in c.get("/items/", {"q": "停车", "page": huge}).content.decode()
 
 
 def test_the_page_marks_the_words_and_offers_relevance_as_the_order(world, gov_office, parking):
