@@ -8,6 +8,7 @@ from datetime import date
 from banli.org.models import Assembly, Session
 from banli.proposals.access import actor_for
 
+from . import cache
 from .access import check_reports
 from .asof import as_of, parse_as_of
 from .periods import Period, period
@@ -19,6 +20,12 @@ from .units import unit_table
 class ReportRequest:
     period: Period
     as_of: date | None  # None: today
+
+    def asked(self) -> tuple:
+        """What the figures depend on besides the records: the period and the day (today's
+        when none was asked, so a kept answer is never carried into the next day)."""
+        p = self.period
+        return (p.kind, p.assembly, p.value, p.label, as_of(self.as_of).day.isoformat())
 
 
 def requested_period(user, params) -> Period:
@@ -43,11 +50,13 @@ def requested(user, params) -> ReportRequest:
 
 
 def figures(req: ReportRequest) -> dict:
-    return yearly_figures(req.period, as_of=req.as_of)
+    """Kept until a record changes (cache.py): equal to computing them now."""
+    return cache.remembered("figures", req.asked(), lambda: yearly_figures(req.period, as_of=req.as_of))
 
 
 def units(req: ReportRequest) -> dict:
-    return {"period": req.period.as_dict(), "as_of": as_of(req.as_of).day.isoformat(), "units": unit_table(req.period, as_of=req.as_of)}
+    table = cache.remembered("units", req.asked(), lambda: unit_table(req.period, as_of=req.as_of))
+    return {"period": req.period.as_dict(), "as_of": as_of(req.as_of).day.isoformat(), "units": table}
 
 
 def figures_for(user, params) -> dict:

@@ -4,7 +4,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
-from .views import actions, home, inbox, items, pwa, reports, talk
+from .views import actions, deadlines, home, inbox, items, portfolio, pwa, reports, talk
 
 app_name = "web"
 urlpatterns = [
@@ -19,7 +19,9 @@ urlpatterns = [
     path("items/<int:item_id>/edit/", items.item_edit, name="item_edit"),
     path("items/<int:item_id>/do/<str:action>/", actions.do_action, name="do"),
     path("items/<int:item_id>/files/<int:attachment_id>/", items.attachment, name="attachment"),
-    path("deadlines/", home.deadlines, name="deadlines"),
+    path("deadlines/", deadlines.deadlines, name="deadlines"),
+    path("deadlines/export.xlsx", deadlines.deadlines_export, name="deadlines_export"),
+    path("portfolio/", portfolio.portfolio_page, name="portfolio"),
     path("questions/", talk.questions, name="questions"),
     path("questions/<int:question_id>/answer/", talk.answer, name="answer"),
     path("inbox/", inbox.inbox, name="inbox"),

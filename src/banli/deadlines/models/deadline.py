@@ -17,7 +17,9 @@ class Milestone(models.TextChoices):
     CO_OPINION = "co_opinion", _("会办意见")
     REPLY = "reply", _("答复")
     SECOND_REPLY = "second_reply", _("重新办理答复")
-    FEEDBACK = "feedback", _("委员反馈")
+    # The proposer's (委员's or 代表's) rating of a sent reply; not "委员反馈", which reads as the
+    # unit's progress report (反馈进展) as well, and names only one of the two assemblies.
+    FEEDBACK = "feedback", _("评价答复")
     PROGRESS = "progress", _("办理进展")
     PUBLICATION = "publication", _("公开决定")
     MESSAGE = "message", _("回复留言")
@@ -28,8 +30,8 @@ class Milestone(models.TextChoices):
 OVERDUE_LABEL = {
     Milestone.COSIGN: "超期确认联名", Milestone.REGISTER: "超期立案审查", Milestone.SIGN: "超期接收",
     Milestone.ADJUST_DECISION: "超期决定调整", Milestone.CONSULT: "超期面商", Milestone.CO_OPINION: "超期会办",
-    Milestone.REPLY: "超期答复", Milestone.SECOND_REPLY: "超期重新答复", Milestone.FEEDBACK: "超期反馈",
-    Milestone.PROGRESS: "超期反馈进展", Milestone.PUBLICATION: "超期决定公开", Milestone.MESSAGE: "超期回复消息",
+    Milestone.REPLY: "超期答复", Milestone.SECOND_REPLY: "超期重新答复", Milestone.FEEDBACK: "超期未评价",
+    Milestone.PROGRESS: "超期报送进展", Milestone.PUBLICATION: "超期决定公开", Milestone.MESSAGE: "超期回复消息",
     Milestone.QUESTION: "超期答复提问",
 }
 

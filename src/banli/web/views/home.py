@@ -1,11 +1,8 @@
-"""The first page: what waits on me (待办), and the supervision list of open milestones."""
+"""The first page: what waits on me (待办). (The supervision list of open milestones: deadlines.py.)"""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from banli.deadlines import selectors as deadline_selectors
-from banli.deadlines.models import Milestone
 from banli.org.models import WORDING, WORDING_EN
 from banli.proposals.access import actor_for
 from banli.proposals.todo import ROLE_TITLES, todo_sections
@@ -47,11 +44,3 @@ def office_calendar_warnings(request) -> list[str]:
         return []
     english = request.LANGUAGE_CODE == "en"
     return [w["en"] if english else w["zh"] for w in calendar_warnings()]
-
-
-@login_required
-def deadlines(request):
-    """Open milestones, late ones first, scoped to what the user supervises."""
-    qs = deadline_selectors.open_deadlines(request.user, request.GET)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "web/deadlines.html", {"page": page, "kinds": Milestone.choices, "params": request.GET})

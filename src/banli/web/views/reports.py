@@ -7,11 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from banli.errors import BanliError
 from banli.org.models import FeedbackGrade, ReplyType, Session, Term
-from banli.reports import charts, service
+from banli.reports import cache, charts, service
 from banli.reports.access import check_reports, may_export_dossiers
 from banli.reports.documents.situation_docx import situation_report
 from banli.reports.documents.xlsx import report_workbook, units_workbook
@@ -37,7 +38,10 @@ def report_page(request):
     units = service.units(req)["units"]
     p = req.period
     cur, prev = figures["current"], figures["previous"]
-    svgs = {k: charts.svg(fig) for k, fig in charts.report_charts(figures).items()}
+    # The four charts, drawn from the figures, are kept with them, per language (their titles
+    # are translated), until a record changes.
+    svgs = cache.remembered("charts", (*req.asked(), translation.get_language()),
+                            lambda: {k: charts.svg(fig) for k, fig in charts.report_charts(figures).items()})
     query = request.GET.urlencode() or f"kind={p.kind}&value={p.value}&assembly={p.assembly}"
     return render(request, "web/reports/page.html", {
         "p": p, "cur": cur, "prev": prev, "prev_word": PREV_WORD[p.kind], "may_export": may_export_dossiers(request.user), "as_of": figures["as_of"], "today": timezone.localdate().isoformat(), "prose": basic_situation(figures), "charts": svgs,
