@@ -254,6 +254,11 @@ BANLI_NOTIFY_RETRY_SECONDS = env_int("BANLI_NOTIFY_RETRY_SECONDS", 300, minimum=
 BANLI_NOTIFY_RETRY_MAX_SECONDS = env_int("BANLI_NOTIFY_RETRY_MAX_SECONDS", 6 * 3600, minimum=1)
 # No SMS in this local-time window (TIME_ZONE, Asia/Shanghai); held until it ends. E-mail is not held.
 BANLI_SMS_QUIET_HOURS = env_hours("BANLI_SMS_QUIET_HOURS", "21:00-08:00")
+# Except deadline reminders and urge notices, SMS and e-mail come once a day as a digest
+# (banli.notify.digest), queued by the first delivery pass after this local hour (0-23).
+BANLI_DIGEST_HOUR = env_int("BANLI_DIGEST_HOUR", 17, minimum=0)
+# Where the digest's links point: this installation's address as its users reach it.
+BANLI_SITE_URL = env_str("BANLI_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # SMS gateway: "outbox" (development: marks the message sent without sending it), "http" (the
 # generic HTTP adapter below), or the dotted path of a gateway class.

@@ -24,7 +24,11 @@ def start_if_configured() -> threading.Thread | None:
             try:
                 from banli.deadlines.scan import run_scan
 
+                from banli.notify.digest import send_digests
+
                 log.warning("deadline scan: %s", run_scan())
+                # Idempotent, a no-op before the digest hour: the hourly timer sends it once a day.
+                send_digests()
             except Exception:  # the timer must outlive one failed scan; the error is logged
                 log.exception("deadline scan failed")
             finally:

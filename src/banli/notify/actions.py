@@ -3,6 +3,8 @@
 Marking a notification read is the reader's bookkeeping, not a business event: no audit row.
 Changing one's channels or numbers decides who is reached by SMS and e-mail, so it is audited."""
 
+import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -34,6 +36,19 @@ def mark_read(user, notification_id: int) -> int:
 @transaction.atomic
 def mark_all_read(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+@transaction.atomic
+def mark_group_read(user, kind: str, day) -> int:
+    """Mark one of the inbox's groups read (the person's notifications of one kind on one day,
+    local time); the number marked. A group that does not exist marks nothing."""
+    from .selectors import inbox
+
+    try:
+        day = datetime.date.fromisoformat(str(day))
+    except ValueError:
+        raise not_found() from None
+    return inbox(user, kind=str(kind)[:40], day=day).filter(read_at__isnull=True).update(read_at=timezone.now())
 
 
 @transaction.atomic

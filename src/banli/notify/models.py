@@ -17,6 +17,9 @@ class Notification(models.Model):
     kind = models.CharField(max_length=40)
     item = models.ForeignKey("proposals.Item", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     text = models.CharField(max_length=300)
+    # What varies in the text, and the sentence it fills (banli.notify.messages): the page renders
+    # the sentence in the reader's language. Null for a text no sentence matches (shown as written).
+    params = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -24,6 +27,15 @@ class Notification(models.Model):
         verbose_name = verbose_name_plural = "通知"
         ordering = ["-id"]
         indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        return self.rendered
+
+    @property
+    def rendered(self) -> str:
+        from .messages import render
+
+        return render(self.kind, self.text, self.params)
 
 
 class OutboxMessage(models.Model):
@@ -99,3 +111,23 @@ class ChannelMinimum(models.Model):
 
     def channels(self) -> set[str]:
         return {c for c, on in ((Channel.SMS, self.sms), (Channel.EMAIL, self.email)) if on}
+
+
+class Digest(models.Model):
+    """The day's summary sent to one person by SMS and e-mail (banli.notify.digest): one row per
+    person per day, so a second pass on the same day sends nothing. It covers the person's
+    notifications up to `through_id`; the next digest starts after it."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests", verbose_name="收件人")
+    day = models.DateField("日期")
+    through_id = models.BigIntegerField("汇总至通知编号")
+    count = models.PositiveIntegerField("通知条数")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "每日通知汇总"
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "day"], name="one_digest_per_person_per_day")]
+
+    def __str__(self):
+        return f"{self.recipient_id} {self.day}"

@@ -13,7 +13,8 @@ FOOTER = "\n\n——\n本邮件由提案办理系统自动发送，请勿直接�
 
 
 def subject_for(text: str) -> str:
-    line = " ".join(text.split())  # a header never carries a line break
+    # The first line: a digest's heading, not its list (one-line messages are their own subject).
+    line = " ".join(text.strip().split("\n", 1)[0].split())  # a header never carries a line break
     return settings.BANLI_EMAIL_SUBJECT_PREFIX + (line if len(line) <= 60 else line[:59] + "…")
 
 

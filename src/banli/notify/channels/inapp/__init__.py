@@ -1,5 +1,6 @@
 """The in-app inbox: always on, written at once (no outbox); read and marked read through the API."""
 
+from ...messages import parse
 from ...models import Channel, Notification
 from ..base import ChannelBackend
 
@@ -10,4 +11,6 @@ class InApp(ChannelBackend):
     queued = False
 
     def deliver_now(self, user_ids, kind, text, item_id):
-        Notification.objects.bulk_create([Notification(recipient_id=u, kind=kind, text=text[:300], item_id=item_id) for u in user_ids])
+        params = parse(kind, text)  # the sentence and its values: the page renders it in the reader's language
+        Notification.objects.bulk_create([Notification(recipient_id=u, kind=kind, text=text[:300], params=params, item_id=item_id)
+                                          for u in user_ids])
