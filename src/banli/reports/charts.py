@@ -18,6 +18,7 @@ from django.utils import translation  # noqa: E402
 from django.utils.translation import gettext as _  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 
 # Families that draw simplified Chinese, in order of preference.
 CJK_FAMILIES = ["Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "WenQuanYi Micro Hei", "Microsoft YaHei", "SimHei", "PingFang SC"]
@@ -115,17 +116,24 @@ def bars(title: str, labels: list[str], values: list[int], notes: list[str] | No
 
 
 # The page's charts are drawn narrower than the Word report's: the browser scales an SVG to its
-# box (a phone's 330 px, half of a desktop page), and the labels shrink with it. Drawn at this
-# width, 10-point labels stay about 11 px on a phone and 12 px on a desktop.
+# box, and the labels scale with it. Drawn 4.4 in (317 units) wide, the SVG is about 318 px on a
+# 360-px phone, so a label of WEB_LABEL_PT units shows at about that many pixels: 12.5 keeps every
+# label at 12 px or more there (banli.css caps the chart at 420 px on a desktop: about 16 px).
 WEB_WIDTH_INCHES = 4.4
+WEB_LABEL_PT = 12.5
+WEB_TITLE_PT = 14
 
 
 def svg(fig: Figure) -> str:
     """SVG for the page: text stays text (the browser picks a Chinese font)."""
     width, height = fig.get_size_inches()
-    if width > WEB_WIDTH_INCHES:
-        fig.set_size_inches(WEB_WIDTH_INCHES, height)
-        fig.tight_layout()
+    for text in fig.findobj(Text):
+        if text.get_text():
+            text.set_fontsize(max(text.get_fontsize(), WEB_TITLE_PT if text.get_fontsize() >= 12 else WEB_LABEL_PT))
+    # Bigger labels need more height: a row of bars per label, as bars() measures it at 10 pt.
+    height *= WEB_LABEL_PT / 10
+    fig.set_size_inches(min(width, WEB_WIDTH_INCHES), height)
+    fig.tight_layout()
     buf = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none"}):
         fig.savefig(buf, format="svg")

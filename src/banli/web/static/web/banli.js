@@ -3,7 +3,11 @@
    2. The co-signer picker searches members by name through the API and keeps the picks as chips.
    3. An action named in the address (#do-sign-12) opens and takes the focus.
    4. An assessment indicator's form shows the parameters of the figure chosen.
-   5. A reply form's "套用模板" fills the letter in place (the server's JSON) instead of reloading the page. */
+   5. A reply form's "套用模板" fills the letter in place (the server's JSON) instead of reloading the page.
+   6. A required field left empty says so in the page's language: the browser's own message follows
+      the browser's language (an English Chromium says "Please select one of these options." on a
+      Chinese page); on a Chinese page every form's fields say it in Chinese instead.
+   7. The report's filters fold behind their summary on a phone, so the first figure is on the first screen. */
 (function () {
   "use strict";
 
@@ -141,6 +145,56 @@
     sync();
     sel.addEventListener("change", sync);
   });
+
+  // 6. Validity messages in Chinese on a Chinese page; an English page keeps the browser's own.
+  if ((document.documentElement.lang || "").indexOf("zh") === 0) {
+    var said = function (el) {
+      var v = el.validity, t = el.type;
+      if (v.valueMissing) {
+        if (t === "radio") return "请选择其中一项。";
+        if (t === "checkbox") return "请勾选此项。";
+        if (t === "file") return "请选择文件。";
+        if (el.tagName === "SELECT") return "请从列表中选择一项。";
+        return "请填写此项。";
+      }
+      if (v.typeMismatch) return t === "email" ? "请输入有效的电子邮箱地址。" : t === "url" ? "请输入有效的网址。" : "格式不正确。";
+      if (v.badInput) return t === "number" ? "请输入数字。" : t === "date" ? "请输入完整的日期。" : "请输入有效的值。";
+      if (v.rangeUnderflow) return "不能小于 " + el.min + "。";
+      if (v.rangeOverflow) return "不能大于 " + el.max + "。";
+      if (v.stepMismatch) return "请输入有效的值。";
+      if (v.tooShort) return "至少 " + el.minLength + " 个字（现为 " + el.value.length + " 个）。";
+      if (v.tooLong) return "最多 " + el.maxLength + " 个字。";
+      if (v.patternMismatch) return el.title || "格式不正确。";
+      return "";
+    };
+    // Capture: "invalid" does not bubble. The message is cleared as soon as the field changes, or
+    // the browser would keep refusing a field that is now filled.
+    document.addEventListener("invalid", function (e) {
+      var el = e.target;
+      if (!el.setCustomValidity) return;
+      el.setCustomValidity("");
+      if (!el.validity.valid) el.setCustomValidity(said(el));
+    }, true);
+    var clear = function (e) {
+      var el = e.target;
+      if (!el.setCustomValidity) return;
+      if (el.type === "radio" && el.name && el.form) {
+        Array.prototype.forEach.call(el.form.querySelectorAll('input[type=radio][name="' + el.name.replace(/["\\]/g, "") + '"]'),
+                                     function (r) { r.setCustomValidity(""); });
+      } else {
+        el.setCustomValidity("");
+      }
+    };
+    document.addEventListener("input", clear, true);
+    document.addEventListener("change", clear, true);
+  }
+
+  // 7. On a phone the report's filters start folded (their summary says what is chosen).
+  if (window.matchMedia && window.matchMedia("(max-width: 640px)").matches) {
+    document.querySelectorAll("details[data-fold-on-phone]").forEach(function (d) {
+      if (!d.querySelector(".error")) d.open = false;
+    });
+  }
 
   if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(function () {});
 })();
