@@ -72,8 +72,10 @@ ANCHOR = re.compile(r"^do-(?P<name>[a-z_]+?)(?:-(?P<assignment>\d+))?(?:-r(?P<re
 
 
 def action_anchors(response) -> list[str]:
-    """The ids of the action forms on an item page (one <details> per allowed action)."""
-    return re.findall(r'<details class="action[^"]*" id="(do-[^"]+)"', text(response))
+    """The ids of the action forms on an item page: one <details> per allowed action, except that
+    returning a reply is the second button of its approval's panel (the button carries the id)."""
+    return [a or b for a, b in re.findall(r'<details class="action[^"]*" id="(do-[^"]+)"|<button class="btn[^"]*" id="(do-[^"]+)" formaction=',
+                                          text(response))]
 
 
 def action_keys(response) -> set[tuple[str, int | None]]:

@@ -18,6 +18,7 @@ from banli.proposals.selectors import last_read_message
 from .forms import FORMS, PLACED_ELSEWHERE, Field
 from .unit_choices import unit_choices
 from .reply_form import dress_reply_forms
+from .review import dress_review_forms
 from .suggest_panel import suggestion_context
 
 # Audit actions that are not steps of the transition table.
@@ -117,9 +118,12 @@ def _bind(specs, choices: Choices, data=None, errors=None) -> list[BoundField]:
     return out
 
 
-def action_forms(request, item, available: list[dict], *, failed: str = "", data=None, errors=None, message: str = "") -> list[ActionForm]:
+def action_forms(request, item, available: list[dict], *, view=None, failed: str = "", data=None, errors=None,
+                 message: str = "") -> list[ActionForm]:
     """One form per action the table allows now. The one that just failed comes back open, with
-    what was typed and the messages beside its fields."""
+    what was typed and the messages beside its fields (its `error` marks it; the page says the
+    message once, at the top: error_summary). With the read model (`view`), the forms that act on
+    a reply carry it and come first (banli.web.review)."""
     choices = Choices(item)
     forms = []
     for a in available:
@@ -153,7 +157,31 @@ def action_forms(request, item, available: list[dict], *, failed: str = "", data
                 f.note = extra["_co"]
             forms.append(f)
     dress_reply_forms(request, item, forms)
-    return forms
+    return dress_review_forms(forms, view) if view is not None else forms
+
+
+# Where the forms that are not in the action panel stand on the page.
+ELSEWHERE_ANCHORS = {"post_message": "messages", "add_attachment": "attachments"}
+ELSEWHERE_FIELDS = {"post_message": {"body"}, "add_attachment": {"file"}}
+
+
+def error_summary(forms, *, failed: str = "", errors=None, message: str = "", **_ignored) -> dict | None:
+    """The one message at the top of a page sent back with an error, and the form it links to.
+    A message shown beside its field is not said again: the top then only says to check the form
+    (and what no field shows, e.g. a tampered hidden input)."""
+    if not message:
+        return None
+    errors = errors or {}
+    form = next((f for f in forms if f.error), None)
+    name = failed.split("|", 1)[0]
+    if form is not None:
+        beside, anchor = {b.spec.name for b in form.fields}, form.anchor
+    else:
+        beside, anchor = ELSEWHERE_FIELDS.get(name, set()), ELSEWHERE_ANCHORS.get(name, "")
+    placed = {k for k, msgs in errors.items() if msgs and k in beside}
+    rest = [m for k, msgs in errors.items() if k not in placed for m in msgs if m != message]
+    head = str(_("请检查填写的内容。")) if placed else message
+    return {"message": " ".join([head, *rest]), "anchor": anchor}
 
 
 def _key(name, hidden) -> str:
@@ -196,13 +224,14 @@ def page_context(request, item, **form_state) -> dict:
     allowed = workflow.available_actions(actor, item)
     available = {a["action"] for a in allowed}
     msgs, unread, read_up_to = messages_with_marks(request, item, view.messages)
-    forms = action_forms(request, item, allowed, **form_state)
+    forms = action_forms(request, item, allowed, view=view, **form_state)
     return {
         **suggestion_context(request, item, available, forms),
         "item": item,
         "view": view,
         "w": wording(item.assembly),
         "forms": forms,
+        "error_summary": error_summary(forms, **form_state),
         "can_edit": "edit_draft" in available,
         "can_message": "post_message" in available,
         "can_attach": "add_attachment" in available,

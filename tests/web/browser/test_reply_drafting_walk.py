@@ -59,8 +59,9 @@ def test_a_template_fills_the_reply_and_the_draft_comes_back(page_for, live_serv
     head = page_for("phone")
     login(head, live_server, world.lead_head.username)
     visit(head, f"/items/{item.pk}/")
-    form = head.locator(f"#do-return_reply-{a.pk}")
-    form.locator("summary").click()
+    # Approving and returning are one panel, open, with the reply in it: the comment serves both buttons.
+    form = head.locator(f"#do-approve_reply-{a.pk}")
+    assert "年内启动试点。" in form.locator(".review-text").inner_text()
     form.get_by_label("意见").fill("请写明试点的具体小区和资金来源。")
     form.get_by_role("button", name="退回修改").click()
     head.wait_for_selector(".flash")

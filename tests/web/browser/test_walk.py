@@ -121,12 +121,25 @@ class Walk:
         """Press the form's button and check the step is reported done."""
         action = details.locator("form").get_attribute("action")
         with page.expect_navigation() as nav:
-            details.locator("form button.btn").click()
+            details.locator("form .a-buttons button.btn").first.click()  # a review panel's second button returns
         status = nav.value.status if nav.value else None
         if status != 200:
             said = page.locator("[role=alert], h1").all_inner_texts()
             raise AssertionError(f"step {label!r}: POST {action} answered {status} at {page.url}; the page says {said}")
         self.done(page, label)
+
+    def send(self, page: Page, assignment) -> None:
+        """发出答复 opens the confirmation with the letter as it will go out; only 确认发出 sends."""
+        details = self.action(page, f"do-send_reply-{assignment.pk}")
+        expect(details.locator(".review-text")).to_be_visible()
+        with page.expect_navigation():
+            details.locator("form .a-buttons button.btn").click()
+        expect(page.locator("h1")).to_have_text("确认发出答复")
+        expect(page.locator(".letter .l-title")).to_contain_text("的答复")
+        assert Reply.objects.filter(assignment=assignment, state=Reply.State.APPROVED).exists(), "sent before it was confirmed"
+        with page.expect_navigation():
+            page.get_by_role("button", name="确认发出").click()
+        self.done(page, "发出答复")
 
     def done(self, page: Page, label: str) -> None:
         alert = page.locator("p.alert[role=alert]")
@@ -291,7 +304,7 @@ def test_life_of_a_proposal(page_for, live_server, world, request_log):
     assert first.approvals.filter(level=ReplyApproval.Level.DISTRICT, by=w.district_leader, decision="approved").exists()
 
     page = walk.open_item("lead_liaison")
-    walk.submit(page, walk.action(page, f"do-send_reply-{lead.pk}"), "发出答复")
+    walk.send(page, lead)
     walk.badge(page, "已答复", "replied")
     first.refresh_from_db()
     assert first.state == Reply.State.SENT and first.sent_at is not None
@@ -343,7 +356,7 @@ def test_life_of_a_proposal(page_for, live_server, world, request_log):
     details.locator("input[name=held_on]").fill(today().isoformat())
     details.locator("textarea[name=participants]").fill("王委员、建委联络员")
     walk.submit(page, details, "记录面商沟通")
-    walk.submit(page, walk.action(page, f"do-send_reply-{lead.pk}"), "发出答复")
+    walk.send(page, lead)
     walk.badge(page, "已答复", "replied")
     second.refresh_from_db()
     assert second.state == Reply.State.SENT
@@ -395,17 +408,16 @@ def test_life_of_a_proposal(page_for, live_server, world, request_log):
 
 
 def approve_with_keyboard(page: Page, anchor: str, *, comment: str) -> None:
-    """Tab to the action's summary, Enter opens it, Tab into the comment and type, Tab to the
-    button, Enter sends: no mouse."""
-    summary = page.locator(f"details#{anchor} > summary")
+    """The approval panel is open (the person's main task): Tab to the reply's text (it scrolls
+    with the arrow keys), Tab into the comment and type, Tab to the button, Enter sends: no mouse."""
+    expect(page.locator(f"details#{anchor}")).to_have_attribute("open", "")
+    reply_text = page.locator(f"details#{anchor} .review-text")
     for _ in range(60):
         page.keyboard.press("Tab")
-        if summary.evaluate("el => el === document.activeElement"):
+        if reply_text.evaluate("el => el === document.activeElement"):
             break
     else:
-        raise AssertionError(f"Tab never reached the summary of #{anchor}")
-    page.keyboard.press("Enter")
-    expect(page.locator(f"details#{anchor}")).to_have_attribute("open", "")
+        raise AssertionError(f"Tab never reached the reply text of #{anchor}")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.name") == "comment"
     page.keyboard.type(comment)

@@ -15,6 +15,7 @@ from banli.proposals.access import visible_items
 
 from ..forms import PLACED_ELSEWHERE, field_errors, validate
 from ..item_page import action_label, form_key, page_context
+from .send_confirm import send_confirmation, wants_confirmation
 
 
 @require_POST
@@ -25,6 +26,8 @@ def do_action(request, item_id, action):
         raise not_found()
     try:
         data = validate(action, request.POST, request.FILES)
+        if wants_confirmation(action, request.POST):  # a reply is sent only from its confirmation page
+            return send_confirmation(request, item_id, data["assignment"])
         cmd.run(request.user, item_id, data)
     except BanliError as err:
         item = selectors.item_detail(request.user, item_id)
