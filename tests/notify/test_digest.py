@@ -67,7 +67,7 @@ def test_one_email_a_day_grouped_with_links(world, liaison_by_email, smtp_server
     [mail] = mails(smtp_server)
     assert mail["To"] == "jw@example.gov.cn"
     assert str(mail["Subject"]).lstrip() == "【提案办理】2026年3月2日通知汇总：共 3 条"
-    body = mail.get_content()
+    body = mail.get_content().replace("\r\n", "\n")  # SMTP lines end in CRLF
     assert body.startswith(
         "2026年3月2日通知汇总：共 3 条\n\n"
         "新交办（2 条）\n"
