@@ -24,7 +24,7 @@ from banli.org.models import Person, SessionPolicy, StaffRole, Unit
 from banli.proposals import actions, selectors, workflow
 from banli.proposals.access import actor_for, visible_items
 from banli.proposals.actions.registration import MERGE_REFUSED
-from banli.proposals.models import Item, LeadCoGrade, Publication
+from banli.proposals.models import Assignment, Item, LeadCoGrade, Publication
 from demo.accounts import ACCOUNTS
 from demo.commands import load
 from tests.checks import snapshot
@@ -197,14 +197,15 @@ def test_the_cases_seen_in_chromium_are_not_offered_and_are_refused_when_forced(
     # Forced through the API: refused with the reason, and nothing written.
     not_key = Item.objects.filter(is_key=False, state__in=workflow.TABLE["unmark_key"].from_states).order_by("pk").first()
     key = Item.objects.filter(is_key=True, state__in=workflow.TABLE["mark_key"].from_states).order_by("pk").first()
-    unpublished = (Item.objects.filter(state="closed", assignments__role="lead", assignments__publication=Publication.UNDECIDED)
-                   .order_by("pk").first())
+    undecided = Assignment.objects.filter(role="lead", replied_round__gte=1, publication=Publication.UNDECIDED,
+                                          item__state__in=workflow.TABLE["revoke_publication"].from_states).order_by("pk").first()
+    unpublished = undecided.item
     no_request = Item.objects.filter(assembly="cppcc", withdrawal_requested=False, state="handling").order_by("pk").first()
     cases = [
         (office, not_key, "unmark_key", {"reason": "调整"}, "not_key"),
         (office, key, "mark_key", {"leader_id": key.key_leader_id}, "already_key"),
         (office, unpublished, "revoke_publication",
-         {"assignment": unpublished.assignments.get(role="lead").pk, "reason": "撤下"}, "not_published"),
+         {"assignment": undecided.pk, "reason": "撤下"}, "not_published"),
         (assembly_office, no_request, "decide_withdrawal", {"approve": True}, "no_withdrawal_request"),
     ]
     for user, item, action, payload, code in cases:

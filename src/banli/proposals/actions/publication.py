@@ -54,6 +54,7 @@ def sole_replying_unit(item_id) -> int | None:
 def decide_publication(user, item_id, *, assignment=None, publish: bool, reason="") -> PublicationRecord:
     step = begin(user, "decide_publication", item_id, assignment_id=assignment or sole_replying_unit(item_id))
     step.check()
+    wanted = P.PUBLISHED if publish else P.WITHHELD
     if not publish and step.assignment.publication != P.UNDECIDED:
         # decidable() leaves a decided reply open only to publishing it.
         raise invalid("publish", "该答复已不公开，无需再次决定。", "This reply is not published already; there is nothing to decide.")
