@@ -120,7 +120,7 @@ def test_every_tap_target_and_text_on_a_phone(page_for, live_server, request_log
             chart_sizes += got["charts"]
             if persona in ("gov_office", "lead_liaison", "member"):
                 shot(page, f"phone-{persona}-{path.strip('/').replace('/', '-') or 'todo'}")
-    assert failures == []
+    assert failures == [], "\n" + "\n".join(failures)
     # The reports page's charts were measured (two personas read it), every label 12 px or more.
     assert len(chart_sizes) > 20 and min(chart_sizes) >= 12, sorted(chart_sizes)[:5]
     print("links inside running text, left at the line's height:", sorted(exempt))
@@ -171,7 +171,7 @@ def test_the_english_header_is_two_rows_at_most(page_for, live_server, world):
             with phone.expect_navigation():
                 phone.locator("form.lang button").click()
             shot(phone, "phone-en-inbox")
-            assert not page.evaluate(MEASURE)["taps"]
+            assert not phone.evaluate(MEASURE)["taps"]
 
 
 def test_a_required_choice_says_so_in_the_pages_language(page_for, live_server, world):
