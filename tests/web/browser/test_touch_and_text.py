@@ -139,6 +139,8 @@ def test_the_reports_first_figure_is_on_the_first_phone_screen(page_for, live_se
     first = page.locator("section.tiles .tile").first.bounding_box()
     assert first["y"] + first["height"] <= 740, first
     shot(page, "phone-reports-first-screen")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator("section.chart-grid figure").first.screenshot(path=str(SHOTS / "phone-reports-chart.png"))
     page.locator("details.report-filters > summary").click()
     assert page.locator("details.report-filters select[name=kind]").is_visible()
     # On a desktop they are open.
