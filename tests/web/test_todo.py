@@ -205,18 +205,22 @@ def test_liaisons_see_consultation_co_opinion_and_reply_once_signed(world, lead_
     c = login(lead_liaison)
     sections = todo_sections(c.get("/"))
     assert "unit_sign" not in sections
+    # One section per assignment (issue 14): the meeting comes first (rule 5), the reply after it.
     assert sections["unit_consult"].links == [f"/items/{item.pk}/#do-record_consultation-{lead.pk}"]
-    assert sections["unit_reply"].links == [f"/items/{item.pk}/#do-draft_reply-{lead.pk}"]
-    for key in ("unit_consult", "unit_reply"):
-        assert sections[key].count == 1
-        assert_lands(c, sections[key].links[0])
+    assert sections["unit_consult"].count == 1 and "unit_reply" not in sections
+    assert "下一步：联络员与委员当面沟通（办前面商）" in sections["unit_consult"].html
+    assert_lands(c, sections["unit_consult"].links[0])
     c2 = login(co_liaison)
     s = todo_section(c2.get("/"), "unit_co_opinion")
     assert (s.count, s.links) == (1, [f"/items/{item.pk}/#do-send_co_opinion-{co.pk}"])
     assert_lands(c2, s.links[0])
-    # Meeting the proposer meets the milestone: the section goes.
+    # Meeting the proposer meets the milestone: the item moves on to the reply.
     consult(world, item)
-    assert "unit_consult" not in todo_sections(c.get("/"))
+    sections = todo_sections(c.get("/"))
+    assert "unit_consult" not in sections
+    assert (sections["unit_reply"].count, sections["unit_reply"].links) == (1, [f"/items/{item.pk}/#do-draft_reply-{lead.pk}"])
+    assert "下一步：联络员拟写答复" in sections["unit_reply"].html
+    assert_lands(c, sections["unit_reply"].links[0])
 
 
 def test_liaison_sees_progress_due_after_a_type_a_reply(world, lead_liaison):
@@ -295,6 +299,20 @@ def test_district_leader_sees_key_items_they_supervise(world, gov_office, distri
     assert "办理中" in s.html  # the entry says where the item stands
     assert_lands(c, s.links[0])
     assert todo_section(login(other_leader).get("/"), "key_items").count == 0
+
+
+def test_waiting_sections_are_shown_but_not_counted_as_the_readers_own(world, lead_liaison):
+    item = make_item(world, "handling", co=False)
+    consult(world, item)
+    a = lead_assignment(item)
+    A.draft_reply(lead_liaison, item.pk, assignment=a.pk, **reply_fields("A"))
+    A.submit_reply(lead_liaison, item.pk, assignment=a.pk)
+    page = login(lead_liaison).get("/")
+    s = todo_section(page, "unit_reply_pending_unit")
+    assert (s.title, s.count, s.links) == ("待单位领导审核", 1, [f"/items/{item.pk}/#replies"])
+    assert "等待单位领导审核（建委主任）" in s.html
+    assert 'class="card todo waiting"' in page.content.decode()
+    assert waiting(page) is None and "目前没有等待您处理的事项。" in page.content.decode()
 
 
 def test_a_person_with_several_roles_sees_each_role(world, member, lead_liaison):

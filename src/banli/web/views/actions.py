@@ -4,7 +4,6 @@ the action function, and come back to the item page, with field messages on fail
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from banli.errors import BanliError, not_found
@@ -15,6 +14,7 @@ from banli.proposals.access import visible_items
 
 from ..forms import PLACED_ELSEWHERE, field_errors, validate
 from ..item_page import action_label, form_key, page_context
+from ..next_step import confirmation
 from .send_confirm import send_confirmation, wants_confirmation
 
 
@@ -41,7 +41,8 @@ def do_action(request, item_id, action):
             ctx[f"{action}_errors"], ctx[f"{action}_data"] = errors, request.POST
         A.mark_messages_read(request.user, item, up_to=ctx["read_up_to"])  # the page is shown again, messages and all
         return render(request, "web/items/detail.html", ctx, status=err.status)
-    messages.success(request, _("已完成：%(action)s") % {"action": action_label(action)})
+    # What happened, what happens next, and the next item of the queue (banli.web.next_step).
+    messages.success(request, confirmation(request.user, action, item_id, data, action_label(action)))
     if not visible_items(request.user).filter(pk=item_id).exists():
         # The step took the item out of this person's sight (e.g. returned to the proposer).
         return redirect("web:todo")

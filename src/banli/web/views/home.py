@@ -29,9 +29,10 @@ def todo(request):
             roles.append({"role": s.role, "title": titles[s.role], "sections": []})
         roles[-1]["sections"].append(s)
     for r in roles:
-        # Cards with work first (in their usual order), the empty ones after, shrunk to a line.
-        r["sections"].sort(key=lambda s: s.total == 0)
-    waiting = sum(s.total for s in sections)
+        # The reader's own work first (in its usual order), then what waits on someone else, then
+        # the empty cards, shrunk to a line.
+        r["sections"].sort(key=lambda s: (s.total == 0, s.waiting))
+    waiting = sum(s.total for s in sections if not s.waiting)  # "waiting for you": not what waits on others
     return render(request, "web/todo.html", {"roles": roles, "waiting": waiting, "calendar_warnings": office_calendar_warnings(request)})
 
 
