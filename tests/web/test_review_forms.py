@@ -297,3 +297,13 @@ def test_the_breadcrumb_of_an_item_without_a_number_ends_with_its_session(world,
     assert _crumbs(login(cppcc_office).get(f"/items/{item.pk}/")) == f"提案 · {item.session.name}"
     A.register(cppcc_office, item.pk)
     assert _crumbs(login(cppcc_office).get(f"/items/{item.pk}/")) == f"提案 · {item.session.name} · 第{fresh(item).number:04d}号"
+
+
+def test_the_panel_renders_on_the_english_page(world, district_leader):
+    item, a = _with_the_district_leader(world)
+    c = login(district_leader)
+    c.cookies["django_language"] = "en"
+    r = c.get(f"/items/{item.pk}/")
+    assert r.status_code == 200 and '<html lang="en">' in text(r)
+    block = form_block(r, f"do-leader_approve_reply-{a.pk}")
+    assert is_open(block) and "首批选取三个小区" in _plain(_form(block))
