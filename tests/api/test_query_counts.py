@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests.builders import make_item
@@ -50,7 +51,7 @@ def test_item_detail_query_count_does_not_grow_with_history(world):
         a = lead_assignment(item)
         for i in range(extra):
             actions.post_message(world.member, item.pk, body=f"留言{i}")
-            actions.record_consultation(world.lead_liaison, item.pk, assignment=a.pk, kind="after", form="phone", held_on=str(item.assigned_at.date()), participants="回访")
+            actions.record_consultation(world.lead_liaison, item.pk, assignment=a.pk, kind="after", form="phone", held_on=str(timezone.localdate(item.assigned_at)), participants="回访")
             actions.urge(world.gov_office, item.pk, assignment=a.pk, text=f"催办{i}")
         actions.mark_key(world.gov_office, item.pk, leader_id=world.district_leader.pk)
         actions.give_instruction(world.district_leader, item.pk, text="抓紧落实")

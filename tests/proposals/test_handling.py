@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from banli.proposals import actions
-from banli.proposals.models import Consultation, CoOpinion, ItemState, Reply
+from banli.proposals.models import Assignment, Consultation, CoOpinion, ItemState, Reply
 from tests.builders import co_assignment, consult, fresh, lead_assignment, make_item, reply, reply_fields, today
 from tests.checks import assert_audit, notified, refused
 
@@ -13,6 +13,8 @@ from tests.checks import assert_audit, notified, refused
 def test_consultation_kinds_and_forms(world, lead_liaison):
     item = make_item(world, state="handling")
     lead = lead_assignment(item)
+    # Met two days ago: the unit had the item by then (a consultation cannot precede the assignment).
+    Assignment.objects.filter(pk=lead.pk).update(assigned_at=lead.assigned_at - datetime.timedelta(days=5))
     held = today() - datetime.timedelta(days=2)
     combos = [(kind, form) for kind in Consultation.Kind.values for form in Consultation.Form.values]
 

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from banli.deadlines.sync import sync_item
 from banli.notify.models import Notification
@@ -93,7 +94,7 @@ def history(world, item, extra):
     for i in range(extra):
         A.post_message(world.member, item.pk, body=f"留言{i}")
         A.post_message(world.lead_liaison, item.pk, body=f"回复{i}")
-        A.record_consultation(world.lead_liaison, item.pk, assignment=a.pk, kind="after", form="phone", held_on=str(item.assigned_at.date()),
+        A.record_consultation(world.lead_liaison, item.pk, assignment=a.pk, kind="after", form="phone", held_on=str(timezone.localdate(item.assigned_at)),
                               participants="回访")
         A.urge(world.gov_office, item.pk, assignment=a.pk, text=f"催办{i}")
         A.add_attachment(world.member, item.pk, file=SimpleUploadedFile(f"材料{i}.pdf", b"%PDF-1.4 x"))

@@ -16,6 +16,7 @@ import re
 from html import unescape
 
 import pytest
+from django.utils import timezone
 from docx import Document
 
 from banli.proposals import actions as A
@@ -59,7 +60,7 @@ def _life(world):
     A.decide_adjustment(W.gov_office, item.pk, assignment=co.pk, approve=False, note="tkAdjustNote")
     A.sign(li, item.pk, assignment=lead.pk)
     A.sign(W.co_liaison, item.pk, assignment=co.pk)
-    A.record_consultation(li, item.pk, assignment=lead.pk, kind="before", form="visit", held_on=fresh(item).assigned_at.date(),
+    A.record_consultation(li, item.pk, assignment=lead.pk, kind="before", form="visit", held_on=timezone.localdate(fresh(item).assigned_at),
                           participants="tkConsultPeople", proposer_views="tkConsultViews")
     A.send_co_opinion(W.co_liaison, item.pk, assignment=co.pk, text="配合意见 tkCoOpinion")
     A.request_extension(li, item.pk, assignment=lead.pk, requested_due=lead.reply_due + datetime.timedelta(days=30), reason="tkExtReason")

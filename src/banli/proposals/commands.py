@@ -61,6 +61,10 @@ UNITS = {"lead": _opt_id(), "co": id_list(required=False, default=list), "separa
 INPUTS: dict[str, dict] = {
     "invite_cosigners": {"person_ids": id_list(min_length=1)},
     "respond_cosign": {"confirm": S.BooleanField()},
+    # The page's tick box under the warning naming who will not be listed (an unticked box posts
+    # nothing: False); an API client that leaves it out submits as the rule says (None).
+    "submit": {"confirm_drop": S.BooleanField(required=False,
+                                              help_text="确认不列入未确认的联名人 (confirm that unconfirmed co-signers are left out)")},
     "withdraw": _reason(False),
     "set_publication_consent": {"consent": S.BooleanField()},
     "return_for_revision": _reason(),

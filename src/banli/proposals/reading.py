@@ -12,10 +12,14 @@ runs no query. Records a reader may see only in part are shallow copies with the
 blanked, so no door can print what the rule withheld."""
 
 import copy
+import datetime
 from dataclasses import dataclass, field
+
+from django.utils import timezone
 
 from .access import Actor, can_see_contacts
 from .models import ClosureReport, CoOpinion, Reply, has_related
+from .submission import CosignOutcome, cosign_outcome
 
 # Audit actions that are a unit's internal steps; rows of these are shown to the unit's insiders.
 INTERNAL_ACTIONS = frozenset({
@@ -40,6 +44,9 @@ class AssignmentView:
     # The lead unit's grade of this co-handling unit in force (its latest), seen by whoever may
     # read the unit's co-handling opinion.
     lead_grade: object = None
+    # This unit's consultation records (面商沟通), oldest first: a record belongs to the unit that
+    # made it, under the assignment it was made in.
+    consultations: list = field(default_factory=list)
 
     def __getattr__(self, name):  # the template and serializers read the assignment's own fields
         return getattr(self.assignment, name)
@@ -75,6 +82,38 @@ class ItemView:
     attachments: list
     history: list
     deadlines: list
+    # What the proposer asked for when filing (suggested units, urgency, consent to publish): the
+    # offices assign, register and publish by it, the units handle by it, so every reader of the
+    # item sees it (a district leader too, as the item's header and the lists show urgency to
+    # all). Never the public: the portal reads published data only (banli.portal), not this view.
+    facts: "ProposerFacts | None" = None
+    # The deadlines in reading order (MilestoneRow): see milestone_rows.
+    milestones: list = field(default_factory=list)
+    # Who co-signs, and who was (or will be) left out at submission; None: nobody was invited.
+    cosign: CosignOutcome | None = None
+
+
+@dataclass
+class ProposerFacts:
+    suggested_units: list
+    urgent: bool
+    consent_publish: bool | None
+
+
+@dataclass
+class MilestoneRow:
+    """One deadline as the item page lists it. `running`: open or late, waiting on someone;
+    `on`: the date it is listed by (the due date while running, the day it was met once done,
+    the due date of a waived one). `cosign`: for the co-signing milestone, who confirmed and
+    who was left out, so "done" never hides a dropped name."""
+
+    deadline: object
+    running: bool
+    on: datetime.date | None
+    cosign: CosignOutcome | None = None
+
+    def __getattr__(self, name):
+        return getattr(self.deadline, name)
 
 
 class _Rule:
@@ -126,6 +165,7 @@ def item_view(actor: Actor, item) -> ItemView:
                                           list(a.extensions.all()) if rule.insider(a.unit_id) else [], list(a.adjustments.all()),
                                           made.get(a.unit_id, dict.fromkeys(CONTACT_KINDS, 0)) if a.answers else {},
                                           ([None] + list(a.lead_grades.all()))[-1] if shown else None))
+    _file_consultations(assignments, item.consultations.all())
 
     feedback_of = {fb.reply_id: fb for fb in item.feedbacks.all()}
     replies = []
@@ -148,6 +188,7 @@ def item_view(actor: Actor, item) -> ItemView:
             cr.comment = ""  # the unit leader's approval comment is internal
         closures.append(cr)
 
+    cosign = cosign_outcome(item)
     return ItemView(
         item=item, contacts=rule.contacts, proposer=person(item.proposer), cosigners=cosigners, assignments=assignments,
         consultations=list(item.consultations.all()), replies=replies, feedbacks=list(item.feedbacks.all()),
@@ -155,7 +196,32 @@ def item_view(actor: Actor, item) -> ItemView:
         publication_records=list(item.publication_records.all()), instructions=list(item.instructions.all()),
         urges=list(item.urges.all()), mediations=list(item.mediations.all()), messages=list(item.messages.all()),
         attachments=list(item.attachments.all()), history=_history(rule, item), deadlines=list(item.deadlines.all()),
+        facts=ProposerFacts(list(item.suggested_units.all()), item.urgent, item.consent_publish),
+        milestones=milestone_rows(item.deadlines.all(), cosign), cosign=cosign,
     )
+
+
+def _file_consultations(assignments: list, consultations) -> None:
+    """Each record under its unit's assignment: of a unit assigned more than once (re-assigned),
+    the last assignment made on or before the day the meeting was held."""
+    for c in consultations:
+        mine = sorted((av for av in assignments if av.unit_id == c.unit_id), key=lambda av: (av.assigned_at, av.pk))
+        if not mine:
+            continue
+        before = [av for av in mine if timezone.localdate(av.assigned_at) <= c.held_on]
+        (before or mine)[-1].consultations.append(c)
+
+
+def milestone_rows(deadlines, cosign: CosignOutcome | None = None) -> list[MilestoneRow]:
+    """The deadlines in the order the item page lists them: first those still running (late and
+    open), soonest due first, so what needs doing now is on top; then those done or waived, in
+    the order they were settled."""
+    rows = []
+    for d in deadlines:
+        running = d.state in ("open", "late")
+        rows.append(MilestoneRow(d, running, d.due_on if running else (d.met_on or d.due_on),
+                                 cosign if d.kind == "cosign" else None))
+    return sorted(rows, key=lambda r: (not r.running, r.on or datetime.date.max, r.deadline.pk))
 
 
 def _history(rule: _Rule, item) -> list:

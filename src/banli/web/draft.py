@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from banli.errors import BanliError
 from banli.org.models import Category, Person, Unit
+from banli.proposals.submission import REQUIRED_TO_SUBMIT
 
 from .forms import field_errors
 from .widgets import UnitPicker
@@ -50,6 +51,15 @@ class DraftForm(forms.Form):
         if item is not None:
             people = people.exclude(pk=item.proposer_id)
         self.fields["cosigners"].queryset = people
+        # Marked as required: what submitting needs (the title is needed to save at all). The
+        # draft may be saved without the rest, so only the title carries the browser's `required`.
+        for name in self.needed_to_submit:
+            self.fields[name].widget.attrs["aria-required"] = "true"
+        self.fields["title"].widget.attrs["required"] = True
+
+    @property
+    def needed_to_submit(self) -> list[str]:
+        return [name for name, _zh, _en in REQUIRED_TO_SUBMIT]
 
     def draft_fields(self) -> dict:
         """What the drafting actions take, from the cleaned form (co-signers are invited apart)."""

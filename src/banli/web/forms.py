@@ -13,7 +13,7 @@ from banli.proposals.commands import COMMANDS
 class Field:
     name: str
     label: str
-    kind: str = "text"  # text, textarea, date, bool, yesno, select, multi, file, number, grades
+    kind: str = "text"  # text, textarea, date, bool, yesno, select, multi, file, number, grades, submit_check
     choices: str = ""  # key of a choice list the page provides (units, grades, ...)
     required: bool = False
     help: str = ""
@@ -46,7 +46,8 @@ REPLY = [
 FORMS: dict[str, tuple[list[Field], str, str]] = {
     "invite_cosigners": ([Field("person_ids", _("联名人"), "people", required=True)], _("发出邀请"), ""),
     "respond_cosign": ([Field("confirm", _("是否同意联名"), "yesno", required=True)], _("提交"), ""),
-    "submit": ([], _("提交"), "primary"),
+    # What submitting needs and leaves out, shown before the button (partials/field.html).
+    "submit": ([Field("confirm_drop", _("我已知晓，确认提交"), "submit_check")], _("提交"), "primary"),
     "withdraw": ([OPT_REASON], _("撤回"), "danger"),
     "set_publication_consent": ([Field("consent", _("是否同意公开"), "yesno", required=True)], _("保存"), ""),
     "register": ([], _("立案"), "primary"),

@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from banli.org.models import Assembly, PeriodUnit, SessionPolicy, StaffRole, UnitKind
 from banli.org.actions.sessions import POLICY_FIELDS
 
+from .unit_choices import choices_of
+from .widgets import UnitPicker
+
 PASSWORD_MODES = [("generate", _("由系统生成（只显示一次）")), ("typed", _("由我输入"))]
 ACTIVE_CHOICES = [("", _("全部")), ("1", _("在用")), ("0", _("已停用"))]
 
@@ -117,11 +120,15 @@ class EndLiaisonForm(forms.Form):
 
 
 class PortfolioForm(forms.Form):
-    unit_ids = forms.TypedMultipleChoiceField(label=_("分管单位"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple)
+    # The unit picker, as on every page that chooses units (59 tick boxes per leader were a wall).
+    unit_ids = forms.TypedMultipleChoiceField(label=_("分管单位"), coerce=int, required=False, widget=UnitPicker(multiple=True))
 
-    def __init__(self, *args, units=(), **kw):
+    def __init__(self, *args, units=(), choices=None, **kw):
+        """choices: the page's UnitChoices, shared by the leaders' forms so its data is embedded once."""
         super().__init__(*args, **kw)
+        units = list(units)
         self.fields["unit_ids"].choices = [(u.pk, u.name) for u in units]
+        self.fields["unit_ids"].widget.units = choices or choices_of(units)
 
 
 class TermForm(forms.Form):

@@ -107,3 +107,9 @@ def unit_choices(queryset=None) -> UnitChoices:
     options, data = _prepared(rows)
     return UnitChoices(options, data)
 
+
+def choices_of(units) -> UnitChoices:
+    """The picker's list from units already loaded (a page that lists them anyway): no query."""
+    rows = tuple((u.pk, u.name, u.short_name, u.kind) for u in units)
+    options, data = _prepared(rows)
+    return UnitChoices(options, data)

@@ -25,6 +25,13 @@ def _has_overdue(deadline) -> bool:
         return False
 
 
+def _cosign(outcome) -> dict | None:
+    if outcome is None:
+        return None
+    return {"confirmed": outcome.confirmed, "settled": outcome.settled,
+            "left_out": [{"name": p.name, "declined": p.answered} for p in outcome.left_out]}
+
+
 class AssignmentSerializer(serializers.ModelSerializer):
     """An assignment as the read model shows it (reading.AssignmentView): its opinion and
     extension requests only where this reader may see them."""
@@ -64,7 +71,11 @@ class ItemDetailSerializer(serializers.ModelSerializer):
     category = CategorySerializer(allow_null=True)
     proposer = serializers.SerializerMethodField()
     cosigners = serializers.SerializerMethodField()
-    suggested_units = UnitSerializer(many=True)
+    # The proposer's wishes at filing, as reading.ItemView.facts gives them (the page shows the same).
+    suggested_units = serializers.SerializerMethodField(help_text="建议承办单位 (the proposer's suggested units)")
+    consent_publish = serializers.SerializerMethodField(help_text="是否同意公开；未表态为 null (consent to publish)")
+    urgent = serializers.SerializerMethodField(help_text="紧急 (urgent)")
+    cosign = serializers.SerializerMethodField(help_text="联名结果：确认的联名人，及提交时（将）不列入的联名人")
     assignments = serializers.SerializerMethodField()
     consultations = serializers.SerializerMethodField()
     replies = serializers.SerializerMethodField()
@@ -85,7 +96,7 @@ class ItemDetailSerializer(serializers.ModelSerializer):
     class Meta:
         model = Item
         fields = ["id", "assembly", "wording", "session", "number", "display_number", "title", "reason", "suggestions", "category",
-                  "proposer", "cosigners", "suggested_units", "consent_publish", "urgent", "state", "state_label", "state_en",
+                  "proposer", "cosigners", "cosign", "suggested_units", "consent_publish", "urgent", "state", "state_label", "state_en",
                   "state_reason", "merged_into", "converted_to", "withdrawal_requested", "is_key", "key_leader", "reply_type",
                   "publication", "created_at", "submitted_at", "registered_at", "assigned_at", "replied_at", "closed_at",
                   "assignments", "consultations", "replies", "feedbacks", "progress_updates", "closure_reports",
@@ -116,6 +127,21 @@ class ItemDetailSerializer(serializers.ModelSerializer):
         person = PersonContactSerializer if view.contacts else PersonOnItemSerializer
         return [{"id": c.id, "person": person(c.person).data, "state": c.state, "invited_at": c.invited_at, "responded_at": c.responded_at}
                 for c in view.cosigners]
+
+    def get_suggested_units(self, item) -> list[dict] | None:
+        facts = self._view(item).facts
+        return None if facts is None else UnitSerializer(facts.suggested_units, many=True).data
+
+    def get_consent_publish(self, item) -> bool | None:
+        facts = self._view(item).facts
+        return None if facts is None else facts.consent_publish
+
+    def get_urgent(self, item) -> bool | None:
+        facts = self._view(item).facts
+        return None if facts is None else facts.urgent
+
+    def get_cosign(self, item) -> dict | None:
+        return _cosign(self._view(item).cosign)
 
     def get_assignments(self, item) -> list[dict]:
         return AssignmentSerializer(self._view(item).assignments, many=True).data
@@ -162,13 +188,16 @@ class ItemDetailSerializer(serializers.ModelSerializer):
         return AuditSerializer(self._view(item).history, many=True).data
 
     def get_deadlines(self, item) -> list[dict]:
-        """Each milestone with its due date and state, and the overdue record where it went late."""
+        """Each milestone with its due date and state, and the overdue record where it went late;
+        in the item page's order (reading.milestone_rows: running first, soonest due; then done)."""
         out = []
-        for d in self._view(item).deadlines:
+        for row in self._view(item).milestones:
+            d = row.deadline
             event = d.overdue if _has_overdue(d) else None
             out.append({"kind": d.kind, "label": d.get_kind_display(), "unit": d.unit_id, "assignment": d.assignment_id,
                         "due_on": d.due_on, "state": d.state, "met_on": d.met_on, "waived_reason": d.waived_reason,
-                        "overdue": {"label": OVERDUE_LABEL[event.kind], "days_late": event.days_late, "done_on": event.done_on} if event else None})
+                        "overdue": {"label": OVERDUE_LABEL[event.kind], "days_late": event.days_late, "done_on": event.done_on} if event else None,
+                        "cosign": _cosign(row.cosign)})
         return out
 
     def get_actions(self, item) -> list[dict]:

@@ -5,7 +5,7 @@ from .closure import approve_closure_report, file_closure_report, reopen, report
 from .communication import add_attachment, answer_question, ask_question, mark_answers_read, mark_messages_read, post_message
 from .drafting import create_draft, edit_draft, invite_cosigners, respond_cosign, set_publication_consent, submit, withdraw
 from .feedback import give_feedback, record_mediation, record_no_feedback
-from .handling import grade_co_unit, record_consultation, send_co_opinion, waive_co_opinion
+from .handling import consultation_window, grade_co_unit, record_consultation, send_co_opinion, waive_co_opinion
 from .publication import decide_publication, revoke_publication
 from .registration import convert, decide_withdrawal, merge, register, reject, request_withdrawal, return_for_revision
 from .replies import (

@@ -8,6 +8,7 @@ from banli.search.index import reindex
 from ..guards import refuse
 from ..models import CoSigner, Item, ItemState, PublicationRecord
 from ..selectors import own_people
+from ..submission import REQUIRED_TO_SUBMIT, cosign_outcome, missing_fields
 from .audiences import tell
 from .common import item_action, begin, invalid, now, require_text, today
 
@@ -161,20 +162,31 @@ def respond_cosign(user, item_id, *, confirm: bool) -> CoSigner:
 
 
 @item_action
-def submit(user, item_id) -> Item:
+def submit(user, item_id, *, confirm_drop: bool | None = None) -> Item:
+    """confirm_drop: the proposer's answer to the warning that names the co-signers who will not
+    be listed. The page always asks (False until ticked); None, from a door that does not ask,
+    submits as the rule says: unconfirmed names are dropped, and the history names them."""
     step = begin(user, "submit", item_id)
     item = step.item
     if item.state == ItemState.SUBMITTED:
         return item
     step.check()
-    missing = [zh for f, zh in (("title", "标题"), ("reason", "案由"), ("suggestions", "建议"), ("category_id", "类别")) if not getattr(item, f)]
-    if missing:
-        raise invalid(None, f"提交前请填写：{'、'.join(missing)}。", "Title, both parts of the body and a category are needed before submitting.")
-    # Unconfirmed co-signers are dropped at submission.
+    empty = missing_fields(item)
+    if empty:
+        # Named as the draft form names them; the page links each to its field.
+        labels = [(zh, en) for name, zh, en in REQUIRED_TO_SUBMIT if name in empty]
+        raise invalid(empty[0], f"提交前请填写：{'、'.join(zh for zh, _en in labels)}。",
+                      f"Fill in before submitting: {', '.join(en for _zh, en in labels)}.")
+    outcome = cosign_outcome(item, list(item.cosigners.select_related("person")))
+    if outcome and outcome.left_out and confirm_drop is False:
+        raise invalid("confirm_drop", f"提交后，以下联名人将不列入：{outcome.left_out_zh()}。请勾选确认后再提交。",
+                      f"Once submitted, these co-signers will not be listed: {outcome.left_out_en()}. Tick to confirm, then submit.")
+    # Unconfirmed co-signers are dropped at submission; a declined name stays declined.
     dropped = [c.pk for c in item.cosigners.all() if c.state == CoSigner.State.INVITED]
     CoSigner.objects.filter(pk__in=dropped).update(state=CoSigner.State.DROPPED, responded_at=now())
     before = step.advance(submitted_at=now(), state_reason="")
-    step.audit(before=before, after={"state": item.state, "dropped_cosigners": dropped})
+    note = f"未列入的联名人：{outcome.left_out_zh()}" if outcome and outcome.left_out else ""
+    step.audit(before=before, after={"state": item.state, "dropped_cosigners": dropped}, note=note)
     tell(step, "submit", f"新提交待审查：{item.title}")
     return item
 

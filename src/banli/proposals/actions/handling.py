@@ -1,12 +1,23 @@
 """Consultations with the proposer, co-handling opinions, and the lead unit's grade of its
 co-handling units (rules 5-6)."""
 
+import datetime
+
+from django.utils import timezone
+
 from banli.org.models import FeedbackGrade
 from banli.params import parse_date
 
 from ..models import Consultation, CoOpinion, ItemState, LeadCoGrade
 from .audiences import tell
 from .common import item_action, begin, invalid, require_text, today
+
+
+def consultation_window(assignment) -> tuple[datetime.date, datetime.date]:
+    """The days a unit's consultation may be dated: from the day the unit was assigned the item
+    (its current assignment: a unit re-assigned counts from then) to today. The page's date
+    field offers the same range."""
+    return timezone.localdate(assignment.assigned_at), today()
 
 
 @item_action
@@ -20,8 +31,14 @@ def record_consultation(user, item_id, *, assignment, kind, form, held_on, parti
     if form not in Consultation.Form.values:
         raise invalid("form", "请选择沟通方式。", "Choose a form of contact.")
     held_on = parse_date(held_on, "held_on")
-    if held_on > today():
-        raise invalid("held_on", "不能登记未来日期的沟通。", "A consultation cannot be recorded for a future date.")
+    first, last = consultation_window(step.assignment)
+    if held_on < first:
+        raise invalid("held_on", f"沟通日期 {held_on:%Y-%m-%d} 早于本单位的交办日期 {first:%Y-%m-%d}：请填写交办以后的日期。",
+                      f"The date {held_on:%Y-%m-%d} is before the unit was assigned the item on {first:%Y-%m-%d}: "
+                      "give a date on or after the assignment.")
+    if held_on > last:
+        raise invalid("held_on", f"沟通日期 {held_on:%Y-%m-%d} 晚于今天（{last:%Y-%m-%d}）：不能登记未来日期的沟通。",
+                      f"The date {held_on:%Y-%m-%d} is after today ({last:%Y-%m-%d}): a consultation cannot be recorded for a future date.")
     c = Consultation.objects.create(
         item=step.item, unit=step.assignment.unit, kind=kind, form=form, held_on=held_on,
         participants=require_text(participants, "participants", "参加人员", "Participants"),

@@ -14,6 +14,7 @@ from banli.org.models import UnitKind
 
 from ..office import attempt, office_only
 from ..office_forms import ACTIVE_CHOICES, EndLiaisonForm, LiaisonForm, PortfolioForm, UnitForm
+from ..unit_choices import choices_of
 
 
 def _unit_form(data=None, initial=None):
@@ -98,10 +99,13 @@ def liaison_end(request, unit_id, liaison_id):
 def _leaders_page(request, *, status=200, failed=None, failed_form=None):
     leaders = list(sel.district_leaders())
     all_units = list(sel.units())
+    shared = choices_of(all_units)  # one list for every leader's picker, embedded once
+    if failed_form is not None:
+        failed_form.fields["unit_ids"].widget.units = shared
     for leader in leaders:
         leader.title = next((r.title for r in leader.staff_roles.all() if r.title), "")
         leader.form = failed_form if failed == leader.pk else PortfolioForm(
-            initial={"unit_ids": [u.pk for u in leader.portfolio_units.all()]}, units=all_units, prefix=f"p{leader.pk}")
+            initial={"unit_ids": [u.pk for u in leader.portfolio_units.all()]}, units=all_units, choices=shared, prefix=f"p{leader.pk}")
     return render(request, "web/office/leaders.html", {
         "leaders": leaders, "unsupervised": [u for u in all_units if u.supervising_leader_id is None],
     }, status=status)
