@@ -274,9 +274,9 @@ def _child(args) -> int:
     # The report page: kept figures with the pages (same target), the first request after a change with the documents.
     from bench.report_page import report_page_cases
 
-    warm_report, cold_report = report_page_cases(summary, repeat=args.page_repeat, warmup=args.warmup, target_ms=args.target_ms)
+    warm_report, *cold_report = report_page_cases(summary, repeat=args.page_repeat, warmup=args.warmup, target_ms=args.target_ms)
     pages.append(warm_report)
-    documents.append(cold_report)
+    documents += cold_report
     for d in documents:
         print(f"  {d}", flush=True)
     load += [round(x, 1) for x in os.getloadavg()]

@@ -30,6 +30,10 @@ def _page(client, world, **extra):
     return text(r)
 
 
+def tile(html, key) -> int:
+    return page_tiles(html)[key][0]
+
+
 def test_the_second_request_is_answered_from_the_kept_figures(world):
     make_item(world, "replied", session=world.cppcc_session)
     c = login(world.gov_office)
@@ -40,7 +44,7 @@ def test_the_second_request_is_answered_from_the_kept_figures(world):
     assert len(cold) == PAGE_QUERIES
     # Neither the figures nor the unit table are read again; the charts are not drawn again.
     assert len(warm) == PAGE_QUERIES - YEARLY_QUERIES - UNIT_QUERIES
-    assert page_tiles(second) == page_tiles(first) and page_tiles(second)["replied"] == (1, None)
+    assert page_tiles(second) == page_tiles(first) and tile(second, "replied") == 1
     assert page_units(second) == page_units(first)
     assert page_charts(second) == page_charts(first)
 
@@ -48,21 +52,27 @@ def test_the_second_request_is_answered_from_the_kept_figures(world):
 def test_an_action_changes_the_figures_at_once(world, gov_office, lead_liaison):
     item = make_item(world, "handling", session=world.cppcc_session)
     c = login(gov_office)
-    before = page_tiles(_page(c, world))
-    assert before["replied"] == (0, None) and before["closed"] == (0, None)
+    assert (tile(_page(c, world), "replied"), tile(_page(c, world), "closed")) == (0, 0)
     api = APIClient()
     api.force_login(gov_office)
-    assert api.get(f"/api/reports/yearly/?kind=session&value={world.cppcc_session.pk}").json()["current"]["replied"] == 0
+    yearly = f"/api/reports/yearly/?kind=session&value={world.cppcc_session.pk}"
+    assert api.get(yearly).json()["current"]["replied"] == 0
+    assert page_units(_page(c, world))[world.lead_unit.pk][-5] == "0"  # 被催办
+
+    charts_before = page_charts(_page(c, world))
+    assert "1件 · 100%" not in charts_before["reply_type"]
+
+    actions.urge(gov_office, item.pk, assignment=lead_assignment(item).pk, text="请抓紧办理。")
+    html = _page(c, world)
+    assert page_units(html)[world.lead_unit.pk][-5] == "1"
+    assert page_charts(html) == charts_before  # an urge changes no breakdown the charts show
 
     reply(world, item)  # drafted, approved by the unit leader and sent: three actions
-    after = page_tiles(_page(c, world))
-    assert after["replied"] == (1, None) and after["closed"] == (0, None)
-    assert api.get(f"/api/reports/yearly/?kind=session&value={world.cppcc_session.pk}").json()["current"]["replied"] == 1
-    row = page_units(_page(c, world))[world.lead_unit.pk]
-    assert row[7] == "1/1"  # replied on time: 1 of 1
-
-    actions.urge(gov_office, item.pk, assignment=lead_assignment(item).pk, text="请报送办理进展。")
-    assert page_units(_page(c, world))[world.lead_unit.pk][-5] == "1"  # 被催办
+    html = _page(c, world)
+    assert (tile(html, "replied"), tile(html, "closed")) == (1, 0)
+    assert page_units(html)[world.lead_unit.pk][7] == "1/1"  # replied on time: 1 of 1
+    assert "1件 · 100%" in page_charts(html)["reply_type"]  # the charts follow the breakdowns
+    assert api.get(yearly).json()["current"]["replied"] == 1
 
 
 def test_a_change_committed_elsewhere_is_seen_after_the_commit(world, gov_office, django_capture_on_commit_callbacks):
@@ -72,11 +82,11 @@ def test_a_change_committed_elsewhere_is_seen_after_the_commit(world, gov_office
     c = login(gov_office)
     req = service.requested(gov_office, {"kind": "session", "value": str(world.cppcc_session.pk)})
     old = service.figures(req)
-    assert old["current"]["closed"] == 0
+    assert old["current"]["closed"] == 0 and tile(_page(c, world), "closed") == 0
     with django_capture_on_commit_callbacks(execute=True):
         close_by_report(world, item)
         cache.remembered("figures", req.asked(), lambda: old)  # the other process, before the commit
-    assert page_tiles(_page(c, world))["closed"] == (1, None)
+    assert tile(_page(c, world), "closed") == 1
 
 
 def test_the_kept_figures_equal_the_computed_ones(world, gov_office):
@@ -99,11 +109,10 @@ def test_each_day_and_each_period_is_kept_apart(world, gov_office):
     reply(world, item)
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     c = login(gov_office)
-    assert page_tiles(_page(c, world))["replied"] == (1, None)
-    assert page_tiles(_page(c, world, as_of=yesterday.isoformat()))["replied"] == (0, None)
-    assert page_tiles(_page(c, world))["replied"] == (1, None)
-    earlier = text(c.get(f"/reports/?kind=session&value={world.earlier_cppcc_session.pk}"))
-    assert page_tiles(earlier)["replied"][0] == 0
+    assert tile(_page(c, world), "replied") == 1
+    assert tile(_page(c, world, as_of=yesterday.isoformat()), "replied") == 0
+    assert tile(_page(c, world), "replied") == 1
+    assert tile(text(c.get(f"/reports/?kind=session&value={world.earlier_cppcc_session.pk}")), "replied") == 0
 
 
 def test_english_charts_are_kept_apart_from_chinese_ones(world, gov_office):

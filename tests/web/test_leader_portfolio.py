@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 # badge; the units' names, the late milestones (with item and unit), the current sessions, each
 # session's unit table (when not kept: see banli.reports.cache) and its period, the grades, the
 # grades that send an item back, the key items.
-QUERIES = None
+QUERIES = 29
 
 
 def cards(html) -> list[dict]:

@@ -16,6 +16,7 @@ after its due date, so yesterday's answer is not today's even with no record cha
 from __future__ import annotations
 
 import hashlib
+import json
 
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, transaction
@@ -44,6 +45,21 @@ def remembered(kind: str, asked: tuple, compute):
     value = compute()
     store.set(key, value, TIMEOUT)
     return value
+
+
+def drawn(kind: str, content, compute):
+    """compute()'s answer for `content`, kept under the content itself rather than the records'
+    generation: for what is a pure function of a few figures (the charts, drawn from the
+    breakdowns), so that a change that leaves those figures as they were (a message, an urge, a
+    consultation) does not make it drawn again."""
+    raw = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
+    key = f"reports:{kind}:" + hashlib.sha256(raw.encode()).hexdigest()
+    store = caches["default"]
+    hit = store.get(key)
+    if hit is None:
+        hit = compute()
+        store.set(key, hit, TIMEOUT)
+    return hit
 
 
 def _records_moved() -> None:

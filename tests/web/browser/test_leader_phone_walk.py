@@ -59,7 +59,7 @@ def test_the_office_filters_the_deadlines_by_unit_on_a_phone_and_a_desktop(page_
         page = page_for(size)
         login(page, live_server, world.gov_office.username)
         visit(page, "/deadlines/")
-        page.locator("select[name=unit]").select_option(str(world.co_unit.pk))
+        page.locator("select[name=unit]").select_option(value=str(world.co_unit.pk), force=True)
         page.locator("input[name=late]").check()
         with page.expect_navigation():
             page.get_by_role("button", name="应用").click()

@@ -1,6 +1,7 @@
 """The report page (figures, prose, charts, unit table) and its downloads: Word, Excel, JSON.
 All of them ask reports.service, so they show the same numbers for the same request."""
 
+import os
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
@@ -20,6 +21,9 @@ from banli.reports.situation import parse_range, situation
 from banli.reports.documents.yearly_docx import yearly_report
 from banli.reports.prose import basic_situation
 
+# What charts.report_charts draws from (the current period's breakdowns), and the drawing code's version.
+CHARTED = ("by_category", "by_reply_type", "by_grade", "top_units")
+CHARTS_VERSION = os.path.getmtime(charts.__file__)
 PREV_WORD = {"session": gettext_lazy("上次会议"), "term": gettext_lazy("上届"), "year": gettext_lazy("上年度")}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -38,10 +42,12 @@ def report_page(request):
     units = service.units(req)["units"]
     p = req.period
     cur, prev = figures["current"], figures["previous"]
-    # The four charts, drawn from the figures, are kept with them, per language (their titles
-    # are translated), until a record changes.
-    svgs = cache.remembered("charts", (*req.asked(), translation.get_language()),
-                            lambda: {k: charts.svg(fig) for k, fig in charts.report_charts(figures).items()})
+    # Drawing the four charts costs more than computing every figure: they are kept under what
+    # they show (the breakdowns they are drawn from, in a language, by this version of the code),
+    # so most changes (a message, an urge, a consultation) leave them as drawn.
+    shown = {k: cur[k] for k in CHARTED}
+    svgs = cache.drawn("charts", [shown, translation.get_language(), CHARTS_VERSION],
+                       lambda: {k: charts.svg(fig) for k, fig in charts.report_charts(figures).items()})
     query = request.GET.urlencode() or f"kind={p.kind}&value={p.value}&assembly={p.assembly}"
     return render(request, "web/reports/page.html", {
         "p": p, "cur": cur, "prev": prev, "prev_word": PREV_WORD[p.kind], "may_export": may_export_dossiers(request.user), "as_of": figures["as_of"], "today": timezone.localdate().isoformat(), "prose": basic_situation(figures), "charts": svgs,
