@@ -210,7 +210,7 @@ def test_refused_withdrawal_leaves_the_item_in_handling(world, member, cppcc_off
     item = fresh(item)
     assert item.state == ItemState.REGISTERED and not item.withdrawal_requested
     assert_audit("decide_withdrawal", item=item, after={"state": "registered", "approved": False})
-    with refused("invalid"):  # nothing is pending any more
+    with refused("no_withdrawal_request"):  # nothing is pending any more
         actions.decide_withdrawal(cppcc_office, item.pk, approve=True)
 
 
