@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from banli.notify import selectors
 from banli.notify.models import Notification
 from banli.notify.service import notify_many_now, notify_now
-from banli.notify.todo import CARRIED
+from banli.notify.todo import CARRIED, FOR_THE_RECORD
 from banli.proposals import actions
 from tests.builders import make_item
 from tests.web.pages import login, text
@@ -37,34 +37,34 @@ def groups_shown(html) -> list[str]:
 
 def office_day(world):
     """A day of the government office's notifications: work for its to-do list (registered items
-    to assign, a request to adjust) and news (closures, a message)."""
+    to assign, a request to adjust), a closure it keeps for the record, and news (messages)."""
     office = [world.gov_office.pk]
     for n in range(1, 4):
         notify_now(office, "register", f"已立案第{n:04d}号：{TITLE}{n}")
     notify_now(office, "request_adjustment", f"区建委申请调整：{TITLE}1")
     notify_now(office, "closed", f"已办结：{TITLE}2")
-    notify_now(office, "closed", f"已办结：{TITLE}3")
-    notify_now(office, "message", f"委员/代表留言：{TITLE}1")
+    notify_now(office, "message", f"委员/代表留言：{TITLE}2")
+    notify_now(office, "message", f"委员/代表留言：{TITLE}3")
 
 
 def test_groups_by_day_and_kind_unread_news_first(world, gov_office):
     office_day(world)
-    notify_now([gov_office.pk], "closed", f"已办结：{TITLE}9")
-    days_ago(1, text=f"已办结：{TITLE}9")
+    notify_now([gov_office.pk], "message", f"委员/代表留言：{TITLE}9")
+    days_ago(1, text=f"委员/代表留言：{TITLE}9")
     html = text(login(gov_office).get("/inbox/"))
     assert groups_shown(html) == [
-        # unread news first, newest first
-        "今天 · 留言 1 条 1 条未读",
-        "今天 · 已办结 2 条 2 条未读",
-        "昨天 · 已办结 1 条 1 条未读",
-        # then what the to-do list carries, listed but not unread
+        # unread news first, the latest day first
+        "今天 · 留言 2 条 2 条未读",
+        "昨天 · 留言 1 条 1 条未读",
+        # then what is kept for the record and what the to-do list carries, listed but not unread
+        "今天 · 已办结 1 条 仅供备查",
         "今天 · 调整申请 1 条 已列入待办",
         "今天 · 已立案 3 条 已列入待办",
     ]
-    # The header's badge counts the news only: 4, not 8.
-    assert re.search(r'通知 <span class="badge" aria-label="4 条未读">4</span>', html)
-    # Each notification links to its item's page; a group of news has one "标为已读", a group of work none.
-    assert html.count('<button class="btn">标为已读</button>') == 3
+    # The header's badge counts the news only: 3, not 8.
+    assert re.search(r'通知 <span class="badge" aria-label="3 条未读">3</span>', html)
+    # Each notification links to its item's page; a group of news has one "标为已读", the others none.
+    assert html.count('<button class="btn">标为已读</button>') == 2
 
 
 def test_the_unread_count_leaves_out_what_the_to_do_list_carries(world, gov_office, cppcc_office, lead_liaison, member,
@@ -80,7 +80,7 @@ def test_the_unread_count_leaves_out_what_the_to_do_list_carries(world, gov_offi
     # their to-do lists showed, none of it unread news now.
     assert kinds["cppcc_office"] == ["submit"] and counted["cppcc_office"] == 0 < raw["cppcc_office"]
     assert "register" in kinds["gov_office"] and counted["gov_office"] == raw["gov_office"] - Notification.objects.filter(
-        recipient=gov_office, kind="register").count()
+        recipient=gov_office, kind__in=CARRIED["gov_office"] | FOR_THE_RECORD["gov_office"]).count()
     assert "assigned" in kinds["lead_liaison"]
     assert counted["lead_liaison"] == Notification.objects.filter(recipient=lead_liaison).exclude(kind__in=CARRIED["liaison"]).count()
     # The proposer: "registered" is news; "replied, please rate" is on the 待评价的答复 card.
@@ -93,14 +93,15 @@ def test_the_unread_count_leaves_out_what_the_to_do_list_carries(world, gov_offi
 def test_a_busy_office_reads_what_it_needs_to(world, gov_office, cppcc_office):
     """Two hundred items registered in a session: the office's badge stays at what is news."""
     messages = [([gov_office.pk], "register", f"已立案第{n:04d}号：{TITLE}{n}", None) for n in range(1, 201)]
-    messages += [([gov_office.pk], "closed", f"已办结：{TITLE}{n}", None) for n in range(1, 6)]
+    messages += [([gov_office.pk], "closed", f"已办结：{TITLE}{n}", None) for n in range(1, 121)]
+    messages += [([gov_office.pk], "message", f"委员/代表留言：{TITLE}{n}", None) for n in range(1, 6)]
     messages += [([cppcc_office.pk], "submit", f"新提交待审查：{TITLE}{n}", None) for n in range(1, 181)]
     notify_many_now(messages)
-    assert Notification.objects.filter(recipient=gov_office, read_at__isnull=True).count() == 205
+    assert Notification.objects.filter(recipient=gov_office, read_at__isnull=True).count() == 325
     assert selectors.unread_count(gov_office) == 5
     assert selectors.unread_count(cppcc_office) == 0
     html = text(login(gov_office).get("/inbox/"))
-    assert groups_shown(html) == ["今天 · 已办结 5 条 5 条未读", "今天 · 已立案 200 条 已列入待办"]
+    assert groups_shown(html) == ["今天 · 留言 5 条 5 条未读", "今天 · 已办结 120 条 仅供备查", "今天 · 已立案 200 条 已列入待办"]
     # An opened group lists its newest ten and links to the rest.
     day = timezone.localdate().isoformat()
     assert f'href="/inbox/?kind=register&amp;day={day}">查看这一组的全部 200 条</a>' in html
@@ -110,24 +111,24 @@ def test_a_busy_office_reads_what_it_needs_to(world, gov_office, cppcc_office):
 
 def test_marking_a_group_read_marks_that_group_only(world, gov_office, lead_liaison):
     office_day(world)
-    notify_now([gov_office.pk], "closed", f"已办结：{TITLE}9")
-    days_ago(1, text=f"已办结：{TITLE}9")
-    notify_now([lead_liaison.pk], "closed", f"已办结：{TITLE}2")
+    notify_now([gov_office.pk], "message", f"委员/代表留言：{TITLE}9")
+    days_ago(1, text=f"委员/代表留言：{TITLE}9")
+    notify_now([lead_liaison.pk], "message", f"委员/代表留言：{TITLE}2")
     c = login(gov_office)
     today = timezone.localdate().isoformat()
-    r = c.post("/inbox/read/", {"kind": "closed", "day": today, "next": "/inbox/"})
+    r = c.post("/inbox/read/", {"kind": "message", "day": today, "next": "/inbox/"})
     assert r.status_code == 302 and r["Location"] == "/inbox/"
-    closed = Notification.objects.filter(kind="closed")
-    assert sorted((n.recipient.username, n.text, n.read_at is not None) for n in closed) == [
-        ("gov_office", f"已办结：{TITLE}2", True), ("gov_office", f"已办结：{TITLE}3", True),
-        ("gov_office", f"已办结：{TITLE}9", False),  # yesterday's group is another group
-        ("lead_liaison", f"已办结：{TITLE}2", False),  # someone else's: never
+    said = Notification.objects.filter(kind="message")
+    assert sorted((n.recipient.username, n.text, n.read_at is not None) for n in said) == [
+        ("gov_office", f"委员/代表留言：{TITLE}2", True), ("gov_office", f"委员/代表留言：{TITLE}3", True),
+        ("gov_office", f"委员/代表留言：{TITLE}9", False),  # yesterday's group is another group
+        ("lead_liaison", f"委员/代表留言：{TITLE}2", False),  # someone else's: never
     ]
-    assert groups_shown(text(c.get("/inbox/")))[:2] == ["今天 · 留言 1 条 1 条未读", "昨天 · 已办结 1 条 1 条未读"]
+    assert groups_shown(text(c.get("/inbox/")))[:2] == ["昨天 · 留言 1 条 1 条未读", "今天 · 留言 2 条"]
     # A group that is not there, or a day that is not a date, marks nothing.
     c.post("/inbox/read/", {"kind": "message", "day": "not-a-day"})
     c.post("/inbox/read/", {"kind": "nothing", "day": today})
-    assert selectors.unread_count(gov_office) == 2
+    assert selectors.unread_count(gov_office) == 1
 
 
 def test_the_inbox_costs_the_same_whatever_it_holds(world, gov_office, django_assert_num_queries):

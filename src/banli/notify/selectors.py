@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from .messages import Label, kind_label
 from .models import ChannelMinimum, Notification, NotificationPreference
-from .todo import carried_kinds
+from .todo import carried_kinds, not_unread
 
 SHOWN_PER_GROUP = 10  # listed in an opened group; the rest through the group's own list
 
@@ -38,8 +38,8 @@ class Group:
     kind: str
     label: Label
     total: int
-    unread: int  # unread news; 0 for a group the to-do list carries
-    carried: bool  # the to-do list carries this kind for this person
+    unread: int  # unread news; 0 for a group the to-do list carries or kept for the record
+    quiet: str  # "todo": the to-do list carries this kind for this person; "record": kept for the record; "": news
     latest_id: int
     notes: list = field(default_factory=list)  # the newest SHOWN_PER_GROUP
 
@@ -52,12 +52,12 @@ def inbox_groups(user, *, unread_only: bool = False) -> list[Group]:
     """The person's notifications as groups by day and kind: groups with unread news first (the
     latest day first, then the latest group), then the rest in the same order. One query whatever the number of notifications; the
     notifications themselves are fetched for the groups shown (fill_groups)."""
-    carried = carried_kinds(user)
+    quiet = not_unread(user)
     qs = Notification.objects.filter(recipient=user)
     rows = (qs.annotate(day=TruncDate("created_at")).values("day", "kind")
             .annotate(total=Count("id"), unread=Count("id", filter=Q(read_at__isnull=True)), latest=Max("id")).order_by())
     groups = [Group(day=r["day"], kind=r["kind"], label=kind_label(r["kind"]), total=r["total"],
-                    unread=0 if r["kind"] in carried else r["unread"], carried=r["kind"] in carried, latest_id=r["latest"])
+                    unread=0 if r["kind"] in quiet else r["unread"], quiet=quiet.get(r["kind"], ""), latest_id=r["latest"])
               for r in rows]
     if unread_only:
         groups = [g for g in groups if g.unread]

@@ -5,7 +5,8 @@ list shows until it is done (a new submission for the assembly office, a registe
 government office to assign, a new assignment for a unit to sign for) is not unread news: the
 to-do card counts it and it leaves the card when the step is taken. Such notifications stay in the
 inbox, grouped under "已列入待办", but they do not count as unread and are not offered to be
-marked read one by one.
+marked read one by one. A few kinds are kept for the record only (FOR_THE_RECORD), listed the same
+way under "仅供备查".
 
 The rule is by role and kind: a kind is carried for a person if one of their roles has a to-do card
 for it. A person with several roles gets the union (an office clerk who is also a member is not
@@ -55,18 +56,33 @@ CARRIED = {
 }
 
 
+# role -> kinds it receives for the record: no step follows and the figure is read elsewhere. The
+# office is told of every closure (DOMAIN rule 11), 120 unread in the demo's session alone; it
+# follows closures in the reports and the item list, so these are listed, not counted as unread.
+FOR_THE_RECORD = {
+    "gov_office": {"closed"},
+}
+
+TODO, RECORD = "todo", "record"
+
+
 def roles_of(actor) -> list[str]:
     roles = [("proposer", actor.person_ids), ("assembly_office", actor.assembly_offices), ("gov_office", actor.gov_office),
              ("liaison", actor.liaison_unit_ids), ("unit_head", actor.head_unit_ids), ("district_leader", actor.district_leader)]
     return [name for name, held in roles if held]
 
 
-def carried_kinds(user) -> frozenset[str]:
-    """The kinds of notification this person's to-do list carries."""
+def not_unread(user) -> dict[str, str]:
+    """kind -> why this person's notifications of that kind are not counted as unread: TODO (the
+    to-do list carries them) or RECORD (kept for the record). Kinds not named are news."""
     from banli.proposals.access import actor_for
 
-    actor = actor_for(user)
-    kinds = set()
-    for role in roles_of(actor):
-        kinds |= CARRIED[role]
-    return frozenset(kinds)
+    roles = roles_of(actor_for(user))
+    quiet = {kind: RECORD for role in roles for kind in FOR_THE_RECORD.get(role, ())}
+    quiet.update({kind: TODO for role in roles for kind in CARRIED[role]})
+    return quiet
+
+
+def carried_kinds(user) -> frozenset[str]:
+    """The kinds of notification that are not counted as unread for this person."""
+    return frozenset(not_unread(user))
