@@ -140,3 +140,25 @@ def test_the_member_is_warned_and_the_office_assigns_from_what_the_proposer_aske
 
     request_log.assert_all_local()
     request_log.assert_no_failures()
+
+
+def test_a_missing_field_leads_to_the_field_marked_as_required(page_for, live_server, world, request_log):
+    item = new_draft(world, title="关于增设社区养老服务站点的建议", reason="", category=None)
+    page = page_for("phone")
+    login(page, live_server, world.member.username)
+    visit(page, f"/items/{item.pk}/")
+    details = _open(page, "do-submit")
+    missing = details.locator(".sc-missing a")
+    expect(missing).to_have_text(["类别", "案由"])
+    assert missing.first.bounding_box()["height"] >= 44
+    screenshot(page, "office-assigns-missing-phone")
+    with page.expect_navigation():
+        missing.nth(1).click()
+    assert page.url.endswith(f"/items/{item.pk}/edit/#id_reason")
+    expect(page.locator(".req-legend")).to_contain_text("必填")
+    expect(page.locator("label[for=id_reason] .req")).to_have_text("*")
+    assert page.locator("#id_reason").get_attribute("aria-required") == "true"
+    assert page.locator("#id_reason").evaluate("el => el.matches(':target')")
+    assert_no_horizontal_scroll(page)
+    screenshot(page, "office-assigns-draft-required-phone")
+    request_log.assert_no_failures()
