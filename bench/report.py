@@ -146,3 +146,11 @@ def report_case(summary: dict | None = None, *, repeat: int = 10, warmup: int = 
             "floor_p50_ms": round(floor["p50"], 1), "ratio": round(ratio, 2), "queries": timed["queries"],
             "floor_queries": floor["queries"], "target_ratio": target_ratio, "pass": ratio <= target_ratio and not mismatch,
             "mismatch": mismatch}
+
+
+def report_page_cases(summary: dict | None = None, **kw) -> tuple[dict, dict, dict]:
+    """The report page itself, with its figures kept, after a change and with nothing kept (the
+    warm one goes with the pages): bench.report_page."""
+    from .report_page import report_page_cases as cases
+
+    return cases(summary, **kw)

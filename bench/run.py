@@ -266,24 +266,18 @@ def _child(args) -> int:
              *run_public_cases(repeat=args.page_repeat, warmup=args.warmup, target_ms=args.target_ms, progress=lambda m: print(m, flush=True))]
     from bench.assessment import assessment_case
     from bench.dossier import dossier_case
-    from bench.report import report_case
-
+    from bench.report import report_case, report_page_cases
     print("documents:", flush=True)
-    documents = [report_case(summary, repeat=args.page_repeat, warmup=args.warmup), dossier_case(summary, repeat=5, warmup=1),
-                 *assessment_case(summary, repeat=5, warmup=1)]
-    # The report page: kept figures with the pages (same target), the first request after a change with the documents.
-    from bench.report_page import report_page_cases
-
     warm_report, *cold_report = report_page_cases(summary, repeat=args.page_repeat, warmup=args.warmup, target_ms=args.target_ms)
-    pages.append(warm_report)
-    documents += cold_report
+    documents = [report_case(summary, repeat=args.page_repeat, warmup=args.warmup), dossier_case(summary, repeat=5, warmup=1),
+                 *assessment_case(summary, repeat=5, warmup=1), *cold_report]
     for d in documents:
         print(f"  {d}", flush=True)
     load += [round(x, 1) for x in os.getloadavg()]
     result = {
         "scale": args.scale, "backend": connection.vendor, "rows": summary["rows"], "gen_seconds": summary["seconds"],
         "peak_rss_gen_mb": rss_gen, "peak_rss_mb": peak_rss_mb(), "states": summary["states"], "cases": cases,
-        "checked": len(sample), "problems": len(problems), "pages": pages, "target_ms": args.target_ms, "documents": documents,
+        "checked": len(sample), "problems": len(problems), "pages": [*pages, warm_report], "target_ms": args.target_ms, "documents": documents,
         "load": f"{load[0]} at the start, {load[3]} at the end (1-min, {os.cpu_count()} CPUs)", "reused": bool(args.reuse),
         "counts": {k: summary.get(k) for k in ("deadlines", "notifications", "questions")},
     }
