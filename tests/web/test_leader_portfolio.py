@@ -109,3 +109,11 @@ def test_the_portfolio_takes_a_fixed_number_of_queries(world, district_leader, g
             assert c.get("/portfolio/").status_code == 200
         counts.append(len(ctx))
     assert counts[0] == counts[1] == QUERIES
+
+
+def test_the_menu_leads_a_district_leader_and_nobody_else_to_the_portfolio(world, district_leader, gov_office, lead_liaison, member):
+    from tests.web.pages import login as _login
+
+    assert 'href="/portfolio/"' in _login(district_leader).get("/").content.decode()
+    for other in (gov_office, lead_liaison, member):
+        assert 'href="/portfolio/"' not in _login(other).get("/").content.decode()

@@ -7,7 +7,7 @@ import pytest
 from banli.proposals import actions as A
 from tests.builders import fresh, lead_assignment, make_item
 from tests.checks import unchanged
-from tests.web.pages import action_anchors, alerts, flashes, login
+from tests.web.pages import action_anchors, alerts, flashes, form_block, login
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +92,27 @@ def test_marking_a_key_item_again_from_a_stale_page_is_refused(world, gov_office
     assert r.status_code == 409
     assert "该件已是重点提案/建议。如需更换牵头督办领导，请先取消重点。" in alerts(r)
     assert flashes(r) == [] and flashes(c.get(f"/items/{item.pk}/")) == []
+
+
+def test_no_feedback_offered_after_the_window_is_recorded_from_the_page(world, gov_office):
+    """The page's form names the reply whose window is over (the command needs reply_id), so the
+    step it offers succeeds from the page, not only through the API."""
+    import datetime
+
+    from django.utils import timezone
+
+    from banli.deadlines.sync import sync_item
+    from banli.proposals.models import Feedback, Reply
+
+    item = make_item(world, "replied")
+    reply = Reply.objects.filter(item=item).get()
+    Reply.objects.filter(pk=reply.pk).update(sent_at=timezone.now() - datetime.timedelta(days=60))
+    sync_item(item.pk)
+    assert "do-record_no_feedback" in anchors(gov_office, item)
+    form = form_block(login(gov_office).get(f"/items/{item.pk}/"), "do-record_no_feedback")
+    assert f'name="reply_id" value="{reply.pk}"' in form
+    r = login(gov_office).post(f"/items/{item.pk}/do/record_no_feedback/", {"reply_id": reply.pk})
+    assert r.status_code == 302, r.content.decode()[:500]
+    page = login(gov_office).get(f"/items/{item.pk}/").content.decode()
+    assert f'name="reply_id" value="{reply.pk}"' not in page
+    assert Feedback.objects.get(reply=reply).lapsed

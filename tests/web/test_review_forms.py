@@ -152,6 +152,9 @@ def test_the_member_rates_the_reply_shown_in_the_form_with_the_co_handling_unit_
     assert f"一并评价的会办单位：{world.co_unit.name}" in shown
     assert _plain(r_.body) in shown
     assert form.index('class="review-text"') < form.index('name="grade"') < form.index(">提交评价</button>")
+    # Whether the member agrees with the reply is said in those words, not 是/否.
+    agrees = form[form.index('name="agrees"') - 200:]
+    assert "同意</label>" in agrees and "不同意</label>" in agrees and "> 是</label>" not in form and "> 否</label>" not in form
 
 
 def test_a_second_reply_says_it_is_the_re_handling_round(world, member):
@@ -307,3 +310,14 @@ def test_the_panel_renders_on_the_english_page(world, district_leader):
     assert r.status_code == 200 and '<html lang="en">' in text(r)
     block = form_block(r, f"do-leader_approve_reply-{a.pk}")
     assert is_open(block) and "首批选取三个小区" in _plain(_form(block))
+
+
+def test_the_english_page_names_grades_and_reply_types_in_english(world, member):
+    """Reply types and grades are entered with an English name (name_en): interface, not data."""
+    item = make_item(world, "replied", reply_type="A")
+    c = login(member)
+    c.cookies["django_language"] = "en"
+    r = c.post(f"/items/{item.pk}/do/give_feedback/", {"reply_id": last_reply(item).pk, "grade": "poor", "agrees": "false",
+                                                       "comment": "没有解决。"}, follow=True)
+    poor = world.ref.grades["poor"]
+    assert poor.name_en and f"Rated: {poor.name_en}" in text(r) and f"：{poor.name}，" not in text(r)

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from banli.workdays.calendar import add_period
@@ -197,7 +198,17 @@ class Person(models.Model):
         return self.name
 
 
-class ReplyType(models.Model):
+class NamedInTwoLanguages:
+    """Reference data the office enters with an English name beside the Chinese one (a reply
+    type, a grade): it is interface wording, so an English page shows the English name."""
+
+    @property
+    def shown_name(self) -> str:
+        english = (translation.get_language() or "").startswith("en")
+        return (self.name_en or self.name) if english else self.name
+
+
+class ReplyType(NamedInTwoLanguages, models.Model):
     """答复类型. The rules a type carries are data, as each jurisdiction has its own scheme."""
 
     class Closure(models.TextChoices):
@@ -224,7 +235,7 @@ class ReplyType(models.Model):
         return f"{self.code} {self.name}"
 
 
-class FeedbackGrade(models.Model):
+class FeedbackGrade(NamedInTwoLanguages, models.Model):
     """委员反馈评价等次."""
 
     code = models.CharField("代码", max_length=10, unique=True)

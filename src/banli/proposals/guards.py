@@ -314,13 +314,22 @@ def feedback_lapsed(item, a=None):
     err = reply_awaits_rating(item)
     if err:
         return err
+    if lapsed_replies(item):
+        return None
+    return refuse("feedback_window_open", "委员/代表的反馈期限尚未届满。", "The proposer's feedback window has not ended yet.")
+
+
+def lapsed_replies(item) -> list:
+    """The replies awaiting a rating whose feedback window is over: the ones "no feedback" may be
+    recorded for (the item page offers one form each)."""
     today = timezone.localdate()
     rows = {d.key: d for d in item.deadlines.all()}
+    out = []
     for r in awaiting_rating(item):
         d = rows.get(f"feedback:{r.pk}")
         if d is not None and (d.state == "late" or (d.state == "open" and d.due_on < today)):
-            return None
-    return refuse("feedback_window_open", "委员/代表的反馈期限尚未届满。", "The proposer's feedback window has not ended yet.")
+            out.append(r)
+    return out
 
 
 def co_gradable(item, a: Assignment):

@@ -12,7 +12,7 @@ from banli.errors import BanliError, forbidden
 from .access import Actor
 from .guards import (  # open_reply, rated_reply, awaiting_rating: re-exported for the actions and pages
     awaiting_rating, closure_open, co_gradable, closure_pending, co_opinion_open, decidable, extension_pending, feedback_lapsed,
-    is_key, may_draft, may_draft_conversion, may_request_adjustment, may_request_extension, may_send, no_withdrawal_request,
+    is_key, lapsed_replies, may_draft, may_draft_conversion, may_request_adjustment, may_request_extension, may_send, no_withdrawal_request,
     not_key, open_reply, pending_assignment, progress_open, published, rated_reply, refuse, reply_awaits_rating, reply_in,
     signed, unnumbered, urgeable, waivable, withdrawal_requested,
 )

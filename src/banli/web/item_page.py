@@ -136,6 +136,9 @@ def action_forms(request, item, available: list[dict], *, view=None, failed: str
             # One rating per reply awaiting it (separately handled items have several).
             targets = [{"reply_id": r.pk, "_unit": r.assignment.unit.name, "_co": _co_units(item)}
                        for r in workflow.awaiting_rating(item)]
+        elif name == "record_no_feedback":
+            # One per reply whose feedback window is over: the step names its reply.
+            targets = [{"reply_id": r.pk, "_unit": r.assignment.unit.name} for r in workflow.lapsed_replies(item)]
         for n, extra in enumerate(targets):
             hidden = {k: v for k, v in extra.items() if not k.startswith("_")}
             anchor = f"do-{name}"

@@ -170,7 +170,7 @@ def _feedback(f: Facts) -> Said:
     if fb is None:
         return Said(_("已评价答复。"), _item_next(f))
     agrees = _("同意答复") if fb.agrees else _("不同意答复")
-    done = _("已评价：%(grade)s，%(agrees)s。") % {"grade": fb.grade.name, "agrees": agrees}
+    done = _("已评价：%(grade)s，%(agrees)s。") % {"grade": fb.grade.shown_name, "agrees": agrees}
     a = next(x for x in f.assignments if x.pk == fb.reply.assignment_id)
     if a.reply_round > a.replied_round:
         return Said(done, _("下一步：%(unit)s重新办理，由区府办督促，答复期限 %(date)s") % {
@@ -225,7 +225,7 @@ def _reply_decided(f: Facts, level: str, approved: bool) -> Said:
 
 def _sent(f: Facts) -> Said:
     r = f.a.replies.filter(state=Reply.State.SENT).select_related("reply_type").order_by("id").last()
-    done = _("%(unit)s的答复（%(type)s）已发给%(person)s。") % {"unit": f.unit, "type": r.reply_type.name, "person": f.person}
+    done = _("%(unit)s的答复（%(type)s）已发给%(person)s。") % {"unit": f.unit, "type": r.reply_type.shown_name, "person": f.person}
     if r.is_conversion:
         return Said(done, unit_next(f, f.a))
     return Said(done, _dated(_("下一步：%(person)s在 %(limit)s内评价答复") % {"person": f.person, "limit": f.limit("feedback")},

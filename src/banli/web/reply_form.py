@@ -13,7 +13,7 @@ def _template_groups(user) -> list[tuple[str, list]]:
     """The active templates grouped by reply type, in the types' order (one query)."""
     groups: dict[str, list] = {}
     for t in templates(user):
-        groups.setdefault(f"{t.reply_type.code} {t.reply_type.name}", []).append(t)
+        groups.setdefault(f"{t.reply_type.code} {t.reply_type.shown_name}", []).append(t)
     return list(groups.items())
 
 

@@ -52,7 +52,7 @@ def report_page(request):
     return render(request, "web/reports/page.html", {
         "p": p, "cur": cur, "prev": prev, "prev_word": PREV_WORD[p.kind], "may_export": may_export_dossiers(request.user), "as_of": figures["as_of"], "today": timezone.localdate().isoformat(), "prose": basic_situation(figures), "charts": svgs,
         "units": units, "query": query, "reply_types": [t.code for t in ReplyType.objects.filter(active=True)],
-        "grades": list(FeedbackGrade.objects.values_list("code", "name")),
+        "grades": [(g.code, g.shown_name) for g in FeedbackGrade.objects.all()],  # column heads: English on English pages
         "sessions": Session.objects.select_related("term").order_by("assembly", "-opens_on"), "terms": Term.objects.all(),
     })
 
