@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 
 from banli.deadlines.models import Deadline, Milestone
 from banli.org.models import LIMITS, PeriodUnit, SessionPolicy
@@ -76,8 +76,9 @@ class Facts:
         policy = SessionPolicy.for_session(self.item.session)
         amount_field, _default = LIMITS[name]
         n, unit = getattr(policy, amount_field), getattr(policy, f"{name}_unit")
-        return {PeriodUnit.WORKING_DAYS: _("%(n)s 个工作日"), PeriodUnit.DAYS: _("%(n)s 天"),
-                PeriodUnit.MONTHS: _("%(n)s 个月")}[unit] % {"n": n}
+        words = {PeriodUnit.WORKING_DAYS: ngettext("%(n)s 个工作日", "%(n)s 个工作日", n), PeriodUnit.DAYS: ngettext("%(n)s 天", "%(n)s 天", n),
+                 PeriodUnit.MONTHS: ngettext("%(n)s 个月", "%(n)s 个月", n)}
+        return words[unit] % {"n": n}
 
 
 def _names(assignments) -> str:
