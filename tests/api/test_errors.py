@@ -32,7 +32,8 @@ def test_wrong_state_is_409_with_reason_in_chinese_and_english(member, cppcc_off
     assert r.status_code == 404 and r.json()["code"] == "not_found"
     c.post(f"/api/items/{iid}/actions/submit/", {}, format="json")
     r = c.post(f"/api/items/{iid}/actions/submit/", {}, format="json")
-    assert r.status_code == 200  # repeated: changes nothing
+    # Repeated (a double click): refused with the reason, never reported as done again.
+    assert r.status_code == 409 and r.json()["code"] == "wrong_state" and "不能提交" in r.json()["message_zh"]
     r = c.post(f"/api/items/{iid}/actions/withdraw/", {}, format="json")
     assert r.status_code == 200
     r = c.post(f"/api/items/{iid}/actions/submit/", {}, format="json", HTTP_ACCEPT_LANGUAGE="en")

@@ -2,6 +2,7 @@
 
 import pytest
 
+from banli.errors import BanliError
 from banli.proposals import actions
 from banli.proposals.access import visible_items
 from banli.proposals.models import CoSigner, Item, ItemState
@@ -157,8 +158,10 @@ def test_submit_drops_unconfirmed_co_signers(world, member, cosigner, django_cap
     assert item in visible_items(world.cppcc_office)
     assert item in visible_items(cosigner)
     assert item not in visible_items(world.other_member)
-    with unchanged():
+    # Submitting again is refused with the reason and writes nothing.
+    with unchanged(), pytest.raises(BanliError) as e:
         actions.submit(member, item.pk)
+    assert e.value.code == "wrong_state" and e.value.status == 409
 
 
 @pytest.mark.parametrize("blank", ["reason", "suggestions", "category"])

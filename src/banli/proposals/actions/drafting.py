@@ -168,9 +168,7 @@ def submit(user, item_id, *, confirm_drop: bool | None = None) -> Item:
     submits as the rule says: unconfirmed names are dropped, and the history names them."""
     step = begin(user, "submit", item_id)
     item = step.item
-    if item.state == ItemState.SUBMITTED:
-        return item
-    step.check()
+    step.check()  # a repeated submission (a double click) is refused: the table allows it from a draft only
     empty = missing_fields(item)
     if empty:
         # Named as the draft form names them; the page links each to its field.
