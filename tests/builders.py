@@ -339,6 +339,25 @@ def reply_fields(code="A", **over) -> dict:
     return data
 
 
+REPLY_STAGES = ("drafted", "pending_unit", "pending_leader", "approved")
+
+
+def reply_at(world, stage: str, code: str = "A", *, co: bool = False) -> Item:
+    """A new item whose lead unit's reply stands at `stage` (REPLY_STAGES): met the proposer, the
+    co-handling opinions in (co=True), the reply drafted, then submitted to the unit leader, then
+    approved by them (a C reply then waits on the district leader: "pending_leader")."""
+    item = make_item(world, "handling", co=co)
+    consult(world, item)
+    send_co_opinions(world, item)
+    a = lead_assignment(item)
+    actions.draft_reply(world.lead_liaison, item.pk, assignment=a.pk, **reply_fields(code))
+    if stage != "drafted":
+        actions.submit_reply(world.lead_liaison, item.pk, assignment=a.pk)
+    if stage in ("pending_leader", "approved"):
+        actions.approve_reply(world.lead_head, item.pk, assignment=a.pk)
+    return item
+
+
 def approve(world, item, assignment) -> Reply:
     """Unit head approves; a type needing it is then approved by the supervising district leader."""
     reply = actions.approve_reply(world.head_of(assignment.unit), item.pk, assignment=assignment.pk)

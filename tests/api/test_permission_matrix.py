@@ -16,7 +16,7 @@ from banli.deadlines.sync import sync_item
 from banli.proposals import actions as A
 from banli.proposals.models import Assignment, Reply
 from tests.builders import (
-    co_assignment, consult, fresh, last_reply, lead_assignment, make_item, new_draft, reply_fields, send_co_opinions, today,
+    co_assignment, fresh, last_reply, lead_assignment, make_item, new_draft, reply_at, reply_fields, today,
 )
 
 pytestmark = pytest.mark.django_db
@@ -57,30 +57,19 @@ def _co(item, **kw):
 
 
 def _drafted(world, code="A"):
-    item = make_item(world, "handling")
-    consult(world, item)
-    send_co_opinions(world, item)
-    a = lead_assignment(item)
-    A.draft_reply(world.lead_liaison, item.pk, assignment=a.pk, **reply_fields(code))
-    return item
+    return reply_at(world, "drafted", code, co=True)
 
 
 def _pending_unit(world, code="A"):
-    item = _drafted(world, code)
-    A.submit_reply(world.lead_liaison, item.pk, assignment=lead_assignment(item).pk)
-    return item
+    return reply_at(world, "pending_unit", code, co=True)
 
 
 def _pending_leader(world):
-    item = _pending_unit(world, "C")
-    A.approve_reply(world.lead_head, item.pk, assignment=lead_assignment(item).pk)
-    return item
+    return reply_at(world, "pending_leader", "C", co=True)
 
 
 def _approved(world):
-    item = _pending_unit(world, "A")
-    A.approve_reply(world.lead_head, item.pk, assignment=lead_assignment(item).pk)
-    return item
+    return reply_at(world, "approved", "A", co=True)
 
 
 def _closure_pending(world):

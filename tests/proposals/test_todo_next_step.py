@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from banli.deadlines.models import Deadline
 from banli.proposals import actions as A
 from banli.proposals.todo import todo_sections
-from tests.builders import close_by_report, co_assignment, consult, lead_assignment, make_item, reply_fields
+from tests.builders import close_by_report, co_assignment, consult, lead_assignment, make_item, reply_at, reply_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -41,36 +41,31 @@ def entry(user, key, item):
 
 
 def drafted(world, code="A"):
-    item = make_item(world, "handling", co=False)
-    consult(world, item)
-    A.draft_reply(world.lead_liaison, item.pk, assignment=lead_assignment(item).pk, **reply_fields(code))
-    return item
+    return reply_at(world, "drafted", code)
 
 
 def submitted(world, code="A"):
-    item = drafted(world, code)
-    A.submit_reply(world.lead_liaison, item.pk, assignment=lead_assignment(item).pk)
-    return item
+    return reply_at(world, "pending_unit", code)
+
+
+def the_reply_work(world, lead_head, district_leader) -> dict:
+    """One item at each place a liaison's reply work can stand."""
+    out = {"not_met": make_item(world, "handling", co=False), "to_draft": make_item(world, "handling", co=False)}
+    consult(world, out["to_draft"])
+    out.update(saved=drafted(world), pending_unit=submitted(world), by_head=submitted(world),
+               pending_leader=reply_at(world, "pending_leader", "C"), by_leader=reply_at(world, "pending_leader", "C"),
+               approved=reply_at(world, "approved"))
+    A.return_reply(lead_head, out["by_head"].pk, assignment=lead_assignment(out["by_head"]).pk, comment="请补充资金来源。")
+    A.leader_return_reply(district_leader, out["by_leader"].pk, assignment=lead_assignment(out["by_leader"]).pk, comment="留作参考理由不充分。")
+    return out
 
 
 # -- the liaison's reply work, by where the reply stands --------------------------------------------
 
 def test_each_reply_state_lands_in_its_own_section(world, lead_liaison, lead_head, district_leader):
-    not_met = make_item(world, "handling", co=False)
-    to_draft = make_item(world, "handling", co=False)
-    consult(world, to_draft)
-    saved = drafted(world)
-    pending_unit = submitted(world)
-    returned_by_head = submitted(world)
-    A.return_reply(lead_head, returned_by_head.pk, assignment=lead_assignment(returned_by_head).pk, comment="请补充资金来源。")
-    pending_leader = submitted(world, "C")
-    A.approve_reply(lead_head, pending_leader.pk, assignment=lead_assignment(pending_leader).pk)
-    returned_by_leader = submitted(world, "C")
-    A.approve_reply(lead_head, returned_by_leader.pk, assignment=lead_assignment(returned_by_leader).pk)
-    A.leader_return_reply(district_leader, returned_by_leader.pk, assignment=lead_assignment(returned_by_leader).pk, comment="留作参考理由不充分。")
-    approved = submitted(world)
-    A.approve_reply(lead_head, approved.pk, assignment=lead_assignment(approved).pk)
-
+    w = the_reply_work(world, lead_head, district_leader)
+    not_met, to_draft, saved, pending_unit = w["not_met"], w["to_draft"], w["saved"], w["pending_unit"]
+    returned_by_head, pending_leader, returned_by_leader, approved = w["by_head"], w["pending_leader"], w["by_leader"], w["approved"]
     assert placed(lead_liaison, "liaison") == {
         not_met.pk: ["unit_consult"],  # rule 5: the meeting comes first; the reply is not listed yet
         to_draft.pk: ["unit_reply"],
@@ -89,21 +84,9 @@ def test_each_reply_state_lands_in_its_own_section(world, lead_liaison, lead_hea
 
 
 def test_each_entry_says_the_next_step_and_who_holds_it(world, lead_liaison, lead_head, district_leader):
-    not_met = make_item(world, "handling", co=False)
-    to_draft = make_item(world, "handling", co=False)
-    consult(world, to_draft)
-    saved = drafted(world)
-    pending_unit = submitted(world)
-    by_head = submitted(world)
-    A.return_reply(lead_head, by_head.pk, assignment=lead_assignment(by_head).pk, comment="请补充资金来源。")
-    pending_leader = submitted(world, "C")
-    A.approve_reply(lead_head, pending_leader.pk, assignment=lead_assignment(pending_leader).pk)
-    by_leader = submitted(world, "C")
-    A.approve_reply(lead_head, by_leader.pk, assignment=lead_assignment(by_leader).pk)
-    A.leader_return_reply(district_leader, by_leader.pk, assignment=lead_assignment(by_leader).pk, comment="留作参考理由不充分。")
-    approved = submitted(world)
-    A.approve_reply(lead_head, approved.pk, assignment=lead_assignment(approved).pk)
-
+    w = the_reply_work(world, lead_head, district_leader)
+    not_met, to_draft, saved, pending_unit = w["not_met"], w["to_draft"], w["saved"], w["pending_unit"]
+    by_head, pending_leader, by_leader, approved = w["by_head"], w["pending_leader"], w["by_leader"], w["approved"]
     def said(key, item):
         e = entry(lead_liaison, key, item)
         return e.next, e.waiting, e.detail

@@ -19,7 +19,7 @@ from banli.proposals.models import Reply
 from banli.proposals.workflow import TABLE
 from banli.web.next_step import QUEUES, SAID, said
 from tests.builders import (
-    co_assignment, consult, fresh, last_reply, lead_assignment, make_item, new_draft, reply_fields, send_co_opinions, today,
+    co_assignment, consult, fresh, last_reply, lead_assignment, make_item, new_draft, reply_at, reply_fields, today,
 )
 from tests.web.pages import login
 
@@ -57,27 +57,19 @@ def _consulted(w, co=False):
 
 
 def _drafted(w, code="A"):
-    item = _consulted(w)
-    A.draft_reply(w.lead_liaison, item.pk, assignment=lead_assignment(item).pk, **reply_fields(code))
-    return item
+    return reply_at(w, "drafted", code)
 
 
 def _pending_unit(w, code="A"):
-    item = _drafted(w, code)
-    A.submit_reply(w.lead_liaison, item.pk, assignment=lead_assignment(item).pk)
-    return item
+    return reply_at(w, "pending_unit", code)
 
 
 def _pending_leader(w):
-    item = _pending_unit(w, "C")
-    A.approve_reply(w.lead_head, item.pk, assignment=lead_assignment(item).pk)
-    return item
+    return reply_at(w, "pending_leader", "C")
 
 
 def _approved(w):
-    item = _pending_unit(w, "A")
-    A.approve_reply(w.lead_head, item.pk, assignment=lead_assignment(item).pk)
-    return item
+    return reply_at(w, "approved", "A")
 
 
 def _withdrawal_requested(w):
