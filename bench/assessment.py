@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 from pathlib import Path
 
@@ -175,19 +174,9 @@ def main(argv=None) -> int:
     ap.add_argument("--reuse", action="store_true", help="time the database --db names again instead of generating it")
     ap.add_argument("--strict", action="store_true", help="exit 1 when a case misses a target (as bench.run --strict)")
     args = ap.parse_args(argv)
-    root = Path(__file__).resolve().parent.parent
-    for p in (str(root / "src"), str(root)):
-        if p not in sys.path:
-            sys.path.insert(0, p)
-    import tempfile
+    from bench.scratch import scratch_django
 
-    tmp = None if args.db else tempfile.TemporaryDirectory(prefix="banli-bench-assessment-")
-    path = Path(args.db) if args.db else Path(tmp.name) / "bench.sqlite3"
-    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "banli.settings")
-    import django
-
-    django.setup()
+    tmp, path = scratch_django("assessment", args.db)
     from django.core.management import call_command
     from django.db import connection, connections
 

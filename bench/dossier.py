@@ -20,11 +20,7 @@ On its own (a throw-away SQLite database with one item built through the actions
 from __future__ import annotations
 
 import argparse
-import os
-import sys
-import tempfile
 import time
-from pathlib import Path
 
 TARGET_MS = 1000.0
 
@@ -122,16 +118,9 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=10)
     ap.add_argument("--warmup", type=int, default=2)
     args = ap.parse_args(argv)
-    root = Path(__file__).resolve().parent.parent
-    for p in (str(root / "src"), str(root)):
-        if p not in sys.path:
-            sys.path.insert(0, p)
-    tmp = tempfile.TemporaryDirectory(prefix="banli-bench-dossier-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{tmp.name}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "banli.settings")
-    import django
+    from bench.scratch import scratch_django
 
-    django.setup()
+    tmp, _path = scratch_django("dossier")
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)

@@ -25,10 +25,6 @@ On its own, on the demo district (`python -m demo load` into a throw-away SQLite
 from __future__ import annotations
 
 import argparse
-import os
-import sys
-import tempfile
-from pathlib import Path
 
 TARGET_MS = 100.0
 
@@ -113,16 +109,9 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=40)
     ap.add_argument("--warmup", type=int, default=3)
     args = ap.parse_args(argv)
-    root = Path(__file__).resolve().parent.parent
-    for p in (str(root / "src"), str(root)):
-        if p not in sys.path:
-            sys.path.insert(0, p)
-    tmp = tempfile.TemporaryDirectory(prefix="banli-bench-report-page-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{tmp.name}/demo.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "banli.settings")
-    import django
+    from bench.scratch import scratch_django
 
-    django.setup()
+    tmp, _path = scratch_django("report-page")
     from django.core.management import call_command
     from django.db import connections
 

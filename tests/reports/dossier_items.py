@@ -8,6 +8,7 @@ bench (bench/dossier.py) read it."""
 import datetime
 
 from banli.proposals import actions
+from banli.proposals.models import Assignment
 from tests.builders import (
     approve, consult, fresh, lead_assignment, make_item, rate, reply_fields, send_co_opinions, today,
 )
@@ -27,6 +28,8 @@ def full_item(world, **fields):
     actions.mark_key(gov, item.pk, leader_id=world.district_leader.pk, reason="群众关注度高")
     actions.give_instruction(world.district_leader, item.pk, text="请区建委牵头，年内拿出试点方案。")
     actions.urge(gov, item.pk, assignment=lead.pk, text="请抓紧面商并按期答复。")
+    # Met three days ago: the unit had it a week (a consultation cannot predate the assignment).
+    Assignment.objects.filter(pk=lead.pk).update(assigned_at=lead.assigned_at - datetime.timedelta(days=7))
     consult(world, item, lead, kind="before", form="visit", held_on=today() - datetime.timedelta(days=3))
     send_co_opinions(world, item)
     actions.draft_reply(liaison, item.pk, assignment=lead.pk, **reply_fields("A", body=FIRST_REPLY))
