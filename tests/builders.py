@@ -339,6 +339,15 @@ def reply_fields(code="A", **over) -> dict:
     return data
 
 
+def lapse_feedback(item, days: int = 60) -> None:
+    """The item's sent replies went out `days` ago, so the proposer's feedback window is over, as
+    the daily scan would find it (the window is read from the deadline rows, hence the sync)."""
+    from banli.deadlines.sync import sync_item
+
+    Reply.objects.filter(item=item, sent_at__isnull=False).update(sent_at=timezone.now() - datetime.timedelta(days=days))
+    sync_item(item.pk)
+
+
 REPLY_STAGES = ("drafted", "pending_unit", "pending_leader", "approved")
 
 

@@ -6,7 +6,10 @@ from django.db import IntegrityError, transaction
 from banli.org.defaults import install_defaults
 from banli.org.models import Category, FeedbackGrade, ReplyType
 
-pytestmark = pytest.mark.django_db
+# The database as migrated: each of these tests starts from the content serialized right after the
+# migrations ran (serialized_rollback), so no earlier test that emptied the tables can hide the
+# defaults, whatever order the workers run the files in (CI once found them gone).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_migrated_database_holds_the_domain_defaults():

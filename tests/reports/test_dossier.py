@@ -3,23 +3,20 @@ would read it (pdfminer.six for the PDF's text, python-docx for the Word file): 
 domain's order, the dates, grades and reply types as recorded, the wording of the item's assembly,
 contact data only for those who may see it, and the same permissions as the item page."""
 
-import datetime
 import io
 import time
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 from docx import Document
 from docx.oxml.ns import qn
 
 from banli.proposals import actions, selectors
 from banli.proposals.access import actor_for
-from banli.proposals.models import Reply
 from banli.reports.documents.dossier import build_dossier, fmt_date
 from banli.reports.documents.dossier_docx import dossier_docx
 from banli.reports.documents.dossier_pdf import dossier_pdf
-from tests.builders import make_item, today
+from tests.builders import lapse_feedback, make_item, today
 from tests.reports.dossier_items import FIRST_REPLY, PLANNED, SECOND_REPLY, full_item
 from tests.reports.reading import docx_text, flat, pdf_text, read_pdf
 
@@ -216,7 +213,7 @@ def test_items_that_stopped_early_or_went_another_way(world, gov_office, cppcc_o
     else:
         item = make_item(world, "replied", co=False)
         reply = item.replies.get()
-        Reply.objects.filter(pk=reply.pk).update(sent_at=timezone.now() - datetime.timedelta(days=60))  # the window has lapsed
+        lapse_feedback(item)
         actions.record_no_feedback(gov_office, item.pk, reply_id=reply.pk)
         expected = ["评价逾期未反馈", "登记逾期未反馈"]
     detail = selectors.item_detail(gov_office, item.pk)

@@ -49,7 +49,8 @@ def test_the_office_creates_a_user_and_gives_them_a_role(page_for, live_server, 
     visit(page, "/office/leaders/")
     section = page.locator(f'[data-leader="{user.username}"]')
     section.locator("summary").click()
-    section.get_by_label(world.spare_unit.name, exact=True).check()
+    # The unit picker stands for the <select> it fills (chosen by value, as test_walk does).
+    section.locator("select[name$=unit_ids]").select_option(value=[str(world.spare_unit.pk)], force=True)
     section.get_by_role("button", name="保存").click()
     page.wait_for_url("**/office/leaders/**")
     assert Unit.objects.get(pk=world.spare_unit.pk).supervising_leader_id == user.pk
