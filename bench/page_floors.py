@@ -52,7 +52,7 @@ def todo_floor(session_key, uid) -> dict:
     from banli.proposals.models import (
         Assignment, ClosureReport, CoSigner, ExtensionRequest, Item, Message, MessageReadMark, Question, Reply,
     )
-    from banli.proposals.todo import LIAISON_MILESTONES, SHOWN
+    from banli.proposals.todo_base import SHOWN
     from banli.proposals.models import ENDED_STATES
     from banli.proposals.workflow import SUPERVISED
 
@@ -121,28 +121,7 @@ def todo_floor(session_key, uid) -> dict:
             top("questions", table(Question), "to_unit_id IS NULL AND answered_at IS NULL", [], "asked_at", "id, subject",
                 ids_of=lambda r: f"/questions/#q{r[0]}")
         if me["liaison"]:
-            units, kinds = me["liaison"], [k for k, _, _ in LIAISON_MILESTONES]
-            where = (f"d.unit_id IN ({_ph(units)}) AND d.item_id IS NOT NULL AND d.state IN ('open', 'late') AND d.kind IN ({_ph(kinds)})")
-            cur.execute(f"SELECT d.kind, COUNT(*) FROM {table(Deadline)} d WHERE {where} GROUP BY d.kind", [*units, *kinds])
-            totals = dict(cur.fetchall())
-            present = [k for k in kinds if totals.get(k)]
-            rows = []
-            if present:
-                # One statement: each kind's first rows, late ones first, by its own LIMIT.
-                sub = (f"SELECT * FROM (SELECT d.kind, d.item_id, i.number, i.title, u.name, d.due_on, d.state FROM {table(Deadline)} d "
-                       f"JOIN {I} i ON i.id = d.item_id LEFT JOIN {U} u ON u.id = d.unit_id WHERE {where} AND d.kind = %s "
-                       f"ORDER BY CASE WHEN d.state = 'late' THEN 0 ELSE 1 END, d.due_on, d.id LIMIT {SHOWN}) k")
-                cur.execute(" UNION ALL ".join(f"{sub}{n}" for n in range(len(present))),
-                            [x for k in present for x in (*units, *kinds, k)])
-                rows = cur.fetchall()
-            for k in present:
-                sections[f"unit_{k}"] = (totals[k], [r[1] for r in rows if r[0] == k])
-            n = top("unit_questions", table(Question), f"to_unit_id IN ({_ph(units)}) AND answered_at IS NULL", units, "asked_at", "id, subject",
-                    ids_of=lambda r: f"/questions/#q{r[0]}")
-            if not n:
-                del sections["unit_questions"]
-            if not present and not n:
-                sections["unit_clear"] = (0, [])
+            liaison_floor(cur, me["liaison"], sections, top)
         if me["heads"]:
             heads = me["heads"]
             # From the units' assignments to their rows (the plan SQLite finds best for IN, not for the join).
@@ -158,7 +137,7 @@ def todo_floor(session_key, uid) -> dict:
             top("leader_replies", f"{table(Reply)} r JOIN {A} a ON a.id = r.assignment_id JOIN {I} i ON i.id = r.item_id JOIN {U} u ON u.id = a.unit_id",
                 f"r.state = 'pending_leader' AND r.assignment_id IN (SELECT id FROM {A} WHERE unit_id IN ({_ph(units)}))", units, "r.id",
                 "r.item_id, i.number, i.title, u.name", count_from=f"{table(Reply)} r")
-            states = sorted(SUPERVISED | {"closed"})
+            states = sorted(SUPERVISED)  # a closed key item needs nothing more of the leader
             top("key_items", f"{I} i", f"i.key_leader_id = %s AND i.is_key AND i.state IN ({_ph(states)})", [uid, *states], "i.id DESC",
                 item_cols + ", i.state")
     return {"sections": sections}
@@ -238,3 +217,65 @@ def list_floor(session_key, uid, params) -> dict:
                         f"AND a.item_id IN ({_ph(ids)}) ORDER BY a.id", ids)
             cur.fetchall()
     return {"count": count, "ids": ids}
+
+
+def liaison_floor(cur, units, sections, top) -> None:
+    """A unit liaison's to-do (banli.proposals.todo_unit) in plain SQL: the open milestones of the
+    signed assignments (signing and messages whatever the state), each reply milestone placed by
+    where the reply stands, one grouped count and one short fetch per section; the adjustments;
+    the questions."""
+    from banli.deadlines.models import Deadline
+    from banli.proposals.models import AdjustmentRequest, Assignment, Question, Reply, ReplyApproval
+    from banli.proposals.todo_base import SHOWN
+    from banli.proposals.todo_unit import SECTIONS
+
+    D, A, R, RA = table(Deadline), table(Assignment), table(Reply), table(ReplyApproval)
+    reply_kinds = ", ".join(f"'{k}'" for k in ("reply", "second_reply"))
+
+    def replies(where):
+        return f"EXISTS (SELECT 1 FROM {R} r WHERE r.assignment_id = d.assignment_id AND {where})"
+
+    returned = f"EXISTS (SELECT 1 FROM {RA} ra JOIN {R} r ON r.id = ra.reply_id WHERE r.assignment_id = d.assignment_id AND r.state = 'draft')"
+    in_unit, in_leader, approved = replies("r.state = 'pending_unit'"), replies("r.state = 'pending_leader'"), replies("r.state = 'approved'")
+    consult_open = f"EXISTS (SELECT 1 FROM {D} c WHERE c.assignment_id = d.assignment_id AND c.kind = 'consult' AND c.state IN ('open', 'late'))"
+    busy = replies(f"(r.state IN ('pending_unit', 'pending_leader', 'approved') OR (r.state = 'draft' AND EXISTS (SELECT 1 FROM {RA} ra WHERE ra.reply_id = r.id)))")
+    stage = (f"CASE WHEN d.kind IN ({reply_kinds}) THEN CASE WHEN {in_unit} THEN 'pending_unit' WHEN {in_leader} THEN 'pending_leader' "
+             f"WHEN {approved} THEN 'approved' WHEN {returned} THEN 'returned' WHEN {consult_open} THEN 'hidden' ELSE 'draft' END "
+             f"WHEN d.kind = 'consult' THEN CASE WHEN {busy} THEN 'hidden' ELSE '' END ELSE '' END")
+    mine = (f"SELECT d.id, d.item_id, d.kind, d.state, d.due_on, {stage} AS stage FROM {D} d LEFT JOIN {A} a ON a.id = d.assignment_id "
+            f"WHERE d.unit_id IN ({_ph(units)}) AND d.item_id IS NOT NULL AND d.state IN ('open', 'late') "
+            f"AND (d.kind IN ('sign', 'message') OR a.state = 'signed')")
+    cur.execute(f"SELECT kind, stage, COUNT(*) FROM ({mine}) m GROUP BY kind, stage", units)
+    totals = {(k, st): n for k, st, n in cur.fetchall()}
+    found = {}
+    for key, _title, kinds, st, _anchor, _waiting in SECTIONS:
+        total = sum(totals.get((k, st), 0) for k in kinds)
+        if not total:
+            continue
+        cur.execute(f"SELECT item_id FROM ({mine}) m WHERE kind IN ({_ph(kinds)}) AND stage = %s "
+                    f"ORDER BY CASE WHEN state = 'late' THEN 0 ELSE 1 END, due_on, id LIMIT {SHOWN}", [*units, *kinds, st])
+        found[key] = (total, [r[0] for r in cur.fetchall()])
+    # Adjustments: those the office is deciding (someone else's step), and those it refused, which are signed for.
+    refused = f"EXISTS (SELECT 1 FROM {table(AdjustmentRequest)} q WHERE q.assignment_id = a.id AND q.state = 'refused')"
+    adj_where = {"adjusting": "a.state = 'adjusting'", "refused": f"a.state = 'pending' AND {refused}"}
+    adj = {}
+    for name, where in adj_where.items():
+        cur.execute(f"SELECT COUNT(*) FROM {A} a WHERE a.unit_id IN ({_ph(units)}) AND {where}", units)
+        n = cur.fetchone()[0]
+        ids = []
+        if n:
+            cur.execute(f"SELECT a.item_id FROM {A} a WHERE a.unit_id IN ({_ph(units)}) AND {where} ORDER BY a.id LIMIT {SHOWN}", units)
+            ids = [r[0] for r in cur.fetchall()]
+        adj[name] = (n, ids)
+    if adj["refused"][0]:
+        total, ids = found.pop("unit_sign", (0, []))
+        found = {"unit_sign": (total + adj["refused"][0], (ids + adj["refused"][1])[:SHOWN]), **found}
+    if adj["adjusting"][0]:
+        found["unit_adjusting"] = adj["adjusting"]
+    sections.update(found)
+    n = top("unit_questions", table(Question), f"to_unit_id IN ({_ph(units)}) AND answered_at IS NULL", units, "asked_at", "id, subject",
+            ids_of=lambda r: f"/questions/#q{r[0]}")
+    if not n:
+        del sections["unit_questions"]
+    if not found and not n:
+        sections["unit_clear"] = (0, [])
