@@ -70,10 +70,14 @@ def item_specs(item, policy: SessionPolicy) -> list[Spec]:
                 s.waived = "交办已调整撤出"  # the proposer can no longer rate a withdrawn unit's reply
             out.append(s)
 
+    # A unit taken off the item can no longer answer there: its clock stops, as a feedback clock does.
+    handling_units = {a.unit_id for a in item.assignments.all() if a.state != "ended"}
     for m in item.messages.all():
         if m.side == "proposer" and m.to_unit_id:
-            out.append(Spec(f"message:{m.pk}", M.MESSAGE, day(m.at), policy.due("message", m.at), met_on=day(m.answered_at),
-                            unit_id=m.to_unit_id))
+            s = Spec(f"message:{m.pk}", M.MESSAGE, day(m.at), policy.due("message", m.at), met_on=day(m.answered_at), unit_id=m.to_unit_id)
+            if not m.answered_at and m.to_unit_id not in handling_units:
+                s.waived = "交办已调整撤出"
+            out.append(s)
 
     if ended:
         for s in out:
