@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
+from banli.exports import safe_row
 from banli.reports.documents.word import HEADING, TITLE, new_document, para, table as word_table, title, to_bytes
 from banli.reports.documents.xlsx import HEAD_FILL, HEAD_FONT
 
@@ -233,11 +234,11 @@ def _column_name(ind: dict) -> str:
 
 def _sheet(wb, title_, headers, rows, widths):
     ws = wb.create_sheet(title_)
-    ws.append(headers)
+    ws.append(safe_row(ws, headers))
     for c in ws[1]:
         c.font, c.fill, c.alignment = HEAD_FONT, HEAD_FILL, Alignment(horizontal="center", vertical="center", wrap_text=True)
     for r in rows:
-        ws.append(r)
+        ws.append(safe_row(ws, r))  # a unit's or indicator's name that starts like a formula stays text
     for i, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = w
     for row in ws.iter_rows(min_row=2):

@@ -11,6 +11,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from banli.exports import make_safe
+
 
 @dataclass(frozen=True)
 class Column:
@@ -122,6 +124,8 @@ def reference_template() -> bytes:
 
 
 def _bytes(wb) -> bytes:
+    for ws in wb.worksheets:  # the lists of units and categories hold names typed by the office
+        make_safe(ws)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

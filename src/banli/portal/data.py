@@ -13,6 +13,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, StreamingHttpResponse
 from django.views.decorators.http import require_safe
 
+from banli.exports import FORMULA_START
+
 from . import rules, selectors
 from .cache import LISTS, cached
 
@@ -63,7 +65,7 @@ def items_json(request):
 def safe_cell(value) -> str:
     """A cell a spreadsheet will not run: text that starts like a formula gets a leading quote."""
     text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return "'" + text if text.startswith(FORMULA_START) else text  # the same starts as the workbooks' (banli.exports)
 
 
 def _csv_line(values) -> str:

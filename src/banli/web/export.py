@@ -11,6 +11,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from banli.exports import safe_row
+
 MAX_ROWS = 100_000
 
 
@@ -30,7 +32,7 @@ def table_workbook(title: str, headers: list[str], widths: list[int], rows) -> i
         row.append(c)
     ws.append(row)
     for r in rows:
-        ws.append(r)
+        ws.append(safe_row(ws, r))  # typed text that starts like a formula stays text
     out = io.BytesIO()
     wb.save(out)
     out.seek(0)

@@ -6,6 +6,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from banli.exports import safe_row
 from banli.org.models import WORDING
 
 from ..periods import comparison_words
@@ -16,11 +17,11 @@ HEAD_FONT, HEAD_FILL = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgC
 
 def _sheet(wb, title, headers, rows, widths=None):
     ws = wb.create_sheet(title)
-    ws.append(headers)
+    ws.append(safe_row(ws, headers))
     for c in ws[1]:
         c.font, c.fill, c.alignment = HEAD_FONT, HEAD_FILL, Alignment(horizontal="center", wrap_text=True)
     for r in rows:
-        ws.append(r)
+        ws.append(safe_row(ws, r))  # a unit's or category's name that starts like a formula stays text
     for i, w in enumerate(widths or [], 1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = "B2"
