@@ -135,9 +135,9 @@ def _flatten(errors, prefix=""):
     out = {}
     for k, v in (errors.items() if isinstance(errors, dict) else []):
         if isinstance(v, dict):
-            out.update({prefix + k: [m for sub in _flatten(v).values() for m in sub]})
+            out.update({prefix + str(k): [m for sub in _flatten(v).values() for m in sub]})
         else:
-            out[prefix + k] = v
+            out[prefix + str(k)] = v  # str: a list field's errors are keyed by the bad value's index
     return out
 
 

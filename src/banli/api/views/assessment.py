@@ -6,10 +6,11 @@ serialise the selector's answer, which the page and the files render too."""
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from banli.api.parsers import BoundedJSONParser
 from banli.assessment import actions, selectors
 from banli.reports.asof import parse_as_of
 
@@ -130,7 +131,7 @@ class WithdrawEntryView(APIView):
 
 
 class SelfAssessmentView(APIView):
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, BoundedJSONParser]  # JSON bounded as in settings
 
     @extend_schema(request={"multipart/form-data": SelfAssessmentInput, "application/json": SelfAssessmentInput},
                    responses={200: SelfAssessmentSerializer, 403: OpenApiResponse(description="不是本单位的联络员或负责人"),

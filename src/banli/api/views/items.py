@@ -6,10 +6,11 @@ from django.http import FileResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from banli.api.parsers import BoundedJSONParser
 from banli.errors import not_found
 from banli.proposals import actions as A
 from banli.proposals import selectors, workflow
@@ -85,7 +86,7 @@ def make_action_view(name: str):
     t = cmd.transition
 
     class ActionView(APIView):
-        parser_classes = [JSONParser, MultiPartParser, FormParser]
+        parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]  # JSON bounded as in settings
 
         @extend_schema(request=input_cls, responses=ItemDetailSerializer, operation_id=f"items_{name}",
                        summary=f"{t.zh} ({t.en})", tags=["item actions"])
