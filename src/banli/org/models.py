@@ -353,3 +353,19 @@ class SessionPolicy(models.Model):
     def for_session(cls, session) -> "SessionPolicy":
         policy, _ = cls.objects.get_or_create(session=session)
         return policy
+
+
+class PasswordState(models.Model):
+    """Whether a person's password is theirs (等保2.0: an initial password is changed at first login,
+    and a password is changed at intervals when the site asks for it). An account without a row
+    has never had a password set by the office: it counts from the day it joined."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_state", verbose_name="账号")
+    must_change = models.BooleanField("须修改初始密码", default=False)
+    changed_at = models.DateTimeField("本人最近修改密码时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "密码状态"
+
+    def __str__(self):
+        return f"{self.user} 密码状态"

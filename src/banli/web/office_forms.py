@@ -10,6 +10,7 @@ from django.forms.utils import flatatt
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from banli.org import passwords
 from banli.org.models import Assembly, PeriodUnit, SessionPolicy, StaffRole, UnitKind
 from banli.org.actions.sessions import POLICY_FIELDS
 
@@ -46,8 +47,12 @@ def _date(label, required=True, **kw):
 class PasswordChoice(forms.Form):
     password_mode = forms.ChoiceField(label=_("密码"), choices=PASSWORD_MODES, initial="generate", widget=forms.RadioSelect)
     password = forms.CharField(label=_("输入的密码"), required=False, strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                               help_text=_("选择“由我输入”时填写；至少 8 位，不能过于简单。"))
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The site's rules as set (banli.org.passwords), and what the person will be asked.
+        self.fields["password"].help_text = _("选择“由我输入”时填写：%(rules)s对方首次登录时须改为自己的密码。") % {"rules": passwords.rules_text()}
 
     def action_args(self) -> dict:
         d = self.cleaned_data

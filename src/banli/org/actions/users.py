@@ -17,6 +17,7 @@ from banli.audit.service import record
 from banli.errors import BanliError, forbidden, invalid, not_found
 from banli.params import MAX_ID
 
+from .. import passwords
 from .office import apply, changes, require_office, text
 
 User = get_user_model()
@@ -107,6 +108,7 @@ def create_user(actor, *, username, name, email="", password="", generate=False)
     password, how = _password(password, generate, user)
     user.set_password(password)
     user.save()
+    passwords.require_change(user)  # an initial password: the person changes it at first login
     record(actor=actor, action="create_user", target=user, after={"username": username, "name": name, "email": email, "is_active": True},
            note=f"初始密码：{how}")
     return user, password
@@ -152,5 +154,6 @@ def reset_password(actor, user_id, *, password="", generate=False):
     password, how = _password(password, generate, user)
     user.set_password(password)
     user.save(update_fields=["password"])
+    passwords.require_change(user)  # an initial password again: the person changes it at next login
     record(actor=actor, action="reset_password", target=user, before={"password": "（原密码）"}, after={"password": how})
     return user, password
