@@ -26,7 +26,8 @@ run: venv
 	$(PY) -m demo load --if-empty
 	$(PY) -m demo accounts --port $(PORT)
 	@# The daily deadline scan runs in this process every hour (idempotent: nothing is sent twice).
-	BANLI_SCAN_EVERY_SECONDS=3600 $(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
+	@# The demo's accounts have no phone: two-factor is not required here (production keeps it on).
+	BANLI_2FA_REQUIRED=$${BANLI_2FA_REQUIRED:-0} BANLI_SCAN_EVERY_SECONDS=3600 $(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
 
 # The whole suite; set DATABASE_URL=postgres://... to run it on PostgreSQL.
 test: venv

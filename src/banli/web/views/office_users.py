@@ -13,7 +13,9 @@ from django.views.decorators.http import require_POST
 
 from banli.errors import not_found
 from banli.org import office_selectors as sel
+from banli.org import twofactor
 from banli.org.actions import roles, users
+from banli.org.actions.twofactor import reset_second_factor
 
 from ..office import attempt, office_only
 from ..office_forms import ACTIVE_CHOICES, PasswordChoice, PersonLinkForm, RoleForm, UserCreateForm, UserEditForm
@@ -62,6 +64,7 @@ def _detail(request, user_id, *, status=200, **forms):
         "role_form": forms.get("role_form") or RoleForm(),
         "person_form": forms.get("person_form") or PersonLinkForm(people=people),
         "is_self": subject.pk == request.user.pk,
+        "second_factor": twofactor.status(subject),  # two-factor (issue 15.1): enrolled, and the office's reset
         # Units that would be left without their liaison or leader if the account were deactivated.
         "duties": [p.unit for p in subject.posts if p.ended_on is None] + list(subject.led_units.all()),
     }
@@ -105,6 +108,15 @@ def _shown(request, subject, password, *, created):
     response = render(request, "web/office/password_shown.html", {"subject": subject, "password": password, "created": created})
     add_never_cache_headers(response)
     return response
+
+
+@require_POST
+@office_only
+def otp_reset(request, user_id):
+    """Two-factor (issue 15.1): the person lost or replaced their phone; they enrol again at their next login."""
+    reset_second_factor(request.user, user_id, request=request)
+    messages.success(request, _("已重置双因素认证。该用户下次登录时须重新用手机完成设置。"))
+    return redirect("web:office_user", user_id=user_id)
 
 
 @require_POST
