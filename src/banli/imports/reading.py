@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from openpyxl import load_workbook
 
 from banli.errors import invalid
+from banli.uploads import check_zip_bomb
 
 from .columns import Column
 
@@ -47,6 +48,7 @@ def open_workbook(data: bytes):
     if not data.startswith(XLSX_MAGIC):
         raise invalid("file", "请上传 Excel 文件（.xlsx）。旧版 .xls 请先在 Excel 或 WPS 中另存为 .xlsx。",
                       "Upload an Excel file (.xlsx).")
+    check_zip_bomb(io.BytesIO(data))  # before openpyxl unpacks anything (issue 15.4)
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
