@@ -7,8 +7,10 @@ import glob
 import io
 import logging
 import os
+import re
 import subprocess
 from functools import lru_cache
+from html import escape, unescape
 
 import matplotlib
 
@@ -140,7 +142,29 @@ def svg(fig: Figure) -> str:
     text = buf.getvalue()
     start = text.index("<svg")
     # Labels carry matplotlib's font name; give the browser a list it can match on any system.
-    return text[start:].replace("font-family:", f"font-family:{WEB_FONTS},", -1)
+    return without_inline_style(text[start:].replace("font-family:", f"font-family:{WEB_FONTS},", -1))
+
+
+_STYLE_ATTR = re.compile(r' style="([^"]*)"')
+_STYLE_ELEMENT = re.compile(r"\s*<style[^>]*>\*\{([^}]*)\}</style>")
+
+
+def _attributes(css: str) -> str:
+    pairs = (decl.split(":", 1) for decl in css.split(";") if ":" in decl)
+    return "".join(f' {name.strip()}="{escape(value.strip(), quote=False).replace(chr(34), "&quot;")}"' for name, value in pairs)
+
+
+def without_inline_style(svg_text: str) -> str:
+    """The page's Content-Security-Policy applies no inline style (style-src 'self'), so
+    matplotlib's style="fill: …; stroke: …" become the SVG presentation attributes of the same
+    names (fill="…" stroke="…"), which a CSP does not govern, and its one <style> rule for every
+    element (*{stroke-linejoin: round; stroke-linecap: butt}) becomes attributes of the root,
+    inherited by every element that does not set its own, as the rule's specificity had it."""
+    root = _STYLE_ELEMENT.search(svg_text)
+    if root:
+        svg_text = svg_text[: root.start()] + svg_text[root.end():]
+        svg_text = svg_text.replace("<svg ", "<svg" + _attributes(root.group(1)) + " ", 1)
+    return _STYLE_ATTR.sub(lambda m: _attributes(unescape(m.group(1))), svg_text)
 
 
 class NoChineseFont(Exception):

@@ -10,6 +10,9 @@
 | request_log   | every request of the test's pages; at the end of the test all of them must have  |
 |               | gone to the live server (no CDN, no outside network). .urls, .outside(),         |
 |               | .assert_all_local(); .failures (>= 400 or broken off) and .assert_no_failures()  |
+| csp_log       | every Content-Security-Policy violation on page_for's pages (blocked inline      |
+|               | script or style, a source outside the policy): the test fails at its end if any  |
+|               | (issue 15.3); .violations, .assert_none()                                        |
 
 Asking for page_for starts the live server, so the test runs with a transactional database: make the
 data in the test (`world`, tests/builders.py), the server's thread sees it once it is saved. When a
@@ -109,6 +112,39 @@ def request_log(live_server):
     log.assert_all_local()
 
 
+# Every page the tests open reports what the site's Content-Security-Policy blocked: the browser
+# fires securitypolicyviolation at the document; this init script (run by Playwright before the
+# page's own scripts, and not subject to the policy) writes each one to the console with a mark.
+CSP_MARK = "CSP violation:"
+CSP_WATCH = """document.addEventListener("securitypolicyviolation", (e) => {
+  console.error("%s " + e.effectiveDirective + " blocked " + (e.blockedURI || "inline") + " in " +
+    (e.sourceFile || document.location.href) + ":" + e.lineNumber + " " + (e.sample || ""));
+}, true);""" % CSP_MARK
+
+
+class CSPLog:
+    """The CSP violations of a test's pages (and Chromium's own "Content Security Policy" console
+    messages, which name the directive)."""
+
+    def __init__(self):
+        self.violations: list[str] = []
+
+    def record(self, message) -> None:
+        if message.text.startswith(CSP_MARK) or "Content Security Policy" in message.text:
+            self.violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+    def assert_none(self) -> None:
+        assert not self.violations, "Content-Security-Policy violations:\n" + "\n".join(self.violations)
+
+
+@pytest.fixture
+def csp_log():
+    """Records the CSP violations of the pages page_for opens; checked when the test ends."""
+    log = CSPLog()
+    yield log
+    log.assert_none()
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     """Tell page_for's teardown whether the test itself failed, so it can photograph the pages."""
@@ -119,7 +155,7 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture
-def page_for(browser, live_server, request_log, request):
+def page_for(browser, live_server, request_log, csp_log, request):
     """page_for(size="desktop") -> Page; size is "desktop" (1366x800) or "phone" (360x740, touch,
     device scale factor 2). Each call opens a new browser context: its own cookies, its own login."""
     contexts = []
@@ -134,6 +170,8 @@ def page_for(browser, live_server, request_log, request):
         context.on("request", request_log.record)
         context.on("response", request_log.record_response)
         context.on("requestfailed", request_log.record_failure)
+        context.add_init_script(CSP_WATCH)
+        context.on("console", csp_log.record)
         contexts.append(context)
         return context.new_page()
 
