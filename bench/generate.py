@@ -43,6 +43,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
+from banli.audit.chain import Chain
 from banli.deadlines.models import Deadline
 from banli.notify.models import Notification
 from banli.org.models import Assembly, Session
@@ -125,6 +126,7 @@ def generate(n_items: int, *, seed: int = 1, batch: int = 2000, progress=print, 
     search = None  # the search index's totals, when written during the load (bench.indexer)
     with historical_timestamps(), wide_sqlite_inserts(), collect_per_batch():
         current = Batch()
+        chain = Chain()  # the audit rows' hash chain, carried from batch to batch
         ctxs = []
         index_aside = Indexer.usable()  # PostgreSQL, outside a transaction: the search index is written during the load
         indexer = None
@@ -134,7 +136,7 @@ def generate(n_items: int, *, seed: int = 1, batch: int = 2000, progress=print, 
             if not current.items and not current.merged:
                 return
             with transaction.atomic():
-                total_rows += insert(current, bulk, policies)
+                total_rows += insert(current, bulk, policies, chain)
                 for sc in ctxs:
                     if sc.number != sc.session.last_number:
                         Session.objects.filter(pk=sc.session.pk).update(last_number=sc.number)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from banli.audit.models import AuditRecord
+from banli.audit.service import record_many
 from banli.notify.models import Notification
 from banli.org.models import Assembly
 from banli.proposals import notices as N
@@ -61,7 +62,7 @@ def make_questions(org, rng, now, n_items, bulk) -> tuple[int, int]:
                 notes.append(Notification(recipient_id=uid, kind=N.kind_of("answer", "answer_question"), text=f"您的提问已答复：{q.subject}",
                                           created_at=q.answered_at, read_at=q.answer_read_at))
         sync_question(q)
-    AuditRecord.objects.bulk_create(audits, batch_size=bulk)
+    record_many(audits, batch_size=bulk)  # chained into the audit trail's hash chain
     Notification.objects.bulk_create(notes, batch_size=bulk)
     return len(questions), len(questions) * 2 + len(audits) + len(notes)
 

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from django.apps import apps
 from django.db import connection, models
 
+from banli.audit.chain import Chain
 from banli.audit.models import AuditRecord
 from banli.deadlines.models import Deadline, OverdueEvent
 from banli.notify.models import Notification
@@ -147,9 +148,11 @@ def _plain(v):
     return v
 
 
-def insert(batch: Batch, bulk: int, policies: dict) -> int:
+def insert(batch: Batch, bulk: int, policies: dict, chain=None) -> int:
     """Write the batch (bench.copying.save: COPY on PostgreSQL, bulk_create elsewhere), then its
-    deadline rows (bench.deadline_rows). Returns the number of rows written."""
+    deadline rows (bench.deadline_rows). Returns the number of rows written. The audit rows are
+    sealed into the audit trail's hash chain first (banli.audit.chain.Chain: pass the same one
+    for every batch, so the chain's last row is read once)."""
     through = Item.suggested_units.through
     groups = [(Item, batch.items), (Item, batch.merged)]
     for key in INSERT_ORDER:
@@ -173,6 +176,7 @@ def insert(batch: Batch, bulk: int, policies: dict) -> int:
         rec.before = {k: _plain(v) for k, v in rec.before.items()}
         rec.after = {k: _plain(v) for k, v in rec.after.items()}
         audits.append(rec)
+    (chain or Chain()).seal(audits)  # ids and hashes set: save() keeps the ids
     reads = [make(MessageReadMark, user_id=uid, item=it, last_read_id=msg.pk) for it, uid, msg in batch.reads]
     n += save([(AuditRecord, audits), (Notification, batch.notes), (MessageReadMark, reads)], bulk)
     return n + write_deadlines(spec_rows(batch), bulk, policies)

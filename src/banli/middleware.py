@@ -34,10 +34,18 @@ class DomainErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        # Security audit (issue 15.2): every refusal is recorded, whichever door answered 403,
+        # here after the view has returned, so outside the transaction the refusal rolled back.
+        if response.status_code == 403:
+            from banli.audit.security import record_refusal
+
+            record_refusal(request, response)
+        return response
 
     def process_exception(self, request, exception):
         if isinstance(exception, BanliError):
+            request.banli_refusal_code = exception.code  # for the refusal's audit row
             return error_response(request, exception)
         return None
 

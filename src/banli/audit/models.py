@@ -1,11 +1,16 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AuditRecord(models.Model):
-    """Who did what, when, to which record, with the values before and after. Never edited."""
+    """Who did what, when, to which record, with the values before and after. Never edited.
 
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    Chained (banli.audit.chain): `hash` is the SM3 of the row's content and of `prev_hash`, the
+    hash of the row before it. Written only through banli.audit.service (record, record_many),
+    which set `at`, the id and both hashes."""
+
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name="操作人")
     action = models.CharField("操作", max_length=40)
     item = models.ForeignKey("proposals.Item", null=True, on_delete=models.PROTECT, related_name="audit_records", verbose_name="提案/建议")
@@ -14,6 +19,8 @@ class AuditRecord(models.Model):
     before = models.JSONField("变更前", default=dict, blank=True)
     after = models.JSONField("变更后", default=dict, blank=True)
     note = models.TextField("说明", blank=True)
+    prev_hash = models.CharField("前一条的哈希", max_length=64, blank=True, default="")
+    hash = models.CharField("哈希（SM3）", max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = verbose_name_plural = "审计记录"

@@ -53,3 +53,22 @@ def security_event(kind: str, *, request=None, user=None, username: str = "", no
         after.setdefault("path", request.path[:200])
     with transaction.atomic():
         return record(actor=user, action=PREFIX + kind, after=after, note=note)
+
+
+def record_refusal(request, response) -> None:
+    """A 403 answer, whichever way it came (a BanliError "forbidden", Django's PermissionDenied,
+    DRF's permission check, a CSRF failure): recorded after the view has returned, so outside the
+    transaction a refused action rolled back."""
+    data = getattr(response, "data", None)  # DRF's answer keeps its JSON here
+    code = data.get("code", "") if isinstance(data, dict) else getattr(request, "banli_refusal_code", "")
+    user = getattr(request, "user", None)
+    security_event("refused", request=request, user=user if user is not None and user.is_authenticated else None,
+                   method=request.method, status=response.status_code, code=code or "forbidden")
+
+
+def export_event(request, what: str, *, rows: int | None = None, **details) -> None:
+    """An export of personal or unpublished data (a list, a dossier, an archive): who, what, how many."""
+    filters = {k: v[:100] for k, v in request.GET.items() if k not in ("page", "csrfmiddlewaretoken")} if request is not None else {}
+    if rows is not None:
+        details["rows"] = rows
+    security_event("export", request=request, what=what, filters=filters, **details)

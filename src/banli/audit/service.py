@@ -1,10 +1,14 @@
-"""Writing audit rows. Called inside each action's transaction, so the row commits with the change."""
+"""Writing audit rows. Called inside each action's transaction, so the row commits with the change.
+
+Every audit row is written here (record, record_many): each is sealed into the hash chain
+(banli.audit.chain) as it is inserted."""
 
 import datetime
 import decimal
 
-from django.db import models
+from django.db import models, transaction
 
+from .chain import seal
 from .models import AuditRecord
 
 
@@ -20,7 +24,7 @@ def _plain(value):
 
 def record(*, actor, action: str, item=None, target: models.Model | None = None, before=None, after=None, note: str = "") -> AuditRecord:
     target = target if target is not None else item
-    return AuditRecord.objects.create(
+    rec = AuditRecord(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         item=item,
@@ -29,4 +33,20 @@ def record(*, actor, action: str, item=None, target: models.Model | None = None,
         before={k: _plain(v) for k, v in (before or {}).items()},
         after={k: _plain(v) for k, v in (after or {}).items()},
         note=note,
+        at=None,
     )
+    # savepoint=False: inside an action (the usual case) no SAVEPOINT round trips; alone it is
+    # its own transaction, so the chain's lock is held until the row commits.
+    with transaction.atomic(savepoint=False):
+        seal([rec])
+        rec.save(force_insert=True)
+    return rec
+
+
+def record_many(records: list[AuditRecord], *, batch_size: int = 1000) -> list[AuditRecord]:
+    """Insert many unsaved AuditRecord rows (the benchmark generator, imports), chained in list
+    order. Call inside the transaction that writes what they record. Returns them with ids."""
+    with transaction.atomic(savepoint=False):
+        seal(records)
+        AuditRecord.objects.bulk_create(records, batch_size=batch_size)
+    return records

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 
+from banli.admin_base import AuditedAdmin
 from banli.admin_base import ReadOnlyAdmin as ReadOnly
 
 from .models import ChannelMinimum, Notification, NotificationPreference, OutboxMessage
@@ -33,7 +34,7 @@ class NotificationAdmin(ReadOnly):
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
+class NotificationPreferenceAdmin(AuditedAdmin):
     list_display = ["user", "by_sms", "by_email", "phone", "email"]
     list_filter = ["by_sms", "by_email"]
     search_fields = ["user__username", "user__first_name", "phone", "email"]
@@ -41,5 +42,5 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChannelMinimum)
-class ChannelMinimumAdmin(admin.ModelAdmin):
+class ChannelMinimumAdmin(AuditedAdmin):
     list_display = ["kind", "sms", "email", "note"]

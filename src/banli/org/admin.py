@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from banli.admin_base import AuditedAdmin
+
 from .models import LIMITS, Category, FeedbackGrade, Person, ReplyType, Session, SessionPolicy, StaffRole, Term, Unit, UnitLiaison
 
 admin.site.site_header = "Banli 提案办理系统 · 管理"
@@ -13,7 +15,7 @@ class LiaisonInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedAdmin):
     list_display = ["name", "kind", "leader", "supervising_leader", "active"]
     list_filter = ["kind", "active", "supervising_leader"]
     search_fields = ["name", "short_name"]
@@ -28,7 +30,7 @@ class SessionInline(admin.TabularInline):
 
 
 @admin.register(Term)
-class TermAdmin(admin.ModelAdmin):
+class TermAdmin(AuditedAdmin):
     list_display = ["__str__", "assembly", "ordinal", "starts_on", "ends_on"]
     inlines = [SessionInline]
 
@@ -47,7 +49,7 @@ class PolicyInline(admin.StackedInline):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(AuditedAdmin):
     list_display = ["__str__", "assembly", "year", "is_current", "last_number"]
     list_filter = ["assembly", "is_current"]
     readonly_fields = ["last_number"]
@@ -55,24 +57,24 @@ class SessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedAdmin):
     list_display = ["__str__", "assembly", "parent", "position", "active"]
     list_filter = ["assembly", "active"]
     search_fields = ["name"]
 
 
 @admin.register(ReplyType)
-class ReplyTypeAdmin(admin.ModelAdmin):
+class ReplyTypeAdmin(AuditedAdmin):
     list_display = ["code", "name", "needs_planned_date", "needs_reason", "needs_leader_approval", "closure", "progress_every_months", "active"]
 
 
 @admin.register(FeedbackGrade)
-class FeedbackGradeAdmin(admin.ModelAdmin):
+class FeedbackGradeAdmin(AuditedAdmin):
     list_display = ["code", "name", "score", "sends_to_rehandling", "position"]
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(AuditedAdmin):
     list_display = ["name", "assembly", "is_collective", "sector", "party", "employer", "active"]
     list_filter = ["assembly", "is_collective", "active", "party"]
     search_fields = ["name", "sector", "employer"]
@@ -80,7 +82,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(StaffRole)
-class StaffRoleAdmin(admin.ModelAdmin):
+class StaffRoleAdmin(AuditedAdmin):
     list_display = ["user", "kind", "assembly", "title"]
     list_filter = ["kind", "assembly"]
     autocomplete_fields = ["user"]

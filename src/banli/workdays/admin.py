@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from banli.admin_base import AuditedAdmin
+
 from .calendar import package_covers
 from .models import CalendarDay, CalendarYear
 
@@ -20,7 +22,7 @@ class YearFilter(admin.SimpleListFilter):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(AuditedAdmin):
     list_display = ["date", "weekday", "is_working_day", "name", "note", "updated_at"]
     list_filter = [YearFilter, "is_working_day"]
     search_fields = ["name", "note"]
@@ -33,7 +35,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(AuditedAdmin):
     list_display = ["year", "complete", "source", "package_data", "entered_days", "updated_at"]
     list_filter = ["complete"]
     search_fields = ["source", "note"]

@@ -7,6 +7,7 @@ from django.http import FileResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from banli.audit.security import export_event
 from banli.deadlines import selectors
 from banli.deadlines.models import Milestone
 from banli.proposals.models import ItemState
@@ -37,6 +38,7 @@ def deadlines_export(request):
     headers = [_("编号"), _("提案/建议"), _("环节"), _("责任方"), _("责任单位"), _("起算日期"), _("期限"), _("状态"), _("超期工作日"), _("剩余工作日")]
     widths = [12, 48, 14, 16, 24, 12, 12, 10, 12, 12]
     data = table_workbook(_("办理时限"), headers, widths, (_row(d) for d in rows))
+    export_event(request, "deadlines", rows=len(rows))  # unpublished items and units' time limits (issue 15.2)
     return FileResponse(data, as_attachment=True, filename=_("办理时限") + ".xlsx", content_type=XLSX)
 
 

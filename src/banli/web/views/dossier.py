@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from banli.audit.security import export_event
 from banli.errors import BanliError, not_found
 from banli.proposals import selectors
 from banli.proposals.access import actor_for
@@ -30,6 +31,7 @@ def _dossier(request, item_id, render_as, content_type, ext):
     if item is None:
         raise not_found()
     data = render_as(build_dossier(item, actor_for(request.user)))
+    export_event(request, f"dossier_{ext}", item_id=item.pk)  # the proposer's contact data (issue 15.2)
     # The PDF opens in the browser; the Word file is for editing, so it downloads.
     return FileResponse(io.BytesIO(data), as_attachment=ext == "docx", filename=f"{file_stem(item)}.{ext}", content_type=content_type)
 
@@ -78,4 +80,5 @@ def job_json(request, job_id):
 @login_required
 def job_download(request, job_id):
     job = jobs.finished_job(request.user, job_id)
+    export_event(request, "dossier_zip", job_id=job.pk, session_id=job.session_id)
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=jobs.download_name(job), content_type="application/zip")

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from banli.audit.security import export_event
 from banli.errors import BanliError, forbidden, not_found
 from banli.paging import ListPaginator
 from banli.org.models import Assembly, Category, ReplyType, Session
@@ -65,6 +66,7 @@ def item_list(request):
 @login_required
 def item_export(request):
     data = items_workbook(selectors.item_list(request.user, request.GET))
+    export_event(request, "item_list")  # names of proposers, unpublished items (issue 15.2)
     return FileResponse(data, as_attachment=True, filename=_("提案建议列表") + ".xlsx",
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
