@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
 
 from banli.audit.models import AuditRecord
 from banli.proposals import actions
@@ -77,6 +77,13 @@ def test_backup_and_restore_give_back_the_database_and_the_files_as_they_were(wo
     Item.objects.filter(pk=item.pk).update(title="备份后改过的标题")
     assert db_fingerprint() != before_db and media_fingerprint() != before_files
 
+    # Another connection stays open through the restore, as the running application's would.
+    other = connections.create_connection("default")
+    title_sql = f"SELECT title FROM {Item._meta.db_table} WHERE id = %s"
+    with other.cursor() as c:
+        c.execute(title_sql, [item.pk])
+        assert c.fetchone()[0] == "备份后改过的标题"
+
     capsys.readouterr()
     call_command("restore", str(archive), yes=True, safety_backup=str(tmp_path / "backups" / "before.tar"))
     out = capsys.readouterr().out
@@ -85,6 +92,10 @@ def test_backup_and_restore_give_back_the_database_and_the_files_as_they_were(wo
     after_db = db_fingerprint()
     assert [t for t in sorted(before_db.keys() | after_db.keys()) if before_db.get(t) != after_db.get(t)] == []
     assert media_fingerprint() == before_files
+    with other.cursor() as c:  # and sees the restored data
+        c.execute(title_sql, [item.pk])
+        assert c.fetchone()[0] == item.title
+    other.close()
     assert Path(Attachment.objects.get().file.path).read_bytes() == PDF
     # The state just before the restore was kept, and is itself a valid backup.
     call_command("restore", str(tmp_path / "backups" / "before.tar"), check_only=True)

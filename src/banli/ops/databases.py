@@ -28,7 +28,11 @@ from .archive import refused
 def dump(alias: str, dest: Path) -> None:
     conn = connections[alias]
     if conn.vendor == "sqlite":
-        _sqlite_copy(_sqlite_source(alias), dest)
+        source = _sqlite_source(alias)
+        try:
+            _sqlite_copy(source, dest)
+        finally:
+            source.close()
     else:
         _pg(alias, "pg_dump", ["--format=custom", "--no-password", f"--file={dest}"])
 
@@ -52,9 +56,11 @@ def check(alias: str, path: Path) -> None:
 def load(alias: str, src: Path) -> None:
     conn = connections[alias]
     if conn.vendor == "sqlite":
+        if conn.in_atomic_block:
+            raise refused("in_transaction", "不能在事务中恢复数据库。", "Cannot restore inside a transaction.")
         conn.ensure_connection()
-        # Through Django's own connection: it already has the busy timeout and WAL settings, and
-        # the file may be one a path alone cannot open (a test's database).
+        # Into Django's own connection: it has the busy timeout, and this process's next query
+        # sees the restored pages.
         source = sqlite3.connect(src)
         try:
             source.backup(conn.connection)
@@ -77,9 +83,10 @@ def display_name(alias: str) -> str:
 
 
 def _sqlite_source(alias: str) -> sqlite3.Connection:
-    conn = connections[alias]
-    conn.ensure_connection()
-    return conn.connection
+    """A connection of our own, not Django's: it reads the last committed state (WAL: without
+    waiting for a writer), even when the caller's connection is inside a transaction."""
+    s = connections[alias].settings_dict
+    return sqlite3.connect(f"file:{s['NAME']}?mode=ro", uri=True, timeout=float(s.get("OPTIONS", {}).get("timeout", 5)))
 
 
 def _sqlite_copy(source: sqlite3.Connection, dest: Path) -> None:
