@@ -119,8 +119,8 @@ class AssessmentTableSerializer(serializers.Serializer):
 
 
 class AssessmentEntrySerializer(serializers.ModelSerializer):
-    indicator = serializers.CharField(source="indicator.code", default=None)
-    indicator_name = serializers.CharField(source="indicator.name", default=None)
+    indicator = serializers.CharField(source="indicator.code", default=None, allow_null=True)
+    indicator_name = serializers.CharField(source="indicator.name", default=None, allow_null=True)
     kind_label = serializers.CharField(source="get_kind_display")
     by = serializers.SerializerMethodField()
 

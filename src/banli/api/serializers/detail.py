@@ -91,7 +91,7 @@ class ItemDetailSerializer(serializers.ModelSerializer):
     history = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
     deadlines = serializers.SerializerMethodField()
-    reply_type = serializers.CharField(source="reply_type.code", default=None)
+    reply_type = serializers.CharField(source="reply_type.code", default=None, allow_null=True)
 
     class Meta:
         model = Item

@@ -62,7 +62,7 @@ class PreviousReplySerializer(serializers.Serializer):
 
 
 class ObjectionSerializer(serializers.Serializer):
-    grade = serializers.CharField(source="grade.code", default=None)
+    grade = serializers.CharField(source="grade.code", default=None, allow_null=True)
     agrees = serializers.BooleanField(allow_null=True)
     comment = serializers.CharField()
     lapsed = serializers.BooleanField()

@@ -12,9 +12,11 @@ class ItemListSerializer(serializers.ModelSerializer):
     display_number = serializers.CharField()
     state_label = serializers.CharField(source="get_state_display")
     proposer = serializers.CharField(source="proposer.name")
-    category = serializers.CharField(source="category.__str__", default=None)
+    # No category (a draft may have none) is null: "category.__str__" read None's own __str__ and the
+    # list said "<method-wrapper '__str__' of NoneType object ...>".
+    category = serializers.CharField(allow_null=True)
     session = serializers.CharField(source="session.__str__")
-    reply_type = serializers.CharField(source="reply_type.code", default=None)
+    reply_type = serializers.CharField(source="reply_type.code", default=None, allow_null=True)
     units = serializers.SerializerMethodField()
     item_word = serializers.SerializerMethodField()
 

@@ -51,7 +51,7 @@ class ReplySerializer(serializers.ModelSerializer):
 
 
 class FeedbackSerializer(serializers.ModelSerializer):
-    grade = serializers.CharField(source="grade.code", default=None)
+    grade = serializers.CharField(source="grade.code", default=None, allow_null=True)
     co_grades = serializers.SerializerMethodField()
 
     class Meta:
@@ -108,8 +108,8 @@ class MediationSerializer(serializers.ModelSerializer):
 
 class MessageSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.get_full_name")
-    unit = serializers.CharField(source="unit.name", default=None)
-    to_unit = serializers.CharField(source="to_unit.name", default=None)
+    unit = serializers.CharField(source="unit.name", default=None, allow_null=True)
+    to_unit = serializers.CharField(source="to_unit.name", default=None, allow_null=True)
 
     class Meta:
         model = Message

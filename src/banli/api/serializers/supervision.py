@@ -10,9 +10,9 @@ from banli.workdays.calendar import working_days_between
 class DeadlineSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display")
     state_label = serializers.CharField(source="get_state_display")
-    item_title = serializers.CharField(source="item.title", default=None)
-    item_number = serializers.CharField(source="item.display_number", default=None)
-    unit_name = serializers.CharField(source="unit.name", default=None)
+    item_title = serializers.CharField(source="item.title", default=None, allow_null=True)
+    item_number = serializers.CharField(source="item.display_number", default=None, allow_null=True)
+    unit_name = serializers.CharField(source="unit.name", default=None, allow_null=True)
     days_late = serializers.SerializerMethodField()
 
     class Meta:
@@ -27,8 +27,8 @@ class DeadlineSerializer(serializers.ModelSerializer):
 
 class OverdueEventSerializer(serializers.ModelSerializer):
     label = serializers.SerializerMethodField()
-    item_title = serializers.CharField(source="item.title", default=None)
-    unit_name = serializers.CharField(source="unit.name", default=None)
+    item_title = serializers.CharField(source="item.title", default=None, allow_null=True)
+    unit_name = serializers.CharField(source="unit.name", default=None, allow_null=True)
 
     class Meta:
         model = OverdueEvent

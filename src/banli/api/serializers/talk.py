@@ -8,7 +8,7 @@ from banli.proposals.models import Question
 
 class QuestionSerializer(serializers.ModelSerializer):
     asker = serializers.CharField(source="asker.name")
-    to_unit = serializers.CharField(source="to_unit.name", default=None)
+    to_unit = serializers.CharField(source="to_unit.name", default=None, allow_null=True)
 
     class Meta:
         model = Question

@@ -1,7 +1,7 @@
 """Bulk steps (批量办理) through the API: the same as the item list's bulk pages. Thin: the rules,
 the per-item actions and the per-item outcomes are banli.proposals.batch's."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -9,13 +9,15 @@ from banli.errors import not_found
 from banli.proposals import batch
 
 from ..serializers.bulk import BulkInput, BulkResultSerializer
+from ..serializers.errors import ErrorSerializer
 
 TAGS = ["items"]
 
 
 class BulkView(APIView):
     @extend_schema(
-        request=BulkInput, responses={200: BulkResultSerializer, 403: OpenApiResponse(description="无权批量办理该操作的用户")}, tags=TAGS,
+        request=BulkInput, responses={200: BulkResultSerializer, 403: OpenApiResponse(ErrorSerializer, description="无权批量办理该操作的用户")},
+        parameters=[OpenApiParameter("step", str, OpenApiParameter.PATH, enum=list(batch.STEPS), description="批量操作")], tags=TAGS,
         summary="批量立案、交办、设为重点 (a step on many items)",
         description="step 为 register（立案，政协提案委/人大代表工委）、assign（交办同样的主办、会办单位，区府办）或 mark_key（设为重点，区府办）。"
                     "每件分别执行同一操作，各自成事务：某件被拒绝（状态不允许、无权办理）不影响其他各件；已办过的不再改动（already）。"
