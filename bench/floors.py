@@ -132,8 +132,8 @@ def register_floor(item_id):
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute(f"UPDATE {table(Item)} SET state = %s, registered_at = %s, state_reason = '', updated_at = %s WHERE id = %s",
                     ["registered", now, now, item_id])
-        cur.execute(f"INSERT INTO {table(AuditRecord)} (at, actor_id, action, item_id, target_type, target_id, before, after, note) "
-                    f"VALUES (%s, NULL, %s, %s, %s, %s, {json_ph()}, {json_ph()}, '')",
+        cur.execute(f"INSERT INTO {table(AuditRecord)} (at, actor_id, action, item_id, target_type, target_id, before, after, note, prev_hash, hash) "
+                    f"VALUES (%s, NULL, %s, %s, %s, %s, {json_ph()}, {json_ph()}, '', '', '')",
                     [now, "bench_floor", item_id, "item", item_id, '{"state": "submitted"}', '{"state": "registered"}'])
 
 
@@ -147,6 +147,6 @@ def sign_floor(assignment_id, user_id):
     now = timezone.now()
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute(f"UPDATE {table(Assignment)} SET state = %s, signed_at = %s, signed_by_id = %s WHERE id = %s", ["signed", now, user_id, assignment_id])
-        cur.execute(f"INSERT INTO {table(AuditRecord)} (at, actor_id, action, item_id, target_type, target_id, before, after, note) "
-                    f"VALUES (%s, %s, %s, NULL, %s, %s, {json_ph()}, {json_ph()}, '')",
+        cur.execute(f"INSERT INTO {table(AuditRecord)} (at, actor_id, action, item_id, target_type, target_id, before, after, note, prev_hash, hash) "
+                    f"VALUES (%s, %s, %s, NULL, %s, %s, {json_ph()}, {json_ph()}, '', '', '')",
                     [now, user_id, "bench_floor", "assignment", assignment_id, '{"state": "pending"}', '{"state": "signed"}'])

@@ -19,8 +19,11 @@ PER_PAGE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The details each event may carry, in the order the page shows them, with their labels.
 DETAILS = [("username", "输入的用户名"), ("what", "导出内容"), ("rows", "行数"), ("item_id", "提案/建议编号"), ("code", "原因"),
-           ("method", "请求方式"), ("path", "地址"), ("stage", "环节"), ("reason", "原因"), ("failures", "失败次数"),
+           ("method", "请求方式"), ("status", "应答"), ("path", "地址"), ("stage", "环节"), ("reason", "原因"), ("failures", "失败次数"),
            ("second_factor", "第二因素"), ("expiry", "有效期至")]
+# What an export was (security_event("export", what=...)), as the page names it.
+EXPORTS = {"item_list": "提案建议列表", "deadlines": "办理时限", "dossier_pdf": "一案一册（PDF）", "dossier_docx": "一案一册（Word）",
+           "dossier_zip": "一案一册压缩包", "security_events": "安全审计记录"}
 
 
 def kind_label(action: str) -> str:
@@ -29,11 +32,19 @@ def kind_label(action: str) -> str:
 
 def details(after: dict) -> str:
     labels = dict(DETAILS)
-    parts = [f"{_(labels[k])}：{after[k]}" for k, _label in DETAILS if after.get(k) not in (None, "")]
+    parts = [f"{_(labels[k])}：{_shown(k, after[k])}" for k, _label in DETAILS if after.get(k) not in (None, "")]
     parts += [f"{k}：{v}" for k, v in after.items() if k not in labels and k not in ("ip", "filters") and v not in (None, "", {})]
     if after.get("filters"):
         parts.append(_("筛选条件") + "：" + "，".join(f"{k}={v}" for k, v in after["filters"].items()))
     return "；".join(parts)
+
+
+def _shown(key, value) -> str:
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if key == "what":
+        return _(EXPORTS[value]) if value in EXPORTS else str(value)
+    return str(value)
 
 
 def who(row, typed: bool = True) -> str:
