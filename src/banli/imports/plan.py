@@ -25,6 +25,7 @@ CREATE, UNCHANGED, UPDATE, ERROR = "create", "unchanged", "update", "error"
 OUTCOME_LABELS = {CREATE: "新建", UNCHANGED: "已存在，无变化", UPDATE: "更新", ERROR: "有错误"}
 MAX_NUMBER = 999999
 TITLE_MAX = Item._meta.get_field("title").max_length
+TEXT_MAX = 20000  # 案由, 建议: as proposals.actions.drafting.TEXT_MAX
 NAME_WITH_SECTOR = re.compile(r"^(.+?)[（(](.+?)[）)]$")
 
 
@@ -136,6 +137,9 @@ def plan_items(data: bytes, session: Session) -> Plan:
             errors.append("缺少标题。")
         elif len(title) > TITLE_MAX:
             errors.append(f"标题过长（{len(title)} 字，最多 {TITLE_MAX} 字）。")
+        for key, word in (("reason", "案由"), ("suggestions", "建议")):  # as the draft form limits them
+            if len(v.get(key, "")) > TEXT_MAX:
+                errors.append(f"{word}过长（{len(v[key])} 字，最多 {TEXT_MAX} 字）。")
         label = (f"第{number:04d}号 " if number else "") + (title[:40] or "（无标题）")
         if number is not None:
             if number in seen:

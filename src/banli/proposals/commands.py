@@ -34,6 +34,8 @@ def _comment(required=True):
 
 
 def _opt(field_cls, **kw):
+    if field_cls is S.CharField:
+        kw.setdefault("max_length", 5000)  # every text has a limit (issue 15.4): a note or a comment is a few lines
     return field_cls(required=False, allow_blank=True, default="", **kw)
 
 

@@ -13,15 +13,18 @@ from .audiences import tell
 from .common import item_action, begin, invalid, now, require_text, today
 
 DRAFT_FIELDS = ["title", "reason", "suggestions", "category", "consent_publish", "urgent"]
+TEXT_MAX = 20000  # 案由 and 建议, each
 
 
 def _clean_fields(assembly, data: dict) -> dict:
     out = {}
     if "title" in data:
         out["title"] = require_text(data["title"], "title", "标题", "Title", max_len=200)
-    for f in ("reason", "suggestions"):
+    for f, zh, en in (("reason", "案由", "The reason"), ("suggestions", "建议", "The suggestions")):
         if f in data:
             out[f] = (data[f] or "").strip()
+            if len(out[f]) > TEXT_MAX:  # limited at every door (issue 15.4); a long proposal runs to some 5,000 characters
+                raise invalid(f, f"{zh}过长（{len(out[f])}字，最多{TEXT_MAX}字）。", f"{en} is too long ({len(out[f])} characters, at most {TEXT_MAX}).")
     if "category" in data:
         cat = data["category"]
         if cat is not None:
