@@ -124,3 +124,20 @@ def test_security_events_are_chained_with_the_rest(world, rf):
     row = AuditRecord.objects.order_by("-id").first()
     assert row.action == "security.login_failed" and row.after["ip"] == "10.1.2.3" and row.hash == digest(AuditRecord.objects.values().get(pk=row.pk))
     assert verify()[0] == 0
+
+
+def test_an_anchor_from_an_earlier_run_catches_the_newest_rows_deleted(world):
+    rows = write_rows(world.gov_office, 4)
+    anchor = f"{rows[-1].pk}:{rows[-1].hash}"
+    import io
+
+    out = io.StringIO()
+    call_command("verify_audit", "--expect", anchor, stdout=out)
+    assert out.getvalue().startswith("OK")
+    with connection.cursor() as cur:  # the newest two rows: the chain before them is whole
+        cur.execute(f"DELETE FROM {table()} WHERE id >= %s", [rows[-2].pk])
+    assert verify()[0] == 0
+    err = io.StringIO()
+    with pytest.raises(CommandError) as e:
+        call_command("verify_audit", "--expect", anchor, stdout=io.StringIO(), stderr=err)
+    assert e.value.returncode == 1 and f"第 {rows[-1].pk} 号记录（上次校验的最后一条）已不在链中" in err.getvalue()
