@@ -9,7 +9,7 @@ from banli.audit.models import AuditRecord
 from banli.errors import BanliError
 from banli.notify import actions, selectors
 from banli.notify.models import Notification, NotificationPreference
-from banli.notify.service import notify_now
+from banli.notify.service import notify
 from tests.checks import assert_audit, unchanged
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,7 @@ def test_reading_the_preferences_writes_nothing(world, lead_liaison):
 
 
 def test_marking_read_is_mine_only_and_leaves_no_audit_row(world, member, lead_liaison):
-    notify_now([member.pk], "report_progress", "区建委报送了办理进展")
+    notify([member.pk], "report_progress", "区建委报送了办理进展")
     mine = Notification.objects.get(recipient=member)
     for someone, ident in ((lead_liaison, mine.pk), (member, 2**63), (member, "abc"), (member, 0)):
         with pytest.raises(BanliError) as info:
@@ -72,7 +72,7 @@ def test_marking_read_is_mine_only_and_leaves_no_audit_row(world, member, lead_l
 
 
 def test_the_page_and_the_api_mark_read_through_the_same_action(world, member, monkeypatch):
-    notify_now([member.pk], "report_progress", "区建委报送了办理进展")
+    notify([member.pk], "report_progress", "区建委报送了办理进展")
     n = Notification.objects.get(recipient=member)
     calls = []
     real = actions.mark_read

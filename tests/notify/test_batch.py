@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from banli.notify.models import ChannelMinimum, Notification, NotificationPreference, OutboxMessage
-from banli.notify.service import notify_many_now, notify_now
+from banli.notify.service import notify, notify_many
 
 pytestmark = pytest.mark.django_db
 
@@ -32,11 +32,11 @@ def test_batch_writes_what_single_calls_write(world):
     setup_preferences(world)
     batch = messages(world, 9)
     for users, kind, text, item in batch:
-        notify_now(users, kind, text, item)
+        notify(users, kind, text, item)
     single = rows()
     Notification.objects.all().delete()
     OutboxMessage.objects.all().delete()
-    notify_many_now(batch)
+    notify_many(batch)
     assert rows() == single
     assert any(r[0] == "sms" and r[4] == "queued" for r in single[1]) and any(r[4] == "failed" for r in single[1])
 
@@ -46,7 +46,7 @@ def test_batch_reads_are_fixed_and_inserts_batched(world):
 
     def count(n):
         with CaptureQueriesContext(connection) as ctx:
-            notify_many_now(messages(world, n))
+            notify_many(messages(world, n))
         sql = [q["sql"] for q in ctx.captured_queries]
         return sum(s.startswith("SELECT") for s in sql), sum(s.startswith("INSERT") for s in sql)
 

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from banli.notify.digest import send_digests
 from banli.notify.models import ChannelMinimum, Digest, Notification, NotificationPreference, OutboxMessage
 from banli.notify.outbox import deliver_due
-from banli.notify.service import notify_now
+from banli.notify.service import notify
 
 from .conftest import at
 
@@ -29,7 +29,7 @@ def _site(settings):
 
 def tell(users, kind, text, item=None, *, when):
     """A notification as the actions write it, at a given time of the day."""
-    notify_now([u.pk for u in users], kind, text, item.pk if item else None, now=when)
+    notify([u.pk for u in users], kind, text, item.pk if item else None, now=when)
     Notification.objects.filter(text=text, created_at__gt=when).update(created_at=when)
 
 

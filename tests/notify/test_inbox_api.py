@@ -5,7 +5,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from banli.notify.models import ChannelMinimum, Notification, NotificationPreference
-from banli.notify.service import notify_now
+from banli.notify.service import notify
 
 pytestmark = pytest.mark.django_db
 
@@ -18,10 +18,10 @@ def login(user):
 
 @pytest.fixture
 def inboxes(world, member, lead_liaison):
-    notify_now([member.pk, lead_liaison.pk], "register", "已立案第1号")
+    notify([member.pk, lead_liaison.pk], "register", "已立案第1号")
     # News, not work: "replied" (请评价) is on the proposer's to-do list and not counted as unread.
-    notify_now([member.pk], "report_progress", "区建委报送了办理进展")
-    notify_now([member.pk], "closed", "已办结")
+    notify([member.pk], "report_progress", "区建委报送了办理进展")
+    notify([member.pk], "closed", "已办结")
     return {u: list(Notification.objects.filter(recipient=u).order_by("id")) for u in (member, lead_liaison)}
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 
 from banli.notify import selectors
 from banli.notify.models import Notification
-from banli.notify.service import notify_many_now, notify_now
+from banli.notify.service import notify, notify_many
 from banli.notify.todo import CARRIED, FOR_THE_RECORD
 from banli.proposals import actions
 from tests.builders import make_item
@@ -40,16 +40,16 @@ def office_day(world):
     to assign, a request to adjust), a closure it keeps for the record, and news (messages)."""
     office = [world.gov_office.pk]
     for n in range(1, 4):
-        notify_now(office, "register", f"已立案第{n:04d}号：{TITLE}{n}")
-    notify_now(office, "request_adjustment", f"区建委申请调整：{TITLE}1")
-    notify_now(office, "closed", f"已办结：{TITLE}2")
-    notify_now(office, "message", f"委员/代表留言：{TITLE}2")
-    notify_now(office, "message", f"委员/代表留言：{TITLE}3")
+        notify(office, "register", f"已立案第{n:04d}号：{TITLE}{n}")
+    notify(office, "request_adjustment", f"区建委申请调整：{TITLE}1")
+    notify(office, "closed", f"已办结：{TITLE}2")
+    notify(office, "message", f"委员/代表留言：{TITLE}2")
+    notify(office, "message", f"委员/代表留言：{TITLE}3")
 
 
 def test_groups_by_day_and_kind_unread_news_first(world, gov_office):
     office_day(world)
-    notify_now([gov_office.pk], "message", f"委员/代表留言：{TITLE}9")
+    notify([gov_office.pk], "message", f"委员/代表留言：{TITLE}9")
     days_ago(1, text=f"委员/代表留言：{TITLE}9")
     html = text(login(gov_office).get("/inbox/"))
     assert groups_shown(html) == [
@@ -96,7 +96,7 @@ def test_a_busy_office_reads_what_it_needs_to(world, gov_office, cppcc_office):
     messages += [([gov_office.pk], "closed", f"已办结：{TITLE}{n}", None) for n in range(1, 121)]
     messages += [([gov_office.pk], "message", f"委员/代表留言：{TITLE}{n}", None) for n in range(1, 6)]
     messages += [([cppcc_office.pk], "submit", f"新提交待审查：{TITLE}{n}", None) for n in range(1, 181)]
-    notify_many_now(messages)
+    notify_many(messages)
     assert Notification.objects.filter(recipient=gov_office, read_at__isnull=True).count() == 325
     assert selectors.unread_count(gov_office) == 5
     assert selectors.unread_count(cppcc_office) == 0
@@ -111,9 +111,9 @@ def test_a_busy_office_reads_what_it_needs_to(world, gov_office, cppcc_office):
 
 def test_marking_a_group_read_marks_that_group_only(world, gov_office, lead_liaison):
     office_day(world)
-    notify_now([gov_office.pk], "message", f"委员/代表留言：{TITLE}9")
+    notify([gov_office.pk], "message", f"委员/代表留言：{TITLE}9")
     days_ago(1, text=f"委员/代表留言：{TITLE}9")
-    notify_now([lead_liaison.pk], "message", f"委员/代表留言：{TITLE}2")
+    notify([lead_liaison.pk], "message", f"委员/代表留言：{TITLE}2")
     c = login(gov_office)
     today = timezone.localdate().isoformat()
     r = c.post("/inbox/read/", {"kind": "message", "day": today, "next": "/inbox/"})
@@ -142,14 +142,14 @@ def test_the_inbox_costs_the_same_whatever_it_holds(world, gov_office, django_as
     office_day(world)
     page()
     for n in range(1, 30):
-        notify_now([gov_office.pk], "closed", f"已办结：{TITLE}{n}")
+        notify([gov_office.pk], "closed", f"已办结：{TITLE}{n}")
         days_ago(n % 12, text=f"已办结：{TITLE}{n}")
     page()
 
 
 def test_a_notification_reads_in_the_pages_language(world, gov_office, lead_liaison):
-    notify_now([lead_liaison.pk], "assigned", f"新交办第0012号，请在规定时限内签收：{TITLE}")
-    notify_many_now([([lead_liaison.pk], "reminder_late", f"【超期提醒】《{TITLE}》答复已超期3个工作日（应于2026年03月02日前完成）。", None)])
+    notify([lead_liaison.pk], "assigned", f"新交办第0012号，请在规定时限内签收：{TITLE}")
+    notify_many([([lead_liaison.pk], "reminder_late", f"【超期提醒】《{TITLE}》答复已超期3个工作日（应于2026年03月02日前完成）。", None)])
     # A row written before notifications kept their values (or by a tool around the service).
     Notification.objects.bulk_create([Notification(recipient=lead_liaison, kind="urge", text=f"催办：{TITLE}。请于3个工作日内答复。")])
     assert Notification.objects.filter(params__isnull=True).count() == 1

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from banli.notify.models import ChannelMinimum, Notification, NotificationPreference, OutboxMessage
 from banli.notify.outbox import deliver_due, queue_messages
-from banli.notify.service import notify_after_commit, notify_now
+from banli.notify.service import notify
 from banli.proposals import actions
 from tests.builders import lead_assignment, make_item
 
@@ -26,7 +26,7 @@ def outbox(**filters):
 
 
 def test_in_app_only_unless_someone_asks_for_more(world, member, lead_liaison, morning):
-    notify_now([member.pk, lead_liaison.pk, None, member.pk], "register", "已立案第1号：关于加装电梯的建议", now=morning)
+    notify([member.pk, lead_liaison.pk, None, member.pk], "register", "已立案第1号：关于加装电梯的建议", now=morning)
     assert sorted(Notification.objects.values_list("recipient__username", "kind", "read_at")) == [
         ("lead_liaison", "register", None), ("member", "register", None)]
     assert OutboxMessage.objects.count() == 0
@@ -90,7 +90,7 @@ def test_an_urge_notice_goes_by_sms_after_the_action_commits(world, gov_office, 
 def test_a_rolled_back_action_queues_nothing(world, member):
     NotificationPreference.objects.create(user=member, by_sms=True)
     with pytest.raises(RuntimeError), transaction.atomic():
-        notify_after_commit([member.pk], "register", "已立案")
+        notify([member.pk], "register", "已立案")
         raise RuntimeError("the action failed after deciding to notify")
     assert Notification.objects.count() == OutboxMessage.objects.count() == 0
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from banli.audit.service import record
 from banli.errors import BanliError, invalid, not_found
-from banli.notify.service import notify_after_commit
+from banli.notify.service import notify
 from banli.org.models import Unit, UnitLiaison
 from banli.proposals.access import actor_for
 from banli.uploads import check_upload
@@ -299,7 +299,7 @@ def publish(user, year) -> Scheme:
     units = list(scheme.results.values_list("unit_id", flat=True))
     people = set(Unit.objects.filter(pk__in=units, leader__isnull=False).values_list("leader_id", flat=True))
     people |= set(UnitLiaison.objects.filter(unit_id__in=units, ended_on__isnull=True).values_list("user_id", flat=True))
-    notify_after_commit(people, "assessment", f"{scheme.year}年度建议提案办理工作考核结果已通报，请查看本单位得分明细。")
+    notify(people, "assessment", f"{scheme.year}年度建议提案办理工作考核结果已通报，请查看本单位得分明细。")
     return scheme
 
 

@@ -20,7 +20,8 @@ from django.db.models import Case, F, PositiveIntegerField, Q, Value, When
 from django.utils import timezone
 
 from banli.errors import BanliError
-from banli.notify.service import notify_many_after_commit
+from banli.idempotency.keys import purge_expired
+from banli.notify.service import notify_many
 from banli.org.models import SessionPolicy, StaffRole, Unit, UnitLiaison
 from banli.proposals.actions import record_no_feedback
 from banli.proposals.models import CoSigner, Item
@@ -47,7 +48,9 @@ def run_scan(today=None) -> dict:
         policies = Policies.load()
         sent = send_reminders(today, policies)
         lapsed = record_lapsed_feedback(today, policies)
-    return {"backfilled": backfilled, "marked_late": late, **sent, "feedback_lapsed": lapsed}
+    # The daily housekeeping of the idempotency keys past their time (issue 15.5).
+    purged = purge_expired()
+    return {"backfilled": backfilled, "marked_late": late, **sent, "feedback_lapsed": lapsed, "idempotency_keys_purged": purged}
 
 
 class Policies:
@@ -167,7 +170,7 @@ def send_reminders(today, policies: Policies | None = None) -> dict:
         counts[stage] += 1
         messages.append((users, f"reminder_{stage}", reminder_text(row, stage, today), row.item_id))
     ReminderLog.objects.bulk_create(logs, batch_size=2000)
-    notify_many_after_commit(messages)
+    notify_many(messages)
     return {"reminded": len(logs), **{f"stage_{k}": v for k, v in counts.items()}}
 
 

@@ -1,6 +1,7 @@
 """The outbox: queue SMS and e-mail beside the in-app row, deliver them later with retries.
 
     queue_messages(user_ids, kind, text, item_id)   in a transaction; returns the rows queued
+    deliver_after_commit()                          a delivery pass once the transaction commits
     deliver_due(now=None) -> {"sent": n, "retried": n, "failed": n, "held": bool}
 
 deliver_due is idempotent and safe to run from several processes at once: each pass claims due
@@ -14,9 +15,10 @@ from __future__ import annotations
 
 import datetime
 import logging
+import threading
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -122,6 +124,44 @@ def requeue(message_ids, *, now=None) -> int:
 
 
 # -- delivery ------------------------------------------------------------------------------------
+
+def deliver_after_commit() -> None:
+    """Start a delivery pass once the current transaction commits (nothing if it rolls back), so an
+    urge or a reminder goes out at once rather than at the next beat. Once per transaction,
+    however many messages it queued. A pass that never starts (the process died after the commit)
+    loses nothing: the rows wait, queued, for the next pass of beat, the scan or the command.
+    BANLI_NOTIFY_DELIVER_ON_COMMIT=0 leaves delivery to those passes alone (the tests do)."""
+    if not getattr(settings, "BANLI_NOTIFY_DELIVER_ON_COMMIT", True):
+        return
+    conn = transaction.get_connection()
+    if conn.in_atomic_block:
+        here = set(conn.savepoint_ids)
+        # Already asked for in this transaction, at this level or an enclosing one (which a rolled
+        # back savepoint cannot discard).
+        if any(entry[1] is _start_delivery and set(entry[0]) <= here for entry in conn.run_on_commit):
+            return
+    transaction.on_commit(_start_delivery, robust=True)
+
+
+def _start_delivery() -> None:
+    """With a broker, the worker's deliver_outbox task; embedded, a thread of this process, so the
+    request that committed does not wait for a gateway."""
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        from banli.celery import app as celery_app
+
+        celery_app.send_task("banli.deliver_outbox")
+        return
+    threading.Thread(target=_deliver_in_thread, name="banli-deliver", daemon=True).start()
+
+
+def _deliver_in_thread() -> None:
+    try:
+        deliver_due()
+    except Exception:  # the next pass retries; the thread has no one else to tell
+        log.exception("delivery after commit failed")
+    finally:
+        connections.close_all()  # this thread's own connections
+
 
 def deliver_due(now=None) -> dict:
     """Send every queued message whose time has come; safe to call from a Celery task, a cron

@@ -12,6 +12,8 @@ from rest_framework.views import APIView
 
 from banli.api.parsers import BoundedJSONParser
 from banli.errors import not_found
+from banli.idempotency import doors as idem
+from banli.idempotency.keys import fingerprint, header_key, once
 from banli.proposals import actions as A
 from banli.proposals import selectors, workflow
 from banli.proposals.commands import COMMANDS
@@ -58,12 +60,14 @@ class ItemViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return detail_response(request, pk)
 
-    @extend_schema(request=ItemCreateSerializer, responses={201: ItemDetailSerializer})
+    @extend_schema(request=ItemCreateSerializer, responses={201: ItemDetailSerializer}, parameters=[idem.HEADER_PARAMETER])
     def create(self, request):
         s = ItemCreateSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        item = A.create_draft(request.user, **s.validated_data)
-        return detail_response(request, item.pk, status=201)
+        # A retry with the same Idempotency-Key answers with the draft the first call created.
+        outcome = once(request.user, header_key(request), step="create_draft", fingerprint=fingerprint("create_draft", None, s.validated_data),
+                       run=lambda: A.create_draft(request.user, **s.validated_data), status=201)
+        return idem.mark(detail_response(request, outcome.target_id if outcome.replayed else outcome.result.pk, status=201), outcome)
 
     @extend_schema(request=ItemEditSerializer, responses=ItemDetailSerializer)
     def partial_update(self, request, pk=None):
@@ -89,17 +93,20 @@ def make_action_view(name: str):
         parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]  # JSON bounded as in settings
 
         @extend_schema(request=input_cls, responses=ItemDetailSerializer, operation_id=f"items_{name}",
-                       summary=f"{t.zh} ({t.en})", tags=["item actions"])
+                       summary=f"{t.zh} ({t.en})", tags=["item actions"], parameters=[idem.HEADER_PARAMETER])
         def post(self, request, item_id):
             s = input_cls(data=request.data)
             s.is_valid(raise_exception=True)
-            cmd.run(request.user, item_id, s.validated_data)
+            # With an Idempotency-Key a retry of the step runs nothing and answers with the item, as the first call did.
+            step = f"item.{name}"
+            outcome = once(request.user, header_key(request), step=step, fingerprint=fingerprint(step, int(item_id), s.validated_data),
+                           run=lambda: cmd.run(request.user, item_id, s.validated_data))
             item = selectors.item_detail(request.user, item_id)
             if item is None:
                 # The step took the item out of the actor's sight (e.g. returned to the proposer's drafts).
                 state = Item.objects.values_list("state", flat=True).get(pk=item_id)
-                return Response({"id": int(item_id), "state": state, "visible": False})
-            return Response(ItemDetailSerializer(item, context={"request": request}).data)
+                return idem.mark(Response({"id": int(item_id), "state": state, "visible": False}), outcome)
+            return idem.mark(Response(ItemDetailSerializer(item, context={"request": request}).data), outcome)
 
     ActionView.__name__ = ActionView.__qualname__ = "".join(p.title() for p in name.split("_")) + "View"
     return ActionView.as_view()

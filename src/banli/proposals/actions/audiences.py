@@ -1,8 +1,8 @@
 """The people a notice goes to, resolved from the table of notices (banli.proposals.notices) with
-queries as of now; `tell`, which the item actions call to notify them after the step commits, and
+queries as of now; `tell`, which the item actions call to notify them in the step's transaction, and
 `tell_people` for the notices that are not about an item (the Q&A window)."""
 
-from banli.notify.service import notify_after_commit
+from banli.notify.service import notify
 
 from ..models import Item
 from ..notices import (
@@ -30,10 +30,10 @@ def recipients(name: str, item=None, *, units=(), user_ids=()) -> list[int]:
 
 
 def tell(step, name: str, text: str, *, units=(), user_ids=()) -> None:
-    """Notify the notice's audiences about the step's item, after the step commits."""
+    """Notify the notice's audiences about the step's item, in the step's transaction."""
     step.notify(recipients(name, step.item, units=units, user_ids=user_ids), text, kind=kind_of(name, step.action))
 
 
 def tell_people(name: str, text: str, *, action: str, units=(), user_ids=()) -> None:
-    """Notify a notice that is not about an item, after the transaction commits."""
-    notify_after_commit(recipients(name, units=units, user_ids=user_ids), kind_of(name, action), text)
+    """Notify a notice that is not about an item, in the caller's transaction."""
+    notify(recipients(name, units=units, user_ids=user_ids), kind_of(name, action), text)

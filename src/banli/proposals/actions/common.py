@@ -12,7 +12,7 @@ from django.utils import timezone
 from banli.audit.service import record
 from banli.deadlines.sync import sync_item
 from banli.errors import BanliError, invalid, not_found
-from banli.notify.service import notify_after_commit
+from banli.notify.service import notify
 from banli.search.index import reindex
 
 from .. import workflow
@@ -67,7 +67,8 @@ class Step:
         return before
 
     def notify(self, user_ids, text, kind=None):
-        notify_after_commit(user_ids, kind or self.action, text, self.item.pk)
+        """Tell people of this step, in its transaction (banli.notify.service: the transactional outbox)."""
+        notify(user_ids, kind or self.action, text, self.item.pk)
 
 
 def item_action(fn):

@@ -4,9 +4,11 @@ the action function, and come back to the item page, with field messages on fail
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from banli.errors import BanliError, not_found
+from banli.idempotency import keys as idempotency
 from banli.proposals import actions as A
 from banli.proposals import selectors
 from banli.proposals.commands import command
@@ -28,7 +30,10 @@ def do_action(request, item_id, action):
         data = validate(action, request.POST, request.FILES)
         if wants_confirmation(action, request.POST):  # a reply is sent only from its confirmation page
             return send_confirmation(request, item_id, data["assignment"])
-        cmd.run(request.user, item_id, data)
+        # The form's hidden key (banli.idempotency): a double click or a resubmitted form runs the step once.
+        outcome = idempotency.once(request.user, idempotency.form_key(request), step=f"item.{action}",
+                                   fingerprint=idempotency.fingerprint(f"item.{action}", int(item_id), data),
+                                   run=lambda: cmd.run(request.user, item_id, data))
     except BanliError as err:
         item = selectors.item_detail(request.user, item_id)
         if item is None:
@@ -41,8 +46,11 @@ def do_action(request, item_id, action):
             ctx[f"{action}_errors"], ctx[f"{action}_data"] = errors, request.POST
         A.mark_messages_read(request.user, item, up_to=ctx["read_up_to"])  # the page is shown again, messages and all
         return render(request, "web/items/detail.html", ctx, status=err.status)
-    # What happened, what happens next, and the next item of the queue (banli.web.next_step).
-    messages.success(request, confirmation(request.user, action, item_id, data, action_label(action)))
+    if outcome.replayed:
+        messages.info(request, _("此项已提交过，未重复提交。"))
+    else:
+        # What happened, what happens next, and the next item of the queue (banli.web.next_step).
+        messages.success(request, confirmation(request.user, action, item_id, data, action_label(action)))
     if not visible_items(request.user).filter(pk=item_id).exists():
         # The step took the item out of this person's sight (e.g. returned to the proposer).
         return redirect("web:todo")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from banli.errors import BanliError
+from banli.idempotency.keys import fingerprint, form_key, once
 from banli.proposals import actions as A
 from banli.proposals.access import actor_for
 from banli.proposals.selectors import visible_questions
@@ -42,12 +43,17 @@ def _unit_id(post):
 @login_required
 def questions(request):
     if request.method == "POST":
+        asked = {"subject": request.POST.get("subject", ""), "body": request.POST.get("body", ""), "to_unit_id": _unit_id(request.POST)}
         try:
-            A.ask_question(request.user, subject=request.POST.get("subject", ""), body=request.POST.get("body", ""),
-                           to_unit_id=_unit_id(request.POST))
+            # The form's hidden key (banli.idempotency): a double click or a resubmitted form asks once.
+            outcome = once(request.user, form_key(request), step="ask_question", fingerprint=fingerprint("ask_question", None, asked),
+                           run=lambda: A.ask_question(request.user, **asked), status=201)
         except BanliError as err:
             return _page(request, errors=field_errors(err), data=request.POST, status=err.status, page_error=err.message)
-        messages.success(request, _("问题已提交，答复后会通知您。"))
+        if outcome.replayed:
+            messages.info(request, _("此项已提交过，未重复提交。"))
+        else:
+            messages.success(request, _("问题已提交，答复后会通知您。"))
         return redirect("web:questions")
     return _page(request)
 
