@@ -24,6 +24,7 @@ import datetime as dt
 import os
 import random
 import re
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -50,7 +51,7 @@ class Target:
     password: str
     items: list[int]  # items the account can read
     message_items: list[int]  # items it may post a message on
-    consultations: list[tuple[int, int]]  # (item, assignment) where it may record a consultation
+    consultations: list[tuple[int, int, str]]  # (item, assignment, kind) where it may record a consultation
 
 
 @dataclass
@@ -117,14 +118,17 @@ def discover(base: str, username: str, password: str, *, limit: int = 20) -> Tar
     if not _logged_in(_login(s, base, username, password)):
         raise RuntimeError(f"{username} cannot log in at {base}")
     page = s.get(f"{base}/api/items/", timeout=60).json()
-    ids = [row["id"] for row in page.get("results", page if isinstance(page, list) else [])][:limit]
+    rows = page.get("results", page if isinstance(page, list) else [])[:limit]
+    ids = [row["id"] for row in rows]
+    # After closure only the follow-up visit (办后回访) may be recorded.
+    kinds = {row["id"]: "after" if row.get("state") == "closed" else "during" for row in rows}
     target = Target(username, password, ids, [], [])
     for item_id in ids:
         for a in s.get(f"{base}/api/items/{item_id}/actions/", timeout=60).json():
             if a["action"] == "post_message":
                 target.message_items.append(item_id)
             elif a["action"] == "record_consultation":
-                target.consultations.append((item_id, a["assignment"]))
+                target.consultations.append((item_id, a["assignment"], kinds[item_id]))
     s.post(f"{base}/logout/", data={"csrfmiddlewaretoken": s.cookies.get("csrftoken", "")}, timeout=60)
     return target
 
@@ -160,9 +164,9 @@ class _Client:
                  if possible]
         kind = kinds[(self.index + n) % len(kinds)]
         if kind == "consultation":
-            item_id, assignment = self.rng.choice(t.consultations)
+            item_id, assignment, kind = self.rng.choice(t.consultations)
             self._send("consultation", "POST", f"/api/items/{item_id}/actions/record_consultation/", json={
-                "assignment": assignment, "kind": "during", "form": "phone", "held_on": dt.date.today().isoformat(),
+                "assignment": assignment, "kind": kind, "form": "phone", "held_on": dt.date.today().isoformat(),
                 "participants": f"联络员、提案人（并发测试 {self.index}-{n}）"})
         elif kind == "message":
             item_id = self.rng.choice(t.message_items)
@@ -212,10 +216,16 @@ def run_burst(base: str, targets: list[Target], *, clients: int = 50, total: int
 # The command: a fresh SQLite database with the demo, served as `make run` serves it.
 # ---------------------------------------------------------------------------------------------
 
-def _serve_demo(workdir: Path, port: int, server: str) -> tuple[subprocess.Popen, Path]:
+def _serve_demo(workdir: Path, port: int, server: str, copy_db: str | None = None) -> tuple[subprocess.Popen, Path]:
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}", "BANLI_MEDIA_ROOT": str(workdir / "media"),
            "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]), "BANLI_SCAN_EVERY_SECONDS": "0"}
     py = sys.executable
+    if copy_db:
+        # A demo loaded once before (python -m demo load takes minutes): copied with SQLite's backup API.
+        src, dest = sqlite3.connect(copy_db), sqlite3.connect(workdir / "db.sqlite3")
+        src.backup(dest)
+        src.close()
+        dest.close()
     print("migrating and loading the demo into", workdir, flush=True)
     subprocess.run([py, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([py, "-m", "demo", "load", "--if-empty"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
@@ -242,7 +252,9 @@ def main(argv=None) -> int:
     p.add_argument("--requests", type=int, default=400)
     p.add_argument("--rounds", type=int, default=1, help="bursts one after the other")
     p.add_argument("--port", type=int, default=8765)
-    p.add_argument("--server", choices=["runserver", "gunicorn"], default="runserver")
+    p.add_argument("--server", choices=["runserver", "gunicorn"], default="runserver",
+                   help="runserver as `make run` serves; gunicorn (2 processes of 25 threads) when it is installed")
+    p.add_argument("--copy-db", help="start from a copy of this SQLite database (e.g. a demo loaded before) instead of loading the demo")
     p.add_argument("--accounts", default=",".join(DEMO_ACCOUNTS))
     p.add_argument("--password", default=DEMO_PASSWORD)
     args = p.parse_args(argv)
@@ -252,7 +264,7 @@ def main(argv=None) -> int:
     tmp = None
     if not base:
         tmp = tempfile.TemporaryDirectory(prefix="banli-burst-")
-        proc, log = _serve_demo(Path(tmp.name), args.port, args.server)
+        proc, log = _serve_demo(Path(tmp.name), args.port, args.server, args.copy_db)
         base = f"http://127.0.0.1:{args.port}"
     failed = 0
     try:

@@ -97,7 +97,8 @@ def _parse_manifest(data: bytes) -> dict:
         manifest = json.loads(data)
         if manifest.get("format") != FORMAT or not isinstance(manifest.get("files"), dict):
             raise ValueError("format")
-        manifest["database"]["engine"], manifest["migrations"]  # noqa: B018 (present)
+        if not isinstance(manifest["database"]["engine"], str) or not isinstance(manifest["migrations"], list):
+            raise ValueError("fields")
         return manifest
     except (ValueError, KeyError, TypeError, AttributeError):
         raise refused("bad_manifest", "备份清单无法识别（格式不对或来自不兼容的版本）。",

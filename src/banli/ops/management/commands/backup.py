@@ -2,10 +2,15 @@
 banli/ops/backup.py), safe to run while Banli is in use. Run it nightly and before each upgrade,
 and copy the archive off the server (README, "Backup and restore")."""
 
+import logging
+
 from django.core.management.base import BaseCommand, CommandError
 
 from banli.errors import BanliError
 from banli.ops.backup import make_backup
+
+
+log = logging.getLogger("banli.ops")
 
 
 class Command(BaseCommand):
@@ -19,5 +24,6 @@ class Command(BaseCommand):
             result = make_backup(output)
         except BanliError as e:
             raise CommandError(e.zh)
+        log.info("backup written to %s", result.path)
         self.stdout.write(f"备份完成：{result.path}（{result.size / 1e6:.1f} MB；"
                           f"{result.manifest['database']['engine']} 数据库，附件文件 {result.files} 个）")

@@ -2,6 +2,7 @@
 and attachment files back (see banli/ops/restore.py). It overwrites both, so it asks first unless
 --yes; it backs up the current state beside the archive first unless --no-safety-backup."""
 
+import logging
 import sys
 import tempfile
 from pathlib import Path
@@ -13,6 +14,7 @@ from banli.errors import BanliError
 from banli.ops.backup import default_name
 from banli.ops.restore import describe, read_archive, restore
 
+log = logging.getLogger("banli.ops")
 
 class Command(BaseCommand):
     help = "从 manage.py backup 生成的归档恢复数据库和附件文件（会覆盖现有数据）"
@@ -38,6 +40,7 @@ class Command(BaseCommand):
                 if not no_safety_backup:
                     safety = Path(safety_backup) if safety_backup else archive.parent / f"before-restore-{default_name(timezone.now())}"
                 result = restore(checked, safety_path=safety)
+                log.warning("database and media restored from %s (backup of %s)", archive, checked.manifest["created_at"])
         except BanliError as e:
             raise CommandError(e.zh)
         if result.safety:
