@@ -196,3 +196,14 @@ class TestSecondFactor:
         client.post("/login/", {"username": world.gov_office.username, "password": PASSWORD})
         r = client.get("/api/items/")
         assert r.status_code == 403 and r.json()["code"] == "second_factor_required"
+
+
+def test_failures_at_the_token_door_count_towards_the_lockout(world, settings):
+    """/api/token/ checks the password with authenticate(request=...), so django-axes counts its
+    failures as at /login/: after the limit even the right password gets no token."""
+    for _ in range(settings.BANLI_LOGIN_FAILURE_LIMIT):
+        r = APIClient().post("/api/token/", {"username": world.member.username, "password": "wrong-pw-1"}, format="json")
+        assert r.status_code in (400, 429)  # the failure that reaches the limit is answered as the lockout
+    r = issue(world.member)
+    assert r.status_code == 429 and r.json()["code"] != "bad_credentials", r.content.decode()
+    assert not AuthToken.objects.exists()

@@ -7,11 +7,12 @@ import base64
 import time
 
 import pytest
+from django.test import Client
 from django_otp.oath import TOTP
 
 from banli.audit.models import AuditRecord
 from tests.security.otp_helpers import phone
-from tests.web.browser.helpers import assert_no_horizontal_scroll, login, screenshot
+from tests.web.browser.helpers import assert_no_horizontal_scroll, login, screenshot, visit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,6 +20,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(autouse=True)
 def _required(settings):
     settings.BANLI_2FA_REQUIRED = True
+    # The live server runs in this process: load the URLs and templates here first, so that the
+    # browser's first page is not the one paying for the imports (10 s timeout on a busy machine).
+    Client().get("/login/")
 
 
 def _code(key: bytes, *, steps_ahead: int = 0) -> str:
@@ -39,7 +43,8 @@ def test_office_enrols_on_a_phone_and_logs_in_with_the_code(page_for, live_serve
     assert page.locator(".otp-qr svg").is_visible()
     assert_no_horizontal_scroll(page)
     screenshot(page, "twofactor-enrol-phone")
-    key = base64.b32decode(page.locator("#otp-secret code").inner_text().replace(" ", "") + "======")
+    typed = page.locator("#otp-secret code").inner_text().replace(" ", "")  # what a person would type into the app
+    key = base64.b32decode(typed + "=" * (-len(typed) % 8))
 
     page.fill("#id_otp_token", _code(key))
     _submit(page)
@@ -70,6 +75,18 @@ def test_office_enrols_on_a_phone_and_logs_in_with_the_code(page_for, live_serve
     logins = AuditRecord.objects.filter(action="security.login", actor=world.gov_office).order_by("id")
     assert [r.after["second_factor"] for r in logins] == ["totp", "totp"]
     assert AuditRecord.objects.filter(action="security.otp_failed", actor=world.gov_office).count() == 1
+
+    visit(page, "/account/")
+    assert "已启用" in page.locator("#second-factor").inner_text()
+    screenshot(page, "twofactor-account-phone")
+    phone(world.lead_head)
+    visit(page, f"/office/users/{world.lead_head.pk}/")
+    section = page.locator("#second-factor")
+    assert "已启用" in section.inner_text()
+    with page.expect_navigation():
+        section.get_by_role("button", name="重置双因素认证").click()
+    assert "未启用" in page.locator("#second-factor").inner_text()
+    screenshot(page, "twofactor-office-reset-phone")
 
 
 def test_code_page_on_the_office_pc(page_for, live_server, world):

@@ -61,10 +61,12 @@ class LoginView(auth_views.LoginView):
         return redirect(target)
 
 
-def _complete(request, device, *, method: str):
-    """The second step passed: mark the session verified and record the login."""
+def _complete(request, device, *, method: str, login: bool = True):
+    """The second step passed: mark the session verified and record the login (which is complete
+    only now, whichever door took the password: /login/, /admin/login/, the API's browsable login)."""
+    pending = request.session.pop(PENDING, False)
     otp_login(request, device)
-    if request.session.pop(PENDING, False):
+    if pending or login:
         security_event("login", request=request, user=request.user, second_factor=method)
 
 
@@ -119,12 +121,14 @@ def enrol(request):
         if codes is not None:
             device.refresh_from_db()
             security_event("otp_enrolled", request=request, user=user)
-            _complete(request, device, method="totp")
+            # A member enrolling from their account page was logged in already (recorded then).
+            _complete(request, device, method="totp", login=twofactor.requires_second_factor(user))
             return _private(render(request, "web/otp_backup.html", {"codes": codes, "next": target, "second_step": True}))
         security_event("otp_failed", request=request, user=user, stage="enrol")
         error, status = _("验证码不正确。请确认手机时间准确，并输入验证器中“提案办理”当前显示的 6 位数字。"), 400
+    required = twofactor.requires_second_factor(user)
     context = {
         "qr": twofactor.qr_svg(device), "secret": twofactor.secret(device), "error": error, "next": target,
-        "required": twofactor.requires_second_factor(user), "second_step": bool(request.session.get(PENDING)),
+        "required": required, "second_step": required or bool(request.session.get(PENDING)),  # no menu while in the login
     }
     return _private(render(request, "web/otp_enrol.html", context, status=status))
