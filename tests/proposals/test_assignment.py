@@ -5,6 +5,7 @@ import pytest
 from banli.workdays.calendar import add_months
 from banli.proposals import actions
 from banli.proposals.access import visible_items
+from banli.notify.models import Notification
 from banli.proposals.models import AdjustmentRequest, Assignment, ItemState
 from tests.builders import active_assignments, co_assignment, fresh, lead_assignment, make_item, today
 from tests.checks import assert_audit, notified, refused
@@ -147,6 +148,7 @@ def test_approved_adjustment_moves_the_item_and_keeps_the_history(world, gov_off
     item = make_item(world, state="assigned")
     actions.sign(world.co_liaison, item.pk, assignment=co_assignment(item).pk)
     old, req = _request(world, item)
+    Notification.objects.all().delete()  # what the builder's steps told (in their own transactions)
 
     with django_capture_on_commit_callbacks(execute=True):
         actions.decide_adjustment(gov_office, item.pk, assignment=old.pk, approve=True, note="同意由街道主办")

@@ -7,6 +7,7 @@ from banli.org.models import Session
 from banli.proposals import actions
 from banli.proposals.access import visible_items
 from banli.proposals.access import access_item
+from banli.notify.models import Notification
 from banli.proposals.models import Assignment, ItemState
 from tests.builders import advance, fresh, make_item, reply
 from tests.checks import assert_audit, notified, refused
@@ -225,6 +226,7 @@ def test_withdrawal_decision_belongs_to_the_assembly_office(world, member, gov_o
 
 def test_a_refused_action_tells_nobody(world, cppcc_office, django_capture_on_commit_callbacks):
     item = make_item(world, state="submitted")
+    Notification.objects.all().delete()  # what the builder's steps told (in their own transactions)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with refused("invalid", field="reason"):
             actions.reject(cppcc_office, item.pk, reason="")

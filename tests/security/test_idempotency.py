@@ -226,3 +226,14 @@ def test_forms_of_steps_that_do_not_create_carry_no_key(world, client, lead_liai
     page = client.get(f"/items/{item.pk}/").content.decode()
     sign_form = page[page.index("/do/sign/"):]
     assert 'name="idempotency_key"' not in sign_form[:sign_form.index("</form>")]
+
+
+def test_a_double_submitted_new_draft_form_saves_one_draft(world, client, member):
+    client.force_login(member)
+    key = _hidden_key(client.get("/items/new/").content.decode())
+    fields = draft_fields(world)
+    form = {"title": fields["title"], "reason": fields["reason"], "suggestions": fields["suggestions"],
+            "category": fields["category"].pk, "idempotency_key": key}
+    answers = [client.post("/items/new/", form) for _ in range(2)]
+    assert [a.status_code for a in answers] == [302, 302] and answers[0]["Location"] == answers[1]["Location"]
+    assert Item.objects.filter(proposer__user=member).count() == 1

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from banli.audit.security import export_event
 from banli.errors import BanliError, forbidden, not_found
+from banli.idempotency import keys as idempotency
 from banli.paging import ListPaginator
 from banli.org.models import Assembly, Category, ReplyType, Session
 from banli.proposals import actions as A
@@ -96,16 +97,27 @@ def item_new(request):
     form = DraftForm(request.POST or None, assembly=people[0].assembly)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
+
+        def create():
             with transaction.atomic():
                 item = A.create_draft(request.user, person_id=people[0].pk, **form.draft_fields())
                 if d["cosigners"]:
                     A.invite_cosigners(request.user, item.pk, person_ids=[p.pk for p in d["cosigners"]])
+            return item
+
+        try:
+            # The form's hidden key (banli.idempotency): a double click or a resubmitted form saves one draft.
+            outcome = idempotency.once(request.user, idempotency.form_key(request), step="create_draft", status=201,
+                                       fingerprint=idempotency.fingerprint("create_draft", None, {**form.draft_fields(), "cosigners": [p.pk for p in d["cosigners"]]}),
+                                       run=create)
         except BanliError as err:
             form.add_banli_error(err)
         else:
-            messages.success(request, _("草稿已保存。检查无误后请点击“提交”。"))
-            return redirect(f"/items/{item.pk}/")
+            if outcome.replayed:
+                messages.info(request, _("此项已提交过，未重复提交。"))
+            else:
+                messages.success(request, _("草稿已保存。检查无误后请点击“提交”。"))
+            return redirect(f"/items/{outcome.target_id}/")
     return render(request, "web/items/draft_form.html", {"form": form, "w": wording(people[0].assembly), "new": True}, status=400 if form.errors else 200)
 
 
