@@ -94,9 +94,10 @@ def test_the_dossier_of_an_item_at_the_limits_is_quick(world, cppcc_office):
     reply(world, item, body="经研究答复如下" * 2857)
     c = login(cppcc_office)
     c.get(f"/items/{make_item(world, 'handling', co=False).pk}/dossier.pdf")  # the font loads once per process: not counted
-    started = time.monotonic()
+    # CPU time of this process (the test client runs the view in it): the machine's other load is not counted.
+    started = time.process_time()
     r = c.get(f"/items/{item.pk}/dossier.pdf")
-    seconds = time.monotonic() - started
+    seconds = time.process_time() - started
     assert r.status_code == 200
     data = b"".join(r.streaming_content) if r.streaming else r.content
     assert data.startswith(b"%PDF")
