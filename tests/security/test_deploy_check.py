@@ -18,7 +18,8 @@ HOST = "banli.example.gov.cn"
 
 
 def _env(**extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BANLI_")}
+    # Not the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE (set in this process when they run first): check --deploy refuses it.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BANLI_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update(PYTHONPATH=f"{REPO / 'src'}", DJANGO_SETTINGS_MODULE="banli.settings",
                BANLI_PRODUCTION="1", BANLI_SECRET_KEY=KEY, BANLI_ALLOWED_HOSTS=HOST)
     env.update(extra)
@@ -66,6 +67,8 @@ secure = c.get("/login/", HTTP_X_FORWARDED_PROTO="https")
 cookie = secure.cookies.get("csrftoken")
 out["https"] = {"status": secure.status_code, "headers": dict(secure.headers),
                 "csrf_cookie": {k: cookie[k] for k in ("secure", "httponly", "samesite")} if cookie else None}
+from rest_framework.settings import api_settings
+out["api_renderers"] = [r.__name__ for r in api_settings.DEFAULT_RENDERER_CLASSES]
 print(json.dumps(out))
 """ % HOST
 
@@ -102,6 +105,8 @@ def test_production_mode_turns_on_https_only_headers_and_cookies():
     assert h["headers"]["Referrer-Policy"] == "same-origin"
     assert "frame-ancestors 'none'" in h["headers"]["Content-Security-Policy"]
     assert h["csrf_cookie"] == {"secure": True, "httponly": True, "samesite": "Lax"}
+    # The API answers a browser in JSON: no browsable-API pages (their logout link is inline script).
+    assert got["api_renderers"] == ["JSONRenderer"]
 
 
 def test_each_part_can_be_changed_by_its_own_variable():
