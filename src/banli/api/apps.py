@@ -6,7 +6,8 @@ class ApiConfig(AppConfig):
     label = "api"
 
     def ready(self):
-        # API tokens die with the password they were issued under (issue 15).
-        from . import token_revocation
+        # API tokens die with the password they were issued under, and the admin shows no token key
+        # nor any phone's secret (issue 15.1).
+        from .auth import admin, revocation  # noqa: F401
 
-        token_revocation.connect()
+        revocation.connect()

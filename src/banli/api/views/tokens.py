@@ -5,7 +5,7 @@
   stored only as a digest: it cannot be shown again, to anyone.
 - POST /api/logout/ revokes the token it is sent with; POST /api/logoutall/ all of the person's.
 - A token expires BANLI_API_TOKEN_HOURS after it was issued (read at each issue, default 8), and
-  all of a person's tokens are revoked when their password changes (api/token_revocation.py).
+  all of a person's tokens are revoked when their password changes (api/auth/revocation.py).
 
 Logging out of the web pages revokes no token: a token belongs to a program (a script, a phone
 app) that logs out on its own, and it dies by the hour anyway.
@@ -20,7 +20,7 @@ from django.contrib.auth import authenticate, user_logged_in
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox import views as knox_views
 from knox.models import get_token_model
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -29,19 +29,8 @@ from banli.audit.security import security_event
 from banli.errors import BanliError, invalid
 from banli.org import twofactor
 
-from ..authentication import TokenAuthentication
-
-
-class TokenRequest(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
-    otp = serializers.CharField(max_length=16, required=False, allow_blank=True,
-                                help_text="双因素认证的 6 位验证码或一个备用验证码；须启用双因素认证的岗位必填。")
-
-
-class TokenAnswer(serializers.Serializer):
-    token = serializers.CharField(help_text="只在此时显示一次；请求时放在 Authorization: Token <token>。")
-    expiry = serializers.DateTimeField(help_text="过期时间；过期后须重新获取。")
+from ..auth.authentication import TokenAuthentication
+from ..serializers.tokens import TokenAnswer, TokenRequest
 
 
 # The error bodies are the API's one error shape (api/schema.py adds it to each code named here).

@@ -4,7 +4,10 @@ Knox's own page lists each token's digest and searches by the key's first charac
 django-otp's pages show each phone's secret key (and its QR code): none of that is for anyone's
 eyes, the administrators' included. Here a token shows whose it is, when it was made and when it
 expires, and can only be revoked (deleted); the devices are not in the admin at all (the office
-resets a person's second factor on their page in 系统管理, which is audited)."""
+resets a person's second factor on their page in 系统管理, which is audited).
+
+Imported by the API app's ready(), which runs after the admin's autodiscovery (django.contrib.admin
+comes first in INSTALLED_APPS), so the libraries' own registrations are there to replace."""
 
 from django.contrib import admin
 from django_otp.plugins.otp_static.models import StaticDevice

@@ -2,7 +2,7 @@
 key, so a key is shown once, by POST /api/token/, and never again (not in the admin, not in the
 database); each token has an expiry (BANLI_API_TOKEN_HOURS) and an expired one is deleted on its
 next use. Issuing and revoking are in api/views/tokens.py; revocation on a password change in
-api/token_revocation.py.
+api/auth/revocation.py.
 
 A module of its own (not views/tokens.py) because DRF imports the authentication classes named
 in the settings while knox's views are being defined."""
@@ -31,7 +31,7 @@ class TokenAuthentication(KnoxTokenAuthentication):
 class TokenScheme(OpenApiAuthenticationExtension):
     """How the schema names the token (so that clients and schemathesis send it)."""
 
-    target_class = "banli.api.authentication.TokenAuthentication"
+    target_class = "banli.api.auth.authentication.TokenAuthentication"
     name = "tokenAuth"
 
     def get_security_definition(self, auto_schema):
