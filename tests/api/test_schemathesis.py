@@ -76,7 +76,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 def small_world(world):
     """Items in the states each role acts in, an attachment, an assessment year and a reply
     template, so that ids in paths reach real records."""
-    states = ("draft", "submitted", "registered", "assigned", "handling", "replied", "evaluated", "closed")
+    states = ("draft", "submitted", "registered", "assigned", "handling", "replied", "evaluated", "rehandling", "closed")
     items = [make_item(world, state) for state in states]
     items.append(make_item(world, "handling", assembly="npc", proposer=world.deputy))
     handling = items[states.index("handling")]

@@ -1,6 +1,7 @@
 """The item detail: the whole record of one item as banli.proposals.reading lets this reader see
 it (the item page and the dossier render the same view)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from banli.deadlines.models import OVERDUE_LABEL, OverdueEvent
@@ -103,6 +104,9 @@ class ItemDetailSerializer(serializers.ModelSerializer):
                   "publication_records", "instructions", "urges", "mediations", "messages", "attachments", "history", "actions",
                   "deadlines"]
 
+    # The records below are read through reading.item_view (what this reader may see), so they are
+    # method fields; extend_schema_field gives each its serializer's shape in the schema.
+
     def _actor(self):
         return actor_for(self.context["request"].user)
 
@@ -128,6 +132,7 @@ class ItemDetailSerializer(serializers.ModelSerializer):
         return [{"id": c.id, "person": person(c.person).data, "state": c.state, "invited_at": c.invited_at, "responded_at": c.responded_at}
                 for c in view.cosigners]
 
+    @extend_schema_field(UnitSerializer(many=True, allow_null=True))
     def get_suggested_units(self, item) -> list[dict] | None:
         facts = self._view(item).facts
         return None if facts is None else UnitSerializer(facts.suggested_units, many=True).data
@@ -143,12 +148,15 @@ class ItemDetailSerializer(serializers.ModelSerializer):
     def get_cosign(self, item) -> dict | None:
         return _cosign(self._view(item).cosign)
 
+    @extend_schema_field(AssignmentSerializer(many=True))
     def get_assignments(self, item) -> list[dict]:
         return AssignmentSerializer(self._view(item).assignments, many=True).data
 
+    @extend_schema_field(ConsultationSerializer(many=True))
     def get_consultations(self, item) -> list[dict]:
         return ConsultationSerializer(self._view(item).consultations, many=True).data
 
+    @extend_schema_field(ReplySerializer(many=True))
     def get_replies(self, item) -> list[dict]:
         out = []
         for rv in self._view(item).replies:
@@ -157,33 +165,42 @@ class ItemDetailSerializer(serializers.ModelSerializer):
             out.append(data)
         return out
 
+    @extend_schema_field(FeedbackSerializer(many=True))
     def get_feedbacks(self, item) -> list[dict]:
         return FeedbackSerializer(self._view(item).feedbacks, many=True).data
 
+    @extend_schema_field(ProgressSerializer(many=True))
     def get_progress_updates(self, item) -> list[dict]:
         return ProgressSerializer(self._view(item).progress_updates, many=True).data
 
+    @extend_schema_field(ClosureSerializer(many=True))
     def get_closure_reports(self, item) -> list[dict]:
         return ClosureSerializer(self._view(item).closure_reports, many=True).data
 
+    @extend_schema_field(PublicationRecordSerializer(many=True))
     def get_publication_records(self, item) -> list[dict]:
         return PublicationRecordSerializer(self._view(item).publication_records, many=True).data
 
+    @extend_schema_field(InstructionSerializer(many=True))
     def get_instructions(self, item) -> list[dict]:
         return InstructionSerializer(self._view(item).instructions, many=True).data
 
+    @extend_schema_field(UrgeSerializer(many=True))
     def get_urges(self, item) -> list[dict]:
         return UrgeSerializer(self._view(item).urges, many=True).data
 
+    @extend_schema_field(MediationSerializer(many=True))
     def get_mediations(self, item) -> list[dict]:
         return MediationSerializer(self._view(item).mediations, many=True).data
 
+    @extend_schema_field(MessageSerializer(many=True))
     def get_messages(self, item) -> list[dict]:
         return MessageSerializer(self._view(item).messages, many=True).data
 
     def get_attachments(self, item) -> list[dict]:
         return [{"id": a.id, "name": a.name, "size": a.size, "content_type": a.content_type, "at": a.at} for a in self._view(item).attachments]
 
+    @extend_schema_field(AuditSerializer(many=True))
     def get_history(self, item) -> list[dict]:
         return AuditSerializer(self._view(item).history, many=True).data
 
