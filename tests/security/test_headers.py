@@ -152,3 +152,16 @@ def test_without_a_proxy_x_forwarded_for_is_ignored(world):
     c = Client(REMOTE_ADDR="192.0.2.9", HTTP_X_FORWARDED_FOR="203.0.113.7")
     c.post("/login/", {"username": world.member.username, "password": "not-the-password"})
     assert_audit("security.login_failed", after={"ip": "192.0.2.9"})
+
+
+def test_an_api_answer_to_a_token_is_never_stored(world, member):
+    """A script or app with an API token (no session): the token's answers, and the token itself
+    when it is handed out, are not kept either."""
+    from tests.builders import PASSWORD
+
+    created = Client().post("/api/token/", {"username": member.username, "password": PASSWORD}, content_type="application/json")
+    assert created.status_code == 200, created.content
+    _never_stored(created)
+    response = Client().get("/api/items/", HTTP_AUTHORIZATION=f"Token {created.json()['token']}")
+    assert response.status_code == 200
+    _never_stored(response)
