@@ -11,8 +11,8 @@ How it runs, and why so:
 - Transactional: each step's after-commit work (notifications, the search index) runs as in
   production, and what one request wrote is what the next reads.
 - Bounded and reproducible: hypothesis is derandomized (the same examples on every run) with
-  MAX_EXAMPLES per operation and role, half of them valid inputs and half invalid ones
-  (schemathesis' negative mode), path ids drawn from the world's real rows as well as at random.
+  MAX_EXAMPLES per operation and role, valid inputs and invalid ones (schemathesis' negative mode:
+  half the cases drawn at random), path ids drawn from the world's real rows as well as at random.
   When TIME_BUDGET is spent (an overloaded CI machine) the remaining operations are tried once per
   role rather than MAX_EXAMPLES times, and the run says which.
 - Failures are collected, not shrunk: the test ends with the list of distinct failures (operation,
