@@ -17,7 +17,9 @@ from tests.builders import make_item
 
 pytestmark = pytest.mark.django_db
 
-JUNK_QUERY = "page=-1&page_size=abc&session=abc&unit=x&date=2026-13-45&as_of=2026-02-30&sort=;drop&state=%00x&kind=zzz&value=abc&year=abc&q=" + "长" * 300
+JUNK_QUERY = ("page=-1&page_size=abc&session=abc&unit=x&units=abc&ids=1&ids=x&item=x&category=abc&leader=abc&person=-5&reply_type=zz"
+              "&grade=zz&date=2026-13-45&as_of=2026-02-30&from=abc&to=2026-00-01&sort=;drop&order=;drop&state=zz&kind=zzz&value=abc"
+              "&year=abc&key=maybe&overdue=2&q=" + "长" * 300)
 
 
 def api(user) -> Client:
