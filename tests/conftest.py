@@ -57,6 +57,30 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _no_delivery_thread_on_commit(settings):
+    """Transactional outbox (issue 15.5): a test that runs on-commit callbacks must not start a
+    delivery thread racing its own assertions on the outbox; the tests that want it turn it on."""
+    settings.BANLI_NOTIFY_DELIVER_ON_COMMIT = False
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _second_factor_off_for_the_session():
+    """Two-factor (issue 15.1): the suite's staff log in with force_login and the browser helper's
+    password form, without a phone. Session-wide too, for module-scoped fixtures that open pages
+    before any test's own fixtures run (tests/web/test_page_queries.py)."""
+    from django.test import override_settings
+
+    with override_settings(BANLI_2FA_REQUIRED=False):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_off(settings):
+    """The same for each test; tests/security/test_twofactor*.py turn the requirement on."""
+    settings.BANLI_2FA_REQUIRED = False
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """The public pages' cache starts empty: a page cached by an earlier test, whose database rows
     are rolled back, must not be served to the next."""

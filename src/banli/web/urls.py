@@ -4,12 +4,15 @@ from django.urls import path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
-from .views import actions, deadlines, home, inbox, items, portfolio, pwa, reports, talk
+from .views import actions, deadlines, home, inbox, items, login, portfolio, pwa, reports, talk
 
 app_name = "web"
 urlpatterns = [
     path("", home.todo, name="todo"),
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True), name="login"),
+    path("login/", login.LoginView.as_view(), name="login"),
+    # The second login step (two-factor): the code, or setting up the phone (issue 15.1).
+    path("login/verify/", login.verify, name="otp_verify"),
+    path("login/enrol/", login.enrol, name="otp_enrol"),
     path("logout/", auth_views.LogoutView.as_view(next_page="/login/"), name="logout"),
     path("lang/", set_language, name="set_language"),
     path("items/", items.item_list, name="items"),
@@ -86,6 +89,8 @@ urlpatterns += [
 # 系统管理: the office's everyday administration without the Django admin; and each person's own
 # account (password, notification channels) and the forgotten-password reset by e-mail.
 from .views import account, office_calendar, office_home, office_notify, office_sessions, office_units, office_users  # noqa: E402
+from .views import office_lockouts  # noqa: E402
+from .views import office_security  # noqa: E402
 
 urlpatterns += [
     path("office/", office_home.index, name="office"),
@@ -94,6 +99,7 @@ urlpatterns += [
     path("office/users/<int:user_id>/", office_users.user_page, name="office_user"),
     path("office/users/<int:user_id>/active/", office_users.user_active, name="office_user_active"),
     path("office/users/<int:user_id>/password/", office_users.user_password, name="office_user_password"),
+    path("office/users/<int:user_id>/otp/reset/", office_users.otp_reset, name="office_user_otp_reset"),
     path("office/users/<int:user_id>/roles/", office_users.role_add, name="office_role_add"),
     path("office/roles/<int:role_id>/remove/", office_users.role_remove, name="office_role_remove"),
     path("office/users/<int:user_id>/people/", office_users.person_link, name="office_person_link"),
@@ -115,6 +121,13 @@ urlpatterns += [
     path("office/calendar/<int:year>/days/<int:day_id>/remove/", office_calendar.day_remove, name="office_calendar_day_remove"),
     path("office/notifications/", office_notify.minimums, name="office_notifications"),
     path("office/notifications/<int:minimum_id>/remove/", office_notify.minimum_remove, name="office_minimum_remove"),
+    # Login lockouts (issue 15.1): who is locked out, and the office's unlock.
+    path("office/lockouts/", office_lockouts.lockout_list, name="office_lockouts"),
+    path("office/lockouts/unlock/", office_lockouts.unlock, name="office_lockouts_unlock"),
+    # Security audit (issue 15.2): the security events, their Excel export, the trail of changes.
+    path("office/security/", office_security.events, name="office_security"),
+    path("office/security/export.xlsx", office_security.events_export, name="office_security_export"),
+    path("office/audit/", office_security.changes, name="office_audit"),
     path("account/", account.account_page, name="account"),
     path("account/password/", account.change_password, name="account_password"),
     path("account/notifications/", account.notifications, name="account_notifications"),
