@@ -7,6 +7,7 @@ page_for's pages report every violation to csp_log (conftest.py): each test here
 any page logged one. Each page is opened and its deferred scripts run (load event) before moving on."""
 
 import pytest
+from django.test import Client
 from playwright.sync_api import expect
 
 from banli.proposals import actions as A
@@ -14,6 +15,13 @@ from tests.builders import make_item
 from tests.web.browser.helpers import login, screenshot, visit
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _warm():
+    """The live server runs in this process: load the URLs and templates here first, so that the
+    browser's first page is not the one paying for the imports (10 s timeout on a busy machine)."""
+    Client().get("/login/")
 
 
 def _walk(page, paths):
