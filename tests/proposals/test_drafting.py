@@ -1,6 +1,7 @@
 """Drafting, co-signing, submission and withdrawal before registration (DOMAIN §4 rule 1)."""
 
 import pytest
+from django.db import transaction
 
 from banli.errors import BanliError
 from banli.proposals import actions
@@ -82,10 +83,13 @@ def test_invite_cosigners_notifies_after_commit(world, member, cosigner, django_
         actions.invite_cosigners(member, item.pk, person_ids=[world.cosigner_person.pk])
 
 
-def test_notifications_wait_for_the_commit(world, member):
+def test_notifications_are_written_with_the_step_and_roll_back_with_it(world, member):
+    """The transactional outbox (issue 15.5): the invitation and the notice of it are one transaction."""
     item = new_draft(world)
-    actions.invite_cosigners(member, item.pk, person_ids=[world.cosigner_person.pk])
-    # The test's transaction never commits, so nothing was delivered.
+    with pytest.raises(RuntimeError), transaction.atomic():
+        actions.invite_cosigners(member, item.pk, person_ids=[world.cosigner_person.pk])
+        assert notified() == {"cosigner"}  # written before any commit
+        raise RuntimeError("the request fails before its commit")
     assert notified() == set()
 
 
