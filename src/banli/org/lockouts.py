@@ -93,7 +93,7 @@ def locked_addresses() -> list[dict]:
 
 
 def recent_failures(limit: int = 50) -> list[AccessAttempt]:
-    """Failures within the cool-off that have not (yet) locked anything, newest first."""
+    """Failures within the cool-off, locking or not, newest first."""
     return list(_recent().order_by("-attempt_time")[:limit])
 
 
