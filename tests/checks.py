@@ -45,7 +45,10 @@ def snapshot() -> dict:
     updated, appended = _tables()
     snap = {m._meta.label: list(m.objects.order_by("pk").values()) for m in updated}
     q = connection.ops.quote_name
-    sql = " UNION ALL ".join(f"SELECT '{m._meta.label}', COUNT(*) FROM {q(m._meta.db_table)}" for m in appended)
+    # The audit trail's changes only: a refusal answered 403 at a door is itself recorded as a
+    # security event ("security.refused", issue 15.2), which is no change of the case data.
+    sql = " UNION ALL ".join(f"SELECT '{m._meta.label}', COUNT(*) FROM {q(m._meta.db_table)}"
+                             + (" WHERE action NOT LIKE 'security.%'" if m._meta.label == "audit.AuditRecord" else "") for m in appended)
     with connection.cursor() as cursor:
         cursor.execute(sql)
         snap.update({label: count for label, count in cursor.fetchall()})

@@ -23,7 +23,8 @@ def org_state():
         "days": list(CalendarDay.objects.order_by("pk").values()), "years": list(CalendarYear.objects.order_by("pk").values("pk", "complete")),
         "minimums": list(ChannelMinimum.objects.order_by("pk").values()), "terms": list(Term.objects.order_by("pk").values()),
         "preferences": list(NotificationPreference.objects.order_by("pk").values()),
-        "audit": AuditRecord.objects.count(),
+        # Changes only: a refusal at a page's door is itself recorded (security.refused).
+        "audit": AuditRecord.objects.exclude(action__startswith="security.").count(),
     }
 
 

@@ -6,8 +6,6 @@ Call security_event() from the door where the event happens. It writes in its ow
 when called outside one; inside an action's transaction it commits or rolls back with it, so a
 refusal that rolls its transaction back must be recorded after the rollback (the middleware does)."""
 
-from django.db import transaction
-
 from .models import AuditRecord
 from .service import record
 
@@ -51,8 +49,9 @@ def security_event(kind: str, *, request=None, user=None, username: str = "", no
         after["username"] = username[:150]
     if request is not None:
         after.setdefault("path", request.path[:200])
-    with transaction.atomic():
-        return record(actor=user, action=PREFIX + kind, after=after, note=note)
+    # record() is its own transaction when called outside one, and part of the caller's inside
+    # one (no savepoint: a failed insert breaks the caller's transaction anyway).
+    return record(actor=user, action=PREFIX + kind, after=after, note=note)
 
 
 def record_refusal(request, response) -> None:
