@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from banli.notify import actions as notify_actions
 from banli.notify import selectors as notify_selectors
+from banli.org import passwords
+from banli.org import twofactor
 from banli.org.actions.account import set_own_password
 from banli.org.models import StaffRole
 
@@ -41,7 +43,7 @@ def _labels(form):
         if name in form.fields:
             form.fields[name].label = label
     if "new_password1" in form.fields:
-        form.fields["new_password1"].help_text = _("至少 8 位，不能全是数字，不能与用户名或常用密码相近。")
+        form.fields["new_password1"].help_text = passwords.rules_text()
     return form
 
 
@@ -52,6 +54,7 @@ def account_page(request):
         "roles": StaffRole.objects.filter(user=user).order_by("kind"),
         "posts": user.liaison_posts.filter(ended_on__isnull=True).select_related("unit"),
         "led": user.led_units.all(), "people": user.people.all(),
+        "second_factor": twofactor.status(user),  # two-factor (issue 15.1)
     })
 
 
