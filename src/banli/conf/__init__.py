@@ -1,0 +1,1 @@
+"""Parts of banli.settings, by concern; settings.py imports each whole."""
