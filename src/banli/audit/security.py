@@ -6,25 +6,27 @@ Call security_event() from the door where the event happens. It writes in its ow
 when called outside one; inside an action's transaction it commits or rolls back with it, so a
 refusal that rolls its transaction back must be recorded after the rollback (the middleware does)."""
 
+from django.utils.translation import gettext_noop
+
 from .models import AuditRecord
 from .service import record
 
-# The kinds, with how the office's page names them.
+# The kinds, with how the office's page names them (marked for the catalog; the page translates).
 KINDS = {
-    "login": "登录成功",
-    "login_failed": "登录失败",
-    "lockout": "账号锁定",
-    "unlock": "解除锁定",
-    "logout": "退出登录",
-    "refused": "越权访问被拒绝",
-    "export": "导出个人信息",
-    "token_created": "创建API令牌",
-    "token_revoked": "API令牌作废",
-    "otp_enrolled": "启用双因素认证",
-    "otp_failed": "双因素验证失败",
-    "otp_reset": "重置双因素认证",
-    "password_changed": "修改密码",
-    "session_expired": "会话超时",
+    "login": gettext_noop("登录成功"),
+    "login_failed": gettext_noop("登录失败"),
+    "lockout": gettext_noop("账号锁定"),
+    "unlock": gettext_noop("解除锁定"),
+    "logout": gettext_noop("退出登录"),
+    "refused": gettext_noop("越权访问被拒绝"),
+    "export": gettext_noop("导出个人信息"),
+    "token_created": gettext_noop("创建API令牌"),
+    "token_revoked": gettext_noop("API令牌作废"),
+    "otp_enrolled": gettext_noop("启用双因素认证"),
+    "otp_failed": gettext_noop("双因素验证失败"),
+    "otp_reset": gettext_noop("重置双因素认证"),
+    "password_changed": gettext_noop("修改密码"),
+    "session_expired": gettext_noop("会话超时"),
 }
 PREFIX = "security."
 
