@@ -84,6 +84,12 @@ def unchanged():
     assert not changed, f"a repeated action changed {changed}"
 
 
+def audit_changes() -> int:
+    """How many audit rows record changes: a refusal answered 403 adds a security event
+    ("security.refused"), which is no change."""
+    return AuditRecord.objects.exclude(action__startswith="security.").count()
+
+
 def audit_rows(action: str | None = None, item=None) -> list[AuditRecord]:
     qs = AuditRecord.objects.order_by("id")
     if action is not None:

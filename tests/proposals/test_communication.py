@@ -1,7 +1,9 @@
 """Messages on an item, the Q&A window, and attachments (rule 15)."""
 
+import io
 from pathlib import Path
 
+import docx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -165,7 +167,10 @@ def test_a_unit_attaches_a_file_to_a_consultation(world, lead_liaison):
 
 def test_a_proposer_attaches_to_a_draft(world, member):
     item = new_draft(world)
-    att = actions.add_attachment(member, item.pk, file=SimpleUploadedFile("调研报告.docx", b"PK\x03\x04rest-of-zip"))
+    # A real Word file: uploads are checked by content, and a bare ZIP header is not a document.
+    out = io.BytesIO()
+    docx.Document().save(out)
+    att = actions.add_attachment(member, item.pk, file=SimpleUploadedFile("调研报告.docx", out.getvalue()))
     assert att.item == item
 
 

@@ -105,7 +105,9 @@ def once(user, key: str | None, *, step: str, fingerprint: str, run: Callable[[]
     """Run the step once per (user, key): the first time in one transaction with the key's row,
     afterwards answer from the row. run() returns the record it created (or the item it acted on)."""
     if key is None:
-        return Outcome(replayed=False, status=status, result=run())
+        result = run()
+        target_type, target_id = _reference(result)
+        return Outcome(replayed=False, status=status, target_type=target_type, target_id=target_id, result=result)
     found = _find(user, key)
     if found is not None:
         return _replay(found, step, fingerprint)
