@@ -7,7 +7,7 @@ browser's "resubmit") sends the same request again with the same key: the API's
 the key's row and the record it created commit together or not at all; a retry finds the row and
 answers as the first call did (the same record, the same status), running nothing.
 
-    outcome = once(user, key, step="item.post_message", fingerprint=fingerprint(...), run=lambda: ...)
+    outcome = once(user, key, step="item.post_message", item_id=item_id, inputs=data, run=lambda: ...)
     outcome.replayed, outcome.target_id, outcome.status, outcome.result (None on a replay)
 
 - Keys are per person: another person's identical key is another key.
@@ -71,7 +71,7 @@ def form_key(request) -> str | None:
     return clean_key(request.POST.get(FIELD))
 
 
-def fingerprint(step: str, scope, data: dict) -> str:
+def _fingerprint(step: str, scope, data: dict) -> str:
     """SHA-256 of the step, what it acts on (the item's id) and its inputs, as validated: the same
     request gives the same fingerprint whatever its encoding (JSON or a form, the order of keys,
     the multipart boundary); a file counts by its name and content."""
@@ -101,9 +101,11 @@ def _plain(value):
     return str(value)
 
 
-def once(user, key: str | None, *, step: str, fingerprint: str, run: Callable[[], object], status: int = 200) -> Outcome:
+def once(user, key: str | None, *, step: str, inputs: dict, item_id: int | None = None, run: Callable[[], object], status: int = 200) -> Outcome:
     """Run the step once per (user, key): the first time in one transaction with the key's row,
-    afterwards answer from the row. run() returns the record it created (or the item it acted on)."""
+    afterwards answer from the row. run() returns the record it created (or the item it acted on).
+    A retry must repeat the request: the same step, item and inputs (their fingerprint)."""
+    fingerprint = _fingerprint(step, item_id, inputs)
     if key is None:
         result = run()
         target_type, target_id = _reference(result)

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from banli.api.parsers import BoundedJSONParser
 from banli.errors import not_found
 from banli.idempotency import doors as idem
-from banli.idempotency.keys import fingerprint, header_key, once
+from banli.idempotency.keys import header_key, once
 from banli.proposals import actions as A
 from banli.proposals import selectors, workflow
 from banli.proposals.commands import COMMANDS
@@ -65,7 +65,7 @@ class ItemViewSet(viewsets.GenericViewSet):
         s = ItemCreateSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         # A retry with the same Idempotency-Key answers with the draft the first call created.
-        outcome = once(request.user, header_key(request), step="create_draft", fingerprint=fingerprint("create_draft", None, s.validated_data),
+        outcome = once(request.user, header_key(request), step="create_draft", inputs=s.validated_data,
                        run=lambda: A.create_draft(request.user, **s.validated_data), status=201)
         return idem.mark(detail_response(request, outcome.target_id if outcome.replayed else outcome.result.pk, status=201), outcome)
 
@@ -99,7 +99,7 @@ def make_action_view(name: str):
             s.is_valid(raise_exception=True)
             # With an Idempotency-Key a retry of the step runs nothing and answers with the item, as the first call did.
             step = f"item.{name}"
-            outcome = once(request.user, header_key(request), step=step, fingerprint=fingerprint(step, int(item_id), s.validated_data),
+            outcome = once(request.user, header_key(request), step=step, item_id=int(item_id), inputs=s.validated_data,
                            run=lambda: cmd.run(request.user, item_id, s.validated_data))
             item = selectors.item_detail(request.user, item_id)
             if item is None:

@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from banli.idempotency import doors as idem
-from banli.idempotency.keys import fingerprint, header_key, once
+from banli.idempotency.keys import header_key, once
 from banli.proposals import actions, selectors
 
 from ..serializers.talk import AnswerSerializer, QuestionCreateSerializer, QuestionSerializer
@@ -25,7 +25,7 @@ class QuestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         s = QuestionCreateSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         # A retry with the same Idempotency-Key answers with the question the first call created.
-        outcome = once(request.user, header_key(request), step="ask_question", fingerprint=fingerprint("ask_question", None, s.validated_data),
+        outcome = once(request.user, header_key(request), step="ask_question", inputs=s.validated_data,
                        run=lambda: actions.ask_question(request.user, **s.validated_data), status=201)
         q = outcome.result if not outcome.replayed else self.get_queryset().get(pk=outcome.target_id)
         return idem.mark(Response(QuestionSerializer(q).data, status=201), outcome)

@@ -32,7 +32,7 @@ def do_action(request, item_id, action):
             return send_confirmation(request, item_id, data["assignment"])
         # The form's hidden key (banli.idempotency): a double click or a resubmitted form runs the step once.
         outcome = idempotency.once(request.user, idempotency.form_key(request), step=f"item.{action}",
-                                   fingerprint=idempotency.fingerprint(f"item.{action}", int(item_id), data),
+                                   item_id=int(item_id), inputs=data,
                                    run=lambda: cmd.run(request.user, item_id, data))
     except BanliError as err:
         item = selectors.item_detail(request.user, item_id)

@@ -108,7 +108,7 @@ def item_new(request):
         try:
             # The form's hidden key (banli.idempotency): a double click or a resubmitted form saves one draft.
             outcome = idempotency.once(request.user, idempotency.form_key(request), step="create_draft", status=201,
-                                       fingerprint=idempotency.fingerprint("create_draft", None, {**form.draft_fields(), "cosigners": [p.pk for p in d["cosigners"]]}),
+                                       inputs={**form.draft_fields(), "cosigners": [p.pk for p in d["cosigners"]]},
                                        run=create)
         except BanliError as err:
             form.add_banli_error(err)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from banli.errors import BanliError
-from banli.idempotency.keys import fingerprint, form_key, once
+from banli.idempotency.keys import form_key, once
 from banli.proposals import actions as A
 from banli.proposals.access import actor_for
 from banli.proposals.selectors import visible_questions
@@ -46,7 +46,7 @@ def questions(request):
         asked = {"subject": request.POST.get("subject", ""), "body": request.POST.get("body", ""), "to_unit_id": _unit_id(request.POST)}
         try:
             # The form's hidden key (banli.idempotency): a double click or a resubmitted form asks once.
-            outcome = once(request.user, form_key(request), step="ask_question", fingerprint=fingerprint("ask_question", None, asked),
+            outcome = once(request.user, form_key(request), step="ask_question", inputs=asked,
                            run=lambda: A.ask_question(request.user, **asked), status=201)
         except BanliError as err:
             return _page(request, errors=field_errors(err), data=request.POST, status=err.status, page_error=err.message)
