@@ -34,15 +34,14 @@ def body_limit(content_type: str) -> int:
     return getattr(settings, "BANLI_FORM_MAX_BYTES", 1 * MB)
 
 
-def _size(n: int) -> tuple[str, str]:
-    text = f"{n // MB} MB" if n >= MB else f"{n // 1024} KB"
-    return text, text
+def _size(n: int) -> str:
+    return f"{n // MB} MB" if n >= MB else f"{n // 1024} KB"
 
 
 def too_large_error(limit: int) -> BanliError:
-    zh, en = _size(limit)
-    return BanliError("too_large", f"提交的内容过大（最多 {zh}），未予接收。请缩小或拆分文件后重试。",
-                      f"The request is too large (at most {en}) and was not accepted. Make the file smaller or split it, and try again.",
+    size = _size(limit)
+    return BanliError("too_large", f"提交的内容过大（最多 {size}），未予接收。请缩小或拆分文件后重试。",
+                      f"The request is too large (at most {size}) and was not accepted. Make the file smaller or split it, and try again.",
                       status=413)
 
 

@@ -19,9 +19,8 @@ from banli.org.passwords import EXPIRED, change_required
 CHECKED = "banli_password_current"
 CHANGE_URL = "/account/password/"
 # What a person may still reach: the change page, logging out, the language, the page's assets,
-# and the second login step (two-factor) that may come before any page.
-EXEMPT = (CHANGE_URL, "/logout/", "/login/", "/lang/", "/static/", "/favicon.ico", "/manifest.webmanifest", "/sw.js",
-          "/account/two-factor/", "/account/otp/", "/otp/", "/login/otp/")
+# and the login steps (/login/verify/ and /login/enrol/, the second factor, may come before any page).
+EXEMPT = (CHANGE_URL, "/logout/", "/login/", "/lang/", "/static/", "/favicon.ico", "/manifest.webmanifest", "/sw.js")
 
 
 def refusal(reason: str) -> BanliError:

@@ -8,11 +8,10 @@ It sits right after django-otp's OTPMiddleware, which gives request.user its is_
 API calls with a token never meet it: DRF authenticates them inside the view, and a token is
 only issued after the second factor (api/views/tokens.py)."""
 
-from django.http import JsonResponse
 from django.shortcuts import redirect
 
 from banli.errors import BanliError
-from banli.middleware import is_api
+from banli.middleware import error_response, is_api
 from banli.org import twofactor
 
 from .views.login import PENDING, second_step_url
@@ -35,7 +34,7 @@ class SecondFactorMiddleware:
         path = request.path_info
         if not path.startswith(OPEN) and must_verify(request):
             if is_api(request):
-                return JsonResponse(second_factor_required().as_dict(), status=403)
+                return error_response(request, second_factor_required())
             return redirect(second_step_url(request.user, request.get_full_path()))
         return self.get_response(request)
 
