@@ -148,6 +148,33 @@ def _db_mode(item) -> str | None:
     return None
 
 
+def _reload_serialized_cleanly():
+    """serialized_rollback reloads the migrated rows (content types, permissions, the editable
+    defaults) with their original ids. A transactional test without it ends with a flush whose
+    post_migrate re-creates content types and permissions under new ids, and the reload then
+    fails on their unique names (seen when a live-server test ran before the schema fuzzing in
+    one worker). So the reload starts by removing those re-created rows: it puts back every one."""
+    from django.db.backends.base.creation import BaseDatabaseCreation
+
+    reload = BaseDatabaseCreation.deserialize_db_from_string
+
+    def deserialize_db_from_string(self, data):
+        from django.contrib.auth.models import Permission
+        from django.contrib.contenttypes.models import ContentType
+
+        alias = self.connection.alias
+        Permission.objects.using(alias).all().delete()
+        ContentType.objects.using(alias).all().delete()
+        ContentType.objects.clear_cache()
+        reload(self, data)
+        ContentType.objects.clear_cache()
+
+    BaseDatabaseCreation.deserialize_db_from_string = deserialize_db_from_string
+
+
+_reload_serialized_cleanly()
+
+
 def pytest_collection_modifyitems(items):
     """A file's tests are all transactional or none are. pytest-django runs transactional tests
     last, because each ends by emptying the database (the migrated defaults too); but `make test`
