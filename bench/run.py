@@ -52,15 +52,18 @@ def _pg_admin(base_url: str, *statements: str) -> None:
             conn.execute(sql)
 
 
-def _prepare_db(scale: int, out: Path, base_url: str | None, reuse: bool = False) -> tuple[str, callable]:
+def _prepare_db(scale: int, out: Path, base_url: str | None, reuse: bool = False, stem: str = "bench") -> tuple[str, callable]:
+    """A database of the benchmark's own (banli_<stem>_<scale> on the PostgreSQL server
+    DATABASE_URL names, else an SQLite file under out/): never the database the URL names itself,
+    which may be the server's maintenance database or someone's data."""
     if _is_postgres(base_url):
-        name = f"banli_bench_{scale}"
+        name = f"banli_{stem}_{scale}"
         if not reuse:
             _pg_admin(base_url, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
         url = urlunsplit(urlsplit(base_url)._replace(path="/" + name))
         return url, (lambda: _pg_admin(base_url, f'DROP DATABASE IF EXISTS "{name}"'))
     out.mkdir(parents=True, exist_ok=True)
-    path = out / f"bench_{scale}.sqlite3"
+    path = out / f"{stem}_{scale}.sqlite3"
 
     def remove():
         for suffix in ("", "-wal", "-shm", "-journal"):
