@@ -10,7 +10,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from banli.conf.env import env_bool, env_int, env_list, env_str  # noqa: F401
+from banli.conf.env import env_bool, env_choice, env_int, env_list, env_str  # noqa: F401
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent  # the repository (banli.conf.env has the same)
 
@@ -170,6 +170,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Static file names carrying a hash of their content (style.3f2a9c1b7d4e.css): nginx then caches them
+# for a year (deploy/nginx) and the app's service worker keeps them, yet an upgrade's new CSS is seen
+# at once. Needs `collectstatic` before the app starts (it always runs in production and in
+# `make stack`); off by default because `make test` and the check --deploy probes never collect.
+if env_bool("BANLI_STATIC_HASHED", False):
+    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+# Who sends a stored file once Banli has checked access (banli.downloads): "nginx" answers with
+# X-Accel-Redirect to the proxy's internal /protected/ location (deploy/nginx); empty: the app streams it.
+BANLI_SENDFILE = env_choice("BANLI_SENDFILE", "", ("", "nginx"))
 
 # Attachments: what the office accepts, and how large.
 BANLI_UPLOAD_MAX_BYTES = int(env_str("BANLI_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))

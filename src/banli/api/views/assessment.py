@@ -3,7 +3,6 @@ recomputation would change, and one endpoint per action of banli.assessment.acti
 the shape, call the action or the selector (which decide who may and what the values mean),
 serialise the selector's answer, which the page and the files render too."""
 
-from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -12,6 +11,7 @@ from rest_framework.views import APIView
 
 from banli.api.parsers import BoundedJSONParser
 from banli.assessment import actions, selectors
+from banli.downloads import send_stored_file
 from banli.reports.asof import parse_as_of
 
 from ..serializers.assessment import (
@@ -76,7 +76,7 @@ class SelfAssessmentFileView(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY}, tags=TAGS, summary="下载总结自评附件")
     def get(self, request, year, unit_id, file_id):
         f = selectors.self_assessment_file(request.user, year, unit_id, file_id)
-        return FileResponse(f.file.open("rb"), as_attachment=True, filename=f.name, content_type=f.content_type)
+        return send_stored_file(f.file, f.name, f.content_type)
 
 
 class RecomputationView(APIView):

@@ -2,7 +2,6 @@
 POST endpoint per action of the transition table. Thin: parse, call an action or a selector,
 serialise."""
 
-from django.http import FileResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -11,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from banli.api.parsers import BoundedJSONParser
+from banli.downloads import send_stored_file
 from banli.errors import not_found
 from banli.idempotency import doors as idem
 from banli.idempotency.keys import header_key, once
@@ -80,7 +80,7 @@ class ItemViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>\d+)")
     def attachment(self, request, pk=None, attachment_id=None):
         att = selectors.item_attachment(request.user, pk, attachment_id)
-        return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name, content_type=att.content_type)
+        return send_stored_file(att.file, att.name, att.content_type)
 
 
 def make_action_view(name: str):

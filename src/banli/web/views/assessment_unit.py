@@ -6,7 +6,6 @@ decide (someone else's unit answers as not found), and so is the file download."
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 from banli.assessment import actions, selectors
 from banli.assessment.access import runs_assessment, sees_every_unit, sees_ranking
 from banli.assessment.models import Entry
+from banli.downloads import send_stored_file
 from banli.errors import BanliError
 from banli.org.models import Assembly
 from banli.proposals.access import actor_for
@@ -122,4 +122,4 @@ def self_assessment(request, year, unit_id):
 @login_required
 def self_assessment_file(request, year, unit_id, file_id):
     f = selectors.self_assessment_file(request.user, year, unit_id, file_id)
-    return FileResponse(f.file.open("rb"), as_attachment=True, filename=f.name, content_type=f.content_type)
+    return send_stored_file(f.file, f.name, f.content_type)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from banli.audit.security import export_event
+from banli.downloads import send_stored_file
 from banli.errors import BanliError, not_found
 from banli.proposals import selectors
 from banli.proposals.access import actor_for
@@ -81,4 +82,4 @@ def job_json(request, job_id):
 def job_download(request, job_id):
     job = jobs.finished_job(request.user, job_id)
     export_event(request, "dossier_zip", job_id=job.pk, session_id=job.session_id)
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=jobs.download_name(job), content_type="application/zip")
+    return send_stored_file(job.file, jobs.download_name(job), "application/zip")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from banli.audit.security import export_event
+from banli.downloads import send_stored_file
 from banli.errors import BanliError, forbidden, not_found
 from banli.idempotency import keys as idempotency
 from banli.paging import ListPaginator
@@ -86,7 +87,7 @@ def item_page(request, item_id):
 @login_required
 def attachment(request, item_id, attachment_id):
     att = selectors.item_attachment(request.user, item_id, attachment_id)
-    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name, content_type=att.content_type)
+    return send_stored_file(att.file, att.name, att.content_type)
 
 
 @login_required
