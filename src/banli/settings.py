@@ -77,9 +77,15 @@ INSTALLED_APPS = [
     "banli.ops",
     # Idempotency keys of the creating steps (issue 15.5): a retry creates nothing twice.
     "banli.idempotency",
+    # Health, metrics, structured logs (issue 16.2).
+    "banli.observe",
 ]
 
 MIDDLEWARE = [
+    # Outermost (issue 16.2): the request id for every log line below, and the metrics of every
+    # answer, the 413s and refusals of the middleware that follows included.
+    "banli.observe.logs.RequestIdMiddleware",
+    "banli.observe.metrics.MetricsMiddleware",
     # First: a body over the limit is answered 413 from its headers, before anything reads it (issue 15.4).
     "banli.body_limit.BodyLimitMiddleware",
     # First: behind the proxy, the client's address from X-Forwarded-For for all that follows (issue 15.3).
@@ -261,12 +267,12 @@ LOGOUT_REDIRECT_URL = "/login/"
 if PRODUCTION and not env_bool("BANLI_BROWSABLE_API", False):
     REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = ["rest_framework.renderers.JSONRenderer"]
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("BANLI_LOG_LEVEL", "WARNING")},
-}
+# Health check limits, log format (issue 16.2).
+from banli.conf.observe import *  # noqa: E402,F401,F403
+from banli.observe.logs import logging_config  # noqa: E402
+
+# One line per record with the request id (and task id in a worker): JSON or text (banli.observe.logs).
+LOGGING = logging_config(fmt=BANLI_LOG_FORMAT, level=env_str("BANLI_LOG_LEVEL", "WARNING"), access=BANLI_ACCESS_LOG)  # noqa: F405
 
 
 # Notifications, SMS and e-mail.

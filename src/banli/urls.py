@@ -5,6 +5,8 @@ from django.views.generic import RedirectView
 urlpatterns = [
     # The working-day calendar's admin moved with the calendar (deadlines -> workdays); old links still land.
     re_path(r"^admin/deadlines/(?P<rest>calendar(?:day|year)/.*)$", RedirectView.as_view(url="/admin/workdays/%(rest)s", query_string=True, permanent=True)),
+    # Health and metrics for the operator's monitoring (issue 16.2).
+    path("", include("banli.observe.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("banli.api.urls")),
     # The browsable API's login (the pages have their own at /login/).
