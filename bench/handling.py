@@ -144,17 +144,27 @@ class Handling:
                     self._reply(a_, u, 1, rtype, self.after(t_signed, 20, 60), stop=rng.choice(stops))
             return
 
+        rehandle_first = state == S.REHANDLING or (state == S.CLOSED and rng.random() < 0.15) or (state == S.REPLIED and rng.random() < 0.1)
         # Round 1 replies, all sent.
         force_ab = state == S.EVALUATED
         sent = {}
         for i, (a_, u) in enumerate(ans):
             closure = self._type(no_c=force_ab and i == 0)
-            sent[i] = self._reply(a_, u, 1, closure, self.after(t_signed, 25, 70))
+            t_draft = self.after(t_signed, 25, 70)
+            if state == S.REPLIED:
+                # Still awaiting the rating: replied within the last four weeks. An older reply
+                # would have had its "no feedback" recorded by the daily scan long ago (after the
+                # 15 + 5 working days of the session's policy), so a history full of such items
+                # is one no real district has, and the scan bench would time a backlog.
+                # The first reply of one sent back for re-handling is older: its rating and the
+                # second reply (about 7-28 days later at the current session's scale) come after it.
+                back = (30, 34) if rehandle_first and i == 0 else (2, 24)
+                t_draft = max(t_draft, self.sc.limit - dt.timedelta(days=self.rng.uniform(*back)))
+            sent[i] = self._reply(a_, u, 1, closure, t_draft)
         self._publication([a_ for a_, _ in ans])
         self._grade_cos(ans, cos, sent)
 
         # Feedback, re-handling and closure.
-        rehandle_first = state == S.REHANDLING or (state == S.CLOSED and rng.random() < 0.15) or (state == S.REPLIED and rng.random() < 0.1)
         for i, (a_, u) in enumerate(ans):
             r = sent[i]
             if state == S.REPLIED and not (rehandle_first and i == 0):
