@@ -4,11 +4,16 @@ demo's vocabulary (demo/vocabulary.py), so the benchmark's district reads like t
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from itertools import accumulate
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from banli.org import twofactor
 from banli.org.defaults import install_defaults
 from banli.org.models import (
     Assembly, Category, FeedbackGrade, Person, ReplyType, Session, StaffRole, Term, Unit, UnitLiaison,
@@ -18,6 +23,17 @@ from demo import vocabulary as V
 GOV_USERNAME = "bench_gov"
 LIAISON_CHANGES = 0.2  # units whose liaison changed lately (once, or twice), with `extra`
 ASSEMBLY_OFFICE_USERNAME = {Assembly.CPPCC: "bench_cppcc_office", Assembly.NPC: "bench_npc_office"}
+# Every bench user's password, so that a load test (bench.load) logs in as them through the login
+# page. The staff whom the rules make give a second factor (banli.org.twofactor) have a confirmed
+# TOTP device with this key (hex; RFC 6238's test key), from which the load test computes codes.
+BENCH_PASSWORD = "banli-bench"
+BENCH_TOTP_KEY = "3132333435363738393031323334353637383930"
+
+
+@cache
+def _password_hash() -> str:
+    """One hash for every user: hashing is slow by design (~0.5 s), the generator makes thousands."""
+    return make_password(BENCH_PASSWORD)
 
 
 def ensure_reference():
@@ -75,7 +91,7 @@ def make_org(rng, n_people=500, n_units=None, extra=None) -> Org:
     users, taken = [], set()
 
     def user(username, full_name):
-        u = User(username=username, first_name=full_name, password="!", is_active=True)
+        u = User(username=username, first_name=full_name, password=_password_hash(), is_active=True)
         users.append(u)
         return u
 
@@ -126,6 +142,11 @@ def make_org(rng, n_people=500, n_units=None, extra=None) -> Org:
         else:
             liaisons.append(UnitLiaison(unit=unit, user=liaison, started_on=today - dt.timedelta(days=2500)))
     UnitLiaison.objects.bulk_create(liaisons)
+    # Those who must give a second factor: the offices, the district leaders, the units' heads.
+    TOTPDevice.objects.bulk_create([
+        TOTPDevice(user=u, name=twofactor.DEVICE_NAME, key=BENCH_TOTP_KEY, confirmed=True)
+        for u in [*gov, *offices.values(), *(u for u, _ in leaders.values()), *(spec[4] for spec in unit_specs)]
+    ])
     people = Person.objects.bulk_create([
         Person(assembly=a, user=u, is_collective=coll, name=name, sector=sector, party=party, employer=employer, phone=phone, address=address)
         for a, coll, (name, sector, party, employer, phone, address), u in people_specs
