@@ -14,3 +14,9 @@ class WebConfig(AppConfig):
 
         user_logged_in.connect(session_timeout.on_login, dispatch_uid="banli.web.session_timeout")
         user_logged_in.connect(password_gate.on_login, dispatch_uid="banli.web.password_gate")
+        # Choice labels translated once per language, not on every get_<field>_display() (issue 16).
+        from django.apps import apps
+
+        from .choice_labels import install
+
+        install(apps.get_models())
