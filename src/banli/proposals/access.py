@@ -5,7 +5,7 @@ Lists are scoped by queryset; single records go through `access_item`, where "no
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from banli.errors import not_found
 from banli.org.models import StaffRole, Unit, UnitLiaison
@@ -70,31 +70,51 @@ def actor_for(user) -> Actor:
 
 
 def visible_items(user) -> QuerySet[Item]:
-    """Every item the user may read, as one queryset filter."""
+    """Every item the user may read, as one queryset filter: the one definition of visibility.
+
+    Each way of reading an item (one's own, a confirmed co-signature, an invitation to a draft, an
+    item one's own was merged into, an active assignment of one's unit, a key item one leads) is
+    a lookup on its own index; their ids are united in one subquery, `pk IN (… UNION …)`. ORed
+    EXISTS tests instead (the form this had until issue 16) leave the database no plan but to
+    test every item: 300 ms for a member's list of twenty items at 100k. An assembly office reads
+    most of its assembly's items, so its rule stays a plain condition beside the lookups."""
     actor = actor_for(user)
     qs = Item.objects.all()
     if not user.is_authenticated:
         return qs.none()
     if actor.gov_office or actor.is_admin:
         return qs.exclude(state=ItemState.DRAFT)
+    sources = _visible_id_sources(user, actor)
     cond = Q(pk__in=[])
+    if sources:
+        cond = Q(pk__in=sources[0].union(*sources[1:]) if len(sources) > 1 else sources[0])
     if actor.assembly_offices:
         cond |= Q(assembly__in=actor.assembly_offices) & ~Q(state=ItemState.DRAFT)
-    if actor.person_ids:
-        cond |= Q(proposer_id__in=actor.person_ids)
+    return qs.filter(cond)
+
+
+def _visible_id_sources(user, actor: Actor) -> list[QuerySet]:
+    """The ids of the items the actor reads other than as an assembly office, one queryset of ids
+    per way of reading, each answered by an index (proposer, co-signer's person, merged_into's
+    proposer, assignment's unit, key_leader). Each is unordered (order_by()): a UNION's parts
+    may not carry the models' default ordering."""
+    out = []
+    people = actor.person_ids
+    if people:
+        out.append(Item.objects.filter(proposer_id__in=people).values_list("id").order_by())
         # Once submitted, only confirmed co-signers read it: a declined or dropped name is not a co-signer.
-        cond |= Exists(CoSigner.objects.filter(item=OuterRef("pk"), person_id__in=actor.person_ids, state=CoSigner.State.CONFIRMED)) & ~Q(state=ItemState.DRAFT)
-        cond |= Q(state=ItemState.DRAFT) & Exists(
-            CoSigner.objects.filter(item=OuterRef("pk"), person_id__in=actor.person_ids, state__in=(CoSigner.State.INVITED, CoSigner.State.CONFIRMED))
-        )
+        out.append(CoSigner.objects.filter(person_id__in=people, state=CoSigner.State.CONFIRMED).exclude(item__state=ItemState.DRAFT)
+                   .values_list("item_id").order_by())
+        out.append(CoSigner.objects.filter(person_id__in=people, state__in=(CoSigner.State.INVITED, CoSigner.State.CONFIRMED),
+                                           item__state=ItemState.DRAFT).values_list("item_id").order_by())
         # Each proposer of a merged item still gets the reply of the item it was merged into.
-        cond |= Exists(Item.objects.filter(merged_into=OuterRef("pk"), proposer_id__in=actor.person_ids))
+        out.append(Item.objects.filter(proposer_id__in=people, merged_into__isnull=False).values_list("merged_into_id").order_by())
     unit_ids = actor.unit_ids | actor.portfolio_unit_ids
     if unit_ids:
-        cond |= Exists(Assignment.objects.filter(item=OuterRef("pk"), unit_id__in=unit_ids).exclude(state=Assignment.State.ENDED))
+        out.append(Assignment.objects.filter(unit_id__in=unit_ids).exclude(state=Assignment.State.ENDED).values_list("item_id").order_by())
     if actor.district_leader:
-        cond |= Q(key_leader=user)
-    return qs.filter(cond)
+        out.append(Item.objects.filter(key_leader=user).values_list("id").order_by())
+    return out
 
 
 def search_units(user) -> frozenset | None:
