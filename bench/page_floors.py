@@ -175,16 +175,18 @@ def list_floor(session_key, uid, params) -> dict:
             where.append("i.state <> 'draft'")
         else:
             units = sorted(set(me["units"]) | set(me["portfolio"]))
-            if me["persons"] or me["offices"] or me["leader"] or not units:
-                raise NotImplementedError("list_floor covers the office and unit staff")
-            if params.get("session") or params.get("late"):
+            if me["offices"] or not (units or me["persons"] or me["leader"]):
+                raise NotImplementedError("list_floor covers the office, unit staff, members and district leaders")
+            if not (me["persons"] or me["leader"]) and (params.get("session") or params.get("late")):
                 # Few candidate rows (a session's, or the late ones): one probe each into the
                 # partial unique index (item, unit) of active assignments.
                 where.append(f"EXISTS (SELECT 1 FROM {A} a WHERE a.item_id = i.id AND a.unit_id IN ({_ph(units)}) AND NOT (a.state = 'ended'))")
+                args += units
             else:
-                # Otherwise start from the unit's assignments.
-                where.append(f"i.id IN (SELECT item_id FROM {A} WHERE unit_id IN ({_ph(units)}) AND state <> 'ended')")
-            args += units
+                # Otherwise from the index of each way of reading, united.
+                sql, more = visible_union(me, units)
+                where.append(f"i.id IN ({sql})")
+                args += more
         if params.get("session"):
             where.append("i.session_id = %s")
             args.append(int(params["session"]))
@@ -201,8 +203,8 @@ def list_floor(session_key, uid, params) -> dict:
         if params.get("q"):  # through the search index (banli.search), best first, as the list orders a search
             from .search_floor import match
 
-            # Unit staff: narrowed by their units' keys, as banli.proposals.access.search_units says.
-            m = match(params["q"], "staff", " AND ".join(where) or "TRUE", args, units=None if me["gov"] else units)
+            # Unit staff only: narrowed by their units' keys, as banli.proposals.access.search_units says.
+            m = match(params["q"], "staff", " AND ".join(where) or "TRUE", args, units=None if me["gov"] or me["persons"] or me["leader"] else units)
             joins, order, order_args = m.joins, f"{m.rank}, i.id DESC", m.rank_args
             where.append(m.where)
             args = m.joins_args + args + m.where_args
@@ -217,6 +219,31 @@ def list_floor(session_key, uid, params) -> dict:
                         f"AND a.item_id IN ({_ph(ids)}) ORDER BY a.id", ids)
             cur.fetchall()
     return {"count": count, "ids": ids}
+
+
+def visible_union(me, units) -> tuple[str, list]:
+    """The ids of the items a member, a unit's staff or a district leader reads, one index lookup
+    per way of reading (banli.proposals.access.visible_items): own items, confirmed co-signatures
+    of submitted items, invitations to drafts, items one's own were merged into, the units' active
+    assignments, the leader's key items."""
+    from banli.proposals.models import Assignment, CoSigner, Item
+
+    I = table(Item)
+    parts, args = [], []
+    if me["persons"]:
+        ph, people = _ph(me["persons"]), list(me["persons"])
+        parts += [f"SELECT id FROM {I} WHERE proposer_id IN ({ph})",
+                  f"SELECT c.item_id FROM {table(CoSigner)} c JOIN {I} x ON x.id = c.item_id WHERE c.person_id IN ({ph}) "
+                  f"AND ((c.state = 'confirmed' AND x.state <> 'draft') OR (c.state IN ('invited', 'confirmed') AND x.state = 'draft'))",
+                  f"SELECT merged_into_id FROM {I} WHERE proposer_id IN ({ph}) AND merged_into_id IS NOT NULL"]
+        args += people * 3
+    if units:
+        parts.append(f"SELECT item_id FROM {table(Assignment)} WHERE unit_id IN ({_ph(units)}) AND state <> 'ended'")
+        args += units
+    if me["leader"]:
+        parts.append(f"SELECT id FROM {I} WHERE key_leader_id = %s")
+        args.append(me["uid"])
+    return " UNION ".join(parts), args
 
 
 def liaison_floor(cur, units, sections, top) -> None:

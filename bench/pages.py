@@ -49,6 +49,11 @@ def page_cases(summary) -> list[dict]:
     for who, uid in (("gov office", gov), ("unit liaison", liaison)):
         for label, params in filters:
             cases.append({"key": f"list {label} ({who})", "user": uid, "path": "/items/", "params": params})
+    # Readers whose visibility unites several ways of reading (own, co-signed, merged into; a
+    # portfolio's units and key items): issue 16 found their lists scanning every item.
+    for who, uid in (("member", summary["member_user_id"]), ("district leader", summary["leader_user_id"])):
+        for label, params in (("all", {}), (f"q={SEARCH}", {"q": SEARCH})):
+            cases.append({"key": f"list {label} ({who})", "user": uid, "path": "/items/", "params": params})
     return cases
 
 
