@@ -39,6 +39,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
+MESSAGE = "请于本周内报送办理进展。"  # what the benchmark's API step posts (and removes before the next run)
 
 
 def _db_url(server: str, name: str) -> str:
@@ -86,7 +87,7 @@ def cases(summary) -> list[dict]:
     from django.contrib.auth import get_user_model
 
     from banli.proposals.access import visible_items
-    from banli.proposals.models import Item, ItemState
+    from banli.proposals.models import Item, ItemState, Message
 
     from .pages import page_cases
 
@@ -98,19 +99,24 @@ def cases(summary) -> list[dict]:
         query = urlencode(case["params"]) if case.get("params") else ""
         out.append({"key": case["key"], "user": case["user"], "method": "get", "path": case["path"] + (f"?{query}" if query else "")})
     gov, liaison = summary["gov_user_id"], summary["busiest_unit_liaison_id"]
+    pages = set()
     for who, uid in (("gov office", gov), ("unit liaison", liaison)):
         item = (visible_items(User.objects.get(pk=uid)).filter(state=ItemState.HANDLING).order_by("-pk").values_list("pk", flat=True).first())
+        pages.add(item)
         out.append({"key": f"item page ({who})", "user": uid, "method": "get", "path": f"/items/{item}/"})
     out.append({"key": "inbox (member)", "user": summary["member_user_id"], "method": "get", "path": "/inbox/"})
     out.append({"key": "api list (unit liaison)", "user": liaison, "method": "get", "path": "/api/items/"})
-    target = (visible_items(User.objects.get(pk=gov)).filter(state=ItemState.HANDLING, is_key=False)
-              .order_by("-pk").values_list("pk", flat=True)[1])
-    Item.objects.filter(pk=target).update(is_key=False)
+    # The steps act on an item of their own, which the runs before left as they found it: not key,
+    # without the messages they posted (so the answer's size does not grow from run to run).
+    target = (visible_items(User.objects.get(pk=gov)).filter(state=ItemState.HANDLING, is_key=False).exclude(pk__in=pages)
+              .order_by("-pk").values_list("pk", flat=True).first())
+    Item.objects.filter(pk=target).update(is_key=False, key_leader=None)
+    Message.objects.filter(item_id=target, body=MESSAGE).delete()
     out.append({"key": "api mark/unmark key (gov office)", "user": gov, "method": "post", "steps": [
         (f"/api/items/{target}/actions/mark_key/", {"leader_id": summary["leader_user_id"], "reason": "群众关注度高"}),
         (f"/api/items/{target}/actions/unmark_key/", {"reason": "已有进展"})]})
     out.append({"key": "api post message (gov office)", "user": gov, "method": "post",
-                "steps": [(f"/api/items/{target}/actions/post_message/", {"body": "请于本周内报送办理进展。"})]})
+                "steps": [(f"/api/items/{target}/actions/post_message/", {"body": MESSAGE})]})
     return out
 
 
