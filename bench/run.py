@@ -140,6 +140,8 @@ def _print_pages(results: list[dict], target_ms: float | None = None, verdict: b
                 print(f"QUERIES VARY WITH N: {k}: " + ", ".join(f"{n}: {q}" for n, q in v.items()))
         else:
             print(f"Queries per page: the same at every scale ({', '.join(str(r['scale']) for r in results)}).")
+    if len(results) > 1:
+        _print_growth(results)
     mismatched = [(res["scale"], c["case"], c["mismatch"]) for res in results for c in res.get("pages", []) if c.get("mismatch")]
     for scale, case, m in mismatched:
         print(f"FLOOR READ OTHER ROWS: {scale} {case}: {m}")
@@ -155,6 +157,19 @@ def _print_pages(results: list[dict], target_ms: float | None = None, verdict: b
             for line in (q.get("plan") or "").splitlines()[:8]:
                 print(f"        {line}")
     return ok and not failing
+
+
+def _print_growth(results: list[dict]) -> None:
+    """Each page's p95 at the smallest and the largest scale and how it grew: a page that does
+    its work through indexes stays near 1x however many years of history pile up."""
+    first, last = results[0], results[-1]
+    before = {c["case"]: c for c in first.get("pages", [])}
+    print(f"Growth from {first['scale']:,} to {last['scale']:,} items (p95):")
+    for c in last.get("pages", []):
+        b = before.get(c["case"])
+        if b:
+            grew = c["p95_ms"] / b["p95_ms"] if b["p95_ms"] else float("nan")
+            print(f"  {c['case']:<44} {b['p95_ms']:>7.1f} -> {c['p95_ms']:>7.1f} ms  x{grew:.2f}")
 
 
 def main(argv=None) -> int:
