@@ -1,9 +1,14 @@
 """The embedded default: `make run` runs the scan in-process on a timer (no cron, no Celery).
-Production runs it from Celery beat instead (see banli.tasks)."""
+Production runs it from Celery beat instead (banli.deadlines.tasks, CELERY_BEAT_SCHEDULE): with
+several app processes each would run its own timer, and a scan inside a web worker competes with
+requests. BANLI_SCAN_EVERY_SECONDS with BANLI_PRODUCTION=1 is refused at start, naming both."""
 
 import logging
 import os
 import threading
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 log = logging.getLogger(__name__)
 
@@ -14,6 +19,11 @@ def start_if_configured() -> threading.Thread | None:
     every = int(os.environ.get("BANLI_SCAN_EVERY_SECONDS", "0") or 0)
     if every <= 0:
         return None
+    if settings.PRODUCTION:
+        raise ImproperlyConfigured(
+            "BANLI_SCAN_EVERY_SECONDS is for `make run` only: in production (BANLI_PRODUCTION=1) the daily scan "
+            "runs from Celery beat (celery -A banli beat). Unset BANLI_SCAN_EVERY_SECONDS."
+        )
     stop = threading.Event()
 
     def loop():
