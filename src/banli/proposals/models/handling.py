@@ -59,6 +59,8 @@ class Assignment(models.Model):
             # The office's "decide on publication" card: replied units still undecided, few among many.
             models.Index(fields=["id"], condition=Q(publication="undecided", replied_round__gte=1) & ~Q(state="ended"),
                          name="assign_publication_undecided"),
+            # The office's "adjustments to decide" card: a handful among every assignment ever made (issue 16).
+            models.Index(fields=["id"], condition=Q(state="adjusting"), name="assign_adjusting"),
         ]
 
     def __str__(self):
@@ -117,6 +119,8 @@ class ExtensionRequest(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "延期申请"
         ordering = ["id"]
+        # The office's "extensions to approve" card, in id order: the pending few, not the history (issue 16).
+        indexes = [models.Index(fields=["id"], condition=Q(state="pending"), name="extension_pending")]
 
 
 class Consultation(models.Model):
@@ -203,7 +207,10 @@ class Reply(models.Model):
             models.CheckConstraint(condition=~Q(recommendation="withhold") | ~Q(withhold_reason=""), name="withhold_recommendation_has_reason"),
         ]
         # Replies awaiting a leader: few among many, found by state first (the to-do cards).
-        indexes = [models.Index(fields=["item", "state"]), models.Index(fields=["state", "assignment"], name="reply_state_assignment")]
+        indexes = [models.Index(fields=["item", "state"]), models.Index(fields=["state", "assignment"], name="reply_state_assignment"),
+                   # The unit head's and the district leader's cards list the replies awaiting them in id
+                   # order: without this the database walks every reply ever written by id (issue 16).
+                   models.Index(fields=["state", "id"], condition=Q(state__in=["pending_unit", "pending_leader"]), name="reply_awaiting_approval")]
 
 
 class ReplyApproval(models.Model):
@@ -310,4 +317,6 @@ class ClosureReport(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "办结报告"
         ordering = ["id"]
-        indexes = [models.Index(fields=["state", "assignment"], name="closure_state_assignment")]
+        indexes = [models.Index(fields=["state", "assignment"], name="closure_state_assignment"),
+                   # The unit head's card, in id order: the pending reports, not every report ever filed (issue 16).
+                   models.Index(fields=["id"], condition=Q(state="pending"), name="closure_pending")]
