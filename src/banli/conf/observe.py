@@ -25,3 +25,8 @@ BANLI_LOG_FORMAT = env_choice("BANLI_LOG_FORMAT", "json" if PRODUCTION else "tex
 BANLI_ACCESS_LOG = env_bool("BANLI_ACCESS_LOG", PRODUCTION)
 # Celery leaves the logging to Django's LOGGING, so a worker's lines have the same format, with the task id.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Settings that must agree across processes: the holiday calendar's per-process table is replaced at
+# once when another process commits an edit (a version in the shared cache, banli.workdays.calendar);
+# this expiry is only the backstop for edits that send no signal and for the time Redis is away.
+BANLI_CALENDAR_CACHE_SECONDS = env_int("BANLI_CALENDAR_CACHE_SECONDS", 60, minimum=0)

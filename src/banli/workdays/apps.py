@@ -18,3 +18,11 @@ class WorkdaysConfig(AppConfig):
         for model in (CalendarDay, CalendarYear):
             post_save.connect(tables_changed, sender=model, dispatch_uid=f"banli-calendar-{model.__name__}-save")
             post_delete.connect(tables_changed, sender=model, dispatch_uid=f"banli-calendar-{model.__name__}-delete")
+        # Each request and each task compares the shared version of the tables once (calendar.py).
+        from celery.signals import task_prerun
+        from django.core.signals import request_started
+
+        from .calendar import check_shared_version_next
+
+        request_started.connect(check_shared_version_next, dispatch_uid="banli-calendar-request")
+        task_prerun.connect(check_shared_version_next, dispatch_uid="banli-calendar-task")

@@ -10,18 +10,28 @@ A year "has calendar data" when the package covers it or the administrator has m
 
 The administrator's tables are read once into a per-process cache, not per day: the daily scan
 computes thousands of due dates. The cache is cleared when a row is saved or deleted in this
-process (tables_changed, connected to the models' signals in apps.py) and reloaded at the latest
-every BANLI_CALENDAR_CACHE_SECONDS (default 60), so that other processes see an edit too.
+process (tables_changed, connected to the models' signals in apps.py). Every other process learns
+of the edit through a version in the shared cache (Redis in production, BANLI_CACHE): the commit of
+an edit writes a new version, and each request and each Celery task compares it with the version
+its table was read under, once, at its first date lookup (check_shared_version_next, connected in
+apps.py), so an edit in one app process holds in the others from their next request on, and in the
+worker from its next task. Without a shared cache (the embedded default, one process) the local
+clearing is all there is. The table is still reloaded at the latest every
+BANLI_CALENDAR_CACHE_SECONDS (default 60): for edits that send no signal (bulk_create, update())
+and for the time Redis is away.
 """
 
 import calendar as _cal
 import datetime
+import logging
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 
 import chinese_calendar
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -42,6 +52,11 @@ _PKG_YEARS = range(min(_PKG_HOLIDAYS).year, max(_PKG_HOLIDAYS).year + 1)
 
 DEFAULT_CACHE_SECONDS = 60
 _clock = time.monotonic  # tests replace it
+log = logging.getLogger(__name__)
+
+# The shared cache's key for the version of the administrator's tables (a random token per commit).
+VERSION_KEY = "workdays:calendar:version"
+_UNREADABLE = object()  # the shared cache did not answer: compare equal to nothing, trust the expiry
 
 
 @dataclass(frozen=True)
@@ -49,11 +64,34 @@ class _Table:
     days: dict  # date -> is_working_day, from CalendarDay
     complete_years: frozenset  # CalendarYear.complete
     expires_at: float
+    version: object = None  # the shared version read just before the rows
 
 
 _table: _Table | None = None
 _generation = 0
 _lock = threading.Lock()
+# Per thread: compare the shared version at the next lookup (set when a request or a task starts).
+_pending = threading.local()
+
+
+def check_shared_version_next(**kwargs) -> None:
+    """A request or a Celery task starts: its first date lookup compares the shared version once."""
+    _pending.check = True
+
+
+def _shared_version():
+    try:
+        return cache.get(VERSION_KEY)
+    except Exception:  # noqa: BLE001  Redis away: the table's expiry still holds
+        return _UNREADABLE
+
+
+def _publish_new_version() -> None:
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    except Exception:  # noqa: BLE001  the edit is committed; other processes see it on expiry
+        log.warning("could not publish the calendar's new version: other processes see the edit within %ss",
+                    getattr(settings, "BANLI_CALENDAR_CACHE_SECONDS", DEFAULT_CACHE_SECONDS), exc_info=True)
 
 
 def clear_cache() -> None:
@@ -69,17 +107,25 @@ def tables_changed(sender=None, **kwargs) -> None:
     transaction see the change) and again after commit (a read by another thread that reloaded
     the old rows meanwhile is thrown away)."""
     clear_cache()
-    transaction.on_commit(clear_cache, robust=True)
+    transaction.on_commit(_committed, robust=True)
+
+
+def _committed() -> None:
+    clear_cache()
+    _publish_new_version()
 
 
 def _load() -> _Table:
     global _table
     with _lock:
         generation = _generation
+    # The version first: an edit committed while the rows are read leaves a newer version, so the
+    # next comparison reloads rather than keeping rows older than the version they are filed under.
+    version = _shared_version()
     days = dict(CalendarDay.objects.values_list("date", "is_working_day"))
     years = frozenset(CalendarYear.objects.filter(complete=True).values_list("year", flat=True))
     ttl = getattr(settings, "BANLI_CALENDAR_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
-    table = _Table(days, years, _clock() + ttl)
+    table = _Table(days, years, _clock() + ttl, version)
     with _lock:
         # A row changed while we were reading: use what we read this once, but don't keep it.
         if generation == _generation:
@@ -89,6 +135,10 @@ def _load() -> _Table:
 
 def _current() -> _Table:
     table = _table
+    if getattr(_pending, "check", False):
+        _pending.check = False
+        if table is not None and table.version is not _UNREADABLE and _shared_version() != table.version:
+            table = None
     if table is None or _clock() >= table.expires_at:
         table = _load()
     return table
