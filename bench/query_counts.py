@@ -38,6 +38,7 @@ def page_counts(summary) -> dict[str, int]:
 
     from banli.proposals.access import visible_items
 
+    from .more_pages import more_cases
     from .pages import page_cases
 
     User = get_user_model()
@@ -45,6 +46,7 @@ def page_counts(summary) -> dict[str, int]:
     for case in page_cases(summary):
         query = urlencode(case["params"]) if case.get("params") else ""
         requests.append((case["key"], case["user"], case["path"] + (f"?{query}" if query else "")))
+    requests += [(c["key"], c["user"], c["path"]) for c in more_cases(summary) if c["key"].startswith("deadlines")]
     for who, key in (("gov office", "gov_user_id"), ("unit liaison", "busiest_unit_liaison_id")):
         uid = summary[key]
         latest = visible_items(User.objects.get(pk=uid)).order_by("-pk").values_list("pk", flat=True).first()

@@ -274,6 +274,7 @@ def _child(args) -> int:
     for p in problems[:20]:
         print("  consistency:", p)
 
+    from bench.more_pages import run_more_cases
     from bench.pages import run_page_cases
     from bench.public import run_public_cases
 
@@ -281,6 +282,7 @@ def _child(args) -> int:
     cases = _run_cases(summary, args.repeat, args.warmup)
     print("pages (the public site's last):", flush=True)
     pages = [*run_page_cases(summary, repeat=args.page_repeat, warmup=args.warmup, target_ms=args.target_ms, progress=lambda m: print(m, flush=True)),
+             *run_more_cases(summary, repeat=args.page_repeat, warmup=args.warmup, target_ms=args.target_ms, progress=lambda m: print(m, flush=True)),
              *run_public_cases(repeat=args.page_repeat, warmup=args.warmup, target_ms=args.target_ms, progress=lambda m: print(m, flush=True))]
     from bench.assessment import assessment_case
     from bench.dossier import dossier_case
