@@ -66,6 +66,9 @@ class Deadline(models.Model):
             # an OR, not state__in, because SQLite does not use a partial index for `state = 'open'`
             # whose condition says IN.
             models.Index(fields=["unit", "kind", "state", "due_on"], condition=Q(state="open") | Q(state="late"), name="deadline_unit_open_kind"),
+            # The list's late=1 (issue 16): the items with a late milestone, read from the late rows
+            # alone, and "is this item late?" answered by one entry instead of all its milestones.
+            models.Index(fields=["item"], condition=Q(state="late"), name="deadline_late_item"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(state="met") | Q(met_on__isnull=False), name="met_deadline_has_date"),
