@@ -18,6 +18,7 @@ A probe requests the trivial endpoint once a second throughout, as the baseline.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import os
 import random
@@ -31,7 +32,7 @@ from gevent.lock import Semaphore
 from locust import HttpUser, LoadTestShape, events, task
 from locust.clients import HttpSession
 
-from bench.load.measure import Recorder, server_cpu, totp
+from bench.load.measure import Recorder, ServerCpu, totp
 from bench.load.roles import BASELINE, ITEM, ROLES, WRITE_SHARE, write_form
 
 PLAN = json.loads(Path(os.environ["BANLI_LOAD_PLAN"]).read_text())
@@ -69,20 +70,19 @@ class RoleUser(HttpUser):
         self.account = accounts[k % len(accounts)]
         self.n = next(SEQ)
         self.client.headers.update(_proxy_headers(self.host, self.n))
+        # An answer slower than the proxy waits (nginx's proxy_read_timeout) is a 504 for the person.
+        self.client.request = functools.partial(self.client.request, timeout=PLAN["timeout"])
         self._login()
         spec = ROLES[self.role]
         self.pages = [(name, path) for name, path, _ in spec["pages"]]
         self.weights = [w for _, _, w in spec["pages"]]
         self.writes = [w for w in self.account["writes"] if w["action"] in spec["writes"]]
+        # --cover (a short run, the test's): the pages and each kind of write in turn rather than at
+        # random, so that a few seconds see them all.
+        kinds = sorted({w["action"] for w in self.writes})
+        self.cycle = [("read", p) for p in self.pages] + [("write", [w for w in self.writes if w["action"] == k]) for k in kinds]
+        self.steps = 0
         LOGGED_IN[0] += 1
-        if PLAN.get("cover"):
-            # Every page and every kind of write once, so that a short run (the test's) sees them all.
-            for name, path in self.pages:
-                self._read(name, path)
-            for action in spec["writes"]:
-                chosen = [w for w in self.writes if w["action"] == action]
-                if chosen:
-                    self._write(random.choice(chosen))
 
     def on_stop(self):
         LOGGED_IN[0] -= 1
@@ -156,7 +156,11 @@ class RoleUser(HttpUser):
 
     @task
     def step(self):
-        if self.writes and random.random() < WRITE_SHARE:
+        if PLAN.get("cover"):
+            kind, what = self.cycle[self.steps % len(self.cycle)]
+            self.steps += 1
+            self._write(random.choice(what)) if kind == "write" else self._read(*what)
+        elif self.writes and random.random() < WRITE_SHARE:
             self._write(random.choice(self.writes))
         else:
             self._read(*random.choices(self.pages, weights=self.weights)[0])
@@ -178,13 +182,18 @@ del _cls  # locust takes every User class it finds in the module: once each
 # -- the baseline probe and the stages -------------------------------------------------------------
 
 def _probe(environment):
-    """The trivial endpoint, once a second, from start to end: the floor the pages are compared to."""
+    """The trivial endpoint, once a second from start to end, each request on its own greenlet
+    (open loop: a slow answer does not delay the next probe): the floor the pages are compared to."""
     session = HttpSession(environment.host, environment.events.request, None)
     session.headers.update(_proxy_headers(environment.host, 0))
-    while True:
-        with session.get(PLAN["baseline"], name=BASELINE, allow_redirects=False, catch_response=True) as r:
+
+    def once():
+        with session.get(PLAN["baseline"], name=BASELINE, allow_redirects=False, catch_response=True, timeout=PLAN["timeout"]) as r:
             if r.status_code != 200:
                 r.failure(f"{r.status_code}")
+
+    while True:
+        gevent.spawn(once)
         gevent.sleep(1.0)
 
 
@@ -199,7 +208,7 @@ class Stages(LoadTestShape):
     def __init__(self):
         super().__init__()
         self.stage, self.phase, self.since, self.results = 0, "ramp", time.monotonic(), []
-        self.cpu0 = None
+        self.cpu = ServerCpu(PLAN.get("gunicorn_pid"), PLAN.get("database"))
 
     def tick(self):
         if self.stage >= len(PLAN["stages"]):
@@ -213,9 +222,11 @@ class Stages(LoadTestShape):
                 self.phase, self.since = "settle", now
         elif self.phase == "settle" and now - self.since >= PLAN["settle"]:
             self.phase, self.since = "measure", now
-            self.cpu0 = server_cpu(PLAN.get("gunicorn_pid"), PLAN.get("database"))
+            self.cpu.start()
             REC.begin(self.stage)
-        elif self.phase == "measure" and now - self.since >= PLAN["seconds"]:
+        elif self.phase == "measure" and now - self.since < PLAN["seconds"]:
+            self.cpu.sample()  # tick() runs every second
+        elif self.phase == "measure":
             self._finish_stage(users, now)
             self.stage, self.phase, self.since = self.stage + 1, "ramp", now
             return self.tick()
@@ -223,11 +234,10 @@ class Stages(LoadTestShape):
 
     def _finish_stage(self, users, now):
         times, failures = REC.end()
-        cpu1 = server_cpu(PLAN.get("gunicorn_pid"), PLAN.get("database"))
         self.results.append({
             "users": users, "seconds": round(now - self.since, 2), "ramp_seconds": round(self.ramp_seconds, 1),
             "ramp_complete": self.ramp_complete, "logged_in": LOGGED_IN[0],
-            "cpu": {k: round(cpu1[k] - self.cpu0[k], 3) for k in cpu1},
+            "cpu": self.cpu.stop(),
             "times": times, "failures": failures,
             "between_failures": REC.between[:], "logins": REC.logins[:],
         })

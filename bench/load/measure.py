@@ -35,23 +35,55 @@ def _cpu(proc: psutil.Process, *, reaped: bool = False) -> float:
     return total
 
 
-def server_cpu(gunicorn_pid: int | None, database: str | None) -> dict:
-    """CPU seconds so far of gunicorn (master, its workers, and workers already gone) and of the
-    PostgreSQL backends connected to `database` (found by their process title, which names it)."""
-    out = {"gunicorn": 0.0, "postgres": 0.0}
-    if gunicorn_pid:
+def _backends(database: str) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend connected to `database` (its process title names it)."""
+    out = {}
+    for proc in psutil.process_iter(["cmdline"]):
+        cmd = " ".join(proc.info.get("cmdline") or ())
+        if cmd.startswith("postgres: ") and f" {database} " in f"{cmd} ":
+            out[proc.pid] = _cpu(proc)
+    return out
+
+
+class ServerCpu:
+    """CPU seconds the server spends over a window: gunicorn (master, its workers, and workers it
+    replaced and reaped) and the PostgreSQL backends of the load database. Backends come and go
+    (a worker's connection is closed after CONN_MAX_AGE and opened again), so they are sampled
+    every second and each counts from its first sighting (or the window's start) to its last: a
+    backend that ends between two samples loses at most that second."""
+
+    def __init__(self, gunicorn_pid: int | None, database: str | None):
+        self.pid, self.database = gunicorn_pid, database
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+
+    def gunicorn(self) -> float:
+        if not self.pid:
+            return 0.0
         try:
-            master = psutil.Process(gunicorn_pid)
-            out["gunicorn"] = _cpu(master, reaped=True) + sum(_cpu(c) for c in master.children(recursive=True))
+            master = psutil.Process(self.pid)
+            return _cpu(master, reaped=True) + sum(_cpu(c) for c in master.children(recursive=True))
         except psutil.NoSuchProcess:
-            pass
-    if database:
-        for proc in psutil.process_iter(["name", "cmdline"]):
-            cmd = " ".join(proc.info.get("cmdline") or ())
-            if cmd.startswith("postgres: ") and f" {database} " in f"{cmd} ":
-                out["postgres"] += _cpu(proc)
-    out["locust"] = _cpu(psutil.Process())
-    return {k: round(v, 3) for k, v in out.items()}
+            return 0.0
+
+    def sample(self) -> None:
+        if not self.database:
+            return
+        for pid, cpu in _backends(self.database).items():
+            self.first.setdefault(pid, 0.0 if self.started else cpu)
+            self.last[pid] = cpu
+
+    def start(self) -> None:
+        self.first, self.last, self.started = {}, {}, False
+        self.sample()
+        self.started = True  # backends first seen from now on started within the window
+        self.t0 = {"gunicorn": self.gunicorn(), "locust": _cpu(psutil.Process())}
+
+    def stop(self) -> dict:
+        self.sample()
+        out = {"gunicorn": self.gunicorn() - self.t0["gunicorn"], "locust": _cpu(psutil.Process()) - self.t0["locust"],
+               "postgres": sum(self.last[pid] - self.first[pid] for pid in self.last)}
+        return {k: round(v, 3) for k, v in out.items()}
 
 
 class Recorder:

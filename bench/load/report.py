@@ -18,7 +18,7 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
-def summarise(stage: dict) -> dict:
+def summarise(stage: dict, think=(4.0, 12.0)) -> dict:
     """One stage's rows (baseline first, then the pages in name order) and totals."""
     seconds = stage["seconds"] or 1.0
     rows = []
@@ -37,8 +37,13 @@ def summarise(stage: dict) -> dict:
     errors = sum(r["errors"] for r in rows) + len(stage.get("between_failures", []))
     cpu = stage["cpu"]
     over = [r for r in rows if r["page"] != BASELINE and (r["ratio"] is None or r["ratio"] > MAX_RATIO)]
+    # What the users would send if each answer were instant (one request per think time, plus the
+    # probe): a server that keeps up answers nearly that; one that falls well short is saturated,
+    # and its users wait in the queue instead of thinking.
+    offered = stage["users"] / (sum(think) / 2) + 1
     return {
         "users": stage["users"], "seconds": stage["seconds"], "requests": requests, "rps": round(requests / seconds, 2),
+        "offered_rps": round(offered, 1), "saturated": requests / seconds < 0.8 * offered,
         "writes": sum(r["n"] for r in rows if ": write " in r["page"]),
         "errors": errors, "errors_between": len(stage.get("between_failures", [])),
         "error_samples": [f"{n}: {m}" for n, msgs in stage["failures"].items() for m in msgs[:2]][:10]
@@ -70,7 +75,8 @@ def table(stages: list[dict], baseline_path: str) -> str:
         cpu, per = s["cpu_s"], s["cpu_ms_per_request"]
         lines += [
             "",
-            f"{s['users']} users: {s['requests']} requests in {s['seconds']:.0f} s = {s['rps']:.1f} req/s ({s['writes']} writes), "
+            f"{s['users']} users: {s['requests']} requests in {s['seconds']:.0f} s = {s['rps']:.1f} req/s of {s['offered_rps']:.0f} offered"
+            + (" (SATURATED: the users wait in the queue)" if s["saturated"] else "") + f" ({s['writes']} writes), "
             f"errors {s['errors']}" + (f" ({s['errors_between']} while ramping up)" if s["errors_between"] else "")
             + f"; ramp-up {s['ramp_seconds']:.0f} s" + ("" if s["ramp_complete"] else " (INCOMPLETE: not every user logged in)"),
             f"  server CPU: gunicorn {cpu['gunicorn']:.1f} s = {per['gunicorn']} ms/request, PostgreSQL {cpu['postgres']:.1f} s = "
@@ -91,4 +97,8 @@ def table(stages: list[dict], baseline_path: str) -> str:
     if stages:
         lines += ["", f"Targets at {v['users']} users: 0 errors {_ok(v['errors_pass'])}; every page's p95 <= {MAX_RATIO:g}x the "
                       f"trivial endpoint's {_ok(v['ratio_pass'])}; overall {_ok(v['pass'])}"]
+        saturated = [str(s["users"]) for s in stages if s["saturated"]]
+        if saturated:
+            lines.append(f"Saturated at {', '.join(saturated)} users: every request waits for a worker, so the ratios tend to 1 "
+                         "and say little there; read req/s and the CPU per request.")
     return "\n".join(lines)

@@ -186,7 +186,6 @@ def run(args, progress=print) -> dict:
     cmd = [sys.executable, "-m", "bench.load.prepare", "--out", str(accounts), "--accounts", str(args.accounts)]
     cmd += ["--generate", str(args.items)] if generated else []
     subprocess.run(cmd, cwd=ROOT, env=_env(url), check=True)
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=_env(url), check=True)
     prepared = time.perf_counter() - started
     port = args.port or free_port()
     base = f"http://127.0.0.1:{port}"
@@ -197,7 +196,8 @@ def run(args, progress=print) -> dict:
         probe = baseline_path(base)
         plan = {"accounts": str(accounts), "stages": args.stages, "seconds": args.seconds, "settle": args.settle,
                 "spawn_rate": args.spawn_rate, "think": args.think, "cover": args.cover, "even": args.even, "out": str(work / "stages.json"),
-                "baseline": probe, "gunicorn_pid": proc.pid, "database": name, "ramp_timeout": args.ramp_timeout}
+                "baseline": probe, "gunicorn_pid": proc.pid, "database": name, "ramp_timeout": args.ramp_timeout,
+                "timeout": args.timeout}
         (work / "plan.json").write_text(json.dumps(plan))
         progress(f"gunicorn ({how}) on {base}; baseline {probe}; stages {args.stages} users, {args.seconds:g} s measured each "
                  f"after {args.settle:g} s settling; think time {args.think[0]:g}-{args.think[1]:g} s")
@@ -209,8 +209,10 @@ def run(args, progress=print) -> dict:
                            stderr=subprocess.STDOUT, timeout=budget, check=True)
     finally:
         stop(proc)
+        if args.drop:
+            pg(server, f'DROP DATABASE IF EXISTS "{name}"')
     raw = json.loads((work / "stages.json").read_text()) if (work / "stages.json").exists() else []
-    stages = [report.summarise(s) for s in raw]
+    stages = [report.summarise(s, think=args.think) for s in raw]
     server_errors = [line.strip() for line in log.read_text(errors="replace").splitlines()
                      if "Traceback" in line or "Internal Server Error" in line or "[CRITICAL]" in line or "WORKER TIMEOUT" in line]
     data = json.loads(accounts.read_text())
@@ -221,6 +223,7 @@ def run(args, progress=print) -> dict:
         "baseline": probe, "think_seconds": args.think, "stages_users": args.stages, "seconds": args.seconds,
         "settle": args.settle, "cpus": os.cpu_count(), "load_average": [round(x, 2) for x in os.getloadavg()],
         "accounts": {role: len(a) for role, a in data["accounts"].items()},
+        "write_kinds": {role: sorted({w["action"] for x in a for w in x["writes"]}) for role, a in data["accounts"].items()},
         "logins": {"n": sum(len(s["logins"]) for s in raw[-1:]), "p50_ms": round(report.percentile(raw[-1]["logins"], 50), 1) if raw else None},
         "server_log_errors": server_errors[:20], "stages": stages, "verdict": report.verdict(stages), "work_dir": str(work),
     }
@@ -241,10 +244,12 @@ def parse(argv=None):
     p.add_argument("--think", default="4,12", help="think time between a user's requests, seconds: min,max (default 4,12)")
     p.add_argument("--spawn-rate", type=float, default=10, help="users started per second while ramping up")
     p.add_argument("--ramp-timeout", type=float, default=240, help="longest wait for a stage's users to log in")
+    p.add_argument("--timeout", type=float, default=60, help="a request not answered within this is an error (the proxy's 60 s)")
     p.add_argument("--quick", action="store_true", help="a short run: 20 s measured per stage after 5 s settling")
     p.add_argument("--cover", action="store_true", help="each user opens every page of its role once after logging in (for short runs)")
     p.add_argument("--accounts", type=int, default=0, help="at most this many accounts per role (default: bench.load.roles.ACCOUNTS)")
     p.add_argument("--even", action="store_true", help="as many users of each role (default: the roles' shares, bench.load.roles)")
+    p.add_argument("--drop", action="store_true", help="drop the load database afterwards")
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--json", help="where to write the results (default bench/out/load-<items>-<time>.json)")
     args = p.parse_args(argv)
