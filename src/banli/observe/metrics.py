@@ -55,7 +55,7 @@ _METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
 
 class StateCollector:
-    """Gauges read when scraped: three queries and one Redis LLEN."""
+    """Gauges read when scraped: two queries (the calendar is cached) and one Redis LLEN."""
 
     def collect(self):
         from banli.notify.models import OutboxMessage
