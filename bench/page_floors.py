@@ -212,13 +212,25 @@ def list_floor(session_key, uid, params) -> dict:
         rows, count = counted_page(cur, "i.id, i.number, i.title, i.state, i.is_key, p.name, c.name, rt.code",
                                    f"{I} i {joins} JOIN {table(Person)} p ON p.id = i.proposer_id LEFT JOIN {C} c ON c.id = i.category_id "
                                    f"LEFT JOIN {table(ReplyType)} rt ON rt.id = i.reply_type_id", f"{I} i {joins}", w, args, order, order_args,
-                                   size, bool(params.get("q")))
+                                   size, bool(params.get("q")), cap=list_count_cap())
         ids = [r[0] for r in rows]
         if ids:
             cur.execute(f"SELECT a.item_id, u.name, a.role FROM {A} a JOIN {U} u ON u.id = a.unit_id WHERE a.state <> 'ended' "
                         f"AND a.item_id IN ({_ph(ids)}) ORDER BY a.id", ids)
             cur.fetchall()
-    return {"count": count, "ids": ids}
+    return {"count": count, "ids": ids, "cap": list_count_cap()}
+
+
+def list_count_cap() -> int | None:
+    """The staff list's count cap (banli.paging.STAFF_COUNT_CAP) when its view pages with
+    StaffListPaginator, else None (an exact count)."""
+    try:
+        from banli.paging import STAFF_COUNT_CAP, StaffListPaginator
+        from banli.web.views import items as view
+    except ImportError:
+        return None
+    uses = StaffListPaginator in (getattr(view, "StaffListPaginator", None), getattr(view, "ListPaginator", None))
+    return STAFF_COUNT_CAP if uses else None
 
 
 def visible_union(me, units) -> tuple[str, list]:
@@ -262,10 +274,12 @@ def liaison_floor(cur, units, sections, top) -> None:
     def replies(where):
         return f"EXISTS (SELECT 1 FROM {R} r WHERE r.assignment_id = d.assignment_id AND {where})"
 
-    returned = f"EXISTS (SELECT 1 FROM {RA} ra JOIN {R} r ON r.id = ra.reply_id WHERE r.assignment_id = d.assignment_id AND r.state = 'draft')"
+    draft_seen = f"r.state = 'draft' AND EXISTS (SELECT 1 FROM {RA} ra WHERE ra.reply_id = r.id)"  # from the drafts, by the approvals' reply index
+    returned = replies(draft_seen)
     in_unit, in_leader, approved = replies("r.state = 'pending_unit'"), replies("r.state = 'pending_leader'"), replies("r.state = 'approved'")
     consult_open = f"EXISTS (SELECT 1 FROM {D} c WHERE c.assignment_id = d.assignment_id AND c.kind = 'consult' AND c.state IN ('open', 'late'))"
-    busy = replies(f"(r.state IN ('pending_unit', 'pending_leader', 'approved') OR (r.state = 'draft' AND EXISTS (SELECT 1 FROM {RA} ra WHERE ra.reply_id = r.id)))")
+    in_approval = replies("r.state IN ('pending_unit', 'pending_leader', 'approved')")
+    busy = f"({in_approval} OR {returned})"
     stage = (f"CASE WHEN d.kind IN ({reply_kinds}) THEN CASE WHEN {in_unit} THEN 'pending_unit' WHEN {in_leader} THEN 'pending_leader' "
              f"WHEN {approved} THEN 'approved' WHEN {returned} THEN 'returned' WHEN {consult_open} THEN 'hidden' ELSE 'draft' END "
              f"WHEN d.kind = 'consult' THEN CASE WHEN {busy} THEN 'hidden' ELSE '' END ELSE '' END")
