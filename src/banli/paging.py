@@ -108,3 +108,11 @@ class ListPaginator(Paginator):
             return self.page(1)
         except EmptyPage:
             return self.page(self.num_pages)
+
+
+class StaffListPaginator(ListPaginator):
+    """The staff list's and the API's pages: counted up to STAFF_COUNT_CAP (Django's and DRF's
+    paginator interface, which names no cap)."""
+
+    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True):
+        super().__init__(object_list, per_page, orphans, allow_empty_first_page, count_cap=STAFF_COUNT_CAP)

@@ -61,3 +61,10 @@ def test_without_a_cap_the_count_is_exact(items):
     n = items.count()
     p = ListPaginator(items, 7)
     assert p.count == n and p.count_capped is False
+
+
+def test_the_staff_lists_paginator_counts_up_to_a_thousand(items):
+    from banli.paging import STAFF_COUNT_CAP, StaffListPaginator
+
+    p = StaffListPaginator(items, 30)
+    assert STAFF_COUNT_CAP == 1000 and p.count_cap == 1000 and p.count == items.count() and p.count_capped is False
