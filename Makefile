@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PYTHONPATH := src
 
-.PHONY: run test test-fast bench venv demo clean
+.PHONY: run test test-fast bench venv demo clean stack stack-smoke
 
 $(VENV)/.installed: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,19 @@ run: venv
 test: venv
 	@bin/system-deps test
 	$(PY) -m pytest -n 2 --dist loadfile
+
+# The production stack on this machine (deploy/stack.py): gunicorn (deploy/gunicorn.conf.py), a Celery
+# worker and beat on Redis, nginx with the production site template and a self-signed certificate,
+# BANLI_PRODUCTION=1, on this machine's PostgreSQL (database banli_stack) and Redis. Ctrl-C stops it all.
+# STACK_HTTPS_PORT (8443), STACK_HTTP_PORT (8080) and STACK_DATABASE change the defaults.
+stack: venv
+	@bin/system-deps stack
+	$(PY) -m deploy.stack run
+
+# The same stack started, the smoke test (deploy/smoke.py) run through nginx's port, everything stopped.
+stack-smoke: venv
+	@bin/system-deps stack
+	$(PY) -m deploy.stack smoke
 
 bench: venv
 	$(PY) -m bench.run $(BENCH_ARGS)

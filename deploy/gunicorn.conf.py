@@ -73,8 +73,9 @@ def when_ready(server):
     so every worker inherits them (deploy/warmup.py)."""
     from deploy.warmup import warm_up
 
-    took = warm_up()
-    server.log.info("Banli warmed up in the master in %.2f s (URLs, templates, translations)", took)
+    took, compiled, failed = warm_up()
+    server.log.info("Banli warmed up in the master in %.2f s: URLs, translations, %d templates (%d only compile in context)",
+                    took, compiled, failed)
 
 
 def child_exit(server, worker):

@@ -18,6 +18,7 @@ that belong to the database, the secret key, beat's schedule, the logs) is in va
 
 import argparse
 import fcntl
+import hashlib
 import os
 import re
 import secrets
@@ -92,7 +93,7 @@ class Stack:
         self.env = self._environment()
         self._database()
         # collectstatic first: with hashed names, loading the URLs (migrate's checks do) reads its manifest.
-        self._manage("collectstatic", "--noinput", "-v0")
+        self._collectstatic()
         self._manage("migrate", "--noinput", "-v0")
         self._run([PY, "-m", "demo", "load", "--if-empty"], "demo data")
         self.cert, self.key = self_signed(self.run_dir / "tls")
@@ -113,6 +114,7 @@ class Stack:
         for s in py_services + [nginx]:
             s.start(self.env, REPO)
             self.services.append(s)
+            self.say(f"stack: started {s.name} (process group {s.pgid}, log {s.log.name})")
         wait_until("gunicorn", lambda: accepts(str(self.socket)), timeout=90, services=self.services)
         wait_until("nginx", lambda: accepts(("127.0.0.1", c.https_port)), timeout=30, services=self.services)
         wait_until("the Celery worker", lambda: b" ready." in (self.logs / "worker.log").read_bytes()[worker_log_start:],
@@ -166,6 +168,21 @@ class Stack:
                 conn.execute(f'CREATE DATABASE "{c.database}"')
                 self.say(f"stack: created database {c.database}")
 
+    def _collectstatic(self) -> None:
+        """Hashing and compressing every file takes a minute or two on a busy 2-core machine: skipped
+        when neither the project's static files nor the installed packages (the lock) changed since."""
+        stamp = REPO / "staticfiles" / ".stack-fingerprint"
+        digest = hashlib.sha256((REPO / "requirements.lock").read_bytes())
+        for p in sorted(p for p in (REPO / "src").rglob("*") if "static" in p.parts and p.is_file()):
+            st = p.stat()
+            digest.update(f"{p}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+        fingerprint = digest.hexdigest()
+        if (REPO / "staticfiles" / "staticfiles.json").exists() and stamp.exists() and stamp.read_text() == fingerprint:
+            self.say("stack: static files unchanged since the last collectstatic")
+            return
+        self._manage("collectstatic", "--noinput", "-v0")
+        stamp.write_text(fingerprint)
+
     def _manage(self, *args: str) -> None:
         self._run([PY, "manage.py", *args], f"manage.py {args[0]}")
 
@@ -214,7 +231,9 @@ http {{
         grace = {"nginx": 10, "gunicorn": 35, "celery-worker": 30, "celery-beat": 10}
         t = time.monotonic()
         for s in reversed(self.services):
+            took = time.monotonic()
             s.stop(grace.get(s.name, 10))
+            self.say(f"stack: {s.name} stopped ({time.monotonic() - took:.1f} s)")
         left = [f"{s.name} (group {s.pgid})" for s in self.services if group_alive(s.pgid)]
         left += [f"port {p}" for p in (self.config.https_port, self.config.http_port) if not port_free(p)]
         if self.socket.exists():

@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "bin" / "system-deps"
-TEST_PACKAGES = ["chromium", "fonts-arphic-uming", "fonts-noto-cjk", "gettext", "poppler-utils"]
+TEST_PACKAGES = ["chromium", "fonts-arphic-uming", "fonts-noto-cjk", "gettext", "nginx", "poppler-utils"]
 BASH = shutil.which("bash")
 
 
@@ -57,7 +57,7 @@ def test_everything_present_passes_without_apt(machine):
 
 
 def test_missing_packages_without_root_stop_at_once_naming_the_command(machine):
-    r, calls = machine(installed=["gettext", "fonts-arphic-uming"], uid=1000, sudo=False)
+    r, calls = machine(installed=["gettext", "fonts-arphic-uming", "nginx"], uid=1000, sudo=False)
     assert r.returncode == 1
     assert calls == []
     assert "apt-get install -y chromium fonts-noto-cjk poppler-utils" in r.stderr
@@ -65,13 +65,13 @@ def test_missing_packages_without_root_stop_at_once_naming_the_command(machine):
 
 
 def test_root_installs_only_what_is_missing(machine):
-    r, calls = machine(installed=["chromium", "fonts-arphic-uming", "poppler-utils"], uid=0)
+    r, calls = machine(installed=["chromium", "fonts-arphic-uming", "nginx", "poppler-utils"], uid=0)
     assert r.returncode == 0, r.stderr
     assert calls == ["apt-get update -qq", "apt-get install -y -qq --no-install-recommends fonts-noto-cjk gettext"]
 
 
 def test_passwordless_sudo_installs_too(machine):
-    r, calls = machine(installed=["chromium", "fonts-arphic-uming", "gettext", "poppler-utils"], uid=1000, sudo=True)
+    r, calls = machine(installed=["chromium", "fonts-arphic-uming", "gettext", "nginx", "poppler-utils"], uid=1000, sudo=True)
     assert r.returncode == 0, r.stderr
     assert calls == ["apt-get update -qq", "apt-get install -y -qq --no-install-recommends fonts-noto-cjk"]
 
