@@ -32,6 +32,10 @@ def test_page_cases_at_a_tiny_scale():
     assert rows["todo assembly office"]["sections"]["review"] > 0
     assert rows["list late=1 (gov office)"]["hits"] > 0 and rows["list q=养老 (gov office)"]["hits"] > 0
     assert rows["list session+state+category (gov office)"]["hits"] > 0
+    # A member's and a district leader's list (visibility as a union of index lookups, issue 16):
+    # each reads items by several ways, own and co-signed, a portfolio's units and key items.
+    assert rows["list all (member)"]["hits"] > 0 and rows["list all (district leader)"]["hits"] > 0
+    assert {"list q=养老 (member)", "list q=养老 (district leader)"} <= set(rows)
 
 
 def test_generated_deadlines_are_what_sync_writes():
