@@ -117,6 +117,8 @@ def cases(summary) -> list[dict]:
         (f"/api/items/{target}/actions/unmark_key/", {"reason": "已有进展"})]})
     out.append({"key": "api post message (gov office)", "user": gov, "method": "post",
                 "steps": [(f"/api/items/{target}/actions/post_message/", {"body": MESSAGE})]})
+    out.append({"key": "api post message, Prefer minimal", "user": gov, "method": "post", "headers": {"Prefer": "return=minimal"},
+                "steps": [(f"/api/items/{target}/actions/post_message/", {"body": MESSAGE})]})
     return out
 
 
@@ -146,7 +148,7 @@ def _request(client, case, i):
         response = client.get(case["path"])
     else:
         path, data = case["steps"][i % len(case["steps"])]
-        response = client.post(path, data, content_type="application/json")
+        response = client.post(path, data, content_type="application/json", headers=case.get("headers"))
     if response.status_code != 200:
         raise RuntimeError(f"{case['key']}: {case['method'].upper()} answered {response.status_code}: {response.content[:300]!r}")
     return response

@@ -18,10 +18,11 @@ from banli.proposals import actions as A
 from banli.proposals import selectors, workflow
 from banli.proposals.commands import COMMANDS
 from banli.proposals.access import actor_for
-from banli.proposals.models import Item
 
 from ..serializers.detail import ItemDetailSerializer
 from ..serializers.items import ItemCreateSerializer, ItemEditSerializer, ItemListSerializer
+from ..serializers.steps import PREFER_PARAMETER, STEP_ANSWER
+from .step_answer import step_answer
 
 LIST_FILTERS = [
     OpenApiParameter("session", int, description="会次"),
@@ -92,8 +93,8 @@ def make_action_view(name: str):
     class ActionView(APIView):
         parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]  # JSON bounded as in settings
 
-        @extend_schema(request=input_cls, responses=ItemDetailSerializer, operation_id=f"items_{name}",
-                       summary=f"{t.zh} ({t.en})", tags=["item actions"], parameters=[idem.HEADER_PARAMETER])
+        @extend_schema(request=input_cls, responses=STEP_ANSWER, operation_id=f"items_{name}",
+                       summary=f"{t.zh} ({t.en})", tags=["item actions"], parameters=[idem.HEADER_PARAMETER, PREFER_PARAMETER])
         def post(self, request, item_id):
             s = input_cls(data=request.data)
             s.is_valid(raise_exception=True)
@@ -101,12 +102,7 @@ def make_action_view(name: str):
             step = f"item.{name}"
             outcome = once(request.user, header_key(request), step=step, item_id=int(item_id), inputs=s.validated_data,
                            run=lambda: cmd.run(request.user, item_id, s.validated_data))
-            item = selectors.item_detail(request.user, item_id)
-            if item is None:
-                # The step took the item out of the actor's sight (e.g. returned to the proposer's drafts).
-                state = Item.objects.values_list("state", flat=True).get(pk=item_id)
-                return idem.mark(Response({"id": int(item_id), "state": state, "visible": False}), outcome)
-            return idem.mark(Response(ItemDetailSerializer(item, context={"request": request}).data), outcome)
+            return idem.mark(step_answer(request, item_id), outcome)
 
     ActionView.__name__ = ActionView.__qualname__ = "".join(p.title() for p in name.split("_")) + "View"
     return ActionView.as_view()
