@@ -5,9 +5,9 @@ overridden from the environment (deploy/banli.env.example) or on the command lin
 
 - Sync workers: nginx reads the whole request body before passing it on and buffers the answer, so
   a slow client never holds a worker; a request is then CPU plus short database waits.
-- preload_app: the application is imported once in the master, which also warms what Django
-  otherwise builds on a worker's first request (URL patterns, templates, the translation catalogs):
-  workers fork with it done, instead of each paying 0.7-0.8 s on its first request (issue 16).
+- preload_app: the application is imported once in the master, and importing banli.wsgi warms
+  what Django otherwise builds on a worker's first request (URLs, templates, catalogues; see its
+  docstring): workers fork with it done, instead of each paying it on its first request.
   Mind: with preload, a HUP does not load new code; an upgrade restarts the service.
 - max_requests with jitter: each worker is replaced after about a thousand requests (memory that a
   big export left behind is returned), never all at once.
@@ -18,16 +18,11 @@ overridden from the environment (deploy/banli.env.example) or on the command lin
 
 import multiprocessing
 import os
-import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 # banli.wsgi lives in src/ (the project is not installed into the virtualenv as a package).
 pythonpath = str(REPO / "src")
-# The hook below imports deploy.warmup and Django, before gunicorn applies `pythonpath` itself.
-for _p in (pythonpath, str(REPO)):
-    if _p not in sys.path:
-        sys.path.insert(0, _p)
 
 
 def _int(name: str, default: int) -> int:
@@ -66,16 +61,6 @@ access_log_format = '%(h)s "%({x-forwarded-for}i)s" "%(r)s" %(s)s %(B)s %(M)sms 
 errorlog = "-"
 loglevel = os.environ.get("BANLI_GUNICORN_LOG_LEVEL", "info")
 capture_output = True
-
-
-def when_ready(server):
-    """In the master, after the preloaded import and before the first fork: build the lazy parts
-    so every worker inherits them (deploy/warmup.py)."""
-    from deploy.warmup import warm_up
-
-    took, compiled, failed = warm_up()
-    server.log.info("Banli warmed up in the master in %.2f s: URLs, translations, %d templates (%d only compile in context)",
-                    took, compiled, failed)
 
 
 def child_exit(server, worker):
