@@ -86,6 +86,7 @@ MIDDLEWARE = [
     # answer, the 413s and refusals of the middleware that follows included.
     "banli.observe.logs.RequestIdMiddleware",
     "banli.observe.metrics.MetricsMiddleware",
+    "banli.observe.live.LivenessMiddleware",  # /health/live answered here, touching nothing below
     # First: a body over the limit is answered 413 from its headers, before anything reads it (issue 15.4).
     "banli.body_limit.BodyLimitMiddleware",
     # First: behind the proxy, the client's address from X-Forwarded-For for all that follows (issue 15.3).

@@ -60,6 +60,15 @@ def test_liveness_answers_without_touching_anything(client):
     assert "no-store" in r["Cache-Control"]
 
 
+def test_liveness_costs_no_query_with_a_session_either(client, admin_user):
+    """A signed-in load-test user's probe: no session row, no user row."""
+    client.force_login(admin_user)
+    assert client.get("/").status_code in (200, 302)
+    with CaptureQueriesContext(connection) as ctx:
+        r, body = get(client, "/health/live")
+    assert r.status_code == 200 and body == {"status": "ok"} and len(ctx) == 0
+
+
 def test_anonymous_caller_sees_the_status_only(client, next_year_known):
     r, body = get(client, REMOTE_ADDR=OUTSIDE)
     assert r.status_code == 200 and body == {"status": "ok"}

@@ -32,6 +32,8 @@ UNMATCHED = "unmatched"  # no URL matched (404 answered by the resolver)
 
 
 def route_of(request) -> str:
+    if getattr(request, "banli_route", None):  # answered before URL resolution (banli.observe.live)
+        return request.banli_route
     match = getattr(request, "resolver_match", None)
     if match is None:
         return UNMATCHED

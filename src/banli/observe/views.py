@@ -22,6 +22,8 @@ def _no_store(response):
 
 @require_GET
 def live(request):
+    # Answered by banli.observe.live.LivenessMiddleware before the view; here for the URL's name
+    # and for a project that leaves the middleware out.
     return _no_store(JsonResponse({"status": "ok"}))
 
 
