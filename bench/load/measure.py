@@ -94,6 +94,8 @@ class Recorder:
         self.times: dict[str, list[float]] = {}
         self.failures: dict[str, list[str]] = {}
         self.logins: list[float] = []  # every login's time, measured or not
+        self.codes = 0  # logins that passed the second step (a TOTP code)
+        self.requested: dict[str, int] = {}  # every request of the run by name, measured or not
         self.between: list[tuple[str, str]] = []  # failures while ramping up or settling: errors all the same
 
     def begin(self, stage: int) -> None:
@@ -104,6 +106,7 @@ class Recorder:
         return self.times, self.failures
 
     def on_request(self, request_type, name, response_time, response_length, exception=None, **kw) -> None:
+        self.requested[name] = self.requested.get(name, 0) + 1
         if self.stage is None:
             if exception is not None:
                 self.between.append((name, str(exception)[:300]))

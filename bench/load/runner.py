@@ -182,9 +182,11 @@ def run(args, progress=print) -> dict:
     started = time.perf_counter()
     generated = make_database(server, name, args.items, args.reuse, progress)
     progress(f"{'generating' if generated else 'reusing'} {name} ({args.items} items)" if generated else f"reusing {name}")
-    accounts = work / "accounts.json"
+    # Kept beside the results, for --reuse: found again only with a new database.
+    accounts = OUT / f"load-accounts-{name}-{args.accounts or 'all'}.json"
+    OUT.mkdir(parents=True, exist_ok=True)
     cmd = [sys.executable, "-m", "bench.load.prepare", "--out", str(accounts), "--accounts", str(args.accounts)]
-    cmd += ["--generate", str(args.items)] if generated else []
+    cmd += ["--generate", str(args.items)] if generated else ["--reuse-accounts"]
     subprocess.run(cmd, cwd=ROOT, env=_env(url), check=True)
     prepared = time.perf_counter() - started
     port = args.port or free_port()
@@ -212,10 +214,12 @@ def run(args, progress=print) -> dict:
         if args.drop:
             pg(server, f'DROP DATABASE IF EXISTS "{name}"')
     raw = json.loads((work / "stages.json").read_text()) if (work / "stages.json").exists() else []
-    stages = [report.summarise(s, think=args.think) for s in raw]
+    stages = [report.summarise(s, think=args.think, cores=os.cpu_count() or 1) for s in raw]
     server_errors = [line.strip() for line in log.read_text(errors="replace").splitlines()
                      if "Traceback" in line or "Internal Server Error" in line or "[CRITICAL]" in line or "WORKER TIMEOUT" in line]
     data = json.loads(accounts.read_text())
+    if args.drop:
+        accounts.unlink()
     result = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "items": data["items"], "database": name,
         "generated": generated, "prepare_seconds": round(prepared, 1), "workers": args.workers, "gunicorn": how,
@@ -266,7 +270,7 @@ def main(argv=None) -> int:
     print(f"\nLoad test: {result['items']} items on PostgreSQL ({result['database']}), gunicorn {result['gunicorn']}; "
           f"{result['cpus']} CPUs, load average {result['load_average']}")
     print(f"settings: {' '.join(f'{k}={v}' for k, v in result['settings'].items())}; differs from production: {result['differences_from_production']}")
-    print(report.table(result["stages"], result["baseline"]))
+    print(report.table(result["stages"], result["baseline"], cores=result["cpus"]))
     if result["server_log_errors"]:
         print(f"\nserver log errors ({len(result['server_log_errors'])}): FAIL")
         for line in result["server_log_errors"][:5]:
