@@ -131,6 +131,7 @@ def test_outbox_due_and_unsent_past_the_lag_is_a_failure(client, next_year_known
     r, body = get(client)
     assert r.status_code == 503 and body["status"] == "fail"
     assert body["checks"]["outbox"]["status"] == "fail" and body["checks"]["outbox"]["overdue"] == 2
+    assert body["checks"]["outbox"]["message"] == "2 条短信/邮件已到发送时间超过 15 分钟仍未发出"
     r, anon = get(client, REMOTE_ADDR=OUTSIDE)
     assert r.status_code == 503 and anon == {"status": "fail"}
 
@@ -202,7 +203,7 @@ def test_a_fresh_beat_has_until_the_limits_to_run_its_tasks(client, with_broker,
     assert body["checks"]["beat"] == {"status": "ok", "deliver_outbox_age_s": None, "daily_scan_age_s": None, "beat_started_age_s": 120}
     TaskRun.objects.filter(name="beat").update(last_ok_at=timezone.now() - datetime.timedelta(minutes=6))
     r, body = get(client)
-    assert r.status_code == 503 and "deliver_outbox 超过 0:05:00 未成功运行" in body["checks"]["beat"]["message"]
+    assert r.status_code == 503 and "deliver_outbox 超过 5 分钟未成功运行" in body["checks"]["beat"]["message"]
 
 
 def test_delivery_stale_for_five_minutes_or_a_scan_for_26_hours_fails(client, with_broker, next_year_known):
@@ -213,11 +214,11 @@ def test_delivery_stale_for_five_minutes_or_a_scan_for_26_hours_fails(client, wi
     assert body["checks"]["beat"]["daily_scan_age_s"] == 25 * 3600 + 50 * 60
     TaskRun.objects.filter(name="banli.daily_scan").update(last_ok_at=timezone.now() - datetime.timedelta(hours=26, minutes=1))
     r, body = get(client)
-    assert r.status_code == 503 and body["checks"]["beat"]["message"] == "daily_scan 超过 1 day, 2:00:00 未成功运行"
+    assert r.status_code == 503 and body["checks"]["beat"]["message"] == "daily_scan 超过 26 小时未成功运行"
     TaskRun.objects.filter(name="banli.daily_scan").update(last_ok_at=timezone.now())
     TaskRun.objects.filter(name="banli.deliver_outbox").update(last_ok_at=timezone.now() - datetime.timedelta(minutes=5, seconds=10))
     r, body = get(client)
-    assert r.status_code == 503 and body["checks"]["beat"]["message"] == "deliver_outbox 超过 0:05:00 未成功运行"
+    assert r.status_code == 503 and body["checks"]["beat"]["message"] == "deliver_outbox 超过 5 分钟未成功运行"
 
 
 def test_a_failed_last_run_is_a_warning(client, with_broker, next_year_known):

@@ -105,14 +105,15 @@ def beat(now: datetime.datetime) -> Check:
     from .models import TaskRun
     from .runs import BEAT
 
+    minutes, hours = settings.BANLI_HEALTH_DELIVERY_STALE_MINUTES, settings.BANLI_HEALTH_SCAN_STALE_HOURS
     limits = {
-        "banli.deliver_outbox": datetime.timedelta(minutes=settings.BANLI_HEALTH_DELIVERY_STALE_MINUTES),
-        "banli.daily_scan": datetime.timedelta(hours=settings.BANLI_HEALTH_SCAN_STALE_HOURS),
+        "banli.deliver_outbox": (datetime.timedelta(minutes=minutes), _("deliver_outbox 超过 %(n)s 分钟未成功运行") % {"n": minutes}),
+        "banli.daily_scan": (datetime.timedelta(hours=hours), _("daily_scan 超过 %(n)s 小时未成功运行") % {"n": hours}),
     }
     rows = {r.name: r for r in TaskRun.objects.filter(name__in=[BEAT, *limits])}
     started = rows[BEAT].last_ok_at if BEAT in rows else None
     figures, problems, status = {}, [], OK
-    for name, limit in limits.items():
+    for name, (limit, stale) in limits.items():
         row = rows.get(name)
         last = row.last_ok_at if row else None
         short = name.removeprefix("banli.")
@@ -120,7 +121,7 @@ def beat(now: datetime.datetime) -> Check:
         since = last or started
         if since is None or now - since > limit:
             status = FAIL
-            problems.append(_("%(task)s 超过 %(limit)s 未成功运行") % {"task": short, "limit": str(limit)})
+            problems.append(stale)
         elif row and row.last_failed_at and (not last or row.last_failed_at > last):
             status = worst([status, WARN])
             problems.append(_("%(task)s 最近一次运行失败") % {"task": short})
@@ -143,7 +144,7 @@ def outbox(now: datetime.datetime) -> Check:
     failed = OutboxMessage.objects.filter(state=State.FAILED, created_at__gte=now - datetime.timedelta(days=1)).count()
     figures = {"overdue": overdue, "failed_24h": failed, "lag_minutes": settings.BANLI_HEALTH_OUTBOX_LAG_MINUTES}
     if overdue:
-        return Check("outbox", FAIL, _("%(n)s 条短信/邮件已到发送时间超过 %(m)s 分钟仍未发出") % {"n": overdue, "m": lag.seconds // 60}, figures)
+        return Check("outbox", FAIL, _("%(n)s 条短信/邮件已到发送时间超过 %(m)s 分钟仍未发出") % {"n": overdue, "m": settings.BANLI_HEALTH_OUTBOX_LAG_MINUTES}, figures)
     if failed:
         return Check("outbox", WARN, _("最近一天有 %(n)s 条短信/邮件发送失败") % {"n": failed}, figures)
     return Check("outbox", OK, figures=figures)
