@@ -1,5 +1,5 @@
-"""visible_items as a union of index lookups (issue 16) reads exactly the items the ORed EXISTS
-definition it replaced read, for every user of a generated district and for users who hold several
+"""visible_items as a union of index lookups (issue 16), and its form for searches, read exactly
+the items the ORed EXISTS definition it replaced read, for every user of a generated district and for users who hold several
 roles at once. The old definition is kept here, word for word, as the oracle."""
 
 import pytest
@@ -47,7 +47,12 @@ def fresh(user):
 
 
 def both(user) -> tuple[set, set]:
-    return set(visible_items(fresh(user)).values_list("pk", flat=True)), set(old_visible_items(fresh(user)).values_list("pk", flat=True))
+    """The items visible_items gives (its union form, and its probe form for searches, which must
+    agree) and those the old definition gives."""
+    new = set(visible_items(fresh(user)).values_list("pk", flat=True))
+    probed = set(visible_items(fresh(user), probe=True).values_list("pk", flat=True))
+    assert probed == new, (user.username, sorted(probed ^ new)[:10])
+    return new, set(old_visible_items(fresh(user)).values_list("pk", flat=True))
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ Lists are scoped by queryset; single records go through `access_item`, where "no
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from banli.errors import not_found
 from banli.org.models import StaffRole, Unit, UnitLiaison
@@ -69,51 +69,64 @@ def actor_for(user) -> Actor:
     return actor
 
 
-def visible_items(user) -> QuerySet[Item]:
+def visible_items(user, *, probe: bool = False) -> QuerySet[Item]:
     """Every item the user may read, as one queryset filter: the one definition of visibility.
 
     Each way of reading an item (one's own, a confirmed co-signature, an invitation to a draft, an
     item one's own was merged into, an active assignment of one's unit, a key item one leads) is
-    a lookup on its own index; their ids are united in one subquery, `pk IN (… UNION …)`. ORed
-    EXISTS tests instead (the form this had until issue 16) leave the database no plan but to
-    test every item: 300 ms for a member's list of twenty items at 100k. An assembly office reads
-    most of its assembly's items, so its rule stays a plain condition beside the lookups."""
+    a lookup on its own index (_ways_of_reading); their ids are united in one subquery,
+    `pk IN (… UNION …)`. ORed EXISTS tests instead (the form this had until issue 16) leave the
+    database no plan but to test every item: 300 ms for a member's list at 100k.
+
+    probe=True is for a query that already has its few candidates and asks of each "may this
+    user read it?": a search, which probes the index session by session (banli.search.query).
+    A reader through units (a liaison, a unit head, a district leader's portfolio) may read tens
+    of thousands of items, and a union that large would be hashed again for every session (a
+    district leader's 34,572: 150–280 ms instead of 20–60), so for them the same ways become one
+    EXISTS test each. A member's union is a few hundred ids, cheaper than any test per match.
+    An assembly office reads most of its assembly's items: its rule stays a plain condition."""
     actor = actor_for(user)
     qs = Item.objects.all()
     if not user.is_authenticated:
         return qs.none()
     if actor.gov_office or actor.is_admin:
         return qs.exclude(state=ItemState.DRAFT)
-    sources = _visible_id_sources(user, actor)
+    ways = _ways_of_reading(user, actor)
     cond = Q(pk__in=[])
-    if sources:
-        cond = Q(pk__in=sources[0].union(*sources[1:]) if len(sources) > 1 else sources[0])
+    if ways and probe and (actor.unit_ids or actor.portfolio_unit_ids):
+        for source, column, own in ways:
+            # A way that is the item's own column (its proposer, its key leader) is tested on the item itself.
+            cond |= own if own is not None else Exists(source.filter(**{column: OuterRef("pk")}))
+    elif ways:
+        ids = [source.values_list(column).order_by() for source, column, _ in ways]
+        cond = Q(pk__in=ids[0].union(*ids[1:]) if len(ids) > 1 else ids[0])
     if actor.assembly_offices:
         cond |= Q(assembly__in=actor.assembly_offices) & ~Q(state=ItemState.DRAFT)
     return qs.filter(cond)
 
 
-def _visible_id_sources(user, actor: Actor) -> list[QuerySet]:
-    """The ids of the items the actor reads other than as an assembly office, one queryset of ids
-    per way of reading, each answered by an index (proposer, co-signer's person, merged_into's
-    proposer, assignment's unit, key_leader). Each is unordered (order_by()): a UNION's parts
-    may not carry the models' default ordering."""
+def _ways_of_reading(user, actor: Actor) -> list[tuple[QuerySet, str, Q | None]]:
+    """The ways the actor reads items other than as an assembly office: for each, the rows that
+    grant it, their column naming the item (each answered by an index: proposer, co-signer's
+    person, merged_into's proposer, assignment's unit, key_leader), and, when the way is the
+    item's own column, that condition on the item. The id lists are unordered (order_by()): a
+    UNION's parts may not carry the models' default ordering."""
     out = []
     people = actor.person_ids
     if people:
-        out.append(Item.objects.filter(proposer_id__in=people).values_list("id").order_by())
+        out.append((Item.objects.filter(proposer_id__in=people), "id", Q(proposer_id__in=people)))
         # Once submitted, only confirmed co-signers read it: a declined or dropped name is not a co-signer.
-        out.append(CoSigner.objects.filter(person_id__in=people, state=CoSigner.State.CONFIRMED).exclude(item__state=ItemState.DRAFT)
-                   .values_list("item_id").order_by())
-        out.append(CoSigner.objects.filter(person_id__in=people, state__in=(CoSigner.State.INVITED, CoSigner.State.CONFIRMED),
-                                           item__state=ItemState.DRAFT).values_list("item_id").order_by())
+        out.append((CoSigner.objects.filter(person_id__in=people, state=CoSigner.State.CONFIRMED).exclude(item__state=ItemState.DRAFT),
+                    "item_id", None))
+        out.append((CoSigner.objects.filter(person_id__in=people, state__in=(CoSigner.State.INVITED, CoSigner.State.CONFIRMED),
+                                            item__state=ItemState.DRAFT), "item_id", None))
         # Each proposer of a merged item still gets the reply of the item it was merged into.
-        out.append(Item.objects.filter(proposer_id__in=people, merged_into__isnull=False).values_list("merged_into_id").order_by())
+        out.append((Item.objects.filter(proposer_id__in=people, merged_into__isnull=False), "merged_into_id", None))
     unit_ids = actor.unit_ids | actor.portfolio_unit_ids
     if unit_ids:
-        out.append(Assignment.objects.filter(unit_id__in=unit_ids).exclude(state=Assignment.State.ENDED).values_list("item_id").order_by())
+        out.append((Assignment.objects.filter(unit_id__in=unit_ids).exclude(state=Assignment.State.ENDED), "item_id", None))
     if actor.district_leader:
-        out.append(Item.objects.filter(key_leader=user).values_list("id").order_by())
+        out.append((Item.objects.filter(key_leader=user), "id", Q(key_leader=user)))
     return out
 
 

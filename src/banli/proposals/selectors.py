@@ -50,7 +50,9 @@ def filter_items(qs: QuerySet[Item], params) -> QuerySet[Item]:
 
 def item_list(user, params) -> QuerySet[Item]:
     """Items the user may see, filtered as the list pages and the API ask."""
-    qs = filter_items(visible_items(user), params)
+    searching = bool((params.get("q") or "").strip())
+    # A search asks of its few matches whether the user may read each (access.visible_items).
+    qs = filter_items(visible_items(user, probe=searching), params)
     if params.get("state"):
         states = [s for s in params["state"].split(",") if s]
         unknown = [s for s in states if s not in ItemState.values]
@@ -75,7 +77,6 @@ def item_list(user, params) -> QuerySet[Item]:
         qs = qs.filter(pk__in=Deadline.objects.filter(state=Deadline.State.LATE, item__isnull=False).values("item_id"))
     if params.get("mine") and _truthy(params.get("mine")):
         qs = qs.filter(proposer_id__in=actor_for(user).person_ids)
-    searching = bool((params.get("q") or "").strip())
     if searching:
         # The search index's staff documents (title, 案由, 建议): every word typed, best match
         # first; last, so that it looks only among what the other filters leave.
