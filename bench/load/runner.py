@@ -174,9 +174,30 @@ def stop(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
+def hold_database(server: str, name: str):
+    """A session-level advisory lock named after the load database, held until the run ends: a
+    second run on the same database (which would drop it, or double the load) stops at once."""
+    import psycopg
+
+    conn = psycopg.connect(db_url(server, "postgres"), autocommit=True)
+    key = int.from_bytes(hashlib.sha256(f"banli.load:{name}".encode()).digest()[:8], "big", signed=True)
+    if not conn.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()[0]:
+        conn.close()
+        raise SystemExit(f"another load test is using {name} right now: wait for it, or give this one --db NAME")
+    return conn
+
+
 def run(args, progress=print) -> dict:
     server = pg_server()
     name = args.db or f"banli_load_{args.items}"
+    lock = hold_database(server, name)
+    try:
+        return _run(args, server, name, progress)
+    finally:
+        lock.close()
+
+
+def _run(args, server: str, name: str, progress) -> dict:
     url = db_url(server, name)
     work = Path(tempfile.mkdtemp(prefix="banli-load-"))
     started = time.perf_counter()
