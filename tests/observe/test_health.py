@@ -200,14 +200,15 @@ def test_a_fresh_beat_has_until_the_limits_to_run_its_tasks(client, with_broker,
     _runs(beat=datetime.timedelta(minutes=2))
     r, body = get(client)
     assert r.status_code == 200, body
-    assert body["checks"]["beat"] == {"status": "ok", "deliver_outbox_age_s": None, "daily_scan_age_s": None, "beat_started_age_s": 120}
+    assert body["checks"]["beat"] == {"status": "ok", "deliver_outbox_age_s": None, "daily_scan_age_s": None, "beat_started_age_s": 120,
+                                      "beat_sent_age_s": None}
     TaskRun.objects.filter(name="beat").update(last_ok_at=timezone.now() - datetime.timedelta(minutes=6))
     r, body = get(client)
     assert r.status_code == 503 and "deliver_outbox 超过 5 分钟未成功运行" in body["checks"]["beat"]["message"]
 
 
 def test_delivery_stale_for_five_minutes_or_a_scan_for_26_hours_fails(client, with_broker, next_year_known):
-    _runs(beat=datetime.timedelta(days=3), banli__deliver_outbox=datetime.timedelta(seconds=50),
+    _runs(beat=datetime.timedelta(days=3), beat__sent=datetime.timedelta(seconds=40), banli__deliver_outbox=datetime.timedelta(seconds=50),
           banli__daily_scan=datetime.timedelta(hours=25, minutes=50))
     r, body = get(client)
     assert r.status_code == 200, body
@@ -221,8 +222,18 @@ def test_delivery_stale_for_five_minutes_or_a_scan_for_26_hours_fails(client, wi
     assert r.status_code == 503 and body["checks"]["beat"]["message"] == "deliver_outbox 超过 5 分钟未成功运行"
 
 
+def test_beat_that_stopped_sending_fails_though_the_app_keeps_delivering(client, with_broker, next_year_known):
+    """After a commit the app sends deliver_outbox itself: its success alone would hide a dead beat."""
+    _runs(beat=datetime.timedelta(days=1), beat__sent=datetime.timedelta(minutes=7),
+          banli__deliver_outbox=datetime.timedelta(seconds=10), banli__daily_scan=datetime.timedelta(hours=2))
+    r, body = get(client)
+    assert r.status_code == 503 and body["checks"]["beat"]["message"] == "Celery beat 超过 5 分钟未发出任务"
+    assert body["checks"]["beat"]["beat_sent_age_s"] == 420
+
+
 def test_a_failed_last_run_is_a_warning(client, with_broker, next_year_known):
-    _runs(beat=datetime.timedelta(days=1), banli__deliver_outbox=datetime.timedelta(seconds=70), banli__daily_scan=datetime.timedelta(hours=2))
+    _runs(beat=datetime.timedelta(days=1), beat__sent=datetime.timedelta(seconds=65),
+          banli__deliver_outbox=datetime.timedelta(seconds=70), banli__daily_scan=datetime.timedelta(hours=2))
     record("banli.deliver_outbox", ok=False, error="FAILURE: OperationalError()")
     r, body = get(client)
     assert r.status_code == 200 and body["checks"]["beat"]["status"] == "warn"
@@ -237,3 +248,26 @@ def test_a_failed_last_run_is_a_warning(client, with_broker, next_year_known):
 def test_only_get(client):
     assert client.post("/health/").status_code == 405
     assert client.post("/health/live").status_code == 405
+
+
+def test_what_beat_sends_is_recorded_and_what_the_app_sends_is_not(monkeypatch):
+    """Celery's before_task_publish, for real, on the machine's Redis: in the beat process (flagged by
+    beat_init) a scheduled task sent is recorded as beat.sent; the same task sent by an app process is not."""
+    from celery import Celery
+
+    from banli.observe import runs
+
+    sender = Celery("banli-test-publisher", broker=REDIS)
+    queue = f"banli-test-beat-{timezone.now().timestamp()}"
+    try:
+        sender.send_task("banli.deliver_outbox", queue=queue)
+        assert not TaskRun.objects.filter(name="beat.sent").exists()
+        monkeypatch.setattr(runs, "_in_beat", True)
+        sender.send_task("banli.reports.some_other_task", queue=queue)
+        assert not TaskRun.objects.filter(name="beat.sent").exists()
+        sender.send_task("banli.deliver_outbox", queue=queue)
+        assert (timezone.now() - TaskRun.objects.get(name="beat.sent").last_ok_at).total_seconds() < 10
+    finally:
+        from banli.observe.checks import redis_client
+
+        redis_client(REDIS).delete(queue)

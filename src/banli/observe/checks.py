@@ -100,19 +100,24 @@ def redis(name: str, url: str, *, queue: bool = False) -> Check:
 # -- beat's schedule -----------------------------------------------------------------------------
 
 def beat(now: datetime.datetime) -> Check:
-    """Each scheduled task must have succeeded within its limit, counted from its last success, or
-    (never yet) from when beat started: a fresh installation is not failing in its first minute."""
+    """Beat must have sent a task within the delivery limit (it sends deliver_outbox every minute),
+    and each scheduled task must have succeeded within its limit, counted from its last success,
+    or (never yet) from when beat started: a fresh installation is not failing in its first minute."""
     from .models import TaskRun
-    from .runs import BEAT
+    from .runs import BEAT, BEAT_SENT
 
     minutes, hours = settings.BANLI_HEALTH_DELIVERY_STALE_MINUTES, settings.BANLI_HEALTH_SCAN_STALE_HOURS
     limits = {
         "banli.deliver_outbox": (datetime.timedelta(minutes=minutes), _("deliver_outbox 超过 %(n)s 分钟未成功运行") % {"n": minutes}),
         "banli.daily_scan": (datetime.timedelta(hours=hours), _("daily_scan 超过 %(n)s 小时未成功运行") % {"n": hours}),
     }
-    rows = {r.name: r for r in TaskRun.objects.filter(name__in=[BEAT, *limits])}
+    rows = {r.name: r for r in TaskRun.objects.filter(name__in=[BEAT, BEAT_SENT, *limits])}
     started = rows[BEAT].last_ok_at if BEAT in rows else None
+    sent = rows[BEAT_SENT].last_ok_at if BEAT_SENT in rows else None
     figures, problems, status = {}, [], OK
+    if (sent or started) and now - (sent or started) > limits["banli.deliver_outbox"][0]:
+        status = FAIL
+        problems.append(_("Celery beat 超过 %(n)s 分钟未发出任务") % {"n": minutes})
     for name, (limit, stale) in limits.items():
         row = rows.get(name)
         last = row.last_ok_at if row else None
@@ -126,6 +131,7 @@ def beat(now: datetime.datetime) -> Check:
             status = worst([status, WARN])
             problems.append(_("%(task)s 最近一次运行失败") % {"task": short})
     figures["beat_started_age_s"] = _seconds(now - started) if started else None
+    figures["beat_sent_age_s"] = _seconds(now - sent) if sent else None
     if started is None and not rows:
         problems = [_("Celery beat 从未运行")]
     return Check("beat", status, "；".join(problems), figures)

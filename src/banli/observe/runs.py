@@ -1,6 +1,9 @@
 """The record of beat's schedule running: each task named in CELERY_BEAT_SCHEDULE writes, when it
 finishes in a worker, the time it last succeeded or failed (TaskRun); beat writes the time it
-started. The health check compares them with the clock (banli.observe.health).
+started ("beat") and the time it last sent a task ("beat.sent"). The app itself also sends
+deliver_outbox after a commit that queued messages, so a fresh delivery alone would not show
+that beat is still running; what beat sent does. The health check compares them with the clock
+(banli.observe.checks).
 
 Also here: the task id in the log context for the time a task runs, so that its log lines carry it."""
 
@@ -18,7 +21,9 @@ from .models import TaskRun
 log = logging.getLogger(__name__)
 
 BEAT = "beat"
+BEAT_SENT = "beat.sent"
 _tokens = {}
+_in_beat = False  # this process is Celery beat (set by beat_init)
 
 
 def scheduled_tasks() -> set[str]:
@@ -58,8 +63,16 @@ def on_task_postrun(task_id=None, task=None, state=None, **kwargs):
 
 
 def on_beat_init(**kwargs):
+    global _in_beat
+    _in_beat = True
     _safely(BEAT, ok=True)
     close_old_connections()
+
+
+def on_before_task_publish(sender=None, **kwargs):
+    """In beat only: it sent one of its tasks (every minute, deliver_outbox)."""
+    if _in_beat and sender in scheduled_tasks():
+        _safely(BEAT_SENT, ok=True)
 
 
 def connect() -> None:
@@ -68,3 +81,4 @@ def connect() -> None:
     signals.task_prerun.connect(on_task_prerun, dispatch_uid="banli-observe-prerun")
     signals.task_postrun.connect(on_task_postrun, dispatch_uid="banli-observe-postrun")
     signals.beat_init.connect(on_beat_init, dispatch_uid="banli-observe-beat")
+    signals.before_task_publish.connect(on_before_task_publish, dispatch_uid="banli-observe-beat-sent")
