@@ -13,8 +13,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 PROBE = r"""
-import json, sys, time
+import gc, json, sys, time
 import banli.wsgi
+frozen = gc.get_freeze_count()
 from django.db import connections
 from django.template import engines
 from django.utils.translation import trans_real
@@ -32,7 +33,7 @@ print(json.dumps({
     "imported": sorted(set(sys.modules) - before),
     "catalogues": sorted(trans_real._translations),
     "cached_templates": len(loader.get_template_cache),
-    "warmed": getattr(banli.wsgi, "warmed", None),
+    "warmed": getattr(banli.wsgi, "warmed", None), "frozen": frozen,
 }))
 """
 
@@ -57,12 +58,14 @@ def test_a_fresh_worker_answers_its_first_page_without_importing_or_compiling(tm
     assert got["warmed"]["template_errors"] == 0
     assert got["cached_templates"] >= len(templates) > 80  # Banli's own and the installed apps' (admin, DRF)
     assert got["warmed"]["languages"] == 2
+    # What the warm-up loaded is out of the garbage collector's walks (and of copy-on-write after a fork).
+    assert got["frozen"] > 100_000
 
 
 def test_without_the_warm_up_the_first_request_pays_for_it(tmp_path):
     got = probe(tmp_path, BANLI_WARM="0")
     assert got["status"] == 200
-    assert got["warmed"] is None
+    assert got["warmed"] is None and got["frozen"] == 0
     # The URL configuration's imports (views, DRF, openpyxl, ...) fall on the first request.
     assert len(got["imported"]) > 100
     assert "banli.web.views.items" in got["imported"]
