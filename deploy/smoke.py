@@ -185,7 +185,10 @@ class Smoke:
             self.ok("no /health/ endpoint in this version")
             return
         assert r.status_code == 200 and r.json()["status"] in ("ok", "warn"), f"/health/: {r.status_code} {r.text[:300]}"
-        self.ok(f"/health/ {r.status_code} {r.json()['status']}")
+        # A caller on the machine sees each check: say which warn (beat has only just started, say).
+        warned = [f"{name}: {c.get('message', c['status'])}" for name, c in r.json().get("checks", {}).items()
+                  if c.get("status") != "ok"]
+        self.ok(f"/health/ {r.status_code} {r.json()['status']}" + (f" ({'; '.join(warned)})" if warned else ""))
 
 
 def _read_answer(tls) -> bytes:
