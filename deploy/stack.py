@@ -90,6 +90,8 @@ class Stack:
         shutil.rmtree(self.run_dir, ignore_errors=True)
         for d in (self.run_dir, self.run_dir / "metrics", self.logs, self.media):
             d.mkdir(parents=True, exist_ok=True)
+        for log in self.logs.glob("*.log"):  # this run's logs alone; the previous run's stay as .log.1
+            log.replace(log.with_suffix(".log.1"))
         self.env = self._environment()
         self._database()
         # collectstatic first: with hashed names, loading the URLs (migrate's checks do) reads its manifest.
@@ -110,14 +112,13 @@ class Stack:
         nginx = Service("nginx", [NGINX, "-p", str(self.run_dir), "-c", str(self.run_dir / "nginx.conf"), "-e",
                                   str(self.logs / "nginx-error.log"), "-g", "daemon off;"], self.logs / "nginx.log",
                         stop_signal=signal.SIGQUIT)  # QUIT: finish the requests under way, then stop
-        worker_log_start = (self.logs / "worker.log").stat().st_size if (self.logs / "worker.log").exists() else 0
         for s in py_services + [nginx]:
             s.start(self.env, REPO)
             self.services.append(s)
             self.say(f"stack: started {s.name} (process group {s.pgid}, log {s.log.name})")
         wait_until("gunicorn", lambda: accepts(str(self.socket)), timeout=90, services=self.services)
         wait_until("nginx", lambda: accepts(("127.0.0.1", c.https_port)), timeout=30, services=self.services)
-        wait_until("the Celery worker", lambda: b" ready." in (self.logs / "worker.log").read_bytes()[worker_log_start:],
+        wait_until("the Celery worker", lambda: b" ready." in (self.logs / "worker.log").read_bytes(),
                    timeout=90, services=self.services)
         self.say(f"stack: up in {time.monotonic() - started:.1f} s at {c.base_url}/ (database {c.database}, Redis {c.broker})")
 
@@ -144,7 +145,9 @@ class Stack:
             "DATABASE_URL": f"{c.postgres}/{c.database}",
             "BANLI_PRODUCTION": "1",
             "BANLI_SECRET_KEY": key_file.read_text().strip(),
-            "BANLI_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            # The address only, not "localhost": browsers keep HSTS for a name but never for an IP
+            # address, and a year of HSTS on localhost would turn `make run`'s http://localhost:8000 into https.
+            "BANLI_ALLOWED_HOSTS": "127.0.0.1",
             "BANLI_SITE_URL": c.base_url,
             "BANLI_SENDFILE": "nginx",
             "BANLI_STATIC_HASHED": "1",
@@ -198,7 +201,7 @@ class Stack:
     def _render_nginx(self) -> None:
         c = self.config
         site = self.run_dir / "banli.conf"
-        self._run([PY, "-m", "deploy.render", "nginx", "--server-name", "127.0.0.1 localhost", "--certificate", str(self.cert),
+        self._run([PY, "-m", "deploy.render", "nginx", "--server-name", "127.0.0.1", "--certificate", str(self.cert),
                    "--certificate-key", str(self.key), "--upstream", f"unix:{self.socket}", "--https-port", str(c.https_port),
                    "--http-port", str(c.http_port), "--address", "127.0.0.1", "--access-log", str(self.logs / "nginx-access.log"),
                    "--output", str(site)], "nginx site rendered")
