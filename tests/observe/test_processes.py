@@ -158,10 +158,18 @@ def test_gunicorn_with_two_workers_counts_every_request(tmp_path):
                     tmp_path / "gunicorn.log", PROMETHEUS_MULTIPROC_DIR=str(metrics_dir))
     try:
         before = requests_counted(server)
+        # A sync worker serves one connection at a time: a request held half-sent keeps one worker
+        # waiting for the rest of it, so the next ones are all answered by the other worker.
+        held = socket.create_connection(("127.0.0.1", server.port), timeout=30)
+        held.sendall(b"GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        time.sleep(1)
         with ThreadPoolExecutor(max_workers=4) as pool:
             statuses = list(pool.map(lambda _: server.get("/health/live")[0], range(40)))
+        held.sendall(b"Connection: close\r\n\r\n")
+        assert held.recv(100).startswith(b"HTTP/1.1 200")
+        held.close()
         assert statuses == [200] * 40
-        assert requests_counted(server) == before + 40
+        assert requests_counted(server) == before + 41
         writers = {p.name for p in metrics_dir.glob("counter_*.db")}
     finally:
         server.stop()
