@@ -80,11 +80,11 @@ def visible_items(user, *, probe: bool = False) -> QuerySet[Item]:
 
     probe=True is for a query that already has its few candidates and asks of each "may this
     user read it?": a search, which probes the index session by session (banli.search.query).
-    A reader through units (a liaison, a unit head, a district leader's portfolio) may read tens
-    of thousands of items, and a union that large would be hashed again for every session (a
-    district leader's 34,572: 150–280 ms instead of 20–60), so for them the same ways become one
-    EXISTS test each. A member's union is a few hundred ids, cheaper than any test per match.
-    An assembly office reads most of its assembly's items: its rule stays a plain condition."""
+    There each way is one test per match, as before issue 16: a union would be hashed again for
+    every session (a district leader's 34,572 ids: 150–280 ms instead of 20–60), and for a member
+    the plan over the union swings with the statistics (11,000 to 79,000 buffers; the tests read
+    44,000 every time). An assembly office reads most of its assembly's items: its rule stays a
+    plain condition."""
     actor = actor_for(user)
     qs = Item.objects.all()
     if not user.is_authenticated:
@@ -93,40 +93,42 @@ def visible_items(user, *, probe: bool = False) -> QuerySet[Item]:
         return qs.exclude(state=ItemState.DRAFT)
     ways = _ways_of_reading(user, actor)
     cond = Q(pk__in=[])
-    if ways and probe and (actor.unit_ids or actor.portfolio_unit_ids):
-        for source, column, own in ways:
-            # A way that is the item's own column (its proposer, its key leader) is tested on the item itself.
-            cond |= own if own is not None else Exists(source.filter(**{column: OuterRef("pk")}))
+    if ways and probe:
+        for _, test in ways:
+            cond |= test
     elif ways:
-        ids = [source.values_list(column).order_by() for source, column, _ in ways]
+        ids = [found.order_by() for found, _ in ways]
         cond = Q(pk__in=ids[0].union(*ids[1:]) if len(ids) > 1 else ids[0])
     if actor.assembly_offices:
         cond |= Q(assembly__in=actor.assembly_offices) & ~Q(state=ItemState.DRAFT)
     return qs.filter(cond)
 
 
-def _ways_of_reading(user, actor: Actor) -> list[tuple[QuerySet, str, Q | None]]:
-    """The ways the actor reads items other than as an assembly office: for each, the rows that
-    grant it, their column naming the item (each answered by an index: proposer, co-signer's
-    person, merged_into's proposer, assignment's unit, key_leader), and, when the way is the
-    item's own column, that condition on the item. The id lists are unordered (order_by()): a
-    UNION's parts may not carry the models' default ordering."""
+def _ways_of_reading(user, actor: Actor) -> list[tuple[QuerySet, Q]]:
+    """The ways the actor reads items other than as an assembly office, each in its two shapes
+    side by side: the ids it grants (a lookup on one index: proposer, co-signer's person,
+    merged_into's proposer, assignment's unit, key_leader) and the same rule as a test of one
+    item (tests/proposals/test_visibility_union.py holds both to the old definition)."""
     out = []
     people = actor.person_ids
     if people:
-        out.append((Item.objects.filter(proposer_id__in=people), "id", Q(proposer_id__in=people)))
+        out.append((Item.objects.filter(proposer_id__in=people).values_list("id"), Q(proposer_id__in=people)))
         # Once submitted, only confirmed co-signers read it: a declined or dropped name is not a co-signer.
-        out.append((CoSigner.objects.filter(person_id__in=people, state=CoSigner.State.CONFIRMED).exclude(item__state=ItemState.DRAFT),
-                    "item_id", None))
-        out.append((CoSigner.objects.filter(person_id__in=people, state__in=(CoSigner.State.INVITED, CoSigner.State.CONFIRMED),
-                                            item__state=ItemState.DRAFT), "item_id", None))
+        confirmed = CoSigner.objects.filter(person_id__in=people, state=CoSigner.State.CONFIRMED)
+        out.append((confirmed.exclude(item__state=ItemState.DRAFT).values_list("item_id"),
+                    ~Q(state=ItemState.DRAFT) & Exists(confirmed.filter(item=OuterRef("pk")))))
+        invited = CoSigner.objects.filter(person_id__in=people, state__in=(CoSigner.State.INVITED, CoSigner.State.CONFIRMED))
+        out.append((invited.filter(item__state=ItemState.DRAFT).values_list("item_id"),
+                    Q(state=ItemState.DRAFT) & Exists(invited.filter(item=OuterRef("pk")))))
         # Each proposer of a merged item still gets the reply of the item it was merged into.
-        out.append((Item.objects.filter(proposer_id__in=people, merged_into__isnull=False), "merged_into_id", None))
+        merged = Item.objects.filter(proposer_id__in=people, merged_into__isnull=False)
+        out.append((merged.values_list("merged_into_id"), Exists(merged.filter(merged_into=OuterRef("pk")))))
     unit_ids = actor.unit_ids | actor.portfolio_unit_ids
     if unit_ids:
-        out.append((Assignment.objects.filter(unit_id__in=unit_ids).exclude(state=Assignment.State.ENDED), "item_id", None))
+        active = Assignment.objects.filter(unit_id__in=unit_ids).exclude(state=Assignment.State.ENDED)
+        out.append((active.values_list("item_id"), Exists(active.filter(item=OuterRef("pk")))))
     if actor.district_leader:
-        out.append((Item.objects.filter(key_leader=user), "id", Q(key_leader=user)))
+        out.append((Item.objects.filter(key_leader=user).values_list("id"), Q(key_leader=user)))
     return out
 
 
