@@ -86,17 +86,36 @@ def _env(url: str) -> dict:
 
 def template(server: str, progress) -> str:
     """A migrated, empty database to copy from, made once per state of the migrations."""
+    import psycopg
+
     name = f"banli_load_template_{migrations_hash()}"
     if exists(server, name):
         return name
+    # One run builds it; another arriving meanwhile (the test beside a measurement) waits for it.
+    with psycopg.connect(db_url(server, "postgres"), autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (_key("template"),))
+        if not exists(server, name):
+            _build_template(server, name, progress)
+    return name
+
+
+def _key(name: str) -> int:
+    return int.from_bytes(hashlib.sha256(f"banli.load:{name}".encode()).digest()[:8], "big", signed=True)
+
+
+def _build_template(server: str, name: str, progress) -> None:
     building = name + "_building"
     pg(server, f'DROP DATABASE IF EXISTS "{building}"', f'CREATE DATABASE "{building}"')
     progress(f"migrating a template database {name} (once per state of the migrations)")
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=_env(db_url(server, building)), check=True)
     old = [r[0] for r in pg(server, "SELECT datname FROM pg_database WHERE datname LIKE 'banli\\_load\\_template\\_%'", fetch=True)
            if r[0] not in (building, name)]
-    pg(server, *[f'DROP DATABASE IF EXISTS "{o}"' for o in old], f'ALTER DATABASE "{building}" RENAME TO "{name}"')
-    return name
+    pg(server, f'ALTER DATABASE "{building}" RENAME TO "{name}"')
+    for o in old:  # templates of earlier migrations; one being copied right now stays (dropped next time)
+        try:
+            pg(server, f'DROP DATABASE IF EXISTS "{o}"')
+        except Exception:  # noqa: BLE001 - psycopg's ObjectInUse
+            pass
 
 
 def make_database(server: str, name: str, items: int, reuse: bool, progress) -> bool:
@@ -180,8 +199,7 @@ def hold_database(server: str, name: str):
     import psycopg
 
     conn = psycopg.connect(db_url(server, "postgres"), autocommit=True)
-    key = int.from_bytes(hashlib.sha256(f"banli.load:{name}".encode()).digest()[:8], "big", signed=True)
-    if not conn.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()[0]:
+    if not conn.execute("SELECT pg_try_advisory_lock(%s)", (_key(name),)).fetchone()[0]:
         conn.close()
         raise SystemExit(f"another load test is using {name} right now: wait for it, or give this one --db NAME")
     return conn
