@@ -94,6 +94,7 @@ class Stack:
             log.replace(log.with_suffix(".log.1"))
         self.env = self._environment()
         self._database()
+        self._redis()
         # collectstatic first: with hashed names, loading the URLs (migrate's checks do) reads its manifest.
         self._collectstatic()
         self._manage("migrate", "--noinput", "-v0")
@@ -166,10 +167,21 @@ class Stack:
         import psycopg
 
         c = self.config
-        with psycopg.connect(f"{c.postgres}/postgres", autocommit=True, connect_timeout=10) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [c.database]).fetchone():
-                conn.execute(f'CREATE DATABASE "{c.database}"')
-                self.say(f"stack: created database {c.database}")
+        try:
+            with psycopg.connect(f"{c.postgres}/postgres", autocommit=True, connect_timeout=10) as conn:
+                if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [c.database]).fetchone():
+                    conn.execute(f'CREATE DATABASE "{c.database}"')
+                    self.say(f"stack: created database {c.database}")
+        except psycopg.OperationalError as e:
+            raise StackError(f"PostgreSQL at {c.postgres} cannot be used ({e}); --postgres or STACK_POSTGRES names another") from None
+
+    def _redis(self) -> None:
+        import redis
+
+        try:
+            redis.Redis.from_url(self.config.broker, socket_connect_timeout=5).ping()
+        except redis.RedisError as e:
+            raise StackError(f"Redis at {self.config.redis} cannot be used ({e}); --redis or STACK_REDIS names another") from None
 
     def _collectstatic(self) -> None:
         """Hashing and compressing every file takes a minute or two on a busy 2-core machine: skipped
@@ -254,6 +266,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--https-port", type=int, default=int(os.environ.get("STACK_HTTPS_PORT", 8443)))
     p.add_argument("--http-port", type=int, default=int(os.environ.get("STACK_HTTP_PORT", 8080)))
     p.add_argument("--database", default=os.environ.get("STACK_DATABASE", "banli_stack"))
+    p.add_argument("--postgres", default=os.environ.get("STACK_POSTGRES", StackConfig.postgres),
+                   help="the PostgreSQL server, without a database name (default: %(default)s)")
+    p.add_argument("--redis", default=os.environ.get("STACK_REDIS", StackConfig.redis), help="the Redis server (default: %(default)s)")
     p.add_argument("--redis-db", type=int, default=DEFAULT_REDIS_DB, help="broker and results; the cache uses the next one")
     p.add_argument("--no-2fa", action="store_true", help="staff may log in without a second factor (as `make run`)")
     return p
@@ -268,7 +283,8 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGTERM, _stop_on_term)
     try:
         config = StackConfig(https_port=args.https_port, http_port=args.http_port, database=args.database,
-                             redis_db=args.redis_db, two_factor=not args.no_2fa)
+                             postgres=args.postgres.rstrip("/"), redis=args.redis.rstrip("/"), redis_db=args.redis_db,
+                             two_factor=not args.no_2fa)
     except StackError as e:
         print(f"stack: {e}", file=sys.stderr)
         return 2
@@ -290,6 +306,10 @@ def main(argv=None) -> int:
         status = 0 if args.command == "run" else 1
     except (StackError, AssertionError) as e:
         print(f"stack: FAILED: {e}", file=sys.stderr)
+        # What CI shows of a failure: the ends of the logs (all of them are in var/stack/<database>/logs).
+        for name in ("gunicorn.log", "worker.log", "nginx-error.log"):
+            if (stack.logs / name).exists():
+                print(f"--- {stack.logs / name} (end)\n{tail(stack.logs / name, 15)}", file=sys.stderr)
     finally:
         left = stack.stop()
         if left:

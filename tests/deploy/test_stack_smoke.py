@@ -111,6 +111,14 @@ def test_a_port_in_use_is_refused_before_anything_starts():
     assert "stack: started" not in out, out
 
 
+def test_a_server_that_is_not_there_is_named_and_nothing_is_left_running():
+    done = subprocess.run(_command("smoke", free_port(), free_port()) + ["--redis", "redis://127.0.0.1:1"], cwd=REPO,
+                          env=_environment(), capture_output=True, text=True, timeout=120)
+    out = done.stdout + done.stderr
+    assert done.returncode == 1 and "Redis at redis://127.0.0.1:1 cannot be used" in out, out
+    assert "stack: started" not in out, out
+
+
 def test_the_maintenance_database_is_refused():
     done = subprocess.run([sys.executable, "-m", "deploy.stack", "smoke", "--database", "postgres"], cwd=REPO,
                           env=_environment(), capture_output=True, text=True, timeout=60)
