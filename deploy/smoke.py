@@ -87,12 +87,15 @@ class Smoke:
         self.health()
 
     def login_page(self) -> None:
-        r, _ = self.get(requests, "/login/")
+        r = requests.get(self.base + "/login/", verify=self.verify, allow_redirects=False, timeout=30)
         assert r.status_code == 200 and "csrfmiddlewaretoken" in r.text, f"login page over https: {r.status_code}"
         assert r.headers.get("Strict-Transport-Security", "").startswith("max-age="), "HSTS on the login page"
+        # No X-Request-ID sent: nginx makes one ($request_id), Banli answers with it, nginx's log has it.
+        made = r.headers.get("X-Request-ID", "")
+        assert re.fullmatch(r"[0-9a-f]{32}", made) and self.wait_logged("nginx-access.log", made), f"request id {made!r}"
         plain = requests.get(f"http://127.0.0.1:{self.stack.config.http_port}/login/", allow_redirects=False, timeout=10)
         assert plain.status_code == 301 and plain.headers["Location"] == f"{self.base}/login/", "http redirects to https"
-        self.ok("login page 200 over https with HSTS; http answers 301 to https")
+        self.ok(f"login page 200 over https with HSTS, request id {made} made by nginx; http answers 301 to https")
 
     def static_file(self) -> None:
         # collectstatic's manifest (BANLI_STATIC_HASHED=1) names the hashed copy of each file.

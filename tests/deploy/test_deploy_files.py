@@ -35,6 +35,13 @@ def _render(tmp_path, **env) -> str:
     return done.stdout
 
 
+def test_nothing_in_banli_imports_deploy():
+    """deploy/ is the tools around the product (as demo/ and bench/ are): the product never needs it."""
+    offenders = [str(p.relative_to(REPO)) for p in (REPO / "src" / "banli").rglob("*.py")
+                 if re.search(r"^\s*(from|import) deploy\b", p.read_text(), re.M)]
+    assert offenders == []
+
+
 def test_the_units_are_the_five_the_operator_enables():
     assert [u.name for u in UNITS] == ["banli-backup.service", "banli-backup.timer", "banli-beat.service",
                                        "banli-web.service", "banli-worker.service"]

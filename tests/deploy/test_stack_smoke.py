@@ -24,7 +24,8 @@ DATABASE = "banli_stack_smoke"
 REDIS_DB = "9"  # and 10 for the cache; the suite's other Redis users take 3, 11, 13 and 15
 
 STEPS = [
-    "login page 200 over https with HSTS; http answers 301 to https",
+    "login page 200 over https with HSTS, request id",
+    "made by nginx; http answers 301 to https",
     "served by nginx (",  # a static file, with its year-long cache
     "logged in as member1 (Secure session cookie)",
     "shows its title",  # an item page
