@@ -12,7 +12,7 @@ from banli.audit.security import export_event
 from banli.downloads import send_stored_file
 from banli.errors import BanliError, forbidden, not_found
 from banli.idempotency import keys as idempotency
-from banli.paging import ListPaginator
+from banli.paging import StaffListPaginator
 from banli.org.models import Assembly, Category, ReplyType, Session
 from banli.proposals import actions as A
 from banli.proposals import selectors, workflow
@@ -46,7 +46,8 @@ def _filters(request):
 @login_required
 def item_list(request):
     qs = selectors.item_list(request.user, request.GET)
-    page = ListPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Counted up to a thousand (banli.paging.STAFF_COUNT_CAP): past it the page says "more than".
+    page = StaffListPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     q = (request.GET.get("q") or "").strip()
     if q:
