@@ -116,8 +116,11 @@ def gov_office_sections(actor: Actor) -> list[Section]:
                                    due_on=d.due_on, late=True, url="" if d.item_id else f"/questions/#q{d.question_id}", next=_late_step(d)) for d in rows],
                             "/deadlines/?late=1"))
     # Per replying unit (rule 3): a separate unit's reply is decided on as soon as it is sent.
+    # "Not on an ended item" as an anti-join against the few ended items (partial index item_ended):
+    # joining each replied assignment to its item probed 2,449 items at 100k (8,000 buffers).
+    ended_item = Item.objects.filter(pk=OuterRef("item_id"), state__in=ENDED_STATES)
     undecided = (Assignment.objects.filter(publication=Publication.UNDECIDED, replied_round__gte=1).exclude(state=Assignment.State.ENDED)
-                 .exclude(item__state__in=ENDED_STATES).select_related("item__session", "unit"))
+                 .exclude(Exists(ended_item)).select_related("item__session", "unit"))
     rows, total = _top(undecided, ["id"])
     sections.append(Section("publication", "gov_office", _("待决定是否公开"), total,
                             [Entry(a.item, anchor=f"do-decide_publication-{a.pk}", note=a.unit.name, next=_t("下一步：区府办决定是否公开"))

@@ -93,6 +93,9 @@ class Item(models.Model):
             # The office's to-do cards: a handful of rows among 100k each, found without a scan.
             models.Index(fields=["state"], condition=Q(publication="undecided"), name="item_publication_undecided"),
             models.Index(fields=["assembly"], condition=Q(withdrawal_requested=True), name="item_withdrawal_requested"),
+            # The office's publication card leaves out ended items' replies: their ids, read whole
+            # (index only) and hashed, instead of a probe into every replied item (issue 16).
+            models.Index(fields=["id"], condition=Q(state__in=["converted", "merged", "not_registered", "withdrawn"]), name="item_ended"),
             # The public list, newest publication first, among the published only.
             models.Index(fields=["-published_at", "-id"], condition=Q(published_at__isnull=False), name="item_public_newest"),
         ]
