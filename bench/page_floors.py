@@ -115,9 +115,11 @@ def todo_floor(session_key, uid) -> dict:
                 ids_of=lambda r: r[0] if r[0] else f"/questions/#q{r[1]}", split=True)
             # Per replying unit, as the card: replied and still undecided, on a live item.
             ended = sorted(ENDED_STATES)
+            # "Not on an ended item" against the few ended items (partial index item_ended), not by item.
             top("publication", f"{A} a JOIN {I} i ON i.id = a.item_id JOIN {U} u ON u.id = a.unit_id",
-                f"a.publication = 'undecided' AND a.replied_round >= 1 AND a.state <> 'ended' AND i.state NOT IN ({_ph(ended)})", ended,
-                "a.id", "a.item_id, i.number, i.title, u.name", count_from=f"{A} a JOIN {I} i ON i.id = a.item_id")
+                f"a.publication = 'undecided' AND a.replied_round >= 1 AND a.state <> 'ended' "
+                f"AND NOT EXISTS (SELECT 1 FROM {I} e WHERE e.id = a.item_id AND e.state IN ({_ph(ended)}))", ended,
+                "a.id", "a.item_id, i.number, i.title, u.name", count_from=f"{A} a", split=True)
             top("questions", table(Question), "to_unit_id IS NULL AND answered_at IS NULL", [], "asked_at", "id, subject",
                 ids_of=lambda r: f"/questions/#q{r[0]}")
         if me["liaison"]:
@@ -260,42 +262,52 @@ def visible_union(me, units) -> tuple[str, list]:
 
 def liaison_floor(cur, units, sections, top) -> None:
     """A unit liaison's to-do (banli.proposals.todo_unit) in plain SQL: the open milestones of the
-    signed assignments (signing and messages whatever the state), each reply milestone placed by
-    where the reply stands, one grouped count and one short fetch per section; the adjustments;
-    the questions."""
+    signed assignments (signing and messages whatever the state) read once, each reply milestone
+    placed by where the reply stands (from the unfinished replies of those assignments), every
+    section's first rows fetched together by key; the adjustments; the questions."""
     from banli.deadlines.models import Deadline
-    from banli.proposals.models import AdjustmentRequest, Assignment, Question, Reply, ReplyApproval
+    from banli.proposals.models import AdjustmentRequest, Assignment, Item, Question, Reply, ReplyApproval
     from banli.proposals.todo_base import SHOWN
     from banli.proposals.todo_unit import SECTIONS
 
     D, A, R, RA = table(Deadline), table(Assignment), table(Reply), table(ReplyApproval)
-    reply_kinds = ", ".join(f"'{k}'" for k in ("reply", "second_reply"))
-
-    def replies(where):
-        return f"EXISTS (SELECT 1 FROM {R} r WHERE r.assignment_id = d.assignment_id AND {where})"
-
-    draft_seen = f"r.state = 'draft' AND EXISTS (SELECT 1 FROM {RA} ra WHERE ra.reply_id = r.id)"  # from the drafts, by the approvals' reply index
-    returned = replies(draft_seen)
-    in_unit, in_leader, approved = replies("r.state = 'pending_unit'"), replies("r.state = 'pending_leader'"), replies("r.state = 'approved'")
-    consult_open = f"EXISTS (SELECT 1 FROM {D} c WHERE c.assignment_id = d.assignment_id AND c.kind = 'consult' AND c.state IN ('open', 'late'))"
-    in_approval = replies("r.state IN ('pending_unit', 'pending_leader', 'approved')")
-    busy = f"({in_approval} OR {returned})"
-    stage = (f"CASE WHEN d.kind IN ({reply_kinds}) THEN CASE WHEN {in_unit} THEN 'pending_unit' WHEN {in_leader} THEN 'pending_leader' "
-             f"WHEN {approved} THEN 'approved' WHEN {returned} THEN 'returned' WHEN {consult_open} THEN 'hidden' ELSE 'draft' END "
-             f"WHEN d.kind = 'consult' THEN CASE WHEN {busy} THEN 'hidden' ELSE '' END ELSE '' END")
-    mine = (f"SELECT d.id, d.item_id, d.kind, d.state, d.due_on, {stage} AS stage FROM {D} d LEFT JOIN {A} a ON a.id = d.assignment_id "
-            f"WHERE d.unit_id IN ({_ph(units)}) AND d.item_id IS NOT NULL AND d.state IN ('open', 'late') "
-            f"AND (d.kind IN ('sign', 'message') OR a.state = 'signed')")
-    cur.execute(f"SELECT kind, stage, COUNT(*) FROM ({mine}) m GROUP BY kind, stage", units)
-    totals = {(k, st): n for k, st, n in cur.fetchall()}
-    found = {}
+    # The unit's open milestones (signing and messages whatever the assignment's state), once.
+    cur.execute(f"SELECT d.id, d.kind, d.state, d.due_on, d.assignment_id FROM {D} d LEFT JOIN {A} a ON a.id = d.assignment_id "
+                f"WHERE d.unit_id IN ({_ph(units)}) AND d.item_id IS NOT NULL AND d.state IN ('open', 'late') "
+                f"AND (d.kind IN ('sign', 'message') OR a.state = 'signed')", units)
+    rows = cur.fetchall()
+    asked = sorted({r[4] for r in rows if r[1] in ("reply", "second_reply", "consult")})
+    state_of, drafts = {}, {}
+    if asked:  # the unfinished replies of those assignments, then the approvals of their drafts (a returned draft)
+        cur.execute(f"SELECT id, assignment_id, state FROM {R} WHERE assignment_id IN ({_ph(asked)}) "
+                    f"AND state IN ('draft', 'pending_unit', 'pending_leader', 'approved')", asked)
+        for pk, a, st in cur.fetchall():
+            state_of.setdefault(a, set()).add(st)
+            drafts.update({pk: a} if st == "draft" else {})
+    if drafts:
+        cur.execute(f"SELECT DISTINCT reply_id FROM {RA} WHERE reply_id IN ({_ph(list(drafts))})", list(drafts))
+        for (reply_id,) in cur.fetchall():
+            state_of[drafts[reply_id]].add("returned")
+    consult_open = {r[4] for r in rows if r[1] == "consult"}
+    placed = {}
+    for pk, kind, state, due_on, a in rows:
+        have = state_of.get(a, set())
+        stage = next((st for st in ("pending_unit", "pending_leader", "approved", "returned") if st in have), "")
+        if kind in ("reply", "second_reply"):
+            stage = stage or ("hidden" if a in consult_open else "draft")
+        else:
+            stage = "hidden" if kind == "consult" and stage else ""
+        placed.setdefault((kind, stage), []).append((state, due_on, pk))
+    found, wanted = {}, []
     for key, _title, kinds, st, _anchor, _waiting in SECTIONS:
-        total = sum(totals.get((k, st), 0) for k in kinds)
-        if not total:
-            continue
-        cur.execute(f"SELECT item_id FROM ({mine}) m WHERE kind IN ({_ph(kinds)}) AND stage = %s "
-                    f"ORDER BY CASE WHEN state = 'late' THEN 0 ELSE 1 END, due_on, id LIMIT {SHOWN}", [*units, *kinds, st])
-        found[key] = (total, [r[0] for r in cur.fetchall()])
+        mine = sorted(r for k in kinds for r in placed.get((k, st), ()))
+        if mine:
+            found[key] = (len(mine), [r[2] for r in mine[:SHOWN]])
+            wanted += found[key][1]
+    if wanted:  # every section's entries in one fetch, as the page
+        cur.execute(f"SELECT d.id, d.item_id, i.number, i.title FROM {D} d JOIN {table(Item)} i ON i.id = d.item_id WHERE d.id IN ({_ph(wanted)})", wanted)
+        item_of = {r[0]: r[1] for r in cur.fetchall()}
+        found = {k: (n, [item_of[pk] for pk in ids]) for k, (n, ids) in found.items()}
     # Adjustments: those the office is deciding (someone else's step), and those it refused, which are signed for.
     refused = f"EXISTS (SELECT 1 FROM {table(AdjustmentRequest)} q WHERE q.assignment_id = a.id AND q.state = 'refused')"
     adj_where = {"adjusting": "a.state = 'adjusting'", "refused": f"a.state = 'pending' AND {refused}"}
