@@ -144,6 +144,25 @@ def search_units(user) -> frozenset | None:
     return (actor.unit_ids | actor.portfolio_unit_ids) or None
 
 
+# A reader who reads items only as a person (a member, a deputy, a collective account) reads a
+# few hundred at most; past this many, their search probes the index as everyone else's does.
+FEW_VISIBLE = 2000
+
+
+def search_among(user) -> list[int] | None:
+    """For the search (banli.search.query): the ids of every item this user may read, when they
+    are few: a reader who holds no staff role and reads only as a person. Their search then tests
+    the words on those few documents by key instead of probing every match of the word in the
+    index and asking of each whether they may read it (a member's 养老: 44,898 buffers at 100k).
+    The ids come from visible_items itself, the one definition; None for anyone else."""
+    actor = actor_for(user)
+    if (not user.is_authenticated or not actor.person_ids or actor.gov_office or actor.is_admin or actor.assembly_offices
+            or actor.district_leader or actor.unit_ids or actor.portfolio_unit_ids):
+        return None
+    ids = list(visible_items(user).order_by().values_list("pk", flat=True)[:FEW_VISIBLE + 1])
+    return ids if len(ids) <= FEW_VISIBLE else None
+
+
 def access_item(user, item_id, *, for_update: bool = False) -> Item:
     """Fetch an item the user may read (locked for update inside an action). A missing item
     and someone else's item look the same."""

@@ -10,7 +10,7 @@ from banli.org import selectors as org_selectors
 from banli.org.models import Assembly, Category, Person
 from banli.search.query import matching
 
-from .access import access_item, actor_for, search_units, visible_items
+from .access import access_item, actor_for, search_among, search_units, visible_items
 from .models import (
     Assignment, Attachment, CoSigner, Feedback, Item, ItemState, LeadCoGrade, Message, MessageReadMark, Publication, PublicationRecord,
     Question, Reply,
@@ -51,8 +51,10 @@ def filter_items(qs: QuerySet[Item], params) -> QuerySet[Item]:
 def item_list(user, params) -> QuerySet[Item]:
     """Items the user may see, filtered as the list pages and the API ask."""
     searching = bool((params.get("q") or "").strip())
-    # A search asks of its few matches whether the user may read each (access.visible_items).
-    qs = filter_items(visible_items(user, probe=searching), params)
+    # A search asks of its few matches whether the user may read each (access.visible_items),
+    # unless the reader reads only a few items: then it starts from those (access.search_among).
+    among = search_among(user) if searching else None
+    qs = filter_items(Item.objects.filter(pk__in=among) if among is not None else visible_items(user, probe=searching), params)
     if params.get("state"):
         states = [s for s in params["state"].split(",") if s]
         unknown = [s for s in states if s not in ItemState.values]
@@ -80,7 +82,7 @@ def item_list(user, params) -> QuerySet[Item]:
     if searching:
         # The search index's staff documents (title, 案由, 建议): every word typed, best match
         # first; last, so that it looks only among what the other filters leave.
-        qs = matching(qs, params["q"], scope="staff", units=search_units(user))
+        qs = matching(qs, params["q"], scope="staff", units=search_units(user), among=among)
     order = LIST_ORDERINGS.get(params.get("ordering") or ("relevance" if searching else "-id"), "-id")
     if order == "search_rank" and not searching:
         order = "-id"
