@@ -32,10 +32,11 @@ pytestmark = pytest.mark.django_db
 
 # Pinned query counts. Every page: session + user, the roles (actor_for: 4), the unread badge.
 # A member's pages read their own assembly once more (the wording: 提案 or 建议), once per request.
-# Each to-do card is a count and a short fetch; a liaison's cards, one grouped count (by kind and where
-# the reply stands) and a fetch per section due, plus one grouped count of adjustment requests; the
+# Each to-do card is a count and a short fetch; a liaison's cards, the unit's open milestones, the
+# unfinished replies of their assignments and the approvals of the drafts (each stage placed once), one
+# fetch of every section's entries, plus one grouped count of adjustment requests; the
 # key items' units (the next step names them) are one prefetch.
-TODO = {"member": 17, "cosigner": 14, "cppcc_office": 10, "gov_office": 19, "lead_liaison": 16, "co_liaison": 11, "lead_head": 10,
+TODO = {"member": 17, "cosigner": 14, "cppcc_office": 10, "gov_office": 19, "lead_liaison": 13, "co_liaison": 11, "lead_head": 10,
         "district_leader": 12}
 ITEM_LIST = {"gov_office": 14, "lead_liaison": 14, "member": 15, "district_leader": 14}
 QUESTIONS = {"member": 11, "lead_liaison": 9, "gov_office": 9}
