@@ -166,7 +166,7 @@ def liaison_sections(actor) -> list[Section]:
     # Until the unit signs, signing is its one step: its other milestones wait (a message to it does not).
     rows = list(Deadline.objects.filter(OPEN, unit_id__in=units, item__isnull=False)
                 .filter(Q(kind__in=[M.SIGN, M.MESSAGE]) | Q(assignment__state=Assignment.State.SIGNED))
-                .values_list("pk", "kind", "state", "due_on", "assignment_id"))
+                .order_by().values_list("pk", "kind", "state", "due_on", "assignment_id"))
     stages, has_draft, returned_by = _stages(rows)
     placed: dict = {}
     for row in rows:
