@@ -206,7 +206,10 @@ def list_floor(session_key, uid, params) -> dict:
             from .search_floor import match
 
             # Unit staff only: narrowed by their units' keys, as banli.proposals.access.search_units says.
-            m = match(params["q"], "staff", " AND ".join(where) or "TRUE", args, units=None if me["gov"] or me["persons"] or me["leader"] else units)
+            if connection.vendor == "postgresql" and me["persons"] and not (me["gov"] or me["leader"] or units):
+                m = few_readable_match(cur, params["q"], where, args)  # a member: from the few ids they read
+            else:
+                m = match(params["q"], "staff", " AND ".join(where) or "TRUE", args, units=None if me["gov"] or me["persons"] or me["leader"] else units)
             joins, order, order_args = m.joins, f"{m.rank}, i.id DESC", m.rank_args
             where.append(m.where)
             args = m.joins_args + args + m.where_args
@@ -221,6 +224,31 @@ def list_floor(session_key, uid, params) -> dict:
                         f"AND a.item_id IN ({_ph(ids)}) ORDER BY a.id", ids)
             cur.fetchall()
     return {"count": count, "ids": ids, "cap": list_count_cap()}
+
+
+def few_readable_match(cur, q, where, args):
+    """A member's search (banli.proposals.access.search_among): the ids they may read, then the words
+    tested on those documents by key, newest session first and best first, as the probes order."""
+    from banli.search.query import CANDIDATES, _parts, tsquery
+
+    from .search_floor import Match
+
+    cur.execute(f"SELECT i.id FROM {table_of('Item')} i WHERE {' AND '.join(where) or 'TRUE'}", args)
+    ids = [r[0] for r in cur.fetchall()] or [0]
+    words = tsquery(_parts(q))
+    docs = "JOIN search_searchdocument d ON d.item_id = i.id AND d.scope = 'staff'"
+    rank = "-ts_rank(d.vector, to_tsquery('simple'::regconfig, %s), 1)"
+    cur.execute(f"SELECT i.id FROM {table_of('Item')} i {docs} JOIN {table_of('Session')} s ON s.id = i.session_id "
+                f"WHERE i.id IN ({_ph(ids)}) AND d.vector @@ to_tsquery('simple'::regconfig, %s) "
+                f"ORDER BY s.opens_on DESC, i.session_id DESC, {rank}, i.id DESC LIMIT {CANDIDATES}", [*ids, words, words])
+    found = [r[0] for r in cur.fetchall()] or [0]
+    return Match(docs, [], f"i.id IN ({_ph(found)})", found, rank, [words])
+
+
+def table_of(name: str) -> str:
+    from django.apps import apps
+
+    return table(apps.get_model("proposals" if name == "Item" else "org", name))
 
 
 def list_count_cap() -> int | None:
