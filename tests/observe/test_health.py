@@ -207,6 +207,21 @@ def test_a_fresh_beat_has_until_the_limits_to_run_its_tasks(client, with_broker,
     assert r.status_code == 503 and "deliver_outbox 超过 5 分钟未成功运行" in body["checks"]["beat"]["message"]
 
 
+def test_a_restarted_beat_counts_from_its_start_not_from_the_last_installation_run(client, with_broker, next_year_known):
+    """An installation restarted after days off (the stack smoke's database kept from an earlier
+    run, an operator's server back from maintenance): beat has only just started, so its old rows
+    are not yet a failure; it has the same limits from its start as a fresh beat."""
+    _runs(beat=datetime.timedelta(seconds=2), beat__sent=datetime.timedelta(days=3),
+          banli__deliver_outbox=datetime.timedelta(days=3), banli__daily_scan=datetime.timedelta(days=3))
+    r, body = get(client)
+    assert r.status_code == 200, body
+    assert body["checks"]["beat"]["status"] == "ok" and body["checks"]["beat"]["beat_sent_age_s"] == 3 * 86400
+    TaskRun.objects.filter(name="beat").update(last_ok_at=timezone.now() - datetime.timedelta(minutes=6))
+    r, body = get(client)
+    assert r.status_code == 503
+    assert body["checks"]["beat"]["message"] == "Celery beat 超过 5 分钟未发出任务；deliver_outbox 超过 5 分钟未成功运行"
+
+
 def test_delivery_stale_for_five_minutes_or_a_scan_for_26_hours_fails(client, with_broker, next_year_known):
     _runs(beat=datetime.timedelta(days=3), beat__sent=datetime.timedelta(seconds=40), banli__deliver_outbox=datetime.timedelta(seconds=50),
           banli__daily_scan=datetime.timedelta(hours=25, minutes=50))

@@ -102,7 +102,8 @@ def redis(name: str, url: str, *, queue: bool = False) -> Check:
 def beat(now: datetime.datetime) -> Check:
     """Beat must have sent a task within the delivery limit (it sends deliver_outbox every minute),
     and each scheduled task must have succeeded within its limit, counted from its last success,
-    or (never yet) from when beat started: a fresh installation is not failing in its first minute."""
+    or from when beat started if that is later: a fresh installation is not failing in its first
+    minute, nor is one restarted after days off (its rows are from before the stop)."""
     from .models import TaskRun
     from .runs import BEAT, BEAT_SENT
 
@@ -115,7 +116,8 @@ def beat(now: datetime.datetime) -> Check:
     started = rows[BEAT].last_ok_at if BEAT in rows else None
     sent = rows[BEAT_SENT].last_ok_at if BEAT_SENT in rows else None
     figures, problems, status = {}, [], OK
-    if (sent or started) and now - (sent or started) > limits["banli.deliver_outbox"][0]:
+    since_sent = _latest(sent, started)
+    if since_sent and now - since_sent > limits["banli.deliver_outbox"][0]:
         status = FAIL
         problems.append(_("Celery beat 超过 %(n)s 分钟未发出任务") % {"n": minutes})
     for name, (limit, stale) in limits.items():
@@ -123,7 +125,7 @@ def beat(now: datetime.datetime) -> Check:
         last = row.last_ok_at if row else None
         short = name.removeprefix("banli.")
         figures[f"{short}_age_s"] = _seconds(now - last) if last else None
-        since = last or started
+        since = _latest(last, started)
         if since is None or now - since > limit:
             status = FAIL
             problems.append(stale)
@@ -135,6 +137,10 @@ def beat(now: datetime.datetime) -> Check:
     if started is None and not rows:
         problems = [_("Celery beat 从未运行")]
     return Check("beat", status, "；".join(problems), figures)
+
+
+def _latest(*moments):
+    return max((m for m in moments if m), default=None)
 
 
 # -- the outbox ----------------------------------------------------------------------------------
