@@ -265,7 +265,7 @@ def _run(args, server: str, name: str, progress) -> dict:
         "settings": {k: v for k, v in SERVER_ENV.items()}, "differences_from_production": DIFFERENCES,
         "baseline": probe, "think_seconds": args.think, "stages_users": args.stages, "seconds": args.seconds,
         "settle": args.settle, "cpus": os.cpu_count(), "load_average": [round(x, 2) for x in os.getloadavg()],
-        "accounts": {role: len(a) for role, a in data["accounts"].items()},
+        "accounts": {role: len(a) for role, a in data["accounts"].items()}, "unanalyzed_tables": data.get("unanalyzed_tables"),
         "write_kinds": {role: sorted({w["action"] for x in a for w in x["writes"]}) for role, a in data["accounts"].items()},
         "logins": {"n": sum(len(s["logins"]) for s in raw[-1:]), "p50_ms": round(report.percentile(raw[-1]["logins"], 50), 1) if raw else None},
         "server_log_errors": server_errors[:20], "stages": stages, "verdict": report.verdict(stages), "work_dir": str(work),

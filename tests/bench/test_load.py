@@ -61,6 +61,14 @@ def test_every_role_reads_and_writes_without_error(load_run):
     assert "urge" in result["write_kinds"]["gov office"]
 
 
+def test_the_generated_database_has_the_planners_statistics(load_run):
+    """A bulk load leaves no statistics, and this machine's server runs no autovacuum: the
+    portfolio of a leader took 292 s at 100k before the load test gathered them."""
+    result, stdout = load_run
+    assert "statistics gathered (ANALYZE)" in stdout
+    assert result["unanalyzed_tables"] == []
+
+
 def test_the_table_has_its_figures(load_run):
     result, table = load_run
     stage = result["stages"][0]
@@ -69,7 +77,8 @@ def test_the_table_has_its_figures(load_run):
     assert result["baseline"] in ("/health/live", "/login/")
     for r in stage["rows"]:
         assert r["p50_ms"] <= r["p95_ms"] <= r["p99_ms"]
-        assert r["ratio"] == round(r["p95_ms"] / base["p95_ms"], 2)
+        # The ratio is of the unrounded p95s; the table shows them to 0.1 ms.
+        assert r["ratio"] == pytest.approx(r["p95_ms"] / base["p95_ms"], abs=0.02)
     assert stage["rps"] == round(stage["requests"] / stage["seconds"], 2)
     # The server's CPU over the stage, per request: gunicorn's and the load database's backends.
     assert stage["cpu_s"]["gunicorn"] > 0 and stage["cpu_ms_per_request"]["gunicorn"] > 0

@@ -104,6 +104,28 @@ def test_working_days_between_inverts_add_working_days(start):
         assert working_days_between(start, add_working_days(start, n)) == n
 
 
+def test_working_days_between_counts_as_day_by_day_would_over_any_range():
+    """The count is arithmetic over the days that differ from Monday-to-Friday: it must equal the
+    day-by-day count everywhere, across the package's years, the administrator's rows (one
+    overriding the package, one in a year without data) and the edges of the package's range."""
+    import random
+
+    CalendarDay.objects.create(date=D(2025, 3, 14), is_working_day=False, name="区级调整")
+    CalendarDay.objects.create(date=D(2024, 10, 7), is_working_day=True, name="值班")
+    CalendarDay.objects.create(date=D(2031, 10, 1), is_working_day=False, name="国庆节")
+    CalendarDay.objects.create(date=D(2031, 10, 11), is_working_day=True, name="调休上班")
+    first, last = min(chinese_calendar.holidays), max(chinese_calendar.holidays)
+    rng = random.Random(16)
+    edges = [first, last, D(2024, 10, 7), D(2025, 3, 14), D(2031, 10, 1), D(2031, 10, 11)]
+    for _ in range(400):
+        a = rng.choice(edges) + datetime.timedelta(days=rng.randint(-40, 40)) if rng.random() < 0.5 \
+            else first + datetime.timedelta(days=rng.randint(-400, (D(2032, 1, 1) - first).days))
+        b = a + datetime.timedelta(days=rng.randint(-10, 900))
+        by_day = sum(1 for day in dates(a + datetime.timedelta(days=1), b) if is_working_day(day))
+        assert working_days_between(a, b) == by_day, (a, b)
+    assert working_days_between(datetime.datetime(2024, 9, 30, 23, 0), D(2024, 10, 8)) == 2  # 30 Sep 2024 not counted, 7 Oct made a working day
+
+
 def test_package_lookup_agrees_with_chinese_calendar_for_every_covered_day():
     years = [y for y in range(2000, 2100) if package_covers(y)]
     assert 2024 in years and 2025 in years and years == list(range(years[0], years[-1] + 1))

@@ -63,10 +63,12 @@ def _ratings_by_unit(user) -> tuple[list[tuple[str, str]], dict[int, dict]]:
 def _key_items_by_unit(unit_ids) -> dict[int, list]:
     """Key items (重点提案) each unit handles now, open ones first."""
     out: dict[int, list] = {}
+    seen = set()  # (unit, item): a unit may hold an item twice (lead, then co after an adjustment)
     rows = (Assignment.objects.filter(unit_id__in=unit_ids, item__is_key=True).exclude(state=Assignment.State.ENDED)
             .select_related("item").order_by(F("item__closed_at").asc(nulls_first=True), "item_id"))
     for a in rows:
-        if all(i.pk != a.item_id for i in out.get(a.unit_id, [])):
+        if (a.unit_id, a.item_id) not in seen:
+            seen.add((a.unit_id, a.item_id))
             out.setdefault(a.unit_id, []).append(a.item)
     return out
 
