@@ -151,7 +151,7 @@ def start_gunicorn(url: str, port: int, workers: int, log: Path) -> tuple[subpro
     else:
         how = f"deploy/gunicorn.conf.py absent: --workers {workers} --worker-class sync --timeout 120"
         cmd = ["--worker-class", "sync", "--timeout", "120"]
-    cmd = [sys.executable, "-m", "gunicorn", *cmd, "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--pid", "",
+    cmd = [sys.executable, "-m", "gunicorn", *cmd, "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
            "--error-logfile", str(log), "banli.wsgi:application"]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.with_suffix(".out").open("w"), stderr=subprocess.STDOUT)
     return proc, how
