@@ -167,3 +167,30 @@ def test_the_list_and_the_export_take_a_fixed_number_of_queries(world, gov_offic
             assert len(exported(c)) > 0
         counts.append((len(page), len(sheet)))
     assert counts[0] == counts[1] == (LIST_QUERIES, EXPORT_QUERIES)
+
+
+def test_a_leader_reads_the_milestones_of_their_portfolio_and_of_the_key_items_they_lead(world, district_leader, other_leader):
+    """The leader's scope: their units' milestones, and those of a key item they lead in another
+    leader's units (asked by the item's key, not through a join over every item); not the other's."""
+
+    def handled_by_outsider(**kw):
+        item = make_item(world, "assigned", co=False, **kw)
+        Assignment.objects.filter(item=item).update(unit=world.outsider_unit, assigned_at=timezone.now() - datetime.timedelta(days=30))
+        Deadline.objects.filter(item=item).delete()
+        sync_item(item.pk)
+        return item
+
+    in_portfolio = assigned_long_ago(world, co=False)
+    elsewhere = handled_by_outsider()
+    led = handled_by_outsider()
+    type(led).objects.filter(pk=led.pk).update(is_key=True, key_leader=district_leader)
+    run_scan(today())
+    mine = {d.pk for d in Deadline.objects.filter(item__in=[in_portfolio, led], kind=Milestone.SIGN)}
+    others = {d.pk for d in Deadline.objects.filter(item=elsewhere, kind=Milestone.SIGN)}
+    assert len(mine) == 2 and len(others) == 1
+    shown = set(listed(login(district_leader)))
+    assert mine <= shown and not others & shown
+    # The other leader supervises the unit handling both: they read those two, not the first leader's unit's.
+    ours = {d.pk for d in Deadline.objects.filter(item=in_portfolio, kind=Milestone.SIGN)}
+    shown = set(listed(login(other_leader)))
+    assert others | (mine - ours) <= shown and not ours & shown

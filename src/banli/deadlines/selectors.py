@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from banli.errors import invalid
 from banli.params import id_param
-from banli.proposals.access import actor_for, visible_items
-from banli.proposals.models import ItemState
+from banli.proposals.access import actor_for, visible_item_ids
+from banli.proposals.models import Item, ItemState
 from banli.workdays.calendar import working_days_between
 
 from .models import Deadline, Milestone, OverdueEvent
@@ -38,7 +38,9 @@ def party_of(d: Deadline) -> str:
         return "assembly_office"
     return "proposer" if d.kind in PROPOSER_KINDS else "gov_office"
 
-DRAFT_COSIGN = Q(kind=Milestone.COSIGN, item__state=ItemState.DRAFT)
+# The item's conditions below are asked as `item IN (ids by an index)`, not through a join: a join
+# made PostgreSQL read every item to filter a leader's few thousand milestones (86 ms of a count).
+DRAFT_COSIGN = Q(kind=Milestone.COSIGN, item__in=Item.objects.filter(state=ItemState.DRAFT).values("pk"))
 
 
 def _scope(user, *, unit_field="unit_id", item_prefix="item__") -> Q | None:
@@ -51,7 +53,7 @@ def _scope(user, *, unit_field="unit_id", item_prefix="item__") -> Q | None:
     if units:
         cond |= Q(**{f"{unit_field}__in": units})
     if a.district_leader:
-        cond |= Q(**{f"{item_prefix}key_leader": user})
+        cond |= Q(**{f"{item_prefix}in": Item.objects.filter(key_leader=user).values("pk")})
     if a.assembly_offices:
         cond |= Q(kind=Milestone.REGISTER, **{f"{item_prefix}assembly__in": a.assembly_offices})
     return cond
@@ -62,7 +64,7 @@ def _readable(user) -> Q:
     a = actor_for(user)
     if a.gov_office or a.is_admin:
         return ~Q(item__state=ItemState.DRAFT)
-    return Q(item__isnull=True) | Q(item__in=visible_items(user).values("pk"))
+    return Q(item__isnull=True) | Q(item__in=visible_item_ids(user))
 
 
 def _common_filters(qs, user, params):
