@@ -33,7 +33,11 @@ def check_portfolio(user) -> None:
 
 def _late_by_unit(user) -> dict[int, list[dict]]:
     """Each unit's items with a late milestone: the item once, its late steps, its longest delay."""
-    rows = deadlines.with_working_days(deadlines.open_deadlines(user, QueryDict("late=1&party=unit")))
+    # Only what a card shows: a leader's late rows run to thousands in a long history, and reading
+    # each whole item (dates, texts) cost more than the query.
+    late = (deadlines.open_deadlines(user, QueryDict("late=1&party=unit")).select_related(None).select_related("item")
+            .only("id", "kind", "due_on", "state", "unit", "item__id", "item__number", "item__title"))
+    rows = deadlines.with_working_days(late)
     out: dict[int, dict[int, dict]] = {}
     for d in rows:
         if d.item is None:
@@ -65,7 +69,8 @@ def _key_items_by_unit(unit_ids) -> dict[int, list]:
     out: dict[int, list] = {}
     seen = set()  # (unit, item): a unit may hold an item twice (lead, then co after an adjustment)
     rows = (Assignment.objects.filter(unit_id__in=unit_ids, item__is_key=True).exclude(state=Assignment.State.ENDED)
-            .select_related("item").order_by(F("item__closed_at").asc(nulls_first=True), "item_id"))
+            .select_related("item").only("id", "unit", "item__id", "item__number", "item__title", "item__state")
+            .order_by(F("item__closed_at").asc(nulls_first=True), "item_id"))
     for a in rows:
         if (a.unit_id, a.item_id) not in seen:
             seen.add((a.unit_id, a.item_id))
