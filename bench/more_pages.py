@@ -94,13 +94,12 @@ def deadlines_floor(session_key, uid) -> dict:
 def run_more_cases(summary, *, repeat: int, warmup: int, target_ms: float, progress=print) -> list[dict]:
     from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django.db import connection
     from django.http import QueryDict
     from django.test import Client
 
     from banli.deadlines.selectors import open_deadlines
 
-    from .pages import explain, slowest_queries
+    from .pages import page_row, slowest_queries
     from .timing import measure
 
     progress = progress or (lambda *a, **k: None)
@@ -137,15 +136,7 @@ def run_more_cases(summary, *, repeat: int, warmup: int, target_ms: float, progr
 
         slow = slowest_queries(page)
         timed, fl = measure((lambda: (), page), (lambda: (), floor), repeat=repeat, warmup=warmup)
-        row = {
-            "case": case["key"], "url": url, "hits": hits, "sections": {},
-            "p50_ms": round(timed["p50"], 2), "p95_ms": round(timed["p95"], 2),
-            "floor_p50_ms": round(fl["p50"], 2), "floor_p95_ms": round(fl["p95"], 2),
-            "ratio": round(timed["p50"] / fl["p50"], 1) if fl["p50"] else None,
-            "queries": timed["queries"], "floor_queries": fl["queries"], "n": timed["n"],
-            "pass": timed["p95"] <= target_ms, "mismatch": mismatch, "bytes": len(html.encode()),
-            "slowest": [{"ms": round(ms, 2), "sql": sql[:600], "plan": explain(connection, sql, qparams)} for ms, sql, qparams in slow],
-        }
+        row = page_row(case, url, hits, {}, timed, fl, target_ms, mismatch, html, slow)
         out.append(row)
         progress(f"  {row['case']:<44} p50 {row['p50_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  floor {row['floor_p50_ms']:6.1f} ms  "
                  f"x{row['ratio']}  {row['queries']} queries  {hits} rows")

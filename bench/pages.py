@@ -60,7 +60,6 @@ def page_cases(summary) -> list[dict]:
 def run_page_cases(summary, *, repeat: int = 40, warmup: int = 3, target_ms: float = TARGET_P95_MS, progress=print) -> list[dict]:
     from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django.db import connection
     from django.http import QueryDict
     from django.test import Client
 
@@ -120,19 +119,26 @@ def run_page_cases(summary, *, repeat: int = 40, warmup: int = 3, target_ms: flo
 
         slow = slowest_queries(page)
         timed, fl = measure((lambda: (), page), (lambda: (), floor), repeat=repeat, warmup=warmup)
-        row = {
-            "case": case["key"], "url": url, "hits": hits, "sections": detail,
-            "p50_ms": round(timed["p50"], 2), "p95_ms": round(timed["p95"], 2),
-            "floor_p50_ms": round(fl["p50"], 2), "floor_p95_ms": round(fl["p95"], 2),
-            "ratio": round(timed["p50"] / fl["p50"], 1) if fl["p50"] else None,
-            "queries": timed["queries"], "floor_queries": fl["queries"], "n": timed["n"],
-            "pass": timed["p95"] <= target_ms, "mismatch": mismatch, "bytes": len(html.encode()),
-            "slowest": [{"ms": round(ms, 2), "sql": sql[:600], "plan": explain(connection, sql, qparams)} for ms, sql, qparams in slow],
-        }
+        row = page_row(case, url, hits, detail, timed, fl, target_ms, mismatch, html, slow)
         out.append(row)
         progress(f"  {row['case']:<44} p50 {row['p50_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  floor {row['floor_p50_ms']:6.1f} ms  "
                  f"x{row['ratio']}  {row['queries']} queries  {hits} hits")
     return out
+
+
+def page_row(case, url, hits, sections, timed, fl, target_ms, mismatch, html, slow) -> dict:
+    """One page case's result, as bench.tables prints it (this module's cases and bench.more_pages')."""
+    from django.db import connection
+
+    return {
+        "case": case["key"], "url": url, "hits": hits, "sections": sections,
+        "p50_ms": round(timed["p50"], 2), "p95_ms": round(timed["p95"], 2),
+        "floor_p50_ms": round(fl["p50"], 2), "floor_p95_ms": round(fl["p95"], 2),
+        "ratio": round(timed["p50"] / fl["p50"], 1) if fl["p50"] else None,
+        "queries": timed["queries"], "floor_queries": fl["queries"], "n": timed["n"],
+        "pass": timed["p95"] <= target_ms, "mismatch": mismatch, "bytes": len(html.encode()),
+        "slowest": [{"ms": round(ms, 2), "sql": sql[:600], "plan": explain(connection, sql, qparams)} for ms, sql, qparams in slow],
+    }
 
 
 _ITEM_LINK = re.compile(r'href="/items/(\d+)/')
