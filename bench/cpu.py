@@ -64,14 +64,11 @@ def generate_db(server: str, name: str, items: int, seed: int) -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
 
     from .generate import generate
 
     call_command("migrate", verbosity=0, interactive=False)
     summary = generate(items, seed=seed, batch=2000, progress=lambda m: print(m, flush=True))
-    with connection.cursor() as cur:
-        cur.execute("ANALYZE")
     OUT.mkdir(parents=True, exist_ok=True)
     _summary_path(name).write_text(json.dumps(summary, indent=1, ensure_ascii=False))
     print(f"database {name}: {items} items; summary in {_summary_path(name)}")

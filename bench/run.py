@@ -160,9 +160,6 @@ def _child(args) -> int:
         summary = generate(args.scale, seed=args.seed, batch=args.batch, progress=lambda m: print(m, flush=True), units=args.units)
         summary_path.write_text(json.dumps(summary, indent=1, ensure_ascii=False))
     rss_gen = peak_rss_mb()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("ANALYZE")  # what autovacuum would soon do after a bulk load (SQLite: none runs, none here)
     connection.close()  # reconnect with the settings' own init (WAL, synchronous=NORMAL)
 
     import random

@@ -112,16 +112,6 @@ def main(argv=None) -> int:
     started = time.perf_counter()
     if args.generate:
         generate(args.generate, progress=lambda *a, **k: print(*a, flush=True))
-        # The planner's statistics, as autovacuum would gather them soon after a bulk load; a
-        # server may run none (this machine's does not). Without them the leader's portfolio at
-        # 100k took 292 s: a nested loop over every milestone of an item the planner thought
-        # was alone in its session.
-        t = time.perf_counter()
-        from django.db import connection
-
-        with connection.cursor() as cur:
-            cur.execute("ANALYZE")
-        print(f"statistics gathered (ANALYZE) in {time.perf_counter() - t:.1f}s", flush=True)
     from banli.org.models import Session
 
     session = Session.objects.filter(is_current=True, term__assembly=Assembly.CPPCC).values_list("id", flat=True).first()

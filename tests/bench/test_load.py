@@ -64,8 +64,7 @@ def test_every_role_reads_and_writes_without_error(load_run):
 def test_the_generated_database_has_the_planners_statistics(load_run):
     """A bulk load leaves no statistics, and this machine's server runs no autovacuum: the
     portfolio of a leader took 292 s at 100k before the load test gathered them."""
-    result, stdout = load_run
-    assert "statistics gathered (ANALYZE)" in stdout
+    result, _ = load_run
     assert result["unanalyzed_tables"] == []
 
 
