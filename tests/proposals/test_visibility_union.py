@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 
 from banli.org.models import Person, StaffRole, Unit, UnitLiaison
-from banli.proposals.access import access_item, actor_for, visible_items
+from banli.proposals.access import access_item, actor_for, visible_item_ids, visible_items
 from banli.proposals.models import Assignment, CoSigner, Item, ItemState
 from bench.generate import generate
 
@@ -79,6 +79,9 @@ def test_every_generated_user_reads_the_same_items(district):
     for user in User.objects.order_by("pk"):
         new, old = both(user)
         assert new == old, (user.username, sorted(new - old)[:10], sorted(old - new)[:10])
+        # The ids other models filter by (the deadlines list) are the same set.
+        ids = {row[0] if isinstance(row, tuple) else row["pk"] for row in visible_item_ids(fresh(user))}
+        assert ids == new, (user.username, sorted(ids ^ new)[:10])
         a = actor_for(fresh(user))
         kind = ("gov office" if a.gov_office else "assembly office" if a.assembly_offices else "leader" if a.district_leader
                 else "head" if a.head_unit_ids else "liaison" if a.liaison_unit_ids else "member" if a.person_ids else "nobody")
