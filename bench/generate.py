@@ -54,7 +54,7 @@ from banli.search.index import rebuild as rebuild_search_index
 from .assessment_data import make_assessment
 from .bulkload import bare_tables
 from .indexer import NEEDS, Indexer
-from .org import GOV_USERNAME, ensure_reference, make_org, make_sessions
+from .org import GOV_USERNAME, ensure_reference, make_org, make_sessions, people_for
 from .planner import Planner, SessionCtx
 from .questions import make_questions
 from .writing import Batch, collect_per_batch, historical_timestamps, insert, peak_rss_mb, wide_sqlite_inserts, written_models
@@ -99,8 +99,8 @@ def _states(sessions, counts, planner, mixes, now, ctxs):
 
 
 def generate(n_items: int, *, seed: int = 1, batch: int = 2000, progress=print, units: int | None = None) -> dict:
-    """Create reference data, the vocabulary's units (or `units` of them: 600 for a province), ~500
-    people, sessions over the years and `n_items` items with their histories, then the year-end
+    """Create reference data, the vocabulary's units (or `units` of them: 600 for a province), 500
+    people or one for every 30 items (bench.org.people_for), sessions over the years and `n_items` items with their histories, then the year-end
     assessment's own rows (bench.assessment_data). Returns a summary (counts, ids of the bench
     users, timings, peak RSS)."""
     progress = progress or (lambda *a, **k: None)
@@ -111,7 +111,7 @@ def generate(n_items: int, *, seed: int = 1, batch: int = 2000, progress=print, 
         ensure_reference()
         # What the assessment reads beyond the items (liaison changes, the lead units' grades of
         # co-handling units) draws on random streams of its own: the rest is as it always was.
-        org = make_org(rng, n_units=units, extra=random.Random(f"{seed}:liaisons"))
+        org = make_org(rng, n_people=people_for(n_items), n_units=units, extra=random.Random(f"{seed}:liaisons"))
         sessions, counts = make_sessions(n_items, now)
     progress(f"reference data, {len(org.units)} units, {sum(len(p) for p in org.people.values())} people, {len(sessions)} sessions "
              f"({', '.join(str(c) for c in counts)} items) in {time.perf_counter() - started:.1f}s")

@@ -179,6 +179,18 @@ def make_org(rng, n_people=500, n_units=None, extra=None) -> Org:
     return org
 
 
+# Items of a province's year in one assembly: what each current session holds once the history is large.
+CURRENT_YEAR = 6000
+# A member or deputy files a few items a year (2–3 over ten years' sessions): a bigger history has
+# more people behind it, not one member with thousands of items (which a member's own list and
+# search would then read).
+ITEMS_PER_PERSON = 30
+
+
+def people_for(n_items) -> int:
+    return max(500, n_items // ITEMS_PER_PERSON)
+
+
 def make_sessions(n_items, now):
     """Sessions of both assemblies over the years, oldest first, with the count of items each gets."""
     n_sessions = max(4, min(20, round(n_items / 5000)))
@@ -208,10 +220,13 @@ def make_sessions(n_items, now):
             sessions.append(session)
     base, extra = divmod(n_items, len(sessions))
     counts = [base + (1 if i >= len(sessions) - extra else 0) for i in range(len(sessions))]
-    if n_items >= 60_000:
-        # The yearly report is measured on a 6,000-item session inside the whole database: the
-        # current CPPCC session (the last but one: sessions go oldest first, CPPCC before NPC).
-        rest, more = divmod(n_items - 6000, len(sessions) - 1)
-        counts = [rest + (1 if i < more else 0) for i in range(len(sessions) - 1)]
-        counts.insert(len(sessions) - 2, 6000)
+    if n_items >= 10 * CURRENT_YEAR:
+        # A bigger history is more years behind a province's current year, not a bigger current
+        # year: each current session (the last two: sessions go oldest first, CPPCC before NPC)
+        # holds a province's year, 6,000 items (the yearly report is measured on the CPPCC one),
+        # and the rest of the items are history. So a page that reads the open work (a to-do, the
+        # late milestones) meets the same open work at 100k and at 1M, and what grows is what
+        # must not cost more: the closed years.
+        rest, more = divmod(n_items - 2 * CURRENT_YEAR, len(sessions) - 2)
+        counts = [rest + (1 if i < more else 0) for i in range(len(sessions) - 2)] + [CURRENT_YEAR, CURRENT_YEAR]
     return sessions, counts
