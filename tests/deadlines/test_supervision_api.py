@@ -94,3 +94,20 @@ def test_supervision_list_query_count_is_fixed(world):
     for _ in range(4):
         make_item(world, "handling")
     assert count() == small
+
+
+def test_late_milestones_come_first_whatever_their_due_dates(world):
+    """Late first, then by due date: an open milestone due before a late one (its day passed and
+    the scan has not yet marked it) still comes after every late one, on the page and the API."""
+    from banli.deadlines.models import Deadline
+
+    make_item(world, "assigned")
+    make_item(world, "assigned", co=False)
+    rows = list(Deadline.objects.filter(state="open").order_by("id"))
+    assert len(rows) >= 3
+    today = timezone.localdate()
+    Deadline.objects.filter(pk=rows[0].pk).update(state="late", due_on=today + datetime.timedelta(days=40))
+    Deadline.objects.filter(pk=rows[1].pk).update(due_on=today - datetime.timedelta(days=2))
+    listed = get(world.gov_office, "/api/deadlines/?page_size=100")["results"]
+    assert [r["id"] for r in listed][:2] == [rows[0].pk, rows[1].pk]
+    assert [r["state"] for r in listed].count("late") == 1
