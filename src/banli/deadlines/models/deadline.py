@@ -69,6 +69,11 @@ class Deadline(models.Model):
             # The list's late=1 (issue 16): the items with a late milestone, read from the late rows
             # alone, and "is this item late?" answered by one entry instead of all its milestones.
             models.Index(fields=["item"], condition=Q(state="late"), name="deadline_late_item"),
+            # The deadlines list of the office: every open milestone, late first then soonest, and
+            # their count, from the index alone (the item and kind its filters test are in it). At 1M
+            # items the count read 38,000 rows scattered over the history's 30M: 149 ms.
+            models.Index(fields=["state", "due_on", "id"], include=["item", "kind"], condition=Q(state="open") | Q(state="late"),
+                         name="deadline_open_order"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(state="met") | Q(met_on__isnull=False), name="met_deadline_has_date"),
