@@ -103,7 +103,8 @@ def todo_floor(session_key, uid) -> dict:
             top("review", f"{I} i", f"i.assembly IN ({ph}) AND i.state = 'submitted'", me["offices"], "i.id DESC", item_cols)
             top("withdrawals", f"{I} i", f"i.assembly IN ({ph}) AND i.withdrawal_requested", me["offices"], "i.id DESC", item_cols)
         if me["gov"]:
-            top("to_assign", f"{I} i", "i.state = 'registered'", [], "i.id DESC", item_cols)
+            # Split: a window count over "newest first" walked every item of the history (350 ms at 1M).
+            top("to_assign", f"{I} i", "i.state = 'registered'", [], "i.id DESC", item_cols, split=True)
             top("adjustments", f"{A} a JOIN {I} i ON i.id = a.item_id JOIN {U} u ON u.id = a.unit_id", "a.state = 'adjusting'", [], "a.id",
                 "a.item_id, i.number, i.title, u.name", count_from=f"{A} a")
             top("extensions", f"{table(ExtensionRequest)} e JOIN {A} a ON a.id = e.assignment_id JOIN {I} i ON i.id = a.item_id JOIN {U} u ON u.id = a.unit_id",

@@ -28,7 +28,7 @@ from banli.deadlines.sync import sync_item
 from banli.org.models import UnitLiaison
 from banli.proposals import actions
 from banli.proposals.models import Assignment, Reply
-from banli.workdays.calendar import add_working_days
+from banli.workdays.calendar import add_working_days, working_days_between
 from tests.builders import active_assignments, consult, fresh, lead_assignment, make_item, rate, reply, sign_all
 
 
@@ -40,8 +40,18 @@ class AssessmentWorld:
 
 
 def _reply_due_passed(assignment, working_days: int) -> None:
-    """The unit's reply was due `working_days` working days ago (as if the time had passed)."""
-    Assignment.objects.filter(pk=assignment.pk).update(reply_due=add_working_days(timezone.localdate(), -working_days))
+    """The unit's reply was due `working_days` working days ago (as if the time had passed): the
+    latest due date with exactly that many working days after it up to today. Counting back from
+    today itself (add_working_days) gives one day fewer on a weekend or a holiday, when today is
+    not a working day: the hand-worked figures then failed on Saturdays (Asia/Shanghai)."""
+    today = timezone.localdate()
+    due = add_working_days(today, -working_days)
+    while working_days_between(due + datetime.timedelta(days=1), today) >= working_days:
+        due += datetime.timedelta(days=1)
+    while working_days_between(due, today) < working_days:
+        due -= datetime.timedelta(days=1)
+    assert working_days_between(due, today) == working_days
+    Assignment.objects.filter(pk=assignment.pk).update(reply_due=due)
     sync_item(assignment.item_id)
 
 

@@ -25,7 +25,7 @@ from django.db.models import Case, Count, Exists, F, FloatField, Func, OuterRef,
 from django.utils import timezone
 
 from banli.deadlines.models import Deadline, Milestone, OverdueEvent
-from banli.org.models import WORDING, FeedbackGrade, Unit, UnitLiaison
+from banli.org.models import WORDING, FeedbackGrade, Session, Unit, UnitLiaison
 from banli.proposals.models import (
     AdjustmentRequest, Assignment, AssignmentRole, CoUnitGrade, Feedback, Item, LeadCoGrade, Message, Question, Reply, Side, UrgeNotice,
 )
@@ -39,7 +39,11 @@ PER_ITEM_KINDS = (Milestone.REPLY, Milestone.CO_OPINION)  # the deadlines per-it
 
 
 def year_items(year: int, at: asof.AsOf, prefix: str = "") -> Q:
-    return (Q(**{f"{prefix}session__year": year, f"{prefix}registered_at__lt": at.end})
+    # The year's sessions by their ids, read first: through a join to the sessions PostgreSQL
+    # guessed a year held an average session's items (82,000 where a province's current year has
+    # 12,000 among ten years of larger ones) and merged every milestone of the history (1.7 s at 1M).
+    sessions = list(Session.objects.filter(year=year).values_list("pk", flat=True))
+    return (Q(**{f"{prefix}session_id__in": sessions, f"{prefix}registered_at__lt": at.end})
             & ~Q(**{f"{prefix}state__in": asof.NOT_RECEIVED}))
 
 
