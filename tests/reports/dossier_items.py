@@ -9,6 +9,7 @@ import datetime
 
 from banli.proposals import actions
 from banli.proposals.models import Assignment
+from banli.workdays.calendar import add_working_days
 from tests.builders import (
     approve, consult, fresh, lead_assignment, make_item, rate, reply_fields, send_co_opinions, today,
 )
@@ -28,8 +29,11 @@ def full_item(world, **fields):
     actions.mark_key(gov, item.pk, leader_id=world.district_leader.pk, reason="群众关注度高")
     actions.give_instruction(world.district_leader, item.pk, text="请区建委牵头，年内拿出试点方案。")
     actions.urge(gov, item.pk, assignment=lead.pk, text="请抓紧面商并按期答复。")
-    # Met three days ago: the unit had it a week (a consultation cannot predate the assignment).
-    Assignment.objects.filter(pk=lead.pk).update(assigned_at=lead.assigned_at - datetime.timedelta(days=7))
+    # Met three days ago: the unit had it five working days (a consultation cannot predate the
+    # assignment), so that signing today is on time whatever the day: "a week ago" made it a day
+    # late when today is a Saturday (Asia/Shanghai), due the Friday before.
+    week = (today() - add_working_days(today(), -5)).days
+    Assignment.objects.filter(pk=lead.pk).update(assigned_at=lead.assigned_at - datetime.timedelta(days=week))
     consult(world, item, lead, kind="before", form="visit", held_on=today() - datetime.timedelta(days=3))
     send_co_opinions(world, item)
     actions.draft_reply(liaison, item.pk, assignment=lead.pk, **reply_fields("A", body=FIRST_REPLY))
