@@ -113,9 +113,16 @@ def readable_item(user, ref: str = "item_id") -> Exists:
     another model's rows (the deadlines list's milestones), tested row by row: the item found by
     key, then visible_items' own tests of it. A set of ids instead (`item IN (…)`) is built whole
     first: every item of a unit's history (16,000 at 100k for the busiest unit; an assembly
-    office's, all of its assembly's), whatever the page reads. The key as a range of one, for the
-    reason given in _ways_of_reading."""
-    return Exists(visible_items(user, probe=True).filter(pk__gte=OuterRef(ref), pk__lte=OuterRef(ref)))
+    office's, all of its assembly's), whatever the page reads. The key as a range of one (by_key)."""
+    return Exists(visible_items(user, probe=True).filter(by_key("pk", ref)))
+
+
+def by_key(field: str, ref: str) -> Q:
+    """`field` equal to the enclosing query's `ref`, for a subquery tested once per outer row,
+    written as a range of one (field >= ref AND field <= ref): the same index lookup as `=`, but
+    PostgreSQL cannot turn it into a hashed subplan, which reads every row the subquery could
+    match before testing the first outer row (a leader's 425,000 assignments at 1M items)."""
+    return Q(**{f"{field}__gte": OuterRef(ref), f"{field}__lte": OuterRef(ref)})
 
 
 def _united(ways):
@@ -145,11 +152,7 @@ def _ways_of_reading(user, actor: Actor) -> list[tuple[QuerySet, Q]]:
     unit_ids = actor.unit_ids | actor.portfolio_unit_ids
     if unit_ids:
         active = Assignment.objects.filter(unit_id__in=unit_ids).exclude(state=Assignment.State.ENDED)
-        # The test as a range of one (item_id >= pk AND item_id <= pk), not item_id = pk: the same
-        # index lookup, but PostgreSQL cannot turn it into a hashed subplan, which would read every
-        # assignment of the units before testing the first item (a leader's 425,000 at 1M).
-        one_item = active.filter(item_id__gte=OuterRef("pk"), item_id__lte=OuterRef("pk"))
-        out.append((active.values_list("item_id"), Exists(one_item)))
+        out.append((active.values_list("item_id"), Exists(active.filter(by_key("item_id", "pk")))))
     if actor.district_leader:
         out.append((Item.objects.filter(key_leader=user).values_list("id"), Q(key_leader=user)))
     return out

@@ -20,7 +20,7 @@ import re
 import unicodedata
 
 from django.db import connection
-from django.db.models import BooleanField, Case, Exists, F, FloatField, Func, OuterRef, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Exists, F, FloatField, Func, QuerySet, Value, When
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -100,9 +100,10 @@ def _matched(qs: QuerySet, parts, scope: str) -> QuerySet:
     return qs.filter(_Match(vector, _TsQuery(Value(tsquery(parts)))), search_documents__scope=scope).annotate(search_rank=rank)
 
 
-def _ranked(parts):
-    """PostgreSQL: the document's vector, and its rank for the words (lower is better)."""
-    vector = _Vector(F("search_documents__tokens"))
+def _ranked(parts, tokens: str = "search_documents__tokens"):
+    """PostgreSQL: the document's vector, and its rank for the words (lower is better); `tokens`
+    names the documents' column from the query's model (the items', or the documents' own)."""
+    vector = _Vector(F(tokens))
     # Normalisation 1: divided by 1 + log(length), as bm25 weighs long documents less; negated,
     # as bm25 is (lower is better).
     return vector, -Func(vector, _TsQuery(Value(tsquery(parts))), Value(1), function="ts_rank", output_field=FloatField())
@@ -137,21 +138,21 @@ def _newest_sessions_first(qs: QuerySet, parts, scope: str, units) -> list[int]:
     intersects the lists, so a probe reads only its session's matches, ranked by the words alone
     (a key in the rank would favour short documents), and the LIMIT stops the probes once it has
     enough. Each match's item is then tested against qs (may this reader read it, do the other
-    filters hold) by key, a range of one as in banli.proposals.access: a join of the documents to
+    filters hold) by key (banli.proposals.access.by_key): a join of the documents to
     qs let PostgreSQL hash all of qs instead once its statistics were fresh (the public search at
     1M items read the 613,592 published items' index for each session: 205 ms). The ids come back
     to Python: the list's own query, with its many joins, then starts from them (PostgreSQL would
     otherwise join every item before the few it needs)."""
     from banli.org.models import Session
+    from banli.proposals.access import by_key
 
     from .models import SearchDocument
 
-    vector = _Vector(F("tokens"))
-    rank = -Func(vector, _TsQuery(Value(tsquery(parts))), Value(1), function="ts_rank", output_field=FloatField())
+    vector, rank = _ranked(parts, tokens="tokens")
     # As a CASE, which PostgreSQL leaves a test of each match: a bare EXISTS it turns into a join,
     # and so may hash all of qs again (a unit's liaison: 16 s at 1M).
-    readable = Case(When(Exists(qs.order_by().filter(pk__gte=OuterRef("item_id"), pk__lte=OuterRef("item_id"))), then=Value(True)),
-                    default=Value(False), output_field=BooleanField())
+    readable = Case(When(Exists(qs.order_by().filter(by_key("pk", "item_id"))), then=Value(True)), default=Value(False),
+                    output_field=BooleanField())
     probe = (SearchDocument.objects.filter(_Match(vector, _KeyedTsQuery(tsquery(parts), units or ())), readable, scope=scope)
              .annotate(search_rank=rank).order_by("search_rank", "-item_id").values("item_id")[:CANDIDATES])
     sql, params = probe.query.sql_with_params()
