@@ -21,8 +21,8 @@ pytestmark = pytest.mark.django_db
 
 QUEUE = "/api/publication/queue/"
 DECISIONS = "/api/publication/decisions/"
-# Pinned: session + user, the roles (actor_for: 4); the totals, the rows, their replies, the latest decisions.
-QUEUE_QUERIES = 10
+# Pinned: session + user, the roles (actor_for: 1); the totals, the rows, their replies, the latest decisions.
+QUEUE_QUERIES = 7
 
 
 def api(user) -> APIClient:

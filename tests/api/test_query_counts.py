@@ -11,8 +11,8 @@ from tests.builders import make_item
 pytestmark = pytest.mark.django_db
 
 # Pinned: session + user + roles (3) + units + liaison posts + people, then count, page, assignments.
-LIST_QUERIES = {"gov_office": 9, "lead_liaison": 9, "member": 9}
-DETAIL_QUERIES = 39  # every kind of record present; empty relations skip their query (+1: the lead's co-unit grades)
+LIST_QUERIES = {"gov_office": 6, "lead_liaison": 6, "member": 6}
+DETAIL_QUERIES = 36  # every kind of record present; empty relations skip their query (+1: the lead's co-unit grades)
 
 
 def count_queries(client, url):

@@ -18,10 +18,10 @@ from tests.web.test_reply_drafting import reply_block, textarea
 
 pytestmark = pytest.mark.django_db
 
-# Pinned: session + user, the roles (actor_for: 4), the item as its detail reads it (item_detail).
-FORM_QUERIES = 33
-# Pinned: session + user, the roles (actor_for: 4), the item, the assignment, the template.
-RENDER_QUERIES = 9
+# Pinned: session + user, the roles (actor_for: 1), the item as its detail reads it (item_detail).
+FORM_QUERIES = 30
+# Pinned: session + user, the roles (actor_for: 1), the item, the assignment, the template.
+RENDER_QUERIES = 6
 
 
 def api(user) -> APIClient:

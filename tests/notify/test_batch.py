@@ -52,6 +52,14 @@ def test_batch_reads_are_fixed_and_inserts_batched(world):
 
     # Same mix of people and kinds; only the number of messages differs. Reads stay the same;
     # inserts are bulk (SQLite splits a bulk insert at its parameter limit, ~100 rows a statement).
+    # On PostgreSQL the rows go by COPY (banli.copying): one query draws the ids of both tables'
+    # rows, and no INSERT at all (the COPY statements themselves are not in Django's query log).
+    count(1)  # the first COPY of a process reads each table's sequence and column types once
     (reads_small, inserts_small), (reads_big, inserts_big) = count(4), count(60)
-    assert reads_small == reads_big == 4
-    assert inserts_small == 2 and inserts_big <= 2 + 60 * 4 * 2 // 90
+    if connection.vendor == "postgresql":
+        assert reads_small == reads_big == 4 + 1
+        assert inserts_small == inserts_big == 0
+    else:
+        assert reads_small == reads_big == 4
+        assert inserts_small == 2 and inserts_big <= 2 + 60 * 4 * 2 // 90
+    assert Notification.objects.count() == sum(len(users) for users, *_ in messages(world, 1) + messages(world, 4) + messages(world, 60))

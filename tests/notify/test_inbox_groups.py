@@ -135,8 +135,8 @@ def test_the_inbox_costs_the_same_whatever_it_holds(world, gov_office, django_as
     def page():
         c = login(gov_office)
         c.get("/inbox/")  # the session and the user are read once per request either way
-        # session, user, the roles (4), the unread badge; the groups; their newest ten
-        with django_assert_num_queries(9):
+        # session, user, the roles (1), the unread badge; the groups; their newest ten
+        with django_assert_num_queries(6):
             assert c.get("/inbox/").status_code == 200
 
     office_day(world)

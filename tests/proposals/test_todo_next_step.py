@@ -210,7 +210,7 @@ def _every_reply_state(world):
 # unit's open milestones, the unfinished replies of their assignments and the approvals of the drafts
 # (each stage placed once), one fetch of every section's entries (+1 for the returned replies'
 # reviewers, +3 for what holds an approved reply back), the adjustment count and fetch, the questions' count.
-QUERIES = {"lead_liaison": 16, "co_liaison": 9, "district_leader": 10, "lead_head": 8}
+QUERIES = {"lead_liaison": 13, "co_liaison": 6, "district_leader": 7, "lead_head": 5}
 
 
 @pytest.mark.parametrize("persona", sorted(QUERIES))

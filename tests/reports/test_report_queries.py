@@ -24,13 +24,13 @@ YEARLY_QUERIES = 14
 # reply types, grades, assignments, deadlines, replies, feedback, co-unit grades, adjustments,
 # urges, messages, unit order.
 UNIT_QUERIES = 11
-# Django session + user, the requested session (period), the user's roles (staff roles, units,
-# liaison posts, people), then the figures.
-API_YEARLY_QUERIES = 7 + YEARLY_QUERIES
-API_UNITS_QUERIES = 7 + UNIT_QUERIES
-# The page: the same seven, both tables, then its own reply types and grades (column heads),
+# Django session + user, the requested session (period), the user's roles (one query:
+# staff roles, units, liaison posts, people), then the figures.
+API_YEARLY_QUERIES = 4 + YEARLY_QUERIES
+API_UNITS_QUERIES = 4 + UNIT_QUERIES
+# The page: the same four, both tables, then its own reply types and grades (column heads),
 # the unread-notification badge, and the sessions and terms of the period picker.
-PAGE_QUERIES = 7 + YEARLY_QUERIES + UNIT_QUERIES + 5
+PAGE_QUERIES = 4 + YEARLY_QUERIES + UNIT_QUERIES + 5
 
 
 def batch(world):

@@ -23,10 +23,10 @@ pytestmark = pytest.mark.django_db
 
 # Pinned, whatever the batch size. Confirmation (of an assignment): session + user, the roles
 # (actor_for: 4), the chosen items with their co-signers and assignments (3), the unit list for
-# the pickers (1), the unread badge. Result: session + user, the roles (4), the items and their
+# the pickers (1), the unread badge. Result: session + user, the roles (1), the items and their
 # units (2), the unread badge.
-CONFIRM_QUERIES = 11
-RESULT_QUERIES = 9
+CONFIRM_QUERIES = 8
+RESULT_QUERIES = 6
 
 
 def plans(response) -> dict[int, tuple[str, str]]:

@@ -26,12 +26,12 @@ from tests.web.pages import login, text
 
 pytestmark = pytest.mark.django_db
 
-# Session and user, the user's roles (staff roles, units, liaison posts, people), the unread badge,
+# Session and user, the user's roles (one query: staff roles, units, liaison posts, people), the unread badge,
 # the count, the page's rows (with item and unit), the unit picker's units: whatever the rows.
-LIST_QUERIES = 10
+LIST_QUERIES = 7
 # The same without the badge, the count and the picker; then the export's security event (issue
 # 15.2): the audit chain's last row and the insert, after the chain's lock on PostgreSQL.
-EXPORT_QUERIES = 7 + (3 if connection.vendor == "postgresql" else 2)
+EXPORT_QUERIES = 4 + (3 if connection.vendor == "postgresql" else 2)
 
 
 def assigned_long_ago(world, days=30, **kw):

@@ -22,11 +22,11 @@ from tests.web.test_deadlines_list import assigned_long_ago
 
 pytestmark = pytest.mark.django_db
 
-# Session and user, the leader's roles (staff roles, units, liaison posts, people), the unread
+# Session and user, the leader's roles (one query: staff roles, units, liaison posts, people), the unread
 # badge; the units' names, the late milestones (with item and unit), the current sessions, each
 # session's unit table (when not kept: see banli.reports.cache) and its period, the grades, the
 # grades that send an item back, the key items.
-QUERIES = 29
+QUERIES = 26
 
 
 def cards(html) -> list[dict]:

@@ -286,8 +286,8 @@ def _more_users_and_units(world, k):
         Person.objects.create(assembly="cppcc", name=f"加委员{k}_{i}", user=u)
 
 
-# session + user, the roles (actor_for: 4), the office check, the menu's badge; then the list's own.
-LISTS = {"/office/users/": 14, "/office/units/": 10, "/office/leaders/": 13}
+# session + user, the roles (actor_for: 1), the office check, the menu's badge; then the list's own.
+LISTS = {"/office/users/": 11, "/office/units/": 7, "/office/leaders/": 10}
 
 
 @pytest.mark.parametrize("path", list(LISTS))

@@ -91,8 +91,8 @@ def test_fifty_a_page_in_a_fixed_number_of_queries(world):
         counts.append(len(ctx))
     assert counts[0] == counts[1], counts
     # session, user, the office check (the door's and the selector's), the count, the page's rows
-    # with their users; then the menu's as on every page: the roles (4) and the unread badge.
-    assert counts[0] == 11, counts
+    # with their users; then the menu's as on every page: the roles (1) and the unread badge.
+    assert counts[0] == 8, counts
 
 
 def test_the_filtered_events_export_to_excel_and_the_export_is_recorded(world):

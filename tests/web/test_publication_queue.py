@@ -22,9 +22,9 @@ from tests.web.pages import login, text
 
 pytestmark = pytest.mark.django_db
 
-# Pinned: session + user, the roles (actor_for: 4); the totals, the rows, their replies, the latest
+# Pinned: session + user, the roles (actor_for: 1); the totals, the rows, their replies, the latest
 # decisions; the unread badge.
-PAGE_QUERIES = 11
+PAGE_QUERIES = 8
 WITHHOLD_REASON = "涉及在建项目招标信息"
 
 

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Case, F, PositiveIntegerField, Q, Value, When
 from django.utils import timezone
 
+from banli.copying import save
 from banli.errors import BanliError
 from banli.idempotency.keys import purge_expired
 from banli.notify.service import notify_many
@@ -169,7 +170,7 @@ def send_reminders(today, policies: Policies | None = None) -> dict:
         logs.append(ReminderLog(deadline_id=row.id, on_date=today, stage=stage, recipients=len(users)))
         counts[stage] += 1
         messages.append((users, f"reminder_{stage}", reminder_text(row, stage, today), row.item_id))
-    ReminderLog.objects.bulk_create(logs, batch_size=2000)
+    save([(ReminderLog, logs)], bulk=2000)  # by COPY on PostgreSQL, as notify_many writes its rows
     notify_many(messages)
     return {"reminded": len(logs), **{f"stage_{k}": v for k, v in counts.items()}}
 

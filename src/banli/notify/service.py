@@ -19,6 +19,8 @@ Called outside any transaction (a shell, a test), each opens one of its own for 
 
 from django.db import transaction
 
+from banli.copying import save
+
 from .channels import all_channels
 from .digest import immediate
 from .models import OutboxMessage
@@ -54,8 +56,9 @@ def notify_many(messages, *, now=None) -> int:
     if not inapp:
         return 0
     with transaction.atomic(savepoint=False):
-        Notification.objects.bulk_create(inapp, batch_size=2000)
-        rows = OutboxMessage.objects.bulk_create(outbox_rows([m for m in messages if immediate(m[1])], now=now), batch_size=2000)
+        rows = outbox_rows([m for m in messages if immediate(m[1])], now=now)
+        # By COPY on PostgreSQL: the scan over a 1M-item history writes ~140,000 rows a day here.
+        save([(Notification, inapp), (OutboxMessage, rows)], bulk=2000)
         if _any_queued(rows):
             deliver_after_commit()
     return len(inapp)
