@@ -23,10 +23,10 @@ from tests.web.test_deadlines_list import assigned_long_ago
 pytestmark = pytest.mark.django_db
 
 # Session and user, the leader's roles (one query: staff roles, units, liaison posts, people), the unread
-# badge; the units' names, the late milestones (with item and unit), the current sessions, each
+# badge; the units' names, the late milestones (bare tuples), the current sessions, each
 # session's unit table (when not kept: see banli.reports.cache) and its period, the grades, the
-# grades that send an item back, the key items.
-QUERIES = 26
+# grades that send an item back, the key items (bare tuples), the items the cards show.
+QUERIES = 27
 
 
 def cards(html) -> list[dict]:
@@ -117,3 +117,23 @@ def test_the_menu_leads_a_district_leader_and_nobody_else_to_the_portfolio(world
     assert 'href="/portfolio/"' in _login(district_leader).get("/").content.decode()
     for other in (gov_office, lead_liaison, member):
         assert 'href="/portfolio/"' not in _login(other).get("/").content.decode()
+
+
+def test_a_card_lists_the_longest_late_and_counts_them_all(world, district_leader, gov_office):
+    """A phone's card: the LATE_SHOWN items late longest, the exact count, and a link to the full
+    list (in a province's history a unit has thousands of late milestones); key items the same."""
+    from banli.reports.portfolio import KEY_SHOWN, LATE_SHOWN
+
+    # Assigned a week apart, the first the longest ago: its signing is the longest late.
+    items = [assigned_long_ago(world, days=90 - 7 * n, co=False) for n in range(LATE_SHOWN + 2)]
+    for item in items[:KEY_SHOWN + 1]:
+        actions.mark_key(gov_office, item.pk, leader_id=district_leader.pk)
+    page = login(district_leader).get("/portfolio/")
+    lead = next(c for c in cards(page) if c["id"] == world.lead_unit.pk)
+    assert lead["figures"]["late"] == f"{LATE_SHOWN + 2}件" and lead["late"] == [i.pk for i in items[:LATE_SHOWN]]
+    assert lead["figures"]["key"] == f"{KEY_SHOWN + 1}件" and len(lead["key"]) == KEY_SHOWN
+    html = text(page)
+    assert f'href="/deadlines/?unit={world.lead_unit.pk}&amp;late=1" data-more="late">全部 {LATE_SHOWN + 2} 件超期事项' in html
+    assert f'href="/items/?unit={world.lead_unit.pk}&amp;key=1" data-more="key">全部 {KEY_SHOWN + 1} 件重点提案' in html
+    # The header counts every late item, not the ones listed.
+    assert f"1 个单位有 {LATE_SHOWN + 2} 件超期" in html

@@ -52,6 +52,31 @@ def test_the_leader_sees_the_portfolio_cards_and_opens_a_late_item(page_for, liv
     request_log.assert_no_failures()
 
 
+def test_a_card_with_many_late_items_lists_five_and_links_to_all(page_for, live_server, request_log, world):
+    from banli.reports.portfolio import LATE_SHOWN
+
+    for n in range(LATE_SHOWN + 2):
+        assigned_long_ago(world, days=60 - 5 * n, co=False, title=f"关于第{n + 1}个老旧小区改造的提案")
+    page = page_for("phone")
+    login(page, live_server, world.district_leader.username)
+    visit(page, "/portfolio/")
+    first = page.locator("section.unit-card").first
+    expect(first.locator('[data-figure="late"] dd')).to_have_text(f"{LATE_SHOWN + 2}件")
+    expect(first.locator(".late-items li")).to_have_count(LATE_SHOWN)
+    expect(first.locator(".late-items li").first).to_contain_text("第1个老旧小区")
+    more = first.locator('[data-more="late"]')
+    expect(more).to_have_text(f"全部 {LATE_SHOWN + 2} 件超期事项")
+    box = more.bounding_box()
+    assert box["height"] >= 44 and box["x"] + box["width"] <= 360, box
+    assert_no_horizontal_scroll(page)
+    shot(page, "portfolio-phone-many-late")
+    more.click()
+    page.wait_for_url(f"**/deadlines/?unit={world.lead_unit.pk}&late=1")
+    expect(page.locator("tr[data-deadline]")).to_have_count(LATE_SHOWN + 2)
+    request_log.assert_all_local()
+    request_log.assert_no_failures()
+
+
 def test_the_office_filters_the_deadlines_by_unit_on_a_phone_and_a_desktop(page_for, live_server, request_log, world):
     assigned_long_ago(world, co=True, title="关于增加医院周边停车泊位的提案")
     make_item(world, "replied", co=False)

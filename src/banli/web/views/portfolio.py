@@ -12,6 +12,6 @@ from banli.reports.portfolio import portfolio
 def portfolio_page(request):
     cards = portfolio(request.user)
     return render(request, "web/portfolio.html", {
-        "cards": cards, "today": timezone.localdate(), "late_units": sum(1 for c in cards if c["late"]),
-        "late_items": sum(len(c["late"]) for c in cards),
+        "cards": cards, "today": timezone.localdate(), "late_units": sum(1 for c in cards if c["late_count"]),
+        "late_items": sum(c["late_count"] for c in cards),
     })
