@@ -132,6 +132,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "banli.web.context.chrome",
             ],
+            # |ymd and |ymd_hm in every template: the dates of every list (web/templatetags/dates.py).
+            "builtins": ["banli.web.templatetags.dates"],
         },
     },
 ]

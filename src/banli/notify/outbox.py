@@ -22,6 +22,8 @@ from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from banli.copying import make
+
 from .channels import DeliveryError, get_channel, queued_channels
 from .models import OutboxMessage
 from .preferences import plan
@@ -99,8 +101,8 @@ def outbox_rows(messages, *, now=None) -> list[OutboxMessage]:
                     continue
                 common = dict(channel=channel.key, recipient_id=u, kind=kind, text=text, item_id=item_id)
                 address = addresses[channel.key].get(u)
-                rows.append(OutboxMessage(**common, address=address, next_attempt_at=earliest(channel, now)) if address
-                            else OutboxMessage(**common, state=State.FAILED, last_error=channel.missing_address))
+                rows.append(make(OutboxMessage, **common, address=address, next_attempt_at=earliest(channel, now)) if address
+                            else make(OutboxMessage, **common, state=State.FAILED, last_error=channel.missing_address))
     return rows
 
 

@@ -19,7 +19,7 @@ Called outside any transaction (a shell, a test), each opens one of its own for 
 
 from django.db import transaction
 
-from banli.copying import save
+from banli.copying import make, save
 
 from .channels import all_channels
 from .digest import immediate
@@ -51,8 +51,12 @@ def notify_many(messages, *, now=None) -> int:
     from .models import Notification
 
     messages = [(sorted({u for u in users if u}), kind, text, item_id) for users, kind, text, item_id in messages]
-    inapp = [Notification(recipient_id=u, kind=kind, text=text[:300], params=parse(kind, text), item_id=item_id)
-             for users, kind, text, item_id in messages for u in users]
+    # The text is parsed once per message, not once per person told (a reminder escalated to the
+    # unit's liaisons, its leader and the office: four or five rows, one text); make() is
+    # Notification(...) without Model.__init__'s walk over the fields (140,000 rows a day at 1M).
+    inapp = [make(Notification, recipient_id=u, kind=kind, text=short, params=params, item_id=item_id)
+             for users, kind, text, item_id in messages if users
+             for short, params in [(text[:300], parse(kind, text))] for u in users]
     if not inapp:
         return 0
     with transaction.atomic(savepoint=False):
