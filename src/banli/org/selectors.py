@@ -1,9 +1,10 @@
 """Reads of the organisation (DESIGN.md "Reads are selectors")."""
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from .models import Person, StaffRole, Unit
+from .models import Person, StaffRole, Unit, UnitLiaison
 
 PEOPLE_SEARCH_LIMIT = 20
 
@@ -34,3 +35,28 @@ def search_people(q: str = "", assembly: str | None = None) -> QuerySet[Person]:
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(sector__icontains=q))
     return qs.order_by("name")[:PEOPLE_SEARCH_LIMIT]
+
+
+def role_rows(user) -> list[tuple]:
+    """(part, role kind, role assembly, id, unit leader, supervising leader, unit active) rows: part 1
+    a staff role, 2 a unit led or supervised, 3 a unit served as liaison now (its id), 4 a member or
+    deputy record (its id). Written as SQL because the ORM unites querysets only of one shape; the
+    NULLs are typed for PostgreSQL, which matches the parts' columns by type. Read once per request
+    (kept on the user object): the reader's roles (banli.proposals.access.actor_for) and the
+    second-factor rule (banli.org.twofactor) both come from these rows, one query in all."""
+    cached = getattr(user, "_banli_role_rows", None)
+    if cached is not None:
+        return cached
+    qn = connection.ops.quote_name
+    role, unit, liaison, person = (qn(m._meta.db_table) for m in (StaffRole, Unit, UnitLiaison, Person))
+    none_text, none_int, none_bool = "CAST(NULL AS VARCHAR(40))", "CAST(NULL AS INTEGER)", "CAST(NULL AS BOOLEAN)"
+    sql = (f"SELECT 1, kind, assembly, {none_int}, {none_int}, {none_int}, {none_bool} FROM {role} WHERE user_id = %s "
+           f"UNION ALL SELECT 2, {none_text}, {none_text}, id, leader_id, supervising_leader_id, active FROM {unit} "
+           f"WHERE leader_id = %s OR supervising_leader_id = %s "
+           f"UNION ALL SELECT 3, {none_text}, {none_text}, unit_id, {none_int}, {none_int}, {none_bool} FROM {liaison} "
+           f"WHERE user_id = %s AND ended_on IS NULL "
+           f"UNION ALL SELECT 4, {none_text}, {none_text}, id, {none_int}, {none_int}, {none_bool} FROM {person} WHERE user_id = %s")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk] * 5)
+        user._banli_role_rows = rows = cursor.fetchall()
+    return rows

@@ -5,11 +5,11 @@ Lists are scoped by queryset; single records go through `access_item`, where "no
 
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from banli.errors import not_found
-from banli.org.models import Person, StaffRole, Unit, UnitLiaison
+from banli.org.models import StaffRole
+from banli.org.selectors import role_rows
 
 from .models import Assignment, CoSigner, Item, ItemState
 
@@ -26,9 +26,6 @@ class Actor:
     head_unit_ids: frozenset = frozenset()
     person_ids: frozenset = frozenset()
     unit_ids: frozenset = field(default=frozenset())  # liaison or head
-    # For the second-factor rule (banli.org.twofactor): any staff role; the leader of an active unit.
-    has_staff_role: bool = False
-    heads_active_unit: bool = False
 
     @property
     def is_staff_reader(self) -> bool:
@@ -45,21 +42,20 @@ class Actor:
 def actor_for(user) -> Actor:
     """Roles of a user, computed once per request (cached on the user object), in one query: its
     staff roles, the units it leads or supervises, the units it is liaison of now, and its member
-    or deputy records (four queries until issue 16, and two more for the second-factor rule, on
-    every page: banli.org.twofactor reads the same rows off the actor)."""
+    or deputy records (banli.org.selectors.role_rows, which the second-factor rule reads too: six
+    queries on every page until issue 16)."""
     if user is None or not user.is_authenticated:
         return Actor(user=user)
     cached = getattr(user, "_banli_actor", None)
     if cached is not None:
         return cached
-    roles, head_ids, portfolio, liaison_ids, person_ids, active_head = [], set(), set(), set(), set(), False
-    for part, kind, assembly, pk, leader, supervisor, active in _role_rows(user.pk):
+    roles, head_ids, portfolio, liaison_ids, person_ids = [], set(), set(), set(), set()
+    for part, kind, assembly, pk, leader, supervisor, _active in role_rows(user):
         if part == 1:
             roles.append((kind, assembly))
         elif part == 2:
             if leader == user.pk:
                 head_ids.add(pk)
-                active_head = active_head or bool(active)
             if supervisor == user.pk:
                 portfolio.add(pk)
         elif part == 3:
@@ -78,30 +74,9 @@ def actor_for(user) -> Actor:
         head_unit_ids=head_ids,
         person_ids=frozenset(person_ids),
         unit_ids=liaison_ids | head_ids,
-        has_staff_role=bool(roles),
-        heads_active_unit=active_head,
     )
     user._banli_actor = actor
     return actor
-
-
-def _role_rows(user_id: int) -> list[tuple]:
-    """(part, role kind, role assembly, id, unit leader, supervising leader, unit active) rows: part 1
-    a staff role, 2 a unit led or supervised, 3 a unit served as liaison now (its id), 4 a member or
-    deputy record (its id). Written as SQL because the ORM unites querysets only of one shape; the
-    NULLs are typed for PostgreSQL, which matches the parts' columns by type."""
-    qn = connection.ops.quote_name
-    role, unit, liaison, person = (qn(m._meta.db_table) for m in (StaffRole, Unit, UnitLiaison, Person))
-    none_text, none_int, none_bool = "CAST(NULL AS VARCHAR(40))", "CAST(NULL AS INTEGER)", "CAST(NULL AS BOOLEAN)"
-    sql = (f"SELECT 1, kind, assembly, {none_int}, {none_int}, {none_int}, {none_bool} FROM {role} WHERE user_id = %s "
-           f"UNION ALL SELECT 2, {none_text}, {none_text}, id, leader_id, supervising_leader_id, active FROM {unit} "
-           f"WHERE leader_id = %s OR supervising_leader_id = %s "
-           f"UNION ALL SELECT 3, {none_text}, {none_text}, unit_id, {none_int}, {none_int}, {none_bool} FROM {liaison} "
-           f"WHERE user_id = %s AND ended_on IS NULL "
-           f"UNION ALL SELECT 4, {none_text}, {none_text}, id, {none_int}, {none_int}, {none_bool} FROM {person} WHERE user_id = %s")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id] * 5)
-        return cursor.fetchall()
 
 
 def visible_items(user, *, probe: bool = False) -> QuerySet[Item]:
