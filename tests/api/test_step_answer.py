@@ -3,6 +3,8 @@ before; only its id, state and visibility when the client sends `Prefer: return=
 fixed small number of queries instead of reading the item's whole record back (issue 16: the API
 steps ran 35-38 queries, 62 with the second factor and the audit chain, most of them that read)."""
 
+from collections import namedtuple
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -21,10 +23,18 @@ def login(user):
     return c
 
 
+Queries = namedtuple("Queries", "answer total")
+
+
 def post_step(client, item, step, data, **headers):
+    """The answer, and the queries run after the step's own transaction: what answering costs.
+    (The step's own count moves with caches warmed by earlier tests; the answer's does not.)"""
     with CaptureQueriesContext(connection) as ctx:
         r = client.post(f"/api/items/{item.pk}/actions/{step}/", data, format="json", headers=headers)
-    return r, len(ctx.captured_queries)
+    sql = [q["sql"] for q in ctx.captured_queries]
+    released = [i for i, q in enumerate(sql) if q.startswith("RELEASE SAVEPOINT")]
+    assert released, sql
+    return r, Queries(answer=len(sql) - released[-1] - 1, total=len(sql))
 
 
 def test_by_default_a_step_answers_with_the_whole_item(world, gov_office):
@@ -49,7 +59,7 @@ def test_prefer_minimal_answers_with_the_state_in_a_few_queries(world, gov_offic
     # The step itself happened, the same as without the preference.
     assert list(Message.objects.filter(item=item).order_by("id").values_list("body", flat=True)) == ["第一条留言", "第二条留言"]
     # The whole record read back costs 20 and more queries; the minimal answer one.
-    assert full_queries - minimal_queries >= 20, (full_queries, minimal_queries)
+    assert full_queries.answer >= 20 and minimal_queries.answer == 1, (full_queries, minimal_queries)
 
     # Another step, with other preferences beside it: the same minimal answer, the step recorded.
     audit = AuditRecord.objects.filter(item=item, action="mark_key").count()
@@ -69,7 +79,7 @@ def test_the_minimal_answer_has_a_fixed_number_of_queries_whatever_the_item_hold
         post_step(c, item, "post_message", {"body": "预热"}, Prefer="return=minimal")
         r, n = post_step(c, item, "post_message", {"body": "再次留言"}, Prefer="return=minimal")
         assert r.status_code == 200 and r.json()["state"] == fresh(item).state
-        counts.append(n)
+        counts.append(n.total)
     assert counts[0] == counts[1], counts
 
 
