@@ -118,3 +118,18 @@ def test_a_milestone_past_due_counts_late_before_the_nightly_scan_marks_it(world
 
     (unit,) = unit_table(period("session", world.cppcc_session.pk))
     assert unit["sign"] == {"due": 1, "on_time": 0, "late": 1, "rate": 0}
+
+
+
+def test_the_rows_of_some_units_are_those_of_the_whole_table(world):
+    """A leader's portfolio and the portal's unit page ask for a few units: the same rows, each
+    read from those units' records alone, today and as of yesterday."""
+    kw = build_known_world(world)
+    p = period("session", kw.session.pk)
+    for day in (None, kw.yesterday):
+        whole = unit_table(p, as_of=day)
+        ids = [r["id"] for r in whole]
+        assert len(ids) == 3
+        for some in ([ids[0]], [ids[2]], [ids[0], ids[1]], ids):
+            assert unit_table(p, as_of=day, units=some) == [r for r in whole if r["id"] in some], some
+    assert unit_table(p, units=[]) == []

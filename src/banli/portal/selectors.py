@@ -196,7 +196,7 @@ def unit_page(unit_id, params=None) -> dict:
     names = dict(FeedbackGrade.objects.values_list("code", "name"))
     sessions = []
     for s in closed_sessions():
-        mine = next((r for r in unit_table(period("session", s["id"])) if r["id"] == unit_id), None)
+        mine = next(iter(unit_table(period("session", s["id"]), units=[unit_id])), None)
         if mine is not None:
             sessions.append({"session": s, **_unit_figures(mine, names)})
     return {"unit": unit, "answered": rows, "answered_total": total, "sessions": sessions}

@@ -65,12 +65,14 @@ def _late_by_unit(user) -> dict[int, dict]:
     return out
 
 
-def _ratings_by_unit(user) -> tuple[list[tuple[str, str]], dict[int, dict]]:
-    """The unit table's ratings for the current session of each assembly, added up per unit."""
+def _ratings_by_unit(user, unit_ids) -> tuple[list[tuple[str, str]], dict[int, dict]]:
+    """The unit table's ratings for the current session of each assembly, added up per unit: the
+    rows of the leader's units only (drawn anew after every change; the whole table of a
+    province's year took 0.8 s at 100k items, issue 16)."""
     grades = list(FeedbackGrade.objects.values_list("code", "name"))
     out: dict[int, dict] = {}
     for s in Session.objects.filter(is_current=True).order_by("assembly"):
-        for row in service.units(service.requested(user, {"kind": "session", "value": str(s.pk)}))["units"]:
+        for row in service.units(service.requested(user, {"kind": "session", "value": str(s.pk)}), only=unit_ids)["units"]:
             r = out.setdefault(row["id"], {"grades": dict.fromkeys(row["grades"], 0), "disagreed": 0, "praise": 0, "items": 0})
             for code, n in row["grades"].items():
                 r["grades"][code] = r["grades"].get(code, 0) + n
@@ -113,7 +115,7 @@ def portfolio(user) -> list[dict]:
     unit_ids = sorted(actor_for(user).portfolio_unit_ids)
     names = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name"))
     late = _late_by_unit(user)
-    grades, ratings = _ratings_by_unit(user)
+    grades, ratings = _ratings_by_unit(user, unit_ids)
     poor = set(FeedbackGrade.objects.filter(sends_to_rehandling=True).values_list("code", flat=True))
     keys = _key_items_by_unit(unit_ids)
     _with_items(late, keys)

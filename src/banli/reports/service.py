@@ -54,8 +54,11 @@ def figures(req: ReportRequest) -> dict:
     return cache.remembered("figures", req.asked(), lambda: yearly_figures(req.period, as_of=req.as_of))
 
 
-def units(req: ReportRequest) -> dict:
-    table = cache.remembered("units", req.asked(), lambda: unit_table(req.period, as_of=req.as_of))
+def units(req: ReportRequest, only=None) -> dict:
+    """The unit table; only: just these units' rows (a leader's portfolio), each as in the whole table."""
+    only = None if only is None else tuple(sorted(only))
+    asked = req.asked() if only is None else (*req.asked(), only)
+    table = cache.remembered("units", asked, lambda: unit_table(req.period, as_of=req.as_of, units=only))
     return {"period": req.period.as_dict(), "as_of": as_of(req.as_of).day.isoformat(), "units": table}
 
 

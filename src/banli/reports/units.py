@@ -35,14 +35,20 @@ def _blank(unit_id, name, types, grades) -> dict:
     return row
 
 
-def unit_table(p: Period, *, as_of=None) -> list[dict]:
+def unit_table(p: Period, *, as_of=None, units=None) -> list[dict]:
+    """units: only these units' rows (each the same as in the whole table; every query below
+    keys off the rows the first one finds, so it reads only their records: a leader's portfolio
+    asks for its few units instead of every unit of the district)."""
     at = asof.as_of(as_of)
     received = asof.received
     types = list(ReplyType.objects.filter(active=True).values_list("code", flat=True))
     grades = dict(FeedbackGrade.objects.values_list("pk", "code"))
     # Grouped by the kinds of contact made too (bits, asof.contacts_made): a unit has a row per
     # combination, added up here.
-    assignments = (Assignment.objects.filter(received(p, at, "item__"), asof.active_by(at)).annotate(contacts=asof.contacts_made(at, by_unit=True))
+    assignments = Assignment.objects.filter(received(p, at, "item__"), asof.active_by(at))
+    if units is not None:
+        assignments = assignments.filter(unit_id__in=units)
+    assignments = (assignments.annotate(contacts=asof.contacts_made(at, by_unit=True))
                    .values("unit_id", "unit__name", "contacts")
                    .annotate(lead=Count("pk", filter=Q(role=AssignmentRole.LEAD)), co=Count("pk", filter=Q(role=AssignmentRole.CO)),
                              separate=Count("pk", filter=Q(role=AssignmentRole.SEPARATE)), closed=Count("pk", filter=Q(closed_at__lt=at.end)))
