@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 # Pinned: session + user + roles (3) + units + liaison posts + people, then count, page, assignments.
 LIST_QUERIES = {"gov_office": 6, "lead_liaison": 6, "member": 6}
-DETAIL_QUERIES = 36  # every kind of record present; empty relations skip their query (+1: the lead's co-unit grades)
+DETAIL_QUERIES = 31  # the kinds of record these items have, one query each, +1 for which kinds (proposals/presence.py)
 
 
 def count_queries(client, url):

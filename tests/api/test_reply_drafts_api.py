@@ -18,8 +18,9 @@ from tests.web.test_reply_drafting import reply_block, textarea
 
 pytestmark = pytest.mark.django_db
 
-# Pinned: session + user, the roles (actor_for: 1), the item as its detail reads it (item_detail).
-FORM_QUERIES = 30
+# Pinned: session + user, the roles (actor_for: 1), the item as its detail reads it (item_detail: the
+# kinds of record a replied item has, and which kinds).
+FORM_QUERIES = 18
 # Pinned: session + user, the roles (actor_for: 1), the item, the assignment, the template.
 RENDER_QUERIES = 6
 

@@ -42,7 +42,7 @@ ITEM_LIST = {"gov_office": 11, "lead_liaison": 11, "member": 12, "district_leade
 QUESTIONS = {"member": 8, "lead_liaison": 6, "gov_office": 6}
 INBOX = {"member": 7, "lead_liaison": 6}
 # The item page with every kind of record on it.
-ITEM_PAGE = {"gov_office": 38, "lead_liaison": 39, "member": 39}  # +1 the lead's grades of co-handling units; the lead's form lists the grades
+ITEM_PAGE = {"gov_office": 34, "lead_liaison": 35, "member": 35}  # +1 the lead's grades of co-handling units; the lead's form lists the grades
 
 PAGES = [("/", TODO), ("/items/", ITEM_LIST), ("/questions/", QUESTIONS), ("/inbox/", INBOX)]
 

@@ -15,6 +15,7 @@ from .models import (
     Assignment, Attachment, CoSigner, Feedback, Item, ItemState, LeadCoGrade, Message, MessageReadMark, Publication, PublicationRecord,
     Question, Reply,
 )
+from .presence import prefetch_present
 
 LIST_ORDERINGS = {"id": "id", "-id": "-id", "number": "number", "-number": "-number", "submitted_at": "submitted_at",
                   "-submitted_at": "-submitted_at", "title": "title", "-title": "-title", "state": "state", "-state": "-state",
@@ -94,31 +95,39 @@ def item_list(user, params) -> QuerySet[Item]:
 
 
 def item_detail(user, item_id) -> Item:
-    """One item with its whole history, for a reader who may see it."""
-    qs = visible_items(user).filter(pk=item_id).select_related("proposer", "category", "category__parent", "session__term", "reply_type", "merged_into", "key_leader")
-    item = qs.prefetch_related(
-        Prefetch("cosigners", queryset=CoSigner.objects.select_related("person")),
-        Prefetch("assignments", queryset=Assignment.objects.select_related("unit", "co_opinion", "assigned_by").prefetch_related(
-            "adjustments__suggested_unit", "extensions", "closure_reports",
-            Prefetch("lead_grades", queryset=LeadCoGrade.objects.select_related("grade").order_by("id")),
-            Prefetch("replies", queryset=Reply.objects.select_related("reply_type", "feedback").prefetch_related("approvals")),
-        )),
-        "consultations__unit",
-        Prefetch("replies", queryset=Reply.objects.select_related("reply_type", "assignment__unit").prefetch_related("approvals__by")),
-        Prefetch("feedbacks", queryset=Feedback.objects.select_related("grade").prefetch_related("co_grades__grade", "co_grades__unit")),
-        "progress_updates__assignment__unit",
-        "closure_reports__assignment__unit",
-        Prefetch("publication_records", queryset=PublicationRecord.objects.select_related("assignment__unit")),
-        "instructions__leader",
-        "urges__unit",
-        "mediations",
-        Prefetch("messages", queryset=Message.objects.select_related("author", "unit", "to_unit")),
-        "attachments",
-        "suggested_units",
-        Prefetch("audit_records", queryset=AuditRecord.objects.select_related("actor")),
-        Prefetch("deadlines", queryset=Deadline.objects.select_related("overdue", "unit").order_by("starts_on", "due_on", "id")),
-    ).first()
+    """One item with its whole history, for a reader who may see it: each kind of record read in
+    one query, the kinds the item has none of not at all (presence.py)."""
+    item = (visible_items(user).filter(pk=item_id)
+            .select_related("proposer", "category", "category__parent", "session__term", "reply_type", "merged_into", "key_leader").first())
+    if item is not None:
+        prefetch_present(item, DETAIL_LOOKUPS, DETAIL_ASSIGNMENT_LOOKUPS)
     return item
+
+
+# What the detail reads of each kind; the assignments' own records are read on each assignment.
+DETAIL_ASSIGNMENT_LOOKUPS = (
+    "adjustments__suggested_unit", "extensions", "closure_reports",
+    Prefetch("lead_grades", queryset=LeadCoGrade.objects.select_related("grade").order_by("id")),
+    Prefetch("replies", queryset=Reply.objects.select_related("reply_type", "feedback").prefetch_related("approvals")),
+)
+DETAIL_LOOKUPS = (
+    Prefetch("cosigners", queryset=CoSigner.objects.select_related("person")),
+    Prefetch("assignments", queryset=Assignment.objects.select_related("unit", "co_opinion", "assigned_by")),
+    "consultations__unit",
+    Prefetch("replies", queryset=Reply.objects.select_related("reply_type", "assignment__unit").prefetch_related("approvals__by")),
+    Prefetch("feedbacks", queryset=Feedback.objects.select_related("grade").prefetch_related("co_grades__grade", "co_grades__unit")),
+    "progress_updates__assignment__unit",
+    "closure_reports__assignment__unit",
+    Prefetch("publication_records", queryset=PublicationRecord.objects.select_related("assignment__unit")),
+    "instructions__leader",
+    "urges__unit",
+    "mediations",
+    Prefetch("messages", queryset=Message.objects.select_related("author", "unit", "to_unit")),
+    "attachments",
+    "suggested_units",
+    Prefetch("audit_records", queryset=AuditRecord.objects.select_related("actor")),
+    Prefetch("deadlines", queryset=Deadline.objects.select_related("overdue", "unit").order_by("starts_on", "due_on", "id")),
+)
 
 
 def own_people(user) -> QuerySet[Person]:
