@@ -133,3 +133,23 @@ def test_the_rows_of_some_units_are_those_of_the_whole_table(world):
         for some in ([ids[0]], [ids[2]], [ids[0], ids[1]], ids):
             assert unit_table(p, as_of=day, units=some) == [r for r in whole if r["id"] in some], some
     assert unit_table(p, units=[]) == []
+
+
+def test_the_ratings_of_some_units_are_the_unit_tables(world):
+    """What the leader's portfolio reads (unit_ratings): the unit table's counts and ratings of
+    those units, today and as of yesterday, without the rest of the table."""
+    from banli.reports.units import unit_ratings
+
+    kw = build_known_world(world)
+    p = period("session", kw.session.pk)
+    shown = ("id", "name", "lead", "co", "separate", "closed", "grades", "praise", "disagreed")
+    for day in (None, kw.yesterday):
+        whole = unit_table(p, as_of=day)
+        assert any(sum(r["grades"].values()) for r in whole) and any(r["disagreed"] or r["praise"] for r in whole)
+        ids = [r["id"] for r in whole]
+        for some in ([ids[0]], [ids[1], ids[2]], ids):
+            got = unit_ratings(p, as_of=day, units=some)
+            assert sorted(got) == sorted(some)
+            for r in whole:
+                if r["id"] in some:
+                    assert {k: got[r["id"]][k] for k in shown} == {k: r[k] for k in shown}, r["name"]

@@ -24,9 +24,10 @@ pytestmark = pytest.mark.django_db
 
 # Session and user, the leader's roles (one query: staff roles, units, liaison posts, people), the unread
 # badge; the units' names, the late milestones (bare tuples), the current sessions, each
-# session's unit table (when not kept: see banli.reports.cache) and its period, the grades, the
-# grades that send an item back, the key items (bare tuples), the items the cards show.
-QUERIES = 27
+# session's period and the leader's units' counts and ratings (when not kept: see
+# banli.reports.cache; the grades, the assignments, the ratings), the grades, the grades that send
+# an item back, the key items (bare tuples), the items the cards show.
+QUERIES = 18
 
 
 def cards(html) -> list[dict]:

@@ -3,7 +3,7 @@ late items, how the proposers rated its replies and its key items, the unit doin
 
 Nothing is counted here in a way of its own: the late milestones are the supervision list's
 (banli.deadlines.selectors.open_deadlines, with its scope and visibility), the ratings are the
-unit table's of the report (reports.service.units: the ratings in force, as the report and the
+unit table's of the report (reports.service.ratings, counted by units.py: the ratings in force, as the report and the
 assessment count them, for the current session of each assembly), so the leader reads the same
 numbers here as on the deadlines list and the report page."""
 
@@ -67,12 +67,12 @@ def _late_by_unit(user) -> dict[int, dict]:
 
 def _ratings_by_unit(user, unit_ids) -> tuple[list[tuple[str, str]], dict[int, dict]]:
     """The unit table's ratings for the current session of each assembly, added up per unit: the
-    rows of the leader's units only (drawn anew after every change; the whole table of a
-    province's year took 0.8 s at 100k items, issue 16)."""
+    leader's units only, and only the counts shown (service.ratings; drawn anew after every
+    change, the whole table of both sessions took 0.8-1 s at 100k items, issue 16)."""
     grades = list(FeedbackGrade.objects.values_list("code", "name"))
     out: dict[int, dict] = {}
     for s in Session.objects.filter(is_current=True).order_by("assembly"):
-        for row in service.units(service.requested(user, {"kind": "session", "value": str(s.pk)}), only=unit_ids)["units"]:
+        for row in service.ratings(service.requested(user, {"kind": "session", "value": str(s.pk)}), unit_ids).values():
             r = out.setdefault(row["id"], {"grades": dict.fromkeys(row["grades"], 0), "disagreed": 0, "praise": 0, "items": 0})
             for code, n in row["grades"].items():
                 r["grades"][code] = r["grades"].get(code, 0) + n

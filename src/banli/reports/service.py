@@ -13,7 +13,7 @@ from .access import check_reports
 from .asof import as_of, parse_as_of
 from .periods import Period, period
 from .statistics import yearly_figures
-from .units import unit_table
+from .units import unit_ratings, unit_table
 
 
 @dataclass(frozen=True)
@@ -54,12 +54,15 @@ def figures(req: ReportRequest) -> dict:
     return cache.remembered("figures", req.asked(), lambda: yearly_figures(req.period, as_of=req.as_of))
 
 
-def units(req: ReportRequest, only=None) -> dict:
-    """The unit table; only: just these units' rows (a leader's portfolio), each as in the whole table."""
-    only = None if only is None else tuple(sorted(only))
-    asked = req.asked() if only is None else (*req.asked(), only)
-    table = cache.remembered("units", asked, lambda: unit_table(req.period, as_of=req.as_of, units=only))
+def units(req: ReportRequest) -> dict:
+    table = cache.remembered("units", req.asked(), lambda: unit_table(req.period, as_of=req.as_of))
     return {"period": req.period.as_dict(), "as_of": as_of(req.as_of).day.isoformat(), "units": table}
+
+
+def ratings(req: ReportRequest, unit_ids) -> dict[int, dict]:
+    """The unit table's counts and ratings of these units (units.unit_ratings): a leader's portfolio."""
+    only = tuple(sorted(unit_ids))
+    return cache.remembered("ratings", (*req.asked(), only), lambda: unit_ratings(req.period, as_of=req.as_of, units=only))
 
 
 def figures_for(user, params) -> dict:
