@@ -127,10 +127,9 @@ def _assignment_rows(p: Period, at, units, types, grades, *, contacts: bool) -> 
 
 def _add_ratings(rows, p: Period, at, grades) -> None:
     """The rows' grades as the unit answering, praise and 不同意."""
-    received = asof.received
     # Ratings: the unit's rating in force on each item by grade; praise and 不同意 given by then.
     in_force = Q(superseded=False, lapsed=False)
-    feedback = (Feedback.objects.filter(received(p, at, "item__"), at__lt=at.end, reply__assignment__unit_id__in=rows)
+    feedback = (Feedback.objects.filter(asof.received(p, at, "item__"), at__lt=at.end, reply__assignment__unit_id__in=rows)
                 .annotate(superseded=asof.superseded(at))
                 .values("reply__assignment__unit_id")
                 .annotate(praise=Count("item", filter=Q(praise=True), distinct=True), disagreed=Count("item", filter=Q(agrees=False), distinct=True),
@@ -147,9 +146,8 @@ def _add_co_grades(rows, p: Period, at) -> None:
     """A co-handling unit's grade on an item: the one given with the latest rating by then that
     graded it (picked here: a few rows per co-handled item, and a correlated subquery per row
     costs more than reading them)."""
-    received = asof.received
     latest = {}
-    for unit_id, item_id, feedback_id, code in (CoUnitGrade.objects.filter(received(p, at, "feedback__item__"), feedback__at__lt=at.end,
+    for unit_id, item_id, feedback_id, code in (CoUnitGrade.objects.filter(asof.received(p, at, "feedback__item__"), feedback__at__lt=at.end,
                                                                           unit_id__in=rows)
                                                 .values_list("unit_id", "feedback__item_id", "feedback_id", "grade__code")):
         if latest.get((unit_id, item_id), (0,))[0] < feedback_id:
